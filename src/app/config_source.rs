@@ -1,0 +1,58 @@
+//! Where the request's config comes from: a KV key named by a deployment setting, or the
+//! bundled default when no key is set.
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::platform::Platform;
+
+/// The setting naming the KV key that holds the config document.
+pub const CONFIG_KEY_SETTING: &str = "config_key";
+/// The setting naming the KV store that holds it (default `tailor_kv`).
+pub const CONFIG_STORE_SETTING: &str = "config_kv_store";
+const DEFAULT_CONFIG_STORE: &str = "tailor_kv";
+/// A config document larger than this is refused before parsing.
+const MAX_CONFIG_BYTES: usize = 512 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    Kv { store: String, key: String },
+    Bundled,
+}
+
+/// Loads and validates the config. A missing or invalid deployed config is an operator error
+/// (500 naming the field), never a silent fallback: serving the demo config in production
+/// would be worse than failing loudly.
+pub async fn load_config<P: Platform>(platform: &P) -> Result<(Config, ConfigSource), AppError> {
+    let setting_failed =
+        |e: crate::platform::PlatformError| AppError::Config(format!("settings unavailable: {e}"));
+    let Some(key) = platform
+        .setting(CONFIG_KEY_SETTING)
+        .await
+        .map_err(setting_failed)?
+    else {
+        let config = Config::bundled().map_err(|e| AppError::Config(e.to_string()))?;
+        return Ok((config, ConfigSource::Bundled));
+    };
+    let store = platform
+        .setting(CONFIG_STORE_SETTING)
+        .await
+        .map_err(setting_failed)?
+        .unwrap_or_else(|| DEFAULT_CONFIG_STORE.into());
+    let bytes = platform
+        .kv_get(&store, &key)
+        .await
+        .map_err(|e| AppError::Config(format!("config store '{store}' unavailable: {e}")))?
+        .ok_or_else(|| {
+            AppError::Config(format!(
+                "config key '{key}' is missing from KV store '{store}'"
+            ))
+        })?;
+    if bytes.len() > MAX_CONFIG_BYTES {
+        return Err(AppError::Config(format!(
+            "config key '{key}' is {} bytes, over the {MAX_CONFIG_BYTES}-byte limit",
+            bytes.len()
+        )));
+    }
+    let config = Config::from_json(&bytes).map_err(|e| AppError::Config(e.to_string()))?;
+    Ok((config, ConfigSource::Kv { store, key }))
+}

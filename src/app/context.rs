@@ -1,0 +1,90 @@
+//! Per-request state: the config, the visitor's segment decision, and whether debug output
+//! was asked for with the right token.
+
+use super::config_source::ConfigSource;
+use super::timing::ServerTiming;
+use crate::config::Config;
+use crate::platform::Platform;
+use crate::segment::{self, Decision, VisitorContext};
+use std::cell::RefCell;
+
+/// The request header carrying the debug token.
+pub const DEBUG_HEADER: &str = "x-tailor-debug";
+
+#[derive(Debug)]
+pub struct RequestContext<'a> {
+    pub config: &'a Config,
+    pub config_source: ConfigSource,
+    pub query: Vec<(String, String)>,
+    pub visitor: VisitorContext,
+    pub decision: Decision,
+    pub debug: bool,
+    pub timing: RefCell<ServerTiming>,
+}
+
+impl<'a> RequestContext<'a> {
+    pub fn new<P: Platform>(
+        request: &http::Request<Vec<u8>>,
+        config: &'a Config,
+        config_source: ConfigSource,
+        platform: &P,
+    ) -> Self {
+        let start = platform.now_ms();
+        let country = platform.geo().and_then(|g| g.country);
+        let visitor = VisitorContext::from_request(request.headers(), country);
+        let decision = segment::choose(config, &visitor);
+        let mut timing = ServerTiming::default();
+        timing.add("segment", platform.now_ms() - start);
+        let query = request
+            .uri()
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
+        Self {
+            config,
+            config_source,
+            query,
+            visitor,
+            decision,
+            debug: debug_allowed(request.headers(), config),
+            timing: RefCell::new(timing),
+        }
+    }
+
+    /// The first value of a query parameter.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn time(&self, name: &'static str, duration_ms: f64) {
+        self.timing.borrow_mut().add(name, duration_ms);
+    }
+}
+
+fn debug_allowed(headers: &http::HeaderMap, config: &Config) -> bool {
+    let (Some(expected), Some(given)) = (config.debug_token.as_deref(), headers.get(DEBUG_HEADER))
+    else {
+        return false;
+    };
+    constant_time_eq(expected.as_bytes(), given.as_bytes())
+}
+
+/// Compares without an early exit, so response timing does not reveal the token's prefix.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn token_comparison() {
+        assert!(constant_time_eq(b"demo-debug", b"demo-debug"));
+        assert!(!constant_time_eq(b"demo-debug", b"demo-debuh"));
+        assert!(!constant_time_eq(b"demo-debug", b"demo"));
+    }
+}

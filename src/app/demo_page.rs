@@ -1,0 +1,60 @@
+//! `GET /`: the demo page, showing the visitor's segment, a personalized banner and the image
+//! variants of a demo photo.
+
+use super::banner_route;
+use super::context::RequestContext;
+use super::respond;
+use crate::error::AppError;
+use crate::platform::Platform;
+use http::header::CACHE_CONTROL;
+use http::Response;
+
+const PAGE_TEMPLATE: &str = include_str!("../../demo/templates/index.html");
+/// The origin photo the page shows in every variant.
+const DEMO_PHOTO: &str = "photos/harbour.jpg";
+/// The slot the page shows unless `?slot=` names another.
+const DEMO_SLOT: &str = "hero";
+
+pub async fn render<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+) -> Result<Response<Vec<u8>>, AppError> {
+    let slot = ctx.param("slot").unwrap_or(DEMO_SLOT);
+    let assembled = banner_route::assemble(ctx, platform, slot, "html").await?;
+    let banner_html = assembled
+        .banner
+        .render_html(ctx.config, &assembled.template)
+        .map_err(|e| AppError::Config(e.to_string()))?;
+
+    let variants: Vec<_> = ctx
+        .config
+        .variants
+        .iter()
+        .map(|(name, v)| serde_json::json!({"name": name, "width": v.width, "src": format!("/img/{name}/{DEMO_PHOTO}")}))
+        .collect();
+    let mut env = minijinja::Environment::new();
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    let page = env
+        .render_str(
+            PAGE_TEMPLATE,
+            minijinja::Value::from(minijinja::value::Serde(serde_json::json!({
+                "version": crate::VERSION,
+                "segment": ctx.decision.segment,
+                "rule": ctx.decision.rule.as_deref().unwrap_or("(default)"),
+                "device": ctx.visitor.device.as_str(),
+                "country": ctx.visitor.country.as_deref().unwrap_or("unknown"),
+                "banner": banner_html,
+                "slots": ctx.config.banners.slots.keys().collect::<Vec<_>>(),
+                "variants": variants,
+            }))),
+        )
+        .map_err(|e| AppError::Internal(format!("demo page template: {e}")))?;
+    let mut response = respond::with_body(page.into_bytes(), "text/html; charset=utf-8");
+    respond::set(&mut response, CACHE_CONTROL, "private, no-store");
+    Ok(respond::finish(
+        ctx,
+        response,
+        &assembled.cache_key,
+        assembled.source,
+    ))
+}

@@ -1,0 +1,197 @@
+//! `GET /img/{variant}/{path}`: a named variant of an origin image, cached per key.
+
+use super::context::RequestContext;
+use super::respond;
+use crate::cache_key::{cache_key, surrogate_keys, KeyParts};
+use crate::error::AppError;
+use crate::image::{self, ImageError, OutputFormat, Transformed};
+use crate::platform::{
+    read_to_end_limited, BodyError, CacheWrite, CachedObject, OriginRequest, Platform,
+    PlatformError,
+};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use http::{HeaderName, Response};
+
+pub async fn serve<P: Platform>(
+    ctx: &RequestContext<'_>,
+    rest: &str,
+    platform: &P,
+) -> Result<Response<Vec<u8>>, AppError> {
+    let (variant_name, raw_path) = rest
+        .split_once('/')
+        .ok_or_else(|| AppError::NotFound("expected /img/{variant}/{path}".into()))?;
+    let variant = ctx.config.variants.get(variant_name).ok_or_else(|| {
+        let known: Vec<&str> = ctx.config.variants.keys().map(String::as_str).collect();
+        AppError::NotFound(format!(
+            "unknown variant '{variant_name}'; configured: {}",
+            known.join(", ")
+        ))
+    })?;
+    let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let format = OutputFormat::Jpeg;
+    let parts = KeyParts::Image {
+        variant: variant_name,
+        format: format.token(),
+        path,
+    };
+    let key = cache_key(&parts);
+
+    let start = platform.now_ms();
+    if let Ok(Some(hit)) = platform.cache_lookup(&key).await {
+        ctx.time("cache", platform.now_ms() - start);
+        return Ok(respond::finish(ctx, from_cache(hit), &key, "cache"));
+    }
+
+    let input = fetch_original(ctx, platform, path).await?;
+    let now = || platform.now_ms();
+    let out = image::transform(
+        &input,
+        variant.width,
+        variant.jpeg_quality,
+        ctx.config.limits.max_input_pixels,
+        &now,
+    )
+    .map_err(image_error)?;
+    ctx.time("decode", out.timings.decode_ms);
+    ctx.time("resize", out.timings.resize_ms);
+    ctx.time("encode", out.timings.encode_ms);
+    log_transform(platform, path, variant_name, input.len(), &out);
+
+    let object = CachedObject {
+        headers: stored_headers(ctx, input.len(), &out),
+        body: out.bytes,
+    };
+    let write = CacheWrite {
+        ttl_seconds: ctx.config.cache.image_ttl_seconds,
+        surrogate_keys: surrogate_keys(&parts),
+    };
+    if let Err(e) = platform.cache_insert(&key, &object, &write).await {
+        let line = serde_json::json!({"level": "warn", "event": "cache_insert_failed", "detail": e.to_string()});
+        platform.log(super::LOG_ENDPOINT, &line.to_string());
+    }
+    Ok(respond::finish(ctx, from_cache(object), &key, "origin"))
+}
+
+async fn fetch_original<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    path: &str,
+) -> Result<Vec<u8>, AppError> {
+    let start = platform.now_ms();
+    let request = OriginRequest {
+        path: format!("/{path}"),
+        headers: vec![("accept".into(), "image/*".into())],
+    };
+    let backend = &ctx.config.stores.origin_backend;
+    let mut response = platform
+        .fetch(backend, request)
+        .await
+        .map_err(origin_error)?;
+    match response.status {
+        200..=299 => {}
+        404 | 410 => {
+            return Err(AppError::NotFound(format!(
+                "the origin has no image at '{path}'"
+            )))
+        }
+        status => {
+            return Err(AppError::OriginFailed(format!(
+                "the origin answered {status} for '{path}'"
+            )))
+        }
+    }
+    let hint = response
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let limit = ctx.config.limits.max_input_bytes;
+    let bytes = read_to_end_limited(&mut response.body, limit, hint)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge { limit } => AppError::TooLarge(format!(
+                "the original is larger than the {limit}-byte input limit"
+            )),
+            BodyError::Read(e) => origin_error(e),
+        })?;
+    ctx.time("fetch", platform.now_ms() - start);
+    Ok(bytes)
+}
+
+fn origin_error(error: PlatformError) -> AppError {
+    match error {
+        PlatformError::Timeout => {
+            AppError::OriginTimeout("the origin did not answer in time".into())
+        }
+        other => AppError::OriginFailed(format!("the origin could not be reached: {other}")),
+    }
+}
+
+fn image_error(error: ImageError) -> AppError {
+    match error {
+        ImageError::TooLarge(m) => AppError::TooLarge(m),
+        ImageError::Unsupported(m) => AppError::UnsupportedMedia(m),
+        ImageError::Undecodable(m) => AppError::Undecodable(m),
+        ImageError::Internal(m) => AppError::Internal(m),
+    }
+}
+
+/// Headers that belong to the variant itself, stored with it so a cache hit is identical.
+fn stored_headers(
+    ctx: &RequestContext<'_>,
+    input_bytes: usize,
+    out: &Transformed,
+) -> Vec<(String, String)> {
+    let info = format!(
+        "in={}x{} {} {}B; out={}x{} {} {}B",
+        out.input_width,
+        out.input_height,
+        out.input_format,
+        input_bytes,
+        out.width,
+        out.height,
+        out.format.token(),
+        out.bytes.len()
+    );
+    vec![
+        (CONTENT_TYPE.to_string(), out.format.content_type().into()),
+        (
+            CACHE_CONTROL.to_string(),
+            format!("public, max-age={}", ctx.config.cache.image_ttl_seconds),
+        ),
+        ("x-tailor-image".into(), info),
+    ]
+}
+
+fn from_cache(object: CachedObject) -> Response<Vec<u8>> {
+    let mut response = Response::new(object.body);
+    for (name, value) in &object.headers {
+        if let Ok(name) = HeaderName::try_from(name.as_str()) {
+            respond::set(&mut response, name, value);
+        }
+    }
+    response
+}
+
+fn log_transform<P: Platform>(
+    platform: &P,
+    path: &str,
+    variant: &str,
+    input_bytes: usize,
+    out: &Transformed,
+) {
+    let ratio = if input_bytes == 0 {
+        0.0
+    } else {
+        out.bytes.len() as f64 / input_bytes as f64
+    };
+    let line = serde_json::json!({
+        "event": "transform", "path": path, "variant": variant,
+        "in": {"bytes": input_bytes, "width": out.input_width, "height": out.input_height, "format": out.input_format},
+        "out": {"bytes": out.bytes.len(), "width": out.width, "height": out.height, "format": out.format.token()},
+        "ratio": ratio,
+        "ms": {"decode": out.timings.decode_ms, "resize": out.timings.resize_ms, "encode": out.timings.encode_ms},
+    });
+    platform.log(super::LOG_ENDPOINT, &line.to_string());
+}

@@ -1,0 +1,37 @@
+//! `Server-Timing` collection: named durations in the order they were measured.
+
+use std::fmt::Write;
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ServerTiming {
+    entries: Vec<(&'static str, f64)>,
+}
+
+impl ServerTiming {
+    pub fn add(&mut self, name: &'static str, duration_ms: f64) {
+        self.entries.push((name, duration_ms.max(0.0)));
+    }
+
+    /// The header value, e.g. `segment;dur=0.12, render;dur=0.40`.
+    pub fn header_value(&self) -> String {
+        let mut out = String::new();
+        for (i, (name, dur)) in self.entries.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            let _ = write!(out, "{sep}{name};dur={dur:.2}");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_entries_in_order() {
+        let mut timing = ServerTiming::default();
+        timing.add("segment", 0.123);
+        timing.add("render", -1.0);
+        assert_eq!(timing.header_value(), "segment;dur=0.12, render;dur=0.00");
+    }
+}

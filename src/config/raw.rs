@@ -1,0 +1,164 @@
+//! The config document exactly as written (schema version 1), before validation.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub schema: u32,
+    #[serde(default)]
+    pub debug_token: Option<String>,
+    #[serde(default)]
+    pub stores: RawStores,
+    pub consent: RawConsent,
+    pub keys: RawKeys,
+    pub segments: RawSegments,
+    #[serde(default)]
+    pub experiments: Vec<RawExperiment>,
+    pub variants: BTreeMap<String, RawVariant>,
+    pub banners: RawBanners,
+    #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default)]
+    pub cache: RawCache,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawStores {
+    pub kv: String,
+    pub origin_backend: String,
+}
+
+impl Default for RawStores {
+    fn default() -> Self {
+        Self {
+            kv: "tailor_kv".into(),
+            origin_backend: "origin".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConsent {
+    pub cookie: String,
+    pub value: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeys {
+    pub cookie: String,
+    pub url_signing: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegments {
+    pub list: Vec<RawSegment>,
+    pub rules: Vec<RawRule>,
+    pub default: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegment {
+    pub id: String,
+    pub template: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub name: String,
+    pub segment: String,
+    pub when: RawWhen,
+}
+
+/// Conditions of one rule; every condition given must hold.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWhen {
+    #[serde(default)]
+    pub device: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExperiment {
+    pub name: String,
+    pub salt: String,
+    pub arms: Vec<RawArm>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArm {
+    pub name: String,
+    pub weight: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    pub width: u32,
+    pub jpeg_quality: u8,
+    pub webp_quality: u8,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBanners {
+    pub slots: BTreeMap<String, RawSlot>,
+    pub templates: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSlot {
+    pub max_items: usize,
+    /// The image variant the banner's pictures use.
+    pub image_variant: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLimits {
+    pub max_input_bytes: usize,
+    pub max_input_pixels: u64,
+    pub max_output_width: u32,
+    pub max_list_bytes: usize,
+    pub max_path_bytes: usize,
+    pub template_fuel: u64,
+}
+
+impl Default for RawLimits {
+    fn default() -> Self {
+        Self {
+            max_input_bytes: 25 * 1024 * 1024,
+            max_input_pixels: 40_000_000,
+            max_output_width: 4096,
+            max_list_bytes: 1024 * 1024,
+            max_path_bytes: 1024,
+            template_fuel: 50_000,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawCache {
+    pub image_ttl_seconds: u32,
+    pub banner_ttl_seconds: u32,
+}
+
+impl Default for RawCache {
+    fn default() -> Self {
+        Self {
+            image_ttl_seconds: 86_400,
+            banner_ttl_seconds: 60,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The request-level error type and its single mapping to an HTTP status and JSON body.
+
+use http::StatusCode;
+use serde::Serialize;
+
+/// Everything that can end a request early, grouped by whose fault it is.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    // The client's fault.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    #[error("{0}")]
+    Undecodable(String),
+    // The origin's fault.
+    #[error("{0}")]
+    OriginFailed(String),
+    #[error("{0}")]
+    OriginTimeout(String),
+    // The operator's fault: the deployed configuration is unusable.
+    #[error("{0}")]
+    Config(String),
+    // Ours or the host's. The detail is logged, never sent.
+    #[error("{0}")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    detail: &'a str,
+}
+
+impl AppError {
+    /// The status code and the short machine-readable kind sent to the client.
+    pub fn status_and_kind(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Self::UnsupportedMedia(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_format"),
+            Self::Undecodable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "undecodable_image"),
+            Self::OriginFailed(_) => (StatusCode::BAD_GATEWAY, "origin_failed"),
+            Self::OriginTimeout(_) => (StatusCode::GATEWAY_TIMEOUT, "origin_timeout"),
+            Self::Config(_) => (StatusCode::INTERNAL_SERVER_ERROR, "invalid_config"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The human sentence for the client. Internal failures stay vague on purpose.
+    pub fn public_detail(&self) -> String {
+        match self {
+            Self::Internal(_) => "something went wrong inside Tailor; it has been logged".into(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The JSON error response: `{"error": kind, "detail": sentence}`, cacheable only briefly.
+    pub fn into_response(self) -> http::Response<Vec<u8>> {
+        let (status, kind) = self.status_and_kind();
+        let detail = self.public_detail();
+        let body = serde_json::to_vec(&ErrorBody {
+            error: kind,
+            detail: &detail,
+        })
+        .unwrap_or_else(|_| br#"{"error":"internal","detail":"error body failed"}"#.to_vec());
+        let mut response = http::Response::new(body);
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        // A bad request today may be a good one after a deploy: never cache errors for long.
+        let cache = if status.is_server_error() {
+            "no-store"
+        } else {
+            "public, max-age=10"
+        };
+        headers.insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static(cache),
+        );
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_map_to_precise_statuses_and_json() {
+        let response = AppError::NotFound("unknown variant 'huge'".into()).into_response();
+        assert_eq!(response.status(), 404);
+        let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap();
+        assert_eq!(body["error"], "not_found");
+        assert_eq!(body["detail"], "unknown variant 'huge'");
+    }
+
+    #[test]
+    fn internal_details_do_not_leak() {
+        let response = AppError::Internal("kv handle 7 poisoned".into()).into_response();
+        assert_eq!(response.status(), 500);
+        assert!(!String::from_utf8_lossy(response.body()).contains("poisoned"));
+        assert_eq!(response.headers()["cache-control"], "no-store");
+    }
+}

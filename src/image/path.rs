@@ -1,0 +1,77 @@
+//! Validation of the origin path in `/img/{variant}/{path}`: it goes into an origin request and
+//! a cache key, so only a plain relative path is accepted.
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImagePathError {
+    #[error("the image path is empty")]
+    Empty,
+    #[error("the image path is longer than {0} bytes")]
+    TooLong(usize),
+    #[error("the image path may contain only letters, digits, '-', '_', '.' and '/'")]
+    BadCharacter,
+    #[error("the image path may not contain empty, '.' or '..' segments")]
+    BadSegment,
+}
+
+/// Accepts `a/b-c_d.jpg`-style paths; rejects traversal, empty segments, queries and escapes.
+pub fn parse_image_path(path: &str, max_bytes: usize) -> Result<&str, ImagePathError> {
+    if path.is_empty() {
+        return Err(ImagePathError::Empty);
+    }
+    if path.len() > max_bytes {
+        return Err(ImagePathError::TooLong(max_bytes));
+    }
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/');
+    if !path.bytes().all(allowed) {
+        return Err(ImagePathError::BadCharacter);
+    }
+    if path
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err(ImagePathError::BadSegment);
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_paths_pass() {
+        assert_eq!(
+            parse_image_path("photos/a-1_b.jpg", 100),
+            Ok("photos/a-1_b.jpg")
+        );
+    }
+
+    #[test]
+    fn hostile_paths_fail() {
+        assert_eq!(parse_image_path("", 100), Err(ImagePathError::Empty));
+        assert_eq!(
+            parse_image_path("../etc/passwd", 100),
+            Err(ImagePathError::BadSegment)
+        );
+        assert_eq!(
+            parse_image_path("a//b.jpg", 100),
+            Err(ImagePathError::BadSegment)
+        );
+        assert_eq!(
+            parse_image_path("/a.jpg", 100),
+            Err(ImagePathError::BadSegment)
+        );
+        assert_eq!(
+            parse_image_path("a%2e%2e/b", 100),
+            Err(ImagePathError::BadCharacter)
+        );
+        assert_eq!(
+            parse_image_path("a?b=1", 100),
+            Err(ImagePathError::BadCharacter)
+        );
+        assert_eq!(
+            parse_image_path(&"a".repeat(101), 100),
+            Err(ImagePathError::TooLong(100))
+        );
+    }
+}

@@ -1,0 +1,230 @@
+//! Decode → fit to width → encode JPEG, with the pixel limit checked from the header before
+//! anything is decoded.
+//!
+//! This is the foundation's pipeline: a full decode. Shrink-on-load and the other codecs come
+//! with the image pipeline issue.
+
+use super::OutputFormat;
+use fast_image_resize as fir;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use std::io::Cursor;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Undecodable(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// Milliseconds spent in each stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    pub decode_ms: f64,
+    pub resize_ms: f64,
+    pub encode_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transformed {
+    pub bytes: Vec<u8>,
+    pub format: OutputFormat,
+    pub width: u32,
+    pub height: u32,
+    pub input_width: u32,
+    pub input_height: u32,
+    pub input_format: &'static str,
+    pub timings: Timings,
+}
+
+/// Transforms `input` to at most `target_width` pixels wide (never upscaled) as a JPEG.
+/// `now` is the host clock in milliseconds, used only for the timings.
+pub fn transform(
+    input: &[u8],
+    target_width: u32,
+    quality: u8,
+    max_pixels: u64,
+    now: &dyn Fn() -> f64,
+) -> Result<Transformed, ImageError> {
+    let start = now();
+    let format = sniff(input)?;
+    let (width, height) = declared_dimensions(input, format)?;
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > max_pixels {
+        return Err(ImageError::TooLarge(format!(
+            "the image is {width}x{height} ({pixels} pixels), over the {max_pixels}-pixel limit"
+        )));
+    }
+    check_decode_budget(input, format, width, height)?;
+    let decoded = decode(input, format, max_pixels)?;
+    let rgb = flatten_to_rgb(decoded);
+    let decoded_at = now();
+
+    let (out_width, out_height) = fit_width(width, height, target_width);
+    let resized = resize(rgb, width, height, out_width, out_height)?;
+    let resized_at = now();
+
+    let bytes = encode_jpeg(&resized, out_width, out_height, quality)?;
+    let encoded_at = now();
+    Ok(Transformed {
+        bytes,
+        format: OutputFormat::Jpeg,
+        width: out_width,
+        height: out_height,
+        input_width: width,
+        input_height: height,
+        input_format: format_name(format),
+        timings: Timings {
+            decode_ms: decoded_at - start,
+            resize_ms: resized_at - decoded_at,
+            encode_ms: encoded_at - resized_at,
+        },
+    })
+}
+
+/// The heap a full decode may use (input included), below the hosts' 128 MB with room for the
+/// output. The shrink-on-load pipeline will need far less; until then, refuse what would trap.
+const DECODE_BUDGET_BYTES: u64 = 100 * 1024 * 1024;
+
+fn check_decode_budget(
+    input: &[u8],
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+) -> Result<(), ImageError> {
+    let pixels = u64::from(width) * u64::from(height);
+    let mut estimate = input.len() as u64 + pixels * 4;
+    if format == ImageFormat::Jpeg {
+        if let Some(frame) = super::jpeg_header::read_frame(input).filter(|f| f.progressive) {
+            estimate += frame.coefficient_bytes();
+        }
+    }
+    if estimate > DECODE_BUDGET_BYTES {
+        return Err(ImageError::TooLarge(format!(
+            "decoding this {width}x{height} image needs about {} MB, over the {} MB decode budget",
+            estimate >> 20,
+            DECODE_BUDGET_BYTES >> 20
+        )));
+    }
+    Ok(())
+}
+
+fn sniff(input: &[u8]) -> Result<ImageFormat, ImageError> {
+    match image::guess_format(input) {
+        Ok(format @ (ImageFormat::Jpeg | ImageFormat::Png)) => Ok(format),
+        Ok(other) => Err(ImageError::Unsupported(format!(
+            "{} input is not supported yet",
+            other.extensions_str().first().unwrap_or(&"this")
+        ))),
+        Err(_) => Err(ImageError::Unsupported(
+            "the origin did not return a known image format".into(),
+        )),
+    }
+}
+
+fn format_name(format: ImageFormat) -> &'static str {
+    match format {
+        ImageFormat::Jpeg => "jpeg",
+        ImageFormat::Png => "png",
+        _ => "other",
+    }
+}
+
+fn reader(input: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
+    let mut reader = ImageReader::new(Cursor::new(input));
+    reader.set_format(format);
+    reader
+}
+
+fn declared_dimensions(input: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageError> {
+    let decoder = reader(input, format).into_decoder().map_err(classify)?;
+    let (width, height) = decoder.dimensions();
+    if width == 0 || height == 0 {
+        return Err(ImageError::Undecodable("the image has no pixels".into()));
+    }
+    Ok((width, height))
+}
+
+fn decode(input: &[u8], format: ImageFormat, max_pixels: u64) -> Result<DynamicImage, ImageError> {
+    let mut reader = reader(input, format);
+    let mut limits = image::Limits::default();
+    // 8 bytes per pixel covers 16-bit RGBA; the decoder refuses anything bigger.
+    limits.max_alloc = Some(max_pixels.saturating_mul(8));
+    reader.limits(limits);
+    reader.decode().map_err(classify)
+}
+
+fn classify(error: image::ImageError) -> ImageError {
+    use image::ImageError as E;
+    match error {
+        E::Limits(e) => {
+            ImageError::TooLarge(format!("decoding would exceed the memory limit: {e}"))
+        }
+        E::Unsupported(e) => ImageError::Unsupported(format!("unsupported image: {e}")),
+        E::Decoding(e) => ImageError::Undecodable(format!("the image could not be decoded: {e}")),
+        E::IoError(e) => {
+            ImageError::Undecodable(format!("the image is truncated or unreadable: {e}"))
+        }
+        E::Parameter(e) => ImageError::Undecodable(format!("the image is invalid: {e}")),
+        E::Encoding(e) => ImageError::Internal(format!("encoding failed: {e}")),
+    }
+}
+
+/// JPEG has no alpha: composite onto white rather than dropping the channel (which would turn
+/// transparent areas into whatever colour they happen to store).
+fn flatten_to_rgb(image: DynamicImage) -> Vec<u8> {
+    if !image.color().has_alpha() {
+        return image.into_rgb8().into_raw();
+    }
+    let rgba = image.into_rgba8();
+    let mut out = Vec::with_capacity(rgba.len() / 4 * 3);
+    for px in rgba.as_raw().chunks_exact(4) {
+        if let [r, g, b, a] = *px {
+            let a = u16::from(a);
+            for c in [r, g, b] {
+                out.push(((u16::from(c) * a + 255 * (255 - a) + 127) / 255) as u8);
+            }
+        }
+    }
+    out
+}
+
+/// Output size for a width target: aspect kept, never upscaled, at least one pixel.
+pub fn fit_width(width: u32, height: u32, target: u32) -> (u32, u32) {
+    if width <= target {
+        return (width, height);
+    }
+    let scaled = (u64::from(height) * u64::from(target) + u64::from(width) / 2) / u64::from(width);
+    (target, u32::try_from(scaled).unwrap_or(u32::MAX).max(1))
+}
+
+fn resize(rgb: Vec<u8>, w: u32, h: u32, out_w: u32, out_h: u32) -> Result<Vec<u8>, ImageError> {
+    if (w, h) == (out_w, out_h) {
+        return Ok(rgb);
+    }
+    let internal = |e: &dyn std::fmt::Display| ImageError::Internal(format!("resize failed: {e}"));
+    let src = fir::images::Image::from_vec_u8(w, h, rgb, fir::PixelType::U8x3)
+        .map_err(|e| internal(&e))?;
+    let mut dst = fir::images::Image::new(out_w, out_h, fir::PixelType::U8x3);
+    let options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    fir::Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| internal(&e))?;
+    Ok(dst.into_vec())
+}
+
+fn encode_jpeg(rgb: &[u8], width: u32, height: u32, quality: u8) -> Result<Vec<u8>, ImageError> {
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode(rgb, width, height, image::ExtendedColorType::Rgb8)
+        .map_err(|e| ImageError::Internal(format!("JPEG encoding failed: {e}")))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,110 @@
+use super::*;
+use crate::image::synthetic;
+
+fn clock() -> impl Fn() -> f64 {
+    let t = std::cell::Cell::new(0.0);
+    move || {
+        t.set(t.get() + 1.0);
+        t.get()
+    }
+}
+
+fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
+    transform(input, width, 80, 40_000_000, &clock())
+}
+
+#[test]
+fn jpeg_is_resized_to_the_target_width_keeping_aspect() {
+    let input = synthetic::jpeg(&synthetic::photo(800, 600, 1), 90);
+    let out = run(&input, 500).unwrap();
+    assert_eq!((out.width, out.height), (500, 375));
+    let decoded = image::load_from_memory(&out.bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (500, 375));
+    assert_eq!(image::guess_format(&out.bytes).unwrap(), ImageFormat::Jpeg);
+    assert!(out.timings.decode_ms > 0.0 && out.timings.encode_ms > 0.0);
+}
+
+#[test]
+fn small_images_are_not_upscaled() {
+    let input = synthetic::jpeg(&synthetic::photo(120, 80, 2), 90);
+    let out = run(&input, 500).unwrap();
+    assert_eq!((out.width, out.height), (120, 80));
+}
+
+#[test]
+fn alpha_png_is_flattened_onto_white() {
+    let input = synthetic::png(&synthetic::with_alpha(64, 64));
+    let out = run(&input, 32).unwrap();
+    let decoded = image::load_from_memory(&out.bytes).unwrap().into_rgb8();
+    let corner = decoded.get_pixel(0, 0);
+    assert!(
+        corner.0.iter().all(|&c| c > 240),
+        "transparent corner should be white: {corner:?}"
+    );
+}
+
+#[test]
+fn declared_dimensions_over_the_limit_are_refused_before_decoding() {
+    // A PNG header claiming 100000 x 100000 pixels with no data behind it.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bomb.extend_from_slice(&100_000u32.to_be_bytes());
+    bomb.extend_from_slice(&100_000u32.to_be_bytes());
+    bomb.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let crc = crc32(&bomb[12..]);
+    bomb.extend_from_slice(&crc.to_be_bytes());
+    // An empty IDAT: the header parser reads up to the first data chunk.
+    bomb.extend_from_slice(b"\0\0\0\0IDAT");
+    bomb.extend_from_slice(&crc32(b"IDAT").to_be_bytes());
+    assert!(
+        matches!(run(&bomb, 100), Err(ImageError::TooLarge(_))),
+        "{:?}",
+        run(&bomb, 100)
+    );
+}
+
+#[test]
+fn non_images_are_unsupported() {
+    assert!(matches!(
+        run(b"<html></html>", 100),
+        Err(ImageError::Unsupported(_))
+    ));
+    assert!(matches!(run(b"", 100), Err(ImageError::Unsupported(_))));
+    assert!(matches!(
+        run(b"GIF89a\x01\x00\x01\x00", 100),
+        Err(ImageError::Unsupported(_))
+    ));
+}
+
+#[test]
+fn every_truncation_of_a_jpeg_and_png_fails_cleanly() {
+    let jpeg = synthetic::jpeg(&synthetic::photo(64, 48, 3), 80);
+    let png = synthetic::png(&synthetic::photo(64, 48, 3));
+    for input in [jpeg, png] {
+        for cut in (0..input.len()).step_by(37) {
+            // Ok is allowed (decoders may pad missing scan data); a panic is not.
+            let _ = run(&input[..cut], 32);
+        }
+    }
+}
+
+#[test]
+fn fit_width_rounds_and_never_reaches_zero() {
+    assert_eq!(fit_width(1000, 1, 10), (10, 1));
+    assert_eq!(fit_width(3000, 2000, 500), (500, 333));
+    assert_eq!(fit_width(100, 100, 500), (100, 100));
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}

@@ -1,0 +1,210 @@
+//! The Fastly Compute adapter: [`Platform`] over the `fastly` crate's blocking APIs, plus the
+//! conversions between `fastly` and `http` request/response types.
+
+use super::{
+    BodyStream, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse, Platform,
+    PlatformError,
+};
+use fastly::cache::core as cache;
+use fastly::http::request::SendErrorCause;
+use fastly::kv_store::{KVStore, KVStoreError};
+use std::io::{Read, Write};
+use std::net::IpAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The Config Store holding deployment settings such as `config_key`.
+pub const SETTINGS_STORE: &str = "tailor_settings";
+/// The Secret Store holding signing keys.
+pub const SECRET_STORE: &str = "tailor_secrets";
+/// Client request bodies larger than this are cut off (only beacons have bodies).
+const MAX_CLIENT_BODY: u64 = 64 * 1024;
+const CHUNK: usize = 64 * 1024;
+
+/// The per-request host: Fastly creates an instance per request, so this holds request facts.
+#[derive(Debug)]
+pub struct FastlyHost {
+    client_ip: Option<IpAddr>,
+}
+
+/// An origin body read in chunks.
+#[derive(Debug)]
+pub struct FastlyBody(fastly::Body);
+
+impl BodyStream for FastlyBody {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
+        let mut buf = vec![0; CHUNK];
+        let n = self
+            .0
+            .read(&mut buf)
+            .map_err(|e| PlatformError::Other(e.to_string()))?;
+        buf.truncate(n);
+        Ok((n > 0).then_some(buf))
+    }
+}
+
+impl Platform for FastlyHost {
+    type Body = FastlyBody;
+
+    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        let other = |e: KVStoreError| PlatformError::Other(e.to_string());
+        let kv = KVStore::open(store)
+            .map_err(other)?
+            .ok_or_else(|| PlatformError::StoreMissing(store.into()))?;
+        match kv.lookup(key) {
+            Ok(mut found) => Ok(Some(found.take_body_bytes())),
+            Err(KVStoreError::ItemNotFound) => Ok(None),
+            Err(e) => Err(other(e)),
+        }
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError> {
+        // No settings store deployed means no settings, not an error.
+        let Ok(store) = fastly::ConfigStore::try_open(SETTINGS_STORE) else {
+            return Ok(None);
+        };
+        store
+            .try_get(key)
+            .map_err(|e| PlatformError::Other(e.to_string()))
+    }
+
+    async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        let store = fastly::SecretStore::open(SECRET_STORE)
+            .map_err(|_| PlatformError::StoreMissing(SECRET_STORE.into()))?;
+        let secret = store
+            .try_get(name)
+            .map_err(|e| PlatformError::Other(e.to_string()))?;
+        Ok(secret.map(|s| s.plaintext().to_vec()))
+    }
+
+    async fn fetch(
+        &self,
+        backend: &str,
+        request: OriginRequest,
+    ) -> Result<OriginResponse<FastlyBody>, PlatformError> {
+        let mut outgoing = fastly::Request::get(format!("http://{backend}{}", request.path));
+        for (name, value) in &request.headers {
+            outgoing.set_header(name.as_str(), value.as_str());
+        }
+        let mut response = outgoing.send(backend).map_err(|e| match e.root_cause() {
+            SendErrorCause::ConnectionTimeout
+            | SendErrorCause::HttpResponseTimeout
+            | SendErrorCause::DnsTimeout => PlatformError::Timeout,
+            SendErrorCause::DestinationNotFound => PlatformError::BackendMissing(backend.into()),
+            other => PlatformError::Other(other.to_string()),
+        })?;
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in response.get_headers() {
+            headers.append(name.clone(), value.clone());
+        }
+        Ok(OriginResponse {
+            status: response.get_status().as_u16(),
+            headers,
+            body: FastlyBody(response.take_body()),
+        })
+    }
+
+    async fn cache_lookup(&self, key: &str) -> Result<Option<CachedObject>, PlatformError> {
+        let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
+        let Some(found) = cache::lookup(key.to_owned().into())
+            .execute()
+            .map_err(|e| other(&e))?
+        else {
+            return Ok(None);
+        };
+        let headers = serde_json::from_slice(&found.user_metadata()).map_err(|e| other(&e))?;
+        let body = found.to_stream().map_err(|e| other(&e))?.into_bytes();
+        Ok(Some(CachedObject { headers, body }))
+    }
+
+    async fn cache_insert(
+        &self,
+        key: &str,
+        object: &CachedObject,
+        write: &CacheWrite,
+    ) -> Result<(), PlatformError> {
+        let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
+        let metadata = serde_json::to_vec(&object.headers).map_err(|e| other(&e))?;
+        let mut body = cache::insert(
+            key.to_owned().into(),
+            Duration::from_secs(write.ttl_seconds.into()),
+        )
+        .surrogate_keys(write.surrogate_keys.iter().map(String::as_str))
+        .known_length(object.body.len() as u64)
+        .user_metadata(metadata.into())
+        .execute()
+        .map_err(|e| other(&e))?;
+        body.write_all(&object.body).map_err(|e| other(&e))?;
+        body.finish().map_err(|e| other(&e))
+    }
+
+    fn geo(&self) -> Option<Geo> {
+        let geo = fastly::geo::geo_lookup(self.client_ip?)?;
+        Some(Geo {
+            country: Some(geo.country_code().to_owned()).filter(|c| !c.is_empty()),
+            region: geo.region().map(str::to_owned),
+            city: Some(geo.city().to_owned()).filter(|c| !c.is_empty()),
+            utc_offset_minutes: geo.utc_offset().map(|o| i32::from(o.whole_minutes())),
+        })
+    }
+
+    fn log(&self, endpoint: &str, line: &str) {
+        match fastly::log::Endpoint::try_from_name(endpoint) {
+            Ok(mut sink) => {
+                let _ = writeln!(sink, "{line}");
+            }
+            Err(_) => eprintln!("{line}"),
+        }
+    }
+
+    fn now_ms(&self) -> f64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) {
+        if getrandom::fill(buf).is_err() {
+            // WASI always provides random_get; this only guards against a broken host.
+            buf.fill(0);
+        }
+    }
+}
+
+/// Converts the client request into the handler's types and the per-request host.
+pub fn from_client(mut request: fastly::Request) -> (http::Request<Vec<u8>>, FastlyHost) {
+    let host = FastlyHost {
+        client_ip: request.get_client_ip_addr(),
+    };
+    let path_and_query = match request.get_query_str() {
+        Some(q) => format!("{}?{q}", request.get_path()),
+        None => request.get_path().to_owned(),
+    };
+    let mut body = Vec::new();
+    let _ = request
+        .take_body()
+        .take(MAX_CLIENT_BODY)
+        .read_to_end(&mut body);
+    let mut builder = http::Request::builder()
+        .method(request.get_method().clone())
+        .uri(path_and_query);
+    for (name, value) in request.get_headers() {
+        builder = builder.header(name, value);
+    }
+    let converted = builder.body(body).unwrap_or_else(|_| {
+        // An unparsable URI cannot route anywhere; the handler answers it with a 404.
+        let mut fallback = http::Request::new(Vec::new());
+        *fallback.uri_mut() = http::Uri::from_static("/_invalid");
+        fallback
+    });
+    (converted, host)
+}
+
+/// Converts the handler's response into a Fastly response.
+pub fn to_client(response: http::Response<Vec<u8>>) -> fastly::Response {
+    let (parts, body) = response.into_parts();
+    let mut out = fastly::Response::from_status(parts.status.as_u16()).with_body(body);
+    for (name, value) in &parts.headers {
+        out.append_header(name, value);
+    }
+    out
+}

@@ -1,0 +1,168 @@
+//! An in-memory host for native tests and benchmarks: KV, settings, secrets, an origin and a
+//! cache held in maps, with a controllable clock.
+
+use super::{
+    BodyStream, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse, Platform,
+    PlatformError,
+};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+/// A body delivered in predetermined chunks.
+#[derive(Debug, Default)]
+pub struct ChunkedBody {
+    chunks: std::collections::VecDeque<Vec<u8>>,
+}
+
+impl ChunkedBody {
+    pub fn new(chunks: Vec<Vec<u8>>) -> Self {
+        Self {
+            chunks: chunks.into(),
+        }
+    }
+}
+
+impl BodyStream for ChunkedBody {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
+        Ok(self.chunks.pop_front())
+    }
+}
+
+/// One canned origin answer.
+#[derive(Debug, Clone)]
+pub struct OriginReply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+/// The in-memory host. Fill its maps, then pass it to [`crate::handle`].
+#[derive(Debug, Default)]
+pub struct MemoryHost {
+    pub kv: HashMap<(String, String), Vec<u8>>,
+    pub settings: HashMap<String, String>,
+    pub secrets: HashMap<String, Vec<u8>>,
+    pub origin: HashMap<String, OriginReply>,
+    pub geo: Option<Geo>,
+    pub cache: RefCell<HashMap<String, (CachedObject, CacheWrite)>>,
+    pub logs: RefCell<Vec<(String, String)>>,
+    /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
+    pub tick_ms: f64,
+    clock: Cell<f64>,
+    random_state: Cell<u64>,
+}
+
+impl MemoryHost {
+    pub fn new() -> Self {
+        Self {
+            tick_ms: 0.25,
+            clock: Cell::new(1_790_000_000_000.0),
+            random_state: Cell::new(0x9E37_79B9_7F4A_7C15),
+            ..Self::default()
+        }
+    }
+
+    pub fn put_kv(&mut self, store: &str, key: &str, value: impl Into<Vec<u8>>) {
+        self.kv.insert((store.into(), key.into()), value.into());
+    }
+
+    pub fn put_origin(&mut self, path: &str, status: u16, content_type: &str, body: Vec<u8>) {
+        let reply = OriginReply {
+            status,
+            content_type: content_type.into(),
+            body,
+        };
+        self.origin.insert(path.into(), reply);
+    }
+}
+
+impl Platform for MemoryHost {
+    type Body = ChunkedBody;
+
+    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        Ok(self.kv.get(&(store.to_string(), key.to_string())).cloned())
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError> {
+        Ok(self.settings.get(key).cloned())
+    }
+
+    async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        Ok(self.secrets.get(name).cloned())
+    }
+
+    async fn fetch(
+        &self,
+        backend: &str,
+        request: OriginRequest,
+    ) -> Result<OriginResponse<ChunkedBody>, PlatformError> {
+        if backend != "origin" {
+            return Err(PlatformError::BackendMissing(backend.into()));
+        }
+        let reply = self
+            .origin
+            .get(&request.path)
+            .cloned()
+            .unwrap_or(OriginReply {
+                status: 404,
+                content_type: "text/plain".into(),
+                body: b"not found".to_vec(),
+            });
+        let mut headers = http::HeaderMap::new();
+        if let Ok(value) = http::HeaderValue::from_str(&reply.content_type) {
+            headers.insert(http::header::CONTENT_TYPE, value);
+        }
+        // Split the body so callers are exercised on multi-chunk reads.
+        let chunks = reply.body.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+        Ok(OriginResponse {
+            status: reply.status,
+            headers,
+            body: ChunkedBody::new(chunks),
+        })
+    }
+
+    async fn cache_lookup(&self, key: &str) -> Result<Option<CachedObject>, PlatformError> {
+        Ok(self
+            .cache
+            .borrow()
+            .get(key)
+            .map(|(object, _)| object.clone()))
+    }
+
+    async fn cache_insert(
+        &self,
+        key: &str,
+        object: &CachedObject,
+        write: &CacheWrite,
+    ) -> Result<(), PlatformError> {
+        self.cache
+            .borrow_mut()
+            .insert(key.into(), (object.clone(), write.clone()));
+        Ok(())
+    }
+
+    fn geo(&self) -> Option<Geo> {
+        self.geo.clone()
+    }
+
+    fn log(&self, endpoint: &str, line: &str) {
+        self.logs.borrow_mut().push((endpoint.into(), line.into()));
+    }
+
+    fn now_ms(&self) -> f64 {
+        let now = self.clock.get() + self.tick_ms;
+        self.clock.set(now);
+        now
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) {
+        // Deterministic on purpose (splitmix64): tests must be reproducible.
+        for byte in buf.iter_mut() {
+            let mut z = self.random_state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            self.random_state.set(z);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            *byte = (z ^ (z >> 31)) as u8;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The host boundary: the [`Platform`] trait the handler is generic over, and its adapters.
+//!
+//! The trait is async so the Cloudflare adapter can await its JS promises; the Fastly adapter's
+//! blocking calls return ready futures, driven by [`block_on`]. Futures need not be `Send`:
+//! every host runs one request per single-threaded wasm instance or isolate.
+
+mod block_on;
+mod body;
+#[cfg(feature = "fastly")]
+pub mod fastly;
+pub mod memory;
+
+pub use block_on::{block_on, NotReady};
+pub use body::{read_to_end_limited, BodyError, BodyStream};
+
+/// Platform-level failures. Adapters translate their SDK's errors into these.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlatformError {
+    #[error("store '{0}' is not available")]
+    StoreMissing(String),
+    #[error("backend '{0}' is not configured")]
+    BackendMissing(String),
+    #[error("origin timed out")]
+    Timeout,
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Where the visitor is, as far as the host knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Geo {
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub utc_offset_minutes: Option<i32>,
+}
+
+/// A GET to an origin backend. The path is relative to the backend's base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginRequest {
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// An origin's answer; the body is read (or streamed) by the caller.
+#[derive(Debug)]
+pub struct OriginResponse<B> {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: B,
+}
+
+/// A response stored in the platform cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedObject {
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// How long to keep a cache entry, and the tags it can be purged by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheWrite {
+    pub ttl_seconds: u32,
+    pub surrogate_keys: Vec<String>,
+}
+
+/// Everything the handler needs from the host.
+#[allow(async_fn_in_trait)] // see the module docs: hosts are single-threaded, no Send bound wanted
+pub trait Platform {
+    /// The origin response body type, read chunk by chunk.
+    type Body: BodyStream;
+
+    /// A value from a KV store, `None` when the key is absent.
+    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError>;
+    /// A small deployment setting (Fastly Config Store, Cloudflare vars).
+    async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError>;
+    /// A secret (Fastly Secret Store, Cloudflare secrets).
+    async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, PlatformError>;
+    /// Sends a GET to a named origin backend.
+    async fn fetch(
+        &self,
+        backend: &str,
+        request: OriginRequest,
+    ) -> Result<OriginResponse<Self::Body>, PlatformError>;
+    /// Looks up an object in the platform cache.
+    async fn cache_lookup(&self, key: &str) -> Result<Option<CachedObject>, PlatformError>;
+    /// Stores an object in the platform cache.
+    async fn cache_insert(
+        &self,
+        key: &str,
+        object: &CachedObject,
+        write: &CacheWrite,
+    ) -> Result<(), PlatformError>;
+    /// The visitor's location, when the host can tell.
+    fn geo(&self) -> Option<Geo>;
+    /// Sends one line to a named log endpoint.
+    fn log(&self, endpoint: &str, line: &str);
+    /// Wall-clock time in milliseconds since the Unix epoch, with sub-millisecond precision
+    /// where the host offers it. Used for timings and expiries.
+    fn now_ms(&self) -> f64;
+    /// Fills `buf` with cryptographically secure random bytes.
+    fn fill_random(&self, buf: &mut [u8]);
+}
