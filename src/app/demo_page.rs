@@ -32,8 +32,7 @@ pub async fn render<P: Platform>(
         .iter()
         .map(|(name, v)| serde_json::json!({"name": name, "width": v.width, "src": format!("/img/{name}/{DEMO_PHOTO}")}))
         .collect();
-    let mut env = minijinja::Environment::new();
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    let env = crate::banner::html_environment(ctx.config.limits.template_fuel);
     let page = env
         .render_str(
             PAGE_TEMPLATE,

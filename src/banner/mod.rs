@@ -1,5 +1,9 @@
 //! Banners: the view model built from recommended items, and its HTML and JSON renderings.
 
+mod escape;
+
+pub use escape::{escape_html, html_environment};
+
 use crate::config::{Config, Slot};
 use crate::recs::Item;
 use serde::Serialize;

@@ -139,10 +139,7 @@ fn banners(
     variants: &BTreeMap<String, Variant>,
     fuel: u64,
 ) -> Result<Banners, ConfigError> {
-    let mut env = minijinja::Environment::new();
-    // Every template renders HTML: escape every interpolation, whatever the template's name.
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    env.set_fuel(Some(fuel));
+    let mut env = crate::banner::html_environment(fuel);
     for (name, source) in raw.templates {
         let path = format!("banners.templates.{name}");
         identifier(&path, &name)?;

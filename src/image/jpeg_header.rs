@@ -30,13 +30,18 @@ impl JpegFrame {
     }
 }
 
-/// Finds the frame header. `None` when the data is not a JPEG or ends before the SOF marker.
-pub fn read_frame(data: &[u8]) -> Option<JpegFrame> {
-    if data.get(..2)? != [0xFF, 0xD8] {
-        return None;
-    }
-    let mut pos = 2;
-    loop {
+/// One marker segment before the scan data: marker byte, offset of its 0xFF, payload.
+type Segment<'a> = (u8, usize, &'a [u8]);
+
+/// Iterates over the marker segments from SOI up to and including the first SOS; stops early
+/// (yielding nothing more) at malformed or truncated data.
+fn segments(data: &[u8]) -> impl Iterator<Item = Segment<'_>> {
+    let mut pos = if data.get(..2) == Some(&[0xFF, 0xD8]) {
+        2
+    } else {
+        usize::MAX
+    };
+    std::iter::from_fn(move || {
         // Markers may be preceded by fill bytes (0xFF).
         while *data.get(pos)? == 0xFF && *data.get(pos + 1)? == 0xFF {
             pos += 1;
@@ -45,20 +50,43 @@ pub fn read_frame(data: &[u8]) -> Option<JpegFrame> {
             return None;
         }
         let marker = *data.get(pos + 1)?;
+        if marker == 0xD9 {
+            return None;
+        }
         let length = usize::from(u16::from_be_bytes([
             *data.get(pos + 2)?,
             *data.get(pos + 3)?,
         ]));
-        let segment = data.get(pos + 4..pos + 2 + length)?;
-        match marker {
-            // SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
-                return parse_sof(marker, segment);
-            }
-            0xD9 | 0xDA => return None, // end of image or scan data before any frame header
-            _ => pos += 2 + length,
-        }
-    }
+        let payload = data.get(pos + 4..pos + 2 + length)?;
+        let at = pos;
+        // Nothing after SOS is a marker segment: entropy-coded data follows.
+        pos = if marker == 0xDA {
+            usize::MAX
+        } else {
+            pos + 2 + length
+        };
+        Some((marker, at, payload))
+    })
+}
+
+/// Finds the frame header. `None` when the data is not a JPEG or ends before the SOF marker.
+pub fn read_frame(data: &[u8]) -> Option<JpegFrame> {
+    segments(data)
+        // SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+        .find(|&(m, _, _)| (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC))
+        .and_then(|(marker, _, payload)| parse_sof(marker, payload))
+}
+
+/// Whether the scan data ends with an EOI marker. Decoders pad a truncated scan with grey; a
+/// CDN must not cache that as the image. Thumbnails embedded in EXIF carry their own EOI, so
+/// only bytes after the first SOS count. The EOI is normally in the last few bytes, so the
+/// backwards search is short for complete files.
+pub fn is_complete(data: &[u8]) -> bool {
+    let Some((_, sos, _)) = segments(data).find(|&(m, _, _)| m == 0xDA) else {
+        return false;
+    };
+    data.get(sos..)
+        .is_some_and(|scan| scan.windows(2).rev().any(|w| w == [0xFF, 0xD9]))
 }
 
 fn parse_sof(marker: u8, segment: &[u8]) -> Option<JpegFrame> {
@@ -106,6 +134,17 @@ mod tests {
         };
         // Luma 16x16 + two 8x8 chroma planes, 2 bytes per coefficient.
         assert_eq!(frame.coefficient_bytes(), (256 + 64 + 64) * 2);
+    }
+
+    #[test]
+    fn completeness_needs_an_end_marker_after_the_scan() {
+        let jpeg = synthetic::jpeg(&synthetic::photo(64, 48, 1), 80);
+        assert!(is_complete(&jpeg));
+        assert!(!is_complete(&jpeg[..jpeg.len() - 2]));
+        assert!(!is_complete(&jpeg[..jpeg.len() / 2]));
+        let mut padded = jpeg.clone();
+        padded.extend_from_slice(&[0; 16]);
+        assert!(is_complete(&padded));
     }
 
     #[test]

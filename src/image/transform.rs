@@ -59,6 +59,11 @@ pub fn transform(
             "the image is {width}x{height} ({pixels} pixels), over the {max_pixels}-pixel limit"
         )));
     }
+    if format == ImageFormat::Jpeg && !super::jpeg_header::is_complete(input) {
+        return Err(ImageError::Undecodable(
+            "the JPEG is truncated: its scan data has no end marker".into(),
+        ));
+    }
     check_decode_budget(input, format, width, height)?;
     let decoded = decode(input, format, max_pixels)?;
     let rgb = flatten_to_rgb(decoded);

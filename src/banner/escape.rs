@@ -1,0 +1,62 @@
+//! The template environment every HTML template renders in: auto-escaping always on, with an
+//! escaper that leaves `/` alone so URLs stay readable (`&<>"'` are what HTML needs escaped).
+
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Value};
+
+/// A fresh environment with HTML auto-escaping for every template and the given fuel (a bound
+/// on template work, so a hostile template or list cannot burn the CPU budget).
+pub fn html_environment(fuel: u64) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.set_fuel(Some(fuel));
+    env.set_formatter(|out, state, value: &Value| match value.as_str() {
+        Some(text) if !value.is_safe() && *state.auto_escape() == AutoEscape::Html => out
+            .write_str(&escape_html(text))
+            .map_err(|_| Error::new(ErrorKind::WriteFailure, "template output failed")),
+        _ => minijinja::escape_formatter(out, state, value),
+    });
+    env
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_but_not_slashes() {
+        let env = html_environment(10_000);
+        let html = env
+            .render_str(
+                r#"<a href="{{ u }}" title="{{ t }}">{{ t }}</a>{{ s | safe }}"#,
+                minijinja::context! { u => "/img/a.jpg", t => "<b>\"x\" & 'y'</b>", s => "<i>ok</i>" },
+            )
+            .unwrap();
+        assert_eq!(
+            html,
+            r#"<a href="/img/a.jpg" title="&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;">&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;</a><i>ok</i>"#
+        );
+    }
+
+    #[test]
+    fn fuel_bounds_template_work() {
+        let env = html_environment(1_000);
+        let result = env.render_str("{% for i in range(100000) %}x{% endfor %}", ());
+        assert!(result.is_err());
+    }
+}

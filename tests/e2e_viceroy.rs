@@ -1,0 +1,373 @@
+//! End-to-end suite: the compiled Fastly wasm in a real Viceroy, with the project's
+//! `fastly.toml`, a real HTTP test origin, and real HTTP requests.
+//!
+//! Run through `make test` (which builds the wasm and installs Viceroy).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::sync::Arc;
+use support::client::{get, request, Got, DEBUG, DESKTOP, GOOGLEBOT, IPAD, IPHONE};
+use support::viceroy::{project_root, Harness};
+
+type Case = fn(&Harness) -> Result<(), Failed>;
+
+fn check(condition: bool, message: impl FnOnce() -> String) -> Result<(), Failed> {
+    if condition {
+        Ok(())
+    } else {
+        Err(message().into())
+    }
+}
+
+fn expect_status(got: &Got, status: u16) -> Result<(), Failed> {
+    check(got.status == status, || {
+        format!("expected {status}, got {}: {}", got.status, got.text())
+    })
+}
+
+fn expect_json_error(got: &Got, status: u16, kind: &str) -> Result<(), Failed> {
+    expect_status(got, status)?;
+    check(
+        got.header("content-type") == Some("application/json"),
+        || format!("{:?}", got.headers),
+    )?;
+    let body = got.json();
+    check(body["error"] == kind, || {
+        format!("expected error kind {kind}: {body}")
+    })?;
+    check(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        || format!("no detail: {body}"),
+    )
+}
+
+fn healthz(h: &Harness) -> Result<(), Failed> {
+    let got = get(&h.url("/healthz"), &[]);
+    expect_status(&got, 200)?;
+    check(
+        got.text().trim() == format!("ok {}", env!("CARGO_PKG_VERSION")),
+        || got.text(),
+    )?;
+    check(got.header("cache-control") == Some("no-store"), || {
+        format!("{:?}", got.headers)
+    })
+}
+
+fn demo_page_shows_segment_banner_variants_and_geo(h: &Harness) -> Result<(), Failed> {
+    let got = get(&h.url("/"), &[("User-Agent", IPHONE)]);
+    expect_status(&got, 200)?;
+    let html = got.text();
+    check(
+        got.header("content-type")
+            .is_some_and(|c| c.starts_with("text/html")),
+        || format!("{:?}", got.headers),
+    )?;
+    check(html.contains("<b>Segment</b>mobile"), || html.clone())?;
+    check(html.contains("tailor-compact"), || {
+        "mobile template missing".into()
+    })?;
+    check(html.contains("/img/preview/photos/harbour.jpg"), || {
+        "variant images missing".into()
+    })?;
+    // Viceroy's geolocation fixture maps 127.0.0.1 to the Netherlands.
+    check(html.contains("<b>Country</b>NL"), || {
+        "geo country missing".into()
+    })
+}
+
+fn phone_and_desktop_get_different_segments_and_items(h: &Harness) -> Result<(), Failed> {
+    let phone = get(
+        &h.url("/banner.json?slot=hero"),
+        &[("User-Agent", IPHONE), DEBUG],
+    );
+    let desktop = get(
+        &h.url("/banner.json?slot=hero"),
+        &[("User-Agent", DESKTOP), DEBUG],
+    );
+    expect_status(&phone, 200)?;
+    expect_status(&desktop, 200)?;
+    let (p, d) = (phone.json(), desktop.json());
+    check(
+        p["segment"] == "mobile" && d["segment"] == "desktop",
+        || format!("{p}\n{d}"),
+    )?;
+    check(p["items"] != d["items"], || {
+        "both segments got the same items".into()
+    })?;
+    check(p["items"].as_array().unwrap().len() == 4, || {
+        format!("hero has 4 items: {p}")
+    })?;
+    check(phone.header("x-tailor-segment") == Some("mobile"), || {
+        format!("{:?}", phone.headers)
+    })?;
+    check(phone.header("x-tailor-source") == Some("kv"), || {
+        format!("{:?}", phone.headers)
+    })?;
+    let key = phone.header("x-tailor-cache-key").unwrap_or("");
+    check(
+        key.contains("seg=mobile") && key.contains("slot=hero"),
+        || key.to_string(),
+    )?;
+    check(
+        phone
+            .header("server-timing")
+            .is_some_and(|t| t.contains("segment;dur=")),
+        || format!("{:?}", phone.headers),
+    )
+}
+
+fn banner_html_uses_the_segment_template(h: &Harness) -> Result<(), Failed> {
+    let desktop = get(&h.url("/banner?slot=hero"), &[("User-Agent", DESKTOP)]);
+    expect_status(&desktop, 200)?;
+    check(desktop.text().contains("tailor-cards"), || desktop.text())?;
+    check(
+        desktop.header("cache-control") == Some("private, no-store"),
+        || format!("{:?}", desktop.headers),
+    )?;
+    let bot = get(&h.url("/banner?slot=sidebar"), &[("User-Agent", GOOGLEBOT)]);
+    expect_status(&bot, 200)?;
+    check(
+        bot.text().contains("tailor-text") && !bot.text().contains("<img"),
+        || bot.text(),
+    )
+}
+
+fn hostile_catalogue_titles_are_escaped(h: &Harness) -> Result<(), Failed> {
+    // The harness replaces the tablet list with one whose first title carries markup.
+    let html = get(&h.url("/banner?slot=hero"), &[("User-Agent", IPAD)]).text();
+    check(!html.contains("<script>"), || html.clone())?;
+    check(html.contains("&lt;script&gt;"), || html.clone())?;
+    check(!html.contains("javascript:"), || html.clone())?;
+    let json = get(&h.url("/banner.json?slot=hero"), &[("User-Agent", IPAD)]).json();
+    check(
+        json["items"][0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("<script>"),
+        || json.to_string(),
+    )?;
+    check(json["items"][1]["url"] == "#", || json.to_string())
+}
+
+fn missing_list_falls_back_to_the_bundled_default(h: &Harness) -> Result<(), Failed> {
+    // The harness removes the bot list from KV.
+    let got = get(
+        &h.url("/banner.json?slot=hero"),
+        &[("User-Agent", GOOGLEBOT), DEBUG],
+    );
+    expect_status(&got, 200)?;
+    check(got.header("x-tailor-source") == Some("default"), || {
+        format!("{:?}", got.headers)
+    })?;
+    check(!got.json()["items"].as_array().unwrap().is_empty(), || {
+        got.text()
+    })
+}
+
+fn debug_headers_need_the_token(h: &Harness) -> Result<(), Failed> {
+    let wrong = get(
+        &h.url("/banner.json?slot=hero"),
+        &[("X-Tailor-Debug", "guess")],
+    );
+    let none = get(&h.url("/banner.json?slot=hero"), &[]);
+    for got in [wrong, none] {
+        expect_status(&got, 200)?;
+        check(
+            got.headers.keys().all(|k| !k.starts_with("x-tailor-")),
+            || format!("{:?}", got.headers),
+        )?;
+    }
+    Ok(())
+}
+
+fn preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached(h: &Harness) -> Result<(), Failed> {
+    let url = h.url("/img/preview/photos/big.jpg");
+    let first = get(&url, &[DEBUG]);
+    expect_status(&first, 200)?;
+    check(first.header("content-type") == Some("image/jpeg"), || {
+        format!("{:?}", first.headers)
+    })?;
+    let img = image::load_from_memory(&first.body)?;
+    check((img.width(), img.height()) == (500, 313), || {
+        format!("{}x{}", img.width(), img.height())
+    })?;
+    let timing = first.header("server-timing").unwrap_or("");
+    check(
+        ["fetch;", "decode;", "resize;", "encode;"]
+            .iter()
+            .all(|t| timing.contains(t)),
+        || timing.into(),
+    )?;
+    check(
+        first
+            .header("x-tailor-image")
+            .is_some_and(|i| i.contains("2560x1600")),
+        || format!("{:?}", first.headers),
+    )?;
+    let second = get(&url, &[DEBUG]);
+    check(second.header("x-tailor-source") == Some("cache"), || {
+        format!("{:?}", second.headers)
+    })?;
+    check(second.body == first.body, || "cached bytes differ".into())
+}
+
+fn variants_have_their_widths_and_small_images_are_not_upscaled(h: &Harness) -> Result<(), Failed> {
+    for (variant, width) in [("thumbnail", 150), ("full", 800)] {
+        let got = get(&h.url(&format!("/img/{variant}/photos/harbour.jpg")), &[]);
+        expect_status(&got, 200)?;
+        let img = image::load_from_memory(&got.body)?;
+        check(img.width() == width, || {
+            format!("{variant}: {} wide", img.width())
+        })?;
+    }
+    let small = get(&h.url("/img/preview/photos/small.jpg"), &[]);
+    expect_status(&small, 200)?;
+    check(image::load_from_memory(&small.body)?.width() == 120, || {
+        "upscaled".into()
+    })?;
+    let alpha = get(&h.url("/img/thumbnail/photos/alpha.png"), &[]);
+    expect_status(&alpha, 200)?;
+    check(alpha.header("content-type") == Some("image/jpeg"), || {
+        format!("{:?}", alpha.headers)
+    })
+}
+
+fn image_errors_are_precise_json(h: &Harness) -> Result<(), Failed> {
+    expect_json_error(
+        &get(&h.url("/img/huge/photos/big.jpg"), &[]),
+        404,
+        "not_found",
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/preview/photos/missing.jpg"), &[]),
+        404,
+        "not_found",
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/preview/photos/fails.jpg"), &[]),
+        502,
+        "origin_failed",
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/preview/photos/notes.txt"), &[]),
+        415,
+        "unsupported_format",
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/preview/photos/truncated.jpg"), &[]),
+        422,
+        "undecodable_image",
+    )?;
+    // Clients and Viceroy normalize "..", so traversal is covered by unit tests; here the
+    // path characters and empty segments are checked end to end.
+    expect_json_error(
+        &get(&h.url("/img/preview/photos/a%20b.jpg"), &[]),
+        400,
+        "bad_request",
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/preview/photos//big.jpg"), &[]),
+        400,
+        "bad_request",
+    )?;
+    expect_json_error(&get(&h.url("/img/preview"), &[]), 404, "not_found")
+}
+
+fn routing_errors_are_precise_json(h: &Harness) -> Result<(), Failed> {
+    expect_json_error(&get(&h.url("/nope"), &[]), 404, "not_found")?;
+    expect_json_error(&get(&h.url("/banner"), &[]), 400, "bad_request")?;
+    expect_json_error(&get(&h.url("/banner?slot=footer"), &[]), 404, "not_found")?;
+    expect_json_error(
+        &request("POST", &h.url("/banner?slot=hero"), &[]),
+        405,
+        "method_not_allowed",
+    )?;
+    let head = request("HEAD", &h.url("/healthz"), &[]);
+    expect_status(&head, 200)?;
+    check(head.body.is_empty(), || "HEAD has a body".into())
+}
+
+fn invalid_config_is_a_500_naming_the_field(_: &Harness) -> Result<(), Failed> {
+    let bad = project_root().join("tests/fixtures/config-invalid.json");
+    let harness = Harness::start(&[("config/v1", Some(bad))]);
+    let got = get(&harness.url("/banner.json?slot=hero"), &[]);
+    expect_json_error(&got, 500, "invalid_config")?;
+    let detail = got.json()["detail"].as_str().unwrap_or("").to_string();
+    check(detail.contains("variants.preview.width"), || detail.clone())?;
+    // Health reports liveness even when the config is broken.
+    expect_status(&get(&harness.url("/healthz"), &[]), 200)?;
+    check(!harness.log().contains("panicked"), || harness.log())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let hostile = project_root().join("tests/fixtures/recs-hostile.json");
+    let harness = Arc::new(Harness::start(&[
+        ("recs/v1/tablet", Some(hostile)),
+        ("recs/v1/bot", None),
+    ]));
+    let cases: &[(&str, Case)] = &[
+        ("healthz", healthz),
+        (
+            "demo_page_shows_segment_banner_variants_and_geo",
+            demo_page_shows_segment_banner_variants_and_geo,
+        ),
+        (
+            "phone_and_desktop_get_different_segments_and_items",
+            phone_and_desktop_get_different_segments_and_items,
+        ),
+        (
+            "banner_html_uses_the_segment_template",
+            banner_html_uses_the_segment_template,
+        ),
+        (
+            "hostile_catalogue_titles_are_escaped",
+            hostile_catalogue_titles_are_escaped,
+        ),
+        (
+            "missing_list_falls_back_to_the_bundled_default",
+            missing_list_falls_back_to_the_bundled_default,
+        ),
+        ("debug_headers_need_the_token", debug_headers_need_the_token),
+        (
+            "preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached",
+            preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached,
+        ),
+        (
+            "variants_have_their_widths_and_small_images_are_not_upscaled",
+            variants_have_their_widths_and_small_images_are_not_upscaled,
+        ),
+        (
+            "image_errors_are_precise_json",
+            image_errors_are_precise_json,
+        ),
+        (
+            "routing_errors_are_precise_json",
+            routing_errors_are_precise_json,
+        ),
+        (
+            "invalid_config_is_a_500_naming_the_field",
+            invalid_config_is_a_500_naming_the_field,
+        ),
+    ];
+    let trials = cases
+        .iter()
+        .map(|&(name, case)| {
+            let harness = Arc::clone(&harness);
+            Trial::test(name, move || case(&harness))
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    if conclusion.has_failed() {
+        eprintln!("--- Viceroy log ---\n{}", harness.log());
+    }
+    drop(harness);
+    conclusion.exit();
+}

@@ -1,0 +1,69 @@
+//! Origin content for tests, generated in the test so no binary fixtures need shipping.
+
+use tailor::image::synthetic;
+
+/// One origin answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    fn ok(content_type: &'static str, body: Vec<u8>) -> Self {
+        Self {
+            status: 200,
+            content_type,
+            body,
+        }
+    }
+}
+
+/// A 2560x1600 photo-like baseline JPEG: the size class of the corpus's 4 MP benchmark photo.
+pub fn four_megapixel_jpeg() -> Vec<u8> {
+    synthetic::jpeg(&synthetic::photo(2560, 1600, 11), 85)
+}
+
+/// Every path the test origin serves.
+pub fn origin_content() -> Vec<(&'static str, Reply)> {
+    let big = four_megapixel_jpeg();
+    let truncated = big[..big.len() / 3].to_vec();
+    vec![
+        ("/photos/big.jpg", Reply::ok("image/jpeg", big)),
+        (
+            "/photos/small.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(120, 80, 3), 85),
+            ),
+        ),
+        (
+            "/photos/alpha.png",
+            Reply::ok(
+                "image/png",
+                synthetic::png(&synthetic::with_alpha(300, 300)),
+            ),
+        ),
+        (
+            "/photos/harbour.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(800, 533, 42), 85),
+            ),
+        ),
+        ("/photos/truncated.jpg", Reply::ok("image/jpeg", truncated)),
+        (
+            "/photos/notes.txt",
+            Reply::ok("text/plain", b"not an image".to_vec()),
+        ),
+        (
+            "/photos/fails.jpg",
+            Reply {
+                status: 500,
+                content_type: "text/plain",
+                body: b"boom".to_vec(),
+            },
+        ),
+    ]
+}

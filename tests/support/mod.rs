@@ -1,0 +1,8 @@
+//! Shared test support: synthetic origin content, a real HTTP test origin, and the Viceroy
+//! harness. Each integration test crate uses the parts it needs.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod client;
+pub mod fixtures;
+pub mod origin;
+pub mod viceroy;

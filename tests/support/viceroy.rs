@@ -1,0 +1,154 @@
+//! Runs the compiled Fastly wasm in a real Viceroy against the project's `fastly.toml`,
+//! rewritten only where a test needs it: the origin URL, absolute data paths, KV overrides.
+
+use super::origin::TestOrigin;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// A KV entry to replace (with a file) or remove (with `None`) for one harness.
+pub type KvOverride = (&'static str, Option<PathBuf>);
+
+pub struct Harness {
+    child: Child,
+    pub base: String,
+    pub log_path: PathBuf,
+    _origin: TestOrigin,
+}
+
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn wasm_path() -> PathBuf {
+    if let Ok(path) = std::env::var("TAILOR_WASM") {
+        return PathBuf::from(path);
+    }
+    // Built into its own target dir: the outer `cargo test` holds the default one's lock.
+    let target = project_root().join("target/e2e");
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-wasip1",
+            "--features",
+            "fastly",
+        ])
+        .args(["--bin", "tailor-fastly", "--target-dir"])
+        .arg(&target)
+        .current_dir(project_root())
+        .status()
+        .expect("run cargo build for the wasm");
+    assert!(status.success(), "building the Fastly wasm failed");
+    target.join("wasm32-wasip1/release/tailor-fastly.wasm")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The project's fastly.toml with the origin pointed at `origin_port`, every data file made
+/// absolute, and the KV overrides applied.
+fn manifest(origin_port: u16, overrides: &[KvOverride]) -> String {
+    let root = project_root();
+    let text = std::fs::read_to_string(root.join("fastly.toml")).unwrap();
+    let mut doc: toml::Table = text.parse().unwrap();
+    let local = doc["local_server"].as_table_mut().unwrap();
+    local["backends"]["origin"]["url"] =
+        toml::Value::String(format!("http://127.0.0.1:{origin_port}"));
+    let entries = local["kv_stores"]["tailor_kv"].as_array_mut().unwrap();
+    for entry in entries.iter_mut() {
+        let file = entry["file"].as_str().unwrap().to_string();
+        entry["file"] = toml::Value::String(root.join(file).display().to_string());
+    }
+    for (key, replacement) in overrides {
+        entries.retain(|e| e["key"].as_str() != Some(key));
+        if let Some(path) = replacement {
+            let mut entry = toml::Table::new();
+            entry.insert("key".into(), toml::Value::String((*key).into()));
+            entry.insert(
+                "file".into(),
+                toml::Value::String(path.display().to_string()),
+            );
+            entries.push(toml::Value::Table(entry));
+        }
+    }
+    toml::to_string(&doc).unwrap()
+}
+
+impl Harness {
+    pub fn start(overrides: &[KvOverride]) -> Self {
+        static RUN: AtomicU32 = AtomicU32::new(0);
+        let origin = TestOrigin::start();
+        let dir = std::env::temp_dir().join(format!(
+            "tailor-e2e-{}-{}",
+            std::process::id(),
+            RUN.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let manifest_path = dir.join("fastly.toml");
+        std::fs::write(&manifest_path, manifest(origin.port, overrides)).unwrap();
+        let log_path = dir.join("viceroy.log");
+        let log = std::fs::File::create(&log_path).unwrap();
+        let port = free_port();
+        let viceroy = std::env::var("VICEROY").unwrap_or_else(|_| "viceroy".into());
+        let child = Command::new(&viceroy)
+            .arg("serve")
+            .arg(wasm_path())
+            .arg("-C")
+            .arg(&manifest_path)
+            .args(["--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start '{viceroy}' (run `make test`): {e}"));
+        let harness = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log_path,
+            _origin: origin,
+        };
+        harness.wait_until_up();
+        harness
+    }
+
+    fn wait_until_up(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if ureq::get(&format!("{}/healthz", self.base)).call().is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("Viceroy did not come up; log:\n{}", self.log());
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(dir) = self
+            .log_path
+            .parent()
+            .filter(|d| d.starts_with(std::env::temp_dir()))
+        {
+            let _ = std::fs::remove_dir_all(Path::new(dir));
+        }
+    }
+}
