@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing Tailor needs, skipping whatever is already in place:
+# the wasm targets and Viceroy at the pinned version (a ~10 minute build on 2 cores).
+set -euo pipefail
+
+VICEROY_VERSION="${VICEROY_VERSION:-0.22.0}"
+
+installed_targets=$(rustup target list --installed)
+for target in wasm32-wasip1 wasm32-unknown-unknown; do
+  if ! grep -qx "$target" <<<"$installed_targets"; then
+    rustup target add "$target"
+  fi
+done
+
+viceroy_bin="$(command -v viceroy || echo "${CARGO_HOME:-$HOME/.cargo}/bin/viceroy")"
+have=""
+if [ -x "$viceroy_bin" ]; then
+  have=$("$viceroy_bin" --version 2>/dev/null | awk '{print $2}')
+fi
+if [ "$have" != "$VICEROY_VERSION" ]; then
+  echo "Installing Viceroy $VICEROY_VERSION (found: ${have:-none}); this takes about 10 minutes."
+  cargo install --locked viceroy --version "$VICEROY_VERSION"
+fi

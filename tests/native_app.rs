@@ -1,0 +1,234 @@
+//! The shared handler on the in-memory host: routing, segments, banners, images, errors and
+//! config loading, without any runtime.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use support::client::{DESKTOP, GOOGLEBOT, IPHONE};
+use support::fixtures::origin_content;
+use tailor::platform::memory::MemoryHost;
+use tailor::platform::{block_on, Geo};
+
+fn demo_host() -> MemoryHost {
+    let mut host = MemoryHost::new();
+    let root = env!("CARGO_MANIFEST_DIR");
+    host.settings
+        .insert("config_key".into(), "config/v1".into());
+    host.put_kv(
+        "tailor_kv",
+        "config/v1",
+        std::fs::read(format!("{root}/demo/config.json")).unwrap(),
+    );
+    for segment in ["mobile", "tablet", "desktop", "bot"] {
+        let list = std::fs::read(format!("{root}/demo/kv/recs/{segment}.json")).unwrap();
+        host.put_kv("tailor_kv", &format!("recs/v1/{segment}"), list);
+    }
+    for (path, reply) in origin_content() {
+        host.put_origin(path, reply.status, reply.content_type, reply.body);
+    }
+    host.geo = Some(Geo {
+        country: Some("NL".into()),
+        ..Geo::default()
+    });
+    host
+}
+
+fn send(
+    host: &MemoryHost,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> http::Response<Vec<u8>> {
+    let mut builder = http::Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    block_on(tailor::handle(builder.body(Vec::new()).unwrap(), host)).unwrap()
+}
+
+fn get(host: &MemoryHost, uri: &str, headers: &[(&str, &str)]) -> http::Response<Vec<u8>> {
+    send(host, "GET", uri, headers)
+}
+
+fn json(response: &http::Response<Vec<u8>>) -> serde_json::Value {
+    serde_json::from_slice(response.body()).unwrap()
+}
+
+const DEBUG: (&str, &str) = ("x-tailor-debug", "demo-debug");
+
+#[test]
+fn segments_choose_their_own_lists() {
+    let host = demo_host();
+    let phone = json(&get(
+        &host,
+        "/banner.json?slot=hero",
+        &[("user-agent", IPHONE)],
+    ));
+    let desktop = json(&get(
+        &host,
+        "/banner.json?slot=hero",
+        &[("user-agent", DESKTOP)],
+    ));
+    assert_eq!(phone["segment"], "mobile");
+    assert_eq!(desktop["segment"], "desktop");
+    assert_eq!(phone["items"][0]["category"], "gadgets");
+    assert_eq!(desktop["items"][0]["category"], "jackets");
+    assert_eq!(phone["items"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn the_bundled_config_serves_when_no_config_key_is_set() {
+    let mut host = demo_host();
+    host.settings.clear();
+    let response = get(&host, "/banner.json?slot=sidebar", &[DEBUG]);
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-tailor-config"], "bundled");
+    assert_eq!(json(&response)["items"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_configured_but_missing_config_is_an_operator_error() {
+    let mut host = demo_host();
+    host.kv
+        .remove(&("tailor_kv".to_string(), "config/v1".to_string()));
+    let response = get(&host, "/", &[]);
+    assert_eq!(response.status(), 500);
+    assert_eq!(json(&response)["error"], "invalid_config");
+    assert!(host
+        .logs
+        .borrow()
+        .iter()
+        .any(|(_, line)| line.contains("config/v1")));
+}
+
+#[test]
+fn garbage_lists_fall_back_to_the_default_and_are_logged() {
+    let mut host = demo_host();
+    host.put_kv("tailor_kv", "recs/v1/bot", b"{not json".to_vec());
+    let response = get(
+        &host,
+        "/banner.json?slot=hero",
+        &[("user-agent", GOOGLEBOT), DEBUG],
+    );
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-tailor-source"], "default");
+    assert!(host
+        .logs
+        .borrow()
+        .iter()
+        .any(|(_, line)| line.contains("recs_fallback")));
+}
+
+#[test]
+fn images_are_resized_cached_and_logged() {
+    let host = demo_host();
+    let first = get(&host, "/img/thumbnail/photos/big.jpg", &[DEBUG]);
+    assert_eq!(
+        first.status(),
+        200,
+        "{}",
+        String::from_utf8_lossy(first.body())
+    );
+    assert_eq!(first.headers()["x-tailor-source"], "origin");
+    let img = image::load_from_memory(first.body()).unwrap();
+    assert_eq!((img.width(), img.height()), (150, 94));
+    let (key, (_, write)) = host
+        .cache
+        .borrow()
+        .iter()
+        .next()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .unwrap();
+    assert_eq!(key, first.headers()["x-tailor-cache-key"]);
+    assert_eq!(write.surrogate_keys, ["image:photos/big.jpg"]);
+    let second = get(&host, "/img/thumbnail/photos/big.jpg", &[DEBUG]);
+    assert_eq!(second.headers()["x-tailor-source"], "cache");
+    assert_eq!(second.body(), first.body());
+    let logs = host.logs.borrow();
+    let line = logs
+        .iter()
+        .find(|(_, l)| l.contains("\"transform\""))
+        .unwrap();
+    let logged: serde_json::Value = serde_json::from_str(&line.1).unwrap();
+    assert_eq!(logged["out"]["width"], 150);
+    assert!(logged["ratio"].as_f64().unwrap() < 0.1);
+}
+
+#[test]
+fn oversized_originals_are_refused_with_413() {
+    let mut host = demo_host();
+    host.put_origin(
+        "/photos/huge.jpg",
+        200,
+        "image/jpeg",
+        vec![0xFF; 26 * 1024 * 1024],
+    );
+    let response = get(&host, "/img/preview/photos/huge.jpg", &[]);
+    assert_eq!(response.status(), 413);
+    assert_eq!(json(&response)["error"], "too_large");
+}
+
+#[test]
+fn errors_are_json_with_precise_statuses() {
+    let host = demo_host();
+    let cases = [
+        ("/img/poster/photos/big.jpg", 404, "not_found"),
+        ("/img/preview/photos/fails.jpg", 502, "origin_failed"),
+        ("/img/preview/photos/notes.txt", 415, "unsupported_format"),
+        (
+            "/img/preview/photos/truncated.jpg",
+            422,
+            "undecodable_image",
+        ),
+        ("/img/preview/../etc/passwd", 400, "bad_request"),
+        ("/banner", 400, "bad_request"),
+        ("/banner.json?slot=nope", 404, "not_found"),
+        ("/elsewhere", 404, "not_found"),
+    ];
+    for (uri, status, kind) in cases {
+        let response = get(&host, uri, &[]);
+        assert_eq!(response.status(), status, "{uri}");
+        assert_eq!(json(&response)["error"], kind, "{uri}");
+        assert_eq!(response.headers()["content-type"], "application/json");
+    }
+    let post = send(&host, "DELETE", "/banner?slot=hero", &[]);
+    assert_eq!(post.status(), 405);
+}
+
+#[test]
+fn the_demo_page_shows_the_decision() {
+    let host = demo_host();
+    let response = get(&host, "/", &[("user-agent", IPHONE)]);
+    let html = String::from_utf8(response.body().clone()).unwrap();
+    assert!(html.contains("<b>Segment</b>mobile"));
+    assert!(html.contains("<b>Country</b>NL"));
+    assert!(html.contains("/img/thumbnail/photos/harbour.jpg"));
+}
+
+#[test]
+fn hostile_headers_never_break_a_request() {
+    let host = demo_host();
+    let long_ua = "Mozilla/5.0 iPhone ".repeat(2000);
+    let headers: &[&[(&str, &str)]] = &[
+        &[("user-agent", &long_ua)],
+        &[("sec-ch-ua-mobile", "\u{fffd}garbage")],
+        &[("x-tailor-debug", "")],
+    ];
+    for h in headers {
+        assert_eq!(get(&host, "/banner.json?slot=hero", h).status(), 200);
+    }
+    let odd_queries = [
+        "/banner.json?slot=hero&slot=sidebar",
+        "/banner.json?slot=%ZZ",
+        "/banner.json?=&&slot",
+    ];
+    for uri in odd_queries {
+        let status = get(&host, uri, &[]).status().as_u16();
+        assert!([200, 400, 404].contains(&status), "{uri}: {status}");
+    }
+}
