@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
 FASTLY_BUILD := cargo build --release --target wasm32-wasip1 --features fastly --bin tailor-fastly
 
-.PHONY: serve test build tools lint unit e2e clean demo-images
+.PHONY: serve test build tools lint unit e2e bench clean demo-images
 
 ## Install toolchain pieces (wasm targets, Viceroy) when missing or of another version.
 tools:
@@ -33,6 +33,11 @@ unit:
 
 e2e: build
 	TAILOR_WASM=$(abspath $(WASM)) cargo test --test e2e_viceroy
+
+## Benchmarks over ../shared/corpus (or the demo photos): Viceroy, native, vipsthumbnail.
+bench: build
+	@scripts/install-bench-tools.sh
+	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
 
 ## Regenerate the demo origin's synthetic photos.
 demo-images:

@@ -18,6 +18,11 @@ use support::viceroy::{project_root, Harness};
 
 type Case = fn(&Harness) -> Result<(), Failed>;
 
+/// `(name, function)` pairs, so a case's test name is its function name.
+macro_rules! cases {
+    ($($case:ident),* $(,)?) => { [$((stringify!($case), $case as Case)),*] };
+}
+
 fn check(condition: bool, message: impl FnOnce() -> String) -> Result<(), Failed> {
     if condition {
         Ok(())
@@ -218,6 +223,30 @@ fn preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached(h: &Harness) -> Result<(), 
     check(second.body == first.body, || "cached bytes differ".into())
 }
 
+fn progressive_jpegs_shrink_on_load_from_dc_coefficients(h: &Harness) -> Result<(), Failed> {
+    // thumbnail (150 of 2400) is covered by 1/8 scale (300): the DC-only decoder serves it;
+    // preview (500) needs 1/4 (600): the scaled inverse DCT.
+    let thumb = get(&h.url("/img/thumbnail/photos/progressive.jpg"), &[DEBUG]);
+    expect_status(&thumb, 200)?;
+    let info = thumb.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains("decode=dc-only"), || info.clone())?;
+    let img = image::load_from_memory(&thumb.body)?;
+    check((img.width(), img.height()) == (150, 100), || {
+        format!("{}x{}", img.width(), img.height())
+    })?;
+    let preview = get(&h.url("/img/preview/photos/progressive.jpg"), &[DEBUG]);
+    expect_status(&preview, 200)?;
+    let info = preview.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains("decode=scaled-idct"), || info.clone())?;
+    let peak: u64 = preview
+        .header("x-tailor-memory-peak")
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    check(peak > 0 && peak < 64 << 20, || {
+        format!("peak linear memory {peak}")
+    })
+}
+
 fn variants_have_their_widths_and_small_images_are_not_upscaled(h: &Harness) -> Result<(), Failed> {
     for (variant, width) in [("thumbnail", 150), ("full", 800)] {
         let got = get(&h.url(&format!("/img/{variant}/photos/harbour.jpg")), &[]);
@@ -313,49 +342,20 @@ fn main() {
         ("recs/v1/tablet", Some(hostile)),
         ("recs/v1/bot", None),
     ]));
-    let cases: &[(&str, Case)] = &[
-        ("healthz", healthz),
-        (
-            "demo_page_shows_segment_banner_variants_and_geo",
-            demo_page_shows_segment_banner_variants_and_geo,
-        ),
-        (
-            "phone_and_desktop_get_different_segments_and_items",
-            phone_and_desktop_get_different_segments_and_items,
-        ),
-        (
-            "banner_html_uses_the_segment_template",
-            banner_html_uses_the_segment_template,
-        ),
-        (
-            "hostile_catalogue_titles_are_escaped",
-            hostile_catalogue_titles_are_escaped,
-        ),
-        (
-            "missing_list_falls_back_to_the_bundled_default",
-            missing_list_falls_back_to_the_bundled_default,
-        ),
-        ("debug_headers_need_the_token", debug_headers_need_the_token),
-        (
-            "preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached",
-            preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached,
-        ),
-        (
-            "variants_have_their_widths_and_small_images_are_not_upscaled",
-            variants_have_their_widths_and_small_images_are_not_upscaled,
-        ),
-        (
-            "image_errors_are_precise_json",
-            image_errors_are_precise_json,
-        ),
-        (
-            "routing_errors_are_precise_json",
-            routing_errors_are_precise_json,
-        ),
-        (
-            "invalid_config_is_a_500_naming_the_field",
-            invalid_config_is_a_500_naming_the_field,
-        ),
+    let cases: &[(&str, Case)] = &cases![
+        healthz,
+        demo_page_shows_segment_banner_variants_and_geo,
+        phone_and_desktop_get_different_segments_and_items,
+        banner_html_uses_the_segment_template,
+        hostile_catalogue_titles_are_escaped,
+        missing_list_falls_back_to_the_bundled_default,
+        debug_headers_need_the_token,
+        preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached,
+        variants_have_their_widths_and_small_images_are_not_upscaled,
+        progressive_jpegs_shrink_on_load_from_dc_coefficients,
+        image_errors_are_precise_json,
+        routing_errors_are_precise_json,
+        invalid_config_is_a_500_naming_the_field,
     ];
     let trials = cases
         .iter()

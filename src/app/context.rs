@@ -10,6 +10,8 @@ use std::cell::RefCell;
 
 /// The request header carrying the debug token.
 pub const DEBUG_HEADER: &str = "x-tailor-debug";
+/// The request header that, with the debug token, bypasses cache lookups.
+pub const CACHE_HEADER: &str = "x-tailor-cache";
 
 #[derive(Debug)]
 pub struct RequestContext<'a> {
@@ -19,6 +21,8 @@ pub struct RequestContext<'a> {
     pub visitor: VisitorContext,
     pub decision: Decision,
     pub debug: bool,
+    /// Debug-only: skip cache lookups (`X-Tailor-Cache: bypass`), for benchmarks.
+    pub bypass_cache: bool,
     pub timing: RefCell<ServerTiming>,
 }
 
@@ -40,13 +44,20 @@ impl<'a> RequestContext<'a> {
             .query()
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
+        let debug = debug_allowed(request.headers(), config);
+        let bypass_cache = debug
+            && request
+                .headers()
+                .get(CACHE_HEADER)
+                .is_some_and(|v| v == "bypass");
         Self {
             config,
             config_source,
             query,
             visitor,
             decision,
-            debug: debug_allowed(request.headers(), config),
+            debug,
+            bypass_cache,
             timing: RefCell::new(timing),
         }
     }

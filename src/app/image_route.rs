@@ -38,7 +38,12 @@ pub async fn serve<P: Platform>(
     let key = cache_key(&parts);
 
     let start = platform.now_ms();
-    if let Ok(Some(hit)) = platform.cache_lookup(&key).await {
+    let cached = if ctx.bypass_cache {
+        Ok(None)
+    } else {
+        platform.cache_lookup(&key).await
+    };
+    if let Ok(Some(hit)) = cached {
         ctx.time("cache", platform.now_ms() - start);
         return Ok(respond::finish(ctx, from_cache(hit), &key, "cache"));
     }
@@ -144,7 +149,7 @@ fn stored_headers(
     out: &Transformed,
 ) -> Vec<(String, String)> {
     let info = format!(
-        "in={}x{} {} {}B; out={}x{} {} {}B",
+        "in={}x{} {} {}B; out={}x{} {} {}B; decode={}",
         out.input_width,
         out.input_height,
         out.input_format,
@@ -152,7 +157,8 @@ fn stored_headers(
         out.width,
         out.height,
         out.format.token(),
-        out.bytes.len()
+        out.bytes.len(),
+        out.decode_path
     );
     vec![
         (CONTENT_TYPE.to_string(), out.format.content_type().into()),

@@ -59,6 +59,13 @@ pub fn finish(
         for (name, value) in debug {
             set(&mut response, HeaderName::from_static(name), value);
         }
+        if let Some(bytes) = crate::platform::linear_memory_bytes() {
+            set(
+                &mut response,
+                HeaderName::from_static("x-tailor-memory-peak"),
+                &bytes.to_string(),
+            );
+        }
     }
     response
 }

@@ -1,6 +1,6 @@
 //! Image variants: request parameters, origin path validation, and the transform pipeline.
 
-mod jpeg_header;
+pub mod jpeg;
 mod path;
 pub mod synthetic;
 mod transform;

@@ -4,7 +4,7 @@
 //! This is the foundation's pipeline: a full decode. Shrink-on-load and the other codecs come
 //! with the image pipeline issue.
 
-use super::OutputFormat;
+use super::{jpeg, OutputFormat};
 use fast_image_resize as fir;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;
@@ -38,6 +38,8 @@ pub struct Transformed {
     pub input_width: u32,
     pub input_height: u32,
     pub input_format: &'static str,
+    /// Which decode path ran: `dc-only`, `scaled-idct` or `full`.
+    pub decode_path: &'static str,
     pub timings: Timings,
 }
 
@@ -59,18 +61,20 @@ pub fn transform(
             "the image is {width}x{height} ({pixels} pixels), over the {max_pixels}-pixel limit"
         )));
     }
-    if format == ImageFormat::Jpeg && !super::jpeg_header::is_complete(input) {
-        return Err(ImageError::Undecodable(
-            "the JPEG is truncated: its scan data has no end marker".into(),
-        ));
-    }
-    check_decode_budget(input, format, width, height)?;
-    let decoded = decode(input, format, max_pixels)?;
-    let rgb = flatten_to_rgb(decoded);
+    let (out_width, out_height) = fit_width(width, height, target_width);
+    let decoded = match format {
+        ImageFormat::Jpeg => decode_jpeg(input, (out_width, out_height))?,
+        _ => decode_other(input, format, width, height, max_pixels)?,
+    };
     let decoded_at = now();
 
-    let (out_width, out_height) = fit_width(width, height, target_width);
-    let resized = resize(rgb, width, height, out_width, out_height)?;
+    let resized = resize(
+        decoded.rgb,
+        decoded.width,
+        decoded.height,
+        out_width,
+        out_height,
+    )?;
     let resized_at = now();
 
     let bytes = encode_jpeg(&resized, out_width, out_height, quality)?;
@@ -83,6 +87,7 @@ pub fn transform(
         input_width: width,
         input_height: height,
         input_format: format_name(format),
+        decode_path: decoded.path,
         timings: Timings {
             decode_ms: decoded_at - start,
             resize_ms: resized_at - decoded_at,
@@ -91,23 +96,20 @@ pub fn transform(
     })
 }
 
-/// The heap a full decode may use (input included), below the hosts' 128 MB with room for the
-/// output. The shrink-on-load pipeline will need far less; until then, refuse what would trap.
-const DECODE_BUDGET_BYTES: u64 = 100 * 1024 * 1024;
-
-fn check_decode_budget(
-    input: &[u8],
-    format: ImageFormat,
+/// Pixels straight out of a decoder, before the fit.
+struct Decoded {
+    rgb: Vec<u8>,
     width: u32,
     height: u32,
-) -> Result<(), ImageError> {
-    let pixels = u64::from(width) * u64::from(height);
-    let mut estimate = input.len() as u64 + pixels * 4;
-    if format == ImageFormat::Jpeg {
-        if let Some(frame) = super::jpeg_header::read_frame(input).filter(|f| f.progressive) {
-            estimate += frame.coefficient_bytes();
-        }
-    }
+    path: &'static str,
+}
+
+/// The heap a decode may use (input included), below the hosts' 128 MB with room for the
+/// resize and encode buffers. Checked from the header, before anything is allocated.
+pub const DECODE_BUDGET_BYTES: u64 = 100 * 1024 * 1024;
+
+fn over_budget(input: &[u8], decode_bytes: u64, width: u32, height: u32) -> Result<(), ImageError> {
+    let estimate = input.len() as u64 + decode_bytes;
     if estimate > DECODE_BUDGET_BYTES {
         return Err(ImageError::TooLarge(format!(
             "decoding this {width}x{height} image needs about {} MB, over the {} MB decode budget",
@@ -116,6 +118,47 @@ fn check_decode_budget(
         )));
     }
     Ok(())
+}
+
+fn decode_jpeg(input: &[u8], target: (u32, u32)) -> Result<Decoded, ImageError> {
+    let frame = jpeg::markers::read_frame(input)
+        .ok_or_else(|| ImageError::Undecodable("the JPEG has no readable frame header".into()))?;
+    if !jpeg::markers::is_complete(input) {
+        return Err(ImageError::Undecodable(
+            "the JPEG is truncated: its scan data has no end marker".into(),
+        ));
+    }
+    let (width, height) = (u32::from(frame.width), u32::from(frame.height));
+    let denominator = jpeg::choose_denominator(width, height, target);
+    let needed = jpeg::decode_memory(&frame, denominator);
+    over_budget(input, needed, width, height)?;
+    let limit = usize::try_from(needed.saturating_mul(2)).unwrap_or(usize::MAX);
+    let decoded = jpeg::decode(input, &frame, denominator, limit)?;
+    Ok(Decoded {
+        rgb: decoded.rgb,
+        width: decoded.width,
+        height: decoded.height,
+        path: decoded.path,
+    })
+}
+
+fn decode_other(
+    input: &[u8],
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+    max_pixels: u64,
+) -> Result<Decoded, ImageError> {
+    // 16-bit RGBA is the widest layout: 8 bytes per pixel, plus the 8-bit copy.
+    let pixels = u64::from(width) * u64::from(height);
+    over_budget(input, pixels * 4, width, height)?;
+    let decoded = decode(input, format, max_pixels)?;
+    Ok(Decoded {
+        rgb: flatten_to_rgb(decoded),
+        width,
+        height,
+        path: "full",
+    })
 }
 
 fn sniff(input: &[u8]) -> Result<ImageFormat, ImageError> {
@@ -146,6 +189,18 @@ fn reader(input: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
 }
 
 fn declared_dimensions(input: &[u8], format: ImageFormat) -> Result<(u32, u32), ImageError> {
+    if format == ImageFormat::Jpeg {
+        // Our own marker walk: it never allocates, whatever the header claims.
+        let frame = jpeg::markers::read_frame(input).ok_or_else(|| {
+            ImageError::Undecodable("the JPEG has no readable frame header".into())
+        })?;
+        if frame.width == 0 || frame.height == 0 {
+            return Err(ImageError::Undecodable(
+                "the JPEG declares no pixels".into(),
+            ));
+        }
+        return Ok((u32::from(frame.width), u32::from(frame.height)));
+    }
     let decoder = reader(input, format).into_decoder().map_err(classify)?;
     let (width, height) = decoder.dimensions();
     if width == 0 || height == 0 {

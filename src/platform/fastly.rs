@@ -18,7 +18,8 @@ pub const SETTINGS_STORE: &str = "tailor_settings";
 pub const SECRET_STORE: &str = "tailor_secrets";
 /// Client request bodies larger than this are cut off (only beacons have bodies).
 const MAX_CLIENT_BODY: u64 = 64 * 1024;
-const CHUNK: usize = 64 * 1024;
+/// Large reads: each one is a host call, and a 16 MB original should not take hundreds.
+const CHUNK: usize = 1024 * 1024;
 
 /// The per-request host: Fastly creates an instance per request, so this holds request facts.
 #[derive(Debug)]

@@ -8,10 +8,12 @@ mod block_on;
 mod body;
 #[cfg(feature = "fastly")]
 pub mod fastly;
+mod linear_memory;
 pub mod memory;
 
 pub use block_on::{block_on, NotReady};
 pub use body::{read_to_end_limited, BodyError, BodyStream};
+pub use linear_memory::linear_memory_bytes;
 
 /// Platform-level failures. Adapters translate their SDK's errors into these.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

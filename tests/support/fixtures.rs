@@ -25,12 +25,29 @@ pub fn four_megapixel_jpeg() -> Vec<u8> {
     synthetic::jpeg(&synthetic::photo(2560, 1600, 11), 85)
 }
 
+/// A 2400x1600 progressive 4:2:2 JPEG, the layout of the corpus's 17.9 MP benchmark photo.
+pub fn progressive_jpeg() -> Vec<u8> {
+    let photo = synthetic::photo(2400, 1600, 23);
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+    encoder.set_progressive(true);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_2);
+    encoder
+        .encode(photo.as_raw(), 2400, 1600, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
 /// Every path the test origin serves.
 pub fn origin_content() -> Vec<(&'static str, Reply)> {
     let big = four_megapixel_jpeg();
     let truncated = big[..big.len() / 3].to_vec();
     vec![
         ("/photos/big.jpg", Reply::ok("image/jpeg", big)),
+        (
+            "/photos/progressive.jpg",
+            Reply::ok("image/jpeg", progressive_jpeg()),
+        ),
         (
             "/photos/small.jpg",
             Reply::ok(

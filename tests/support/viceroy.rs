@@ -15,7 +15,7 @@ pub struct Harness {
     child: Child,
     pub base: String,
     pub log_path: PathBuf,
-    _origin: TestOrigin,
+    _origin: Option<TestOrigin>,
 }
 
 pub fn project_root() -> PathBuf {
@@ -46,7 +46,7 @@ fn wasm_path() -> PathBuf {
     target.join("wasm32-wasip1/release/tailor-fastly.wasm")
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -84,9 +84,20 @@ fn manifest(origin_port: u16, overrides: &[KvOverride]) -> String {
 }
 
 impl Harness {
+    /// Viceroy against a fresh test origin serving the fixtures.
     pub fn start(overrides: &[KvOverride]) -> Self {
-        static RUN: AtomicU32 = AtomicU32::new(0);
         let origin = TestOrigin::start();
+        let port = origin.port;
+        Self::launch(port, Some(origin), overrides)
+    }
+
+    /// Viceroy against an origin the caller runs on `origin_port`.
+    pub fn with_origin(origin_port: u16, overrides: &[KvOverride]) -> Self {
+        Self::launch(origin_port, None, overrides)
+    }
+
+    fn launch(origin_port: u16, origin: Option<TestOrigin>, overrides: &[KvOverride]) -> Self {
+        static RUN: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "tailor-e2e-{}-{}",
             std::process::id(),
@@ -94,7 +105,7 @@ impl Harness {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         let manifest_path = dir.join("fastly.toml");
-        std::fs::write(&manifest_path, manifest(origin.port, overrides)).unwrap();
+        std::fs::write(&manifest_path, manifest(origin_port, overrides)).unwrap();
         let log_path = dir.join("viceroy.log");
         let log = std::fs::File::create(&log_path).unwrap();
         let port = free_port();

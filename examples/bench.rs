@@ -1,0 +1,308 @@
+//! `make bench`: image variants over the benchmark corpus, in Viceroy and natively, with
+//! `vipsthumbnail` on the same jobs in the same run when it is installed. Writes BENCHMARKS.md.
+//!
+//! Usage: `make bench [BENCH_CORPUS=dir] [BENCH_RUNS=n]` (the Makefile builds the wasm and
+//! the demo origin first and sets TAILOR_WASM).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use support::client::{get, DEBUG};
+use support::viceroy::{free_port, project_root, Harness};
+use tailor::config::Config;
+
+struct Row {
+    image: String,
+    variant: String,
+    status: u16,
+    out_dims: String,
+    input_bytes: u64,
+    out_bytes: u64,
+    decode_path: String,
+    viceroy: Stage,
+    peak_mb: f64,
+    native_ms: f64,
+    vips: Option<(f64, f64)>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Stage {
+    fetch: f64,
+    decode: f64,
+    resize: f64,
+    encode: f64,
+}
+
+impl Stage {
+    fn transform(&self) -> f64 {
+        self.decode + self.resize + self.encode
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn timing(header: &str, name: &str) -> f64 {
+    header
+        .split(", ")
+        .find_map(|part| part.strip_prefix(&format!("{name};dur=")))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+fn start_origin(dir: &Path) -> (Child, u16) {
+    let port = free_port();
+    let binary = project_root().join("target/release/examples/demo_origin");
+    let child = Command::new(&binary)
+        .arg(format!("127.0.0.1:{port}"))
+        .arg(dir)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {} (run `make build`): {e}", binary.display()));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, port)
+}
+
+fn viceroy_runs(harness: &Harness, file: &str, variant: &str, runs: usize) -> (u16, Stage, Row) {
+    let url = harness.url(&format!("/img/{variant}/{file}"));
+    let mut stages = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let got = get(&url, &[DEBUG, ("X-Tailor-Cache", "bypass")]);
+        let t = got.header("server-timing").unwrap_or("").to_string();
+        stages.push(Stage {
+            fetch: timing(&t, "fetch"),
+            decode: timing(&t, "decode"),
+            resize: timing(&t, "resize"),
+            encode: timing(&t, "encode"),
+        });
+        last = Some(got);
+    }
+    let got = last.unwrap();
+    let stage = Stage {
+        fetch: median(stages.iter().map(|s| s.fetch).collect()),
+        decode: median(stages.iter().map(|s| s.decode).collect()),
+        resize: median(stages.iter().map(|s| s.resize).collect()),
+        encode: median(stages.iter().map(|s| s.encode).collect()),
+    };
+    let info = got.header("x-tailor-image").unwrap_or("").to_string();
+    let field = |prefix: &str| -> Vec<String> {
+        info.split("; ")
+            .find_map(|p| p.strip_prefix(prefix))
+            .map(|p| p.split(' ').map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let (input, output) = (field("in="), field("out="));
+    let bytes = |v: &[String]| {
+        v.get(2)
+            .and_then(|b| b.trim_end_matches('B').parse().ok())
+            .unwrap_or(0)
+    };
+    let row = Row {
+        image: file.into(),
+        variant: variant.into(),
+        status: got.status,
+        out_dims: output.first().cloned().unwrap_or_else(|| "-".into()),
+        input_bytes: bytes(&input),
+        out_bytes: bytes(&output),
+        decode_path: field("decode=")
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "-".into()),
+        viceroy: stage,
+        peak_mb: got
+            .header("x-tailor-memory-peak")
+            .and_then(|m| m.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1048576.0,
+        native_ms: f64::NAN,
+        vips: None,
+    };
+    (got.status, stage, row)
+}
+
+fn native_ms(path: &Path, width: u32, quality: u8, runs: usize) -> f64 {
+    let bytes = std::fs::read(path).unwrap();
+    let clock = Instant::now();
+    let now = move || clock.elapsed().as_secs_f64() * 1000.0;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let start = now();
+        if tailor::image::transform(&bytes, width, quality, 40_000_000, &now).is_err() {
+            return f64::NAN;
+        }
+        times.push(now() - start);
+    }
+    median(times)
+}
+
+/// Median wall time and max RSS (MB) of `vipsthumbnail` doing the same job.
+fn vips(path: &Path, width: u32, quality: u8, runs: usize) -> Option<(f64, f64)> {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists()
+        || Command::new("vipsthumbnail")
+            .arg("--help")
+            .output()
+            .is_err()
+    {
+        return None;
+    }
+    let out = std::env::temp_dir().join("tailor-bench-vips.jpg");
+    let (mut times, mut rss) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let start = Instant::now();
+        let result = Command::new(time)
+            .args(["-f", "%M"])
+            .arg("vipsthumbnail")
+            .arg(path)
+            .args(["--size", &format!("{width}x>")])
+            .arg("-o")
+            .arg(format!("{}[Q={quality},strip]", out.display()))
+            .output()
+            .ok()?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        rss.push(
+            stderr
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+                / 1024.0,
+        );
+        if !result.status.success() {
+            return None;
+        }
+    }
+    Some((median(times), median(rss)))
+}
+
+fn main() {
+    let setting = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let corpus = setting("BENCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let shared = project_root().join("../shared/corpus");
+            if shared.is_dir() {
+                shared
+            } else {
+                project_root().join("demo/origin/photos")
+            }
+        });
+    let runs: usize = setting("BENCH_RUNS")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let mut images: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| {
+            [".jpg", ".jpeg", ".png", ".webp", ".gif"]
+                .iter()
+                .any(|x| n.ends_with(x))
+        })
+        .collect();
+    images.sort();
+    let config = Config::bundled().unwrap();
+    let (mut origin, port) = start_origin(&corpus);
+    let harness = Harness::with_origin(port, &[]);
+    let mut rows = Vec::new();
+    for image in &images {
+        for (name, variant) in &config.variants {
+            let (status, _, mut row) = viceroy_runs(&harness, image, name, runs);
+            if status == 200 {
+                let path = corpus.join(image);
+                row.native_ms = native_ms(&path, variant.width, variant.jpeg_quality, runs);
+                row.vips = vips(&path, variant.width, variant.jpeg_quality, runs);
+            }
+            eprintln!("{image} {name}: {status} {:.1} ms", row.viceroy.transform());
+            rows.push(row);
+        }
+    }
+    drop(harness);
+    let _ = origin.kill();
+    let table = render(&corpus, runs, &rows);
+    let path = project_root().join("BENCHMARKS.md");
+    let existing = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, splice(&existing, &table)).unwrap();
+    eprintln!("wrote BENCHMARKS.md");
+}
+
+const START: &str = "<!-- bench:start (generated by make bench) -->";
+const END: &str = "<!-- bench:end -->";
+
+/// Replaces the generated part of BENCHMARKS.md, keeping the hand-written analysis around it.
+fn splice(existing: &str, table: &str) -> String {
+    match (existing.find(START), existing.find(END)) {
+        (Some(start), Some(end)) if start < end => {
+            format!("{}{START}\n{table}{}", &existing[..start], &existing[end..])
+        }
+        _ => format!("# Benchmarks\n\n{START}\n{table}{END}\n"),
+    }
+}
+
+fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Written by `make bench` (`examples/bench.rs`) over `{}`: every image in every named variant,\n\
+         {runs} runs each, medians. **Viceroy** columns are in-handler stage times from `Server-Timing`\n\
+         (cache bypassed), **transform** = decode + resize + encode, **fetch** = reading the original from\n\
+         the loopback origin. **peak** is the wasm linear memory at the end of the request (it never\n\
+         shrinks; one request per instance). **native** is the same core transform compiled natively.\n\
+         **vips** is `vipsthumbnail --size Wx> -o out.jpg[Q=q,strip]` as a process (wall time, max RSS),\n\
+         run in the same session; **vips/Tailor** is its time over Tailor's Viceroy transform time.\n",
+        corpus.display()
+    );
+    let _ = writeln!(out, "| image | variant | status | out | decode path | Viceroy decode / resize / encode ms | transform ms | fetch ms | out KB | reduction | peak MB | native ms | vips ms | vips MB | vips/Tailor |");
+    let _ = writeln!(
+        out,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    for r in rows {
+        let v = r.viceroy;
+        let reduction = if r.input_bytes > 0 {
+            100.0 * (1.0 - r.out_bytes as f64 / r.input_bytes as f64)
+        } else {
+            f64::NAN
+        };
+        let (vips_ms, vips_mb, ratio) = match r.vips {
+            Some((ms, mb)) => (
+                format!("{ms:.0}"),
+                format!("{mb:.0}"),
+                format!("{:.1}x", ms / v.transform()),
+            ),
+            None => ("-".into(), "-".into(), "-".into()),
+        };
+        if r.status != 200 {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | | | | | | | | | | | | |",
+                r.image, r.variant, r.status
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1} | {:.1} | {} | {} | {} |",
+            r.image, r.variant, r.status, r.out_dims, r.decode_path, v.decode, v.resize, v.encode,
+            v.transform(), v.fetch, r.out_bytes as f64 / 1024.0, reduction, r.peak_mb, r.native_ms,
+            vips_ms, vips_mb, ratio
+        );
+    }
+    out
+}
