@@ -225,7 +225,7 @@ fn preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached(h: &Harness) -> Result<(), 
 
 fn progressive_jpegs_shrink_on_load_from_dc_coefficients(h: &Harness) -> Result<(), Failed> {
     // thumbnail (150 of 2400) is covered by 1/8 scale (300): the DC-only decoder serves it;
-    // preview (500) needs 1/4 (600): the scaled inverse DCT.
+    // preview (500) needs 1/4 (600): the reduced inverse DCT over the kept coefficients.
     let thumb = get(&h.url("/img/thumbnail/photos/progressive.jpg"), &[DEBUG]);
     expect_status(&thumb, 200)?;
     let info = thumb.header("x-tailor-image").unwrap_or("").to_string();
@@ -237,7 +237,7 @@ fn progressive_jpegs_shrink_on_load_from_dc_coefficients(h: &Harness) -> Result<
     let preview = get(&h.url("/img/preview/photos/progressive.jpg"), &[DEBUG]);
     expect_status(&preview, 200)?;
     let info = preview.header("x-tailor-image").unwrap_or("").to_string();
-    check(info.contains("decode=scaled-idct"), || info.clone())?;
+    check(info.contains("decode=reduced-idct"), || info.clone())?;
     let peak: u64 = preview
         .header("x-tailor-memory-peak")
         .and_then(|m| m.parse().ok())

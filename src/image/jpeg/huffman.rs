@@ -2,7 +2,7 @@
 //! restarts) of baseline and progressive JPEG.
 
 /// Codes up to this length are decoded with one table lookup.
-const FAST_BITS: u32 = 9;
+const FAST_BITS: u32 = 11;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntropyError {
@@ -24,6 +24,9 @@ pub struct HuffmanTable {
     /// `values` index of the first code of each length, minus that code.
     offset: [i32; 17],
     values: Vec<u8>,
+    /// For AC tables: codes whose magnitude bits also fit in `FAST_BITS` decode to a whole
+    /// coefficient in one lookup: `value << 16 | run << 8 | bits consumed`; 0 = slow path.
+    fast_ac: Vec<u32>,
 }
 
 impl HuffmanTable {
@@ -60,12 +63,39 @@ impl HuffmanTable {
             }
             code <<= 1;
         }
+        let fast_ac = fast_ac_table(&fast);
         Ok(Self {
             fast,
             max_code,
             offset,
             values: values[..total].to_vec(),
+            fast_ac,
         })
+    }
+}
+
+/// Expands fast entries whose code and magnitude bits together fit in `FAST_BITS`.
+fn fast_ac_table(fast: &[u16]) -> Vec<u32> {
+    fast.iter()
+        .enumerate()
+        .map(|(peek, &entry)| {
+            let (length, symbol) = (u32::from(entry >> 8), entry as u8);
+            let (run, size) = (u32::from(symbol >> 4), u32::from(symbol & 0x0F));
+            if entry == 0 || size == 0 || length + size > FAST_BITS {
+                return 0;
+            }
+            let magnitude = ((peek as u32) >> (FAST_BITS - length - size)) & ((1 << size) - 1);
+            let value = extend(magnitude as i32, size);
+            ((value as u32) << 16) | (run << 8) | (length + size)
+        })
+        .collect()
+}
+
+fn extend(v: i32, size: u32) -> i32 {
+    if v < (1 << (size - 1)) {
+        v - (1 << size) + 1
+    } else {
+        v
     }
 }
 
@@ -92,6 +122,27 @@ impl<'a> BitReader<'a> {
     }
 
     fn refill(&mut self) {
+        // Fast path: eight bytes without 0xFF (so no stuffing and no marker) go in at once.
+        if !self.at_marker {
+            if let Some(word) = self
+                .data
+                .get(self.pos..self.pos + 8)
+                .and_then(|b| b.try_into().ok())
+            {
+                let word = u64::from_be_bytes(word);
+                let inverted = !word;
+                let has_ff = inverted.wrapping_sub(0x0101_0101_0101_0101)
+                    & !inverted
+                    & 0x8080_8080_8080_8080;
+                if has_ff == 0 {
+                    let take = ((64 - self.bits) / 8).min(7);
+                    self.acc |= (word >> (64 - 8 * take)) << (64 - 8 * take - self.bits);
+                    self.pos += take as usize;
+                    self.bits += 8 * take;
+                    return;
+                }
+            }
+        }
         while self.bits <= 56 {
             let byte = if self.at_marker { 0 } else { self.next_byte() };
             self.acc |= u64::from(byte) << (56 - self.bits);
@@ -117,6 +168,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// The next `n` (1..=16) bits as an unsigned number.
+    #[inline(always)]
     pub fn bits(&mut self, n: u32) -> u32 {
         if n == 0 {
             return 0;
@@ -131,21 +183,18 @@ impl<'a> BitReader<'a> {
     }
 
     /// Reads `s` bits and sign-extends them (JPEG's EXTEND procedure).
+    #[inline(always)]
     pub fn receive_extend(&mut self, s: u8) -> i32 {
         if s == 0 || s > 16 {
             return 0;
         }
         let s = u32::from(s);
-        let v = self.bits(s) as i32;
-        if v < (1 << (s - 1)) {
-            v - (1 << s) + 1
-        } else {
-            v
-        }
+        extend(self.bits(s) as i32, s)
     }
 
     /// Decodes one Huffman symbol.
     #[allow(clippy::indexing_slicing)] // `length` is 1..=16 over arrays of 17
+    #[inline(always)]
     pub fn decode(&mut self, table: &HuffmanTable) -> Result<u8, EntropyError> {
         if self.bits < 16 {
             self.refill();
@@ -174,6 +223,26 @@ impl<'a> BitReader<'a> {
             }
         }
         Err(EntropyError::BadCode)
+    }
+
+    /// Decodes one AC coefficient: `(run, size, value)`, where `size == 0` marks EOB
+    /// (`run < 15`) or sixteen zeros (`run == 15`).
+    #[inline(always)]
+    pub fn ac_coefficient(&mut self, table: &HuffmanTable) -> Result<(u8, u8, i32), EntropyError> {
+        if self.bits < 16 {
+            self.refill();
+        }
+        let peek = (self.acc >> (64 - FAST_BITS)) as usize;
+        let entry = table.fast_ac.get(peek).copied().unwrap_or(0);
+        if entry != 0 {
+            let consumed = entry & 0xFF;
+            self.acc <<= consumed;
+            self.bits -= consumed;
+            return Ok((((entry >> 8) & 0xFF) as u8, 1, (entry >> 16) as i16 as i32));
+        }
+        let rs = self.decode(table)?;
+        let size = rs & 0x0F;
+        Ok((rs >> 4, size, self.receive_extend(size)))
     }
 
     /// At a restart interval boundary: drop buffered bits and step over an RSTn marker.

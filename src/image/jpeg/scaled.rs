@@ -44,7 +44,7 @@ pub fn decode(
         width: u32::from(width),
         height: u32::from(height),
         denominator,
-        path: "scaled-idct",
+        path: "jpeg-decoder",
     })
 }
 

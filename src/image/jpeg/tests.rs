@@ -104,18 +104,56 @@ fn mean_abs_diff(a: &[u8], b: &[u8]) -> f64 {
 }
 
 #[test]
-fn dc_only_matches_the_reference_eighth_scale_decode() {
+fn reduced_scales_match_the_reference_decoder() {
     for (name, layout) in layouts() {
         let jpeg = encode(203, 131, layout);
         let frame = markers::read_frame(&jpeg).unwrap();
         assert_eq!(frame.progressive, layout.progressive, "{name}");
-        let fast = decode(&jpeg, &frame, 8, usize::MAX).unwrap();
-        assert_eq!(fast.path, "dc-only", "{name}");
-        assert_eq!((fast.width, fast.height), (26, 17), "{name}");
-        let reference = scaled::decode(&jpeg, &frame, 8, usize::MAX).unwrap();
-        assert_eq!((reference.width, reference.height), (26, 17), "{name}");
-        let diff = mean_abs_diff(&fast.rgb, &reference.rgb);
-        assert!(diff < 4.0, "{name}: mean difference {diff:.2}");
+        for denominator in [8, 4, 2] {
+            let ours = decoder::decode(&jpeg, denominator).unwrap();
+            let expected = (203u32.div_ceil(denominator), 131u32.div_ceil(denominator));
+            assert_eq!(
+                (ours.width, ours.height),
+                expected,
+                "{name} 1/{denominator}"
+            );
+            let reference = scaled::decode(&jpeg, &frame, denominator, usize::MAX).unwrap();
+            assert_eq!(
+                (reference.width, reference.height),
+                expected,
+                "{name} 1/{denominator}"
+            );
+            let diff = mean_abs_diff(&ours.rgb, &reference.rgb);
+            assert!(
+                diff < 3.0,
+                "{name} 1/{denominator}: mean difference {diff:.2}"
+            );
+        }
+    }
+}
+
+#[test]
+fn each_file_and_scale_goes_to_the_faster_decoder() {
+    for (name, layout) in layouts() {
+        let jpeg = encode(96, 64, layout);
+        let frame = markers::read_frame(&jpeg).unwrap();
+        for (denominator, progressive_path, baseline_path) in [
+            (8, "dc-only", "dc-only"),
+            (4, "reduced-idct", "jpeg-decoder"),
+            (2, "reduced-idct", "jpeg-decoder"),
+            (1, "jpeg-decoder", "jpeg-decoder"),
+        ] {
+            let expected = if layout.progressive {
+                progressive_path
+            } else {
+                baseline_path
+            };
+            assert_eq!(
+                decode(&jpeg, &frame, denominator, usize::MAX).unwrap().path,
+                expected,
+                "{name} 1/{denominator}"
+            );
+        }
     }
 }
 
@@ -136,7 +174,7 @@ fn scaled_decodes_cover_the_target() {
 }
 
 #[test]
-fn progressive_eighth_scale_needs_no_coefficient_memory() {
+fn reduced_scales_need_a_fraction_of_the_coefficient_memory() {
     let frame = markers::JpegFrame {
         progressive: true,
         precision: 8,
@@ -144,9 +182,19 @@ fn progressive_eighth_scale_needs_no_coefficient_memory() {
         height: 3172,
         sampling: vec![(2, 1), (1, 1), (1, 1)],
     };
-    // The corpus's 17.9 MP elephants: DC-only stays around 2 MB, the IDCT path near 100 MB.
-    assert!(decode_memory(&frame, 8) < 3 << 20);
-    assert!(decode_memory(&frame, 2) > 80 << 20);
+    // The corpus's 17.9 MP elephants: 1/8 stays under 4 MB and 1/2 under 64 MB, where a
+    // decoder that keeps every coefficient (jpeg-decoder, libvips) needs more than 80 MB.
+    assert!(
+        decode_memory(&frame, 8) < 4 << 20,
+        "{}",
+        decode_memory(&frame, 8)
+    );
+    assert!(
+        decode_memory(&frame, 2) < 64 << 20,
+        "{}",
+        decode_memory(&frame, 2)
+    );
+    assert!(decode_memory(&frame, 1) > 80 << 20);
 }
 
 #[test]
@@ -156,11 +204,15 @@ fn damaged_scans_never_panic() {
         for cut in (0..jpeg.len()).step_by(7) {
             let mut damaged = jpeg.clone();
             damaged.truncate(cut);
-            let _ = dc_only::decode(&damaged);
+            for denominator in [2, 4, 8] {
+                let _ = decoder::decode(&damaged, denominator);
+            }
             if let Some(byte) = damaged.get_mut(cut / 2) {
                 *byte ^= 0x5A;
             }
-            let _ = dc_only::decode(&damaged);
+            for denominator in [2, 4, 8] {
+                let _ = decoder::decode(&damaged, denominator);
+            }
         }
     }
 }

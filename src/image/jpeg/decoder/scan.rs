@@ -1,0 +1,385 @@
+//! One scan's entropy-coded data → the component buffers: sequential blocks straight through the
+//! scaled IDCT, progressive DC/AC first and refinement passes into the kept coefficients.
+
+use super::idct::ScaledIdct;
+use super::tables::{Component, ZIGZAG};
+use super::{DecodeError, State};
+use crate::image::jpeg::huffman::{next_marker, BitReader, EntropyError, HuffmanTable};
+
+/// How one scan's blocks are coded.
+#[derive(Clone, Copy)]
+enum Coding<'t> {
+    Sequential {
+        dc: &'t HuffmanTable,
+        ac: &'t HuffmanTable,
+    },
+    DcFirst {
+        dc: &'t HuffmanTable,
+        shift: u8,
+    },
+    DcRefine {
+        bit: u8,
+    },
+    AcFirst {
+        ac: &'t HuffmanTable,
+        band: (usize, usize),
+        shift: u8,
+    },
+    AcRefine {
+        ac: &'t HuffmanTable,
+        band: (usize, usize),
+        bit: u8,
+    },
+}
+
+/// Per-scan decoding state shared by its blocks.
+struct Scan<'a, 'r> {
+    reader: BitReader<'a>,
+    idct: &'r ScaledIdct,
+    eob_run: u32,
+    /// Zigzag index → position among the kept `n x n` coefficients, or `NOT_KEPT`.
+    kept: [u8; 64],
+}
+
+const NOT_KEPT: u8 = u8::MAX;
+
+fn kept_table(n: usize) -> [u8; 64] {
+    let mut table = [NOT_KEPT; 64];
+    for (k, slot) in table.iter_mut().enumerate() {
+        if let Some(at) = kept(k, n) {
+            *slot = at as u8;
+        }
+    }
+    table
+}
+
+/// Decodes one scan; returns the offset where its data ended.
+pub fn decode_scan(
+    data: &[u8],
+    header: &[u8],
+    start: usize,
+    state: &mut State,
+    n: usize,
+) -> Result<usize, DecodeError> {
+    let frame = state
+        .frame
+        .as_mut()
+        .ok_or(DecodeError::Malformed("scan before frame header"))?;
+    let count = usize::from(
+        *header
+            .first()
+            .ok_or(DecodeError::Malformed("short scan header"))?,
+    );
+    let Some(&[ss, se, ah_al]) = header.get(1 + 2 * count..4 + 2 * count) else {
+        return Err(DecodeError::Malformed("short scan header"));
+    };
+    let (band, ah, al) = (
+        (usize::from(ss), usize::from(se).min(63)),
+        ah_al >> 4,
+        ah_al & 0x0F,
+    );
+    if frame.progressive && ss > 0 && n == 1 {
+        return Ok(next_marker(data, start)); // AC detail is invisible at 1/8 scale
+    }
+    let mut members = Vec::with_capacity(count);
+    for i in 0..count {
+        let Some(&[id, ids]) = header.get(1 + 2 * i..3 + 2 * i) else {
+            return Err(DecodeError::Malformed("short scan header"));
+        };
+        let index = frame
+            .components
+            .iter()
+            .position(|c| c.id == id)
+            .ok_or(DecodeError::Malformed("unknown component"))?;
+        let c = frame
+            .components
+            .get_mut(index)
+            .ok_or(DecodeError::Malformed("unknown component"))?;
+        if c.quant.is_none() {
+            // The table in force at a component's first scan is the one it was coded with.
+            c.quant = state.quant.get(c.quant_table).copied().flatten();
+        }
+        c.pred = 0;
+        let dc = || {
+            state
+                .dc_tables
+                .get(usize::from(ids >> 4))
+                .and_then(Option::as_ref)
+                .ok_or(EntropyError::MissingTable)
+        };
+        let ac = || {
+            state
+                .ac_tables
+                .get(usize::from(ids & 0x0F))
+                .and_then(Option::as_ref)
+                .ok_or(EntropyError::MissingTable)
+        };
+        let coding = match (frame.progressive, ss, ah) {
+            (false, _, _) => Coding::Sequential {
+                dc: dc()?,
+                ac: ac()?,
+            },
+            (true, 0, 0) => Coding::DcFirst {
+                dc: dc()?,
+                shift: al,
+            },
+            (true, 0, _) => Coding::DcRefine { bit: al },
+            (true, _, 0) => Coding::AcFirst {
+                ac: ac()?,
+                band,
+                shift: al,
+            },
+            (true, _, _) => Coding::AcRefine {
+                ac: ac()?,
+                band,
+                bit: al,
+            },
+        };
+        members.push((index, coding));
+    }
+    state.scans += 1;
+    let idct = ScaledIdct::new(n);
+    let mut scan = Scan {
+        reader: BitReader::new(data, start),
+        idct: &idct,
+        eob_run: 0,
+        kept: kept_table(n),
+    };
+    let restart = state.restart_interval;
+    let (width, height, h_max, v_max) = (frame.width, frame.height, frame.h_max, frame.v_max);
+    let components = &mut frame.components;
+    let mut units = 0usize;
+    let mut next_unit = |scan: &mut Scan<'_, '_>, components: &mut Vec<Component>| {
+        if restart > 0 && units > 0 && units.is_multiple_of(restart) {
+            scan.reader.restart();
+            scan.eob_run = 0;
+            components.iter_mut().for_each(|c| c.pred = 0);
+        }
+        units += 1;
+    };
+    if let [(index, coding)] = members.as_slice() {
+        // Non-interleaved: the component's own block grid, without MCU padding.
+        let c = components
+            .get(*index)
+            .ok_or(DecodeError::Malformed("component"))?;
+        let wide = (width * c.h).div_ceil(h_max).div_ceil(8);
+        let high = (height * c.v).div_ceil(v_max).div_ceil(8);
+        for y in 0..high {
+            for x in 0..wide {
+                next_unit(&mut scan, components);
+                let c = components
+                    .get_mut(*index)
+                    .ok_or(DecodeError::Malformed("component"))?;
+                block(&mut scan, c, x, y, n, *coding)?;
+            }
+        }
+    } else {
+        for my in 0..height.div_ceil(8 * v_max) {
+            for mx in 0..width.div_ceil(8 * h_max) {
+                next_unit(&mut scan, components);
+                for &(index, coding) in &members {
+                    let c = components
+                        .get_mut(index)
+                        .ok_or(DecodeError::Malformed("component"))?;
+                    for v in 0..c.v {
+                        for h in 0..c.h {
+                            block(&mut scan, c, mx * c.h + h, my * c.v + v, n, coding)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(scan.reader.end_of_scan())
+}
+
+/// Where zigzag coefficient `k` lives among the kept `n x n`, if it is kept.
+fn kept(k: usize, n: usize) -> Option<usize> {
+    let natural = *ZIGZAG.get(k)?;
+    let (row, col) = (natural / 8, natural % 8);
+    (row < n && col < n).then_some(row * n + col)
+}
+
+fn block(
+    scan: &mut Scan<'_, '_>,
+    c: &mut Component,
+    x: usize,
+    y: usize,
+    n: usize,
+    coding: Coding<'_>,
+) -> Result<(), DecodeError> {
+    let index = y * c.blocks_wide + x;
+    let r = &mut scan.reader;
+    match coding {
+        Coding::Sequential { dc, ac } => {
+            let quant = c
+                .quant
+                .as_ref()
+                .ok_or(DecodeError::Malformed("missing quantization table"))?;
+            let mut coefs = [0f32; 16];
+            let s = r.decode(dc)?;
+            c.pred += r.receive_extend(s);
+            coefs[0] = c.pred as f32 * f32::from(quant[0]);
+            let mut k = 1;
+            while k < 64 {
+                let (run, size, value) = r.ac_coefficient(ac)?;
+                if size == 0 {
+                    if run != 15 {
+                        break;
+                    }
+                    k += 16;
+                    continue;
+                }
+                k += usize::from(run);
+                let at = scan.kept.get(k).copied().unwrap_or(NOT_KEPT);
+                if at != NOT_KEPT {
+                    let q = ZIGZAG
+                        .get(k)
+                        .and_then(|&nat| quant.get(nat))
+                        .copied()
+                        .unwrap_or(0);
+                    if let Some(slot) = coefs.get_mut(usize::from(at)) {
+                        *slot = value as f32 * f32::from(q);
+                    }
+                }
+                k += 1;
+            }
+            let stride = c.blocks_wide * n;
+            scan.idct.block(
+                coefs.get(..n * n).unwrap_or(&[]),
+                &mut c.samples,
+                y * n * stride + x * n,
+                stride,
+            );
+        }
+        Coding::DcFirst { dc, shift } => {
+            let s = r.decode(dc)?;
+            c.pred += r.receive_extend(s);
+            set(c, index, 0, n, c.pred << shift);
+        }
+        Coding::DcRefine { bit } => {
+            if r.bits(1) == 1 {
+                if let Some(value) = c.coefs.get_mut(index * n * n) {
+                    *value |= 1 << bit;
+                }
+            }
+        }
+        Coding::AcFirst { ac, band, shift } => ac_first(scan, c, index, n, ac, band, shift)?,
+        Coding::AcRefine { ac, band, bit } => ac_refine(scan, c, index, n, ac, band, bit)?,
+    }
+    Ok(())
+}
+
+/// Records coefficient `k` of block `index`: its nonzero history always, its value if kept.
+fn set(c: &mut Component, index: usize, k: usize, n: usize, value: i32) {
+    if let Some(mask) = c.nonzero.get_mut(index) {
+        *mask |= 1u64 << (k & 63);
+    }
+    if let Some(at) = kept(k, n) {
+        if let Some(slot) = c.coefs.get_mut(index * n * n + at) {
+            *slot = value.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
+        }
+    }
+}
+
+fn ac_first(
+    scan: &mut Scan<'_, '_>,
+    c: &mut Component,
+    index: usize,
+    n: usize,
+    ac: &HuffmanTable,
+    band: (usize, usize),
+    shift: u8,
+) -> Result<(), DecodeError> {
+    if scan.eob_run > 0 {
+        scan.eob_run -= 1;
+        return Ok(());
+    }
+    let r = &mut scan.reader;
+    let mut k = band.0;
+    while k <= band.1 {
+        let (run, size, value) = r.ac_coefficient(ac)?;
+        if size == 0 {
+            if run < 15 {
+                scan.eob_run = (1 << run) - 1 + r.bits(u32::from(run));
+                break;
+            }
+            k += 16;
+            continue;
+        }
+        k += usize::from(run);
+        if k <= band.1 {
+            set(c, index, k, n, value << shift);
+        }
+        k += 1;
+    }
+    Ok(())
+}
+
+fn ac_refine(
+    scan: &mut Scan<'_, '_>,
+    c: &mut Component,
+    index: usize,
+    n: usize,
+    ac: &HuffmanTable,
+    band: (usize, usize),
+    bit: u8,
+) -> Result<(), DecodeError> {
+    let (p1, m1) = (1i32 << bit, -1i32 << bit);
+    let r = &mut scan.reader;
+    let nonzero = |c: &Component, k: usize| {
+        c.nonzero
+            .get(index)
+            .is_some_and(|m| (m >> (k & 63)) & 1 == 1)
+    };
+    // A nonzero coefficient takes one correction bit towards its sign.
+    let correct = |c: &mut Component, r: &mut BitReader<'_>, k: usize| {
+        if r.bits(1) == 1 {
+            if let Some(v) = kept(k, n).and_then(|at| c.coefs.get_mut(index * n * n + at)) {
+                let value = i32::from(*v);
+                if value & p1 == 0 {
+                    *v = (value + if value >= 0 { p1 } else { m1 }).clamp(-32768, 32767) as i16;
+                }
+            }
+        }
+    };
+    let mut k = band.0;
+    if scan.eob_run == 0 {
+        while k <= band.1 {
+            let rs = r.decode(ac)?;
+            let (mut run, size) = (i32::from(rs >> 4), rs & 0x0F);
+            let mut value = 0;
+            if size != 0 {
+                value = if r.bits(1) == 1 { p1 } else { m1 };
+            } else if run != 15 {
+                scan.eob_run = (1 << run) + r.bits(run as u32);
+                break;
+            }
+            while k <= band.1 {
+                if nonzero(c, k) {
+                    correct(c, r, k);
+                } else {
+                    run -= 1;
+                    if run < 0 {
+                        break;
+                    }
+                }
+                k += 1;
+            }
+            if value != 0 && k <= band.1 {
+                set(c, index, k, n, value);
+            }
+            k += 1;
+        }
+    }
+    if scan.eob_run > 0 {
+        while k <= band.1 {
+            if nonzero(c, k) {
+                correct(c, r, k);
+            }
+            k += 1;
+        }
+        scan.eob_run -= 1;
+    }
+    Ok(())
+}
