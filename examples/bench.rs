@@ -143,7 +143,13 @@ fn native_ms(path: &Path, width: u32, quality: u8, runs: usize) -> f64 {
     let mut times = Vec::new();
     for _ in 0..runs {
         let start = now();
-        if tailor::image::transform(&bytes, width, quality, 40_000_000, &now).is_err() {
+        let job = tailor::image::Job {
+            width,
+            quality,
+            format: tailor::image::FormatRequest::Auto,
+            max_pixels: 40_000_000,
+        };
+        if tailor::image::transform(&bytes, &job, &now).is_err() {
             return f64::NAN;
         }
         times.push(now() - start);

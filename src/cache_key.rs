@@ -15,10 +15,12 @@ pub enum KeyParts<'a> {
         list_version: &'a str,
         format: &'a str,
     },
-    /// An image variant: independent of the visitor, so no segment.
+    /// An image variant: independent of the visitor, so no segment. `format` is the request's
+    /// format token (`auto` or a fixed format), `dpr` its bucket.
     Image {
         variant: &'a str,
         format: &'a str,
+        dpr: u32,
         path: &'a str,
     },
 }
@@ -40,8 +42,9 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
         KeyParts::Image {
             variant,
             format,
+            dpr,
             path,
-        } => write!(key, "img/var={variant}/fmt={format}/{path}"),
+        } => write!(key, "img/var={variant}/fmt={format}/dpr={dpr}/{path}"),
     };
     key
 }
@@ -73,14 +76,19 @@ mod tests {
             })
         };
         assert_ne!(banner("mobile"), banner("desktop"));
-        let image = |variant| {
+        let image = |variant, dpr| {
             cache_key(&KeyParts::Image {
                 variant,
                 format: "jpeg",
+                dpr,
                 path: "a.jpg",
             })
         };
-        assert_ne!(image("thumbnail"), image("preview"));
-        assert_eq!(image("preview"), "tailor/1/img/var=preview/fmt=jpeg/a.jpg");
+        assert_ne!(image("thumbnail", 1), image("preview", 1));
+        assert_ne!(image("preview", 1), image("preview", 2));
+        assert_eq!(
+            image("preview", 2),
+            "tailor/1/img/var=preview/fmt=jpeg/dpr=2/a.jpg"
+        );
     }
 }

@@ -261,11 +261,57 @@ fn variants_have_their_widths_and_small_images_are_not_upscaled(h: &Harness) -> 
     check(image::load_from_memory(&small.body)?.width() == 120, || {
         "upscaled".into()
     })?;
-    let alpha = get(&h.url("/img/thumbnail/photos/alpha.png"), &[]);
-    expect_status(&alpha, 200)?;
-    check(alpha.header("content-type") == Some("image/jpeg"), || {
-        format!("{:?}", alpha.headers)
-    })
+    let retina = get(&h.url("/img/thumbnail/photos/harbour.jpg?dpr=2"), &[]);
+    expect_status(&retina, 200)?;
+    check(
+        image::load_from_memory(&retina.body)?.width() == 300,
+        || "dpr=2 is twice as wide".into(),
+    )
+}
+
+fn formats_follow_transparency_and_the_format_parameter(h: &Harness) -> Result<(), Failed> {
+    let auto = get(&h.url("/img/thumbnail/photos/alpha.png"), &[DEBUG]);
+    expect_status(&auto, 200)?;
+    check(auto.header("content-type") == Some("image/png"), || {
+        format!("{:?}", auto.headers)
+    })?;
+    let png = image::load_from_memory(&auto.body)?.into_rgba8();
+    check(png.get_pixel(0, 0).0[3] == 0, || "transparency lost".into())?;
+    let jpeg = get(
+        &h.url("/img/thumbnail/photos/alpha.png?format=jpeg"),
+        &[DEBUG],
+    );
+    check(jpeg.header("content-type") == Some("image/jpeg"), || {
+        format!("{:?}", jpeg.headers)
+    })?;
+    let (auto_key, jpeg_key) = (
+        auto.header("x-tailor-cache-key"),
+        jpeg.header("x-tailor-cache-key"),
+    );
+    check(auto_key != jpeg_key, || {
+        format!("{auto_key:?} == {jpeg_key:?}")
+    })?;
+    // Tracking and unknown parameters never reach the key.
+    let tracked = get(
+        &h.url("/img/thumbnail/photos/alpha.png?utm_source=mail&fbclid=x&zzz=1"),
+        &[DEBUG],
+    );
+    check(tracked.header("x-tailor-cache-key") == auto_key, || {
+        format!("{:?}", tracked.headers)
+    })?;
+    check(tracked.header("x-tailor-source") == Some("cache"), || {
+        format!("{:?}", tracked.headers)
+    })?;
+    expect_json_error(
+        &get(&h.url("/img/thumbnail/photos/alpha.png?format=bmp"), &[]),
+        400,
+        "bad_request",
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/thumbnail/photos/alpha.png?dpr=9"), &[]),
+        400,
+        "bad_request",
+    )
 }
 
 fn image_errors_are_precise_json(h: &Harness) -> Result<(), Failed> {
@@ -353,6 +399,7 @@ fn main() {
         preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached,
         variants_have_their_widths_and_small_images_are_not_upscaled,
         progressive_jpegs_shrink_on_load_from_dc_coefficients,
+        formats_follow_transparency_and_the_format_parameter,
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,

@@ -4,7 +4,7 @@ use super::context::RequestContext;
 use super::respond;
 use crate::cache_key::{cache_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
-use crate::image::{self, ImageError, OutputFormat, Transformed};
+use crate::image::{self, ImageError, Job, Transformed, VariantParams};
 use crate::platform::{
     read_to_end_limited, BodyError, CacheWrite, CachedObject, OriginRequest, Platform,
     PlatformError,
@@ -29,10 +29,12 @@ pub async fn serve<P: Platform>(
     })?;
     let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let format = OutputFormat::Jpeg;
+    let params =
+        VariantParams::parse(&ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let parts = KeyParts::Image {
         variant: variant_name,
-        format: format.token(),
+        format: params.format.key_token(),
+        dpr: params.dpr,
         path,
     };
     let key = cache_key(&parts);
@@ -50,21 +52,20 @@ pub async fn serve<P: Platform>(
 
     let input = fetch_original(ctx, platform, path).await?;
     let now = || platform.now_ms();
-    let out = image::transform(
-        &input,
-        variant.width,
-        variant.jpeg_quality,
-        ctx.config.limits.max_input_pixels,
-        &now,
-    )
-    .map_err(image_error)?;
+    let job = Job {
+        width: (variant.width * params.dpr).min(ctx.config.limits.max_output_width),
+        quality: variant.jpeg_quality,
+        format: params.format,
+        max_pixels: ctx.config.limits.max_input_pixels,
+    };
+    let out = image::transform(&input, &job, &now).map_err(image_error)?;
     ctx.time("decode", out.timings.decode_ms);
     ctx.time("resize", out.timings.resize_ms);
     ctx.time("encode", out.timings.encode_ms);
     log_transform(platform, path, variant_name, input.len(), &out);
 
     let object = CachedObject {
-        headers: stored_headers(ctx, input.len(), &out),
+        headers: stored_headers(ctx, input.len(), &out, params.format.varies_by_accept()),
         body: out.bytes,
     };
     let write = CacheWrite {
@@ -147,6 +148,7 @@ fn stored_headers(
     ctx: &RequestContext<'_>,
     input_bytes: usize,
     out: &Transformed,
+    vary_accept: bool,
 ) -> Vec<(String, String)> {
     let info = format!(
         "in={}x{} {} {}B; out={}x{} {} {}B; decode={}",
@@ -160,14 +162,18 @@ fn stored_headers(
         out.bytes.len(),
         out.decode_path
     );
-    vec![
+    let mut headers = vec![
         (CONTENT_TYPE.to_string(), out.format.content_type().into()),
         (
             CACHE_CONTROL.to_string(),
             format!("public, max-age={}", ctx.config.cache.image_ttl_seconds),
         ),
         ("x-tailor-image".into(), info),
-    ]
+    ];
+    if vary_accept {
+        headers.push((http::header::VARY.to_string(), "Accept".into()));
+    }
+    headers
 }
 
 fn from_cache(object: CachedObject) -> Response<Vec<u8>> {

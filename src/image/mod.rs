@@ -1,29 +1,18 @@
-//! Image variants: request parameters, origin path validation, and the transform pipeline.
+//! Image variants: request parameters, origin path validation, and the transform pipeline
+//! (probe → decode at reduced scale → resize → encode).
 
+mod decode;
+mod encode;
+mod format;
 pub mod jpeg;
+mod params;
 mod path;
+mod probe;
 pub mod synthetic;
 mod transform;
 
+pub use decode::DECODE_BUDGET_BYTES;
+pub use format::{FormatError, FormatRequest, OutputFormat};
+pub use params::{ParamError, VariantParams};
 pub use path::{parse_image_path, ImagePathError};
-pub use transform::{transform, ImageError, Timings, Transformed};
-
-/// Output formats Tailor can encode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Jpeg,
-}
-
-impl OutputFormat {
-    pub fn token(self) -> &'static str {
-        match self {
-            Self::Jpeg => "jpeg",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Jpeg => "image/jpeg",
-        }
-    }
-}
+pub use transform::{fit_width, transform, ImageError, Job, Timings, Transformed};

@@ -1,5 +1,6 @@
 use super::*;
 use crate::image::synthetic;
+use crate::image::{FormatRequest, OutputFormat};
 
 fn clock() -> impl Fn() -> f64 {
     let t = std::cell::Cell::new(0.0);
@@ -9,8 +10,21 @@ fn clock() -> impl Fn() -> f64 {
     }
 }
 
+fn job(width: u32, format: FormatRequest) -> Job {
+    Job {
+        width,
+        quality: 80,
+        format,
+        max_pixels: 40_000_000,
+    }
+}
+
 fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
-    transform(input, width, 80, 40_000_000, &clock())
+    transform(
+        input,
+        &job(width, FormatRequest::Fixed(OutputFormat::Jpeg)),
+        &clock(),
+    )
 }
 
 #[test]
@@ -41,6 +55,32 @@ fn alpha_png_is_flattened_onto_white() {
         corner.0.iter().all(|&c| c > 240),
         "transparent corner should be white: {corner:?}"
     );
+}
+
+#[test]
+fn auto_keeps_transparency_as_png_and_jpeg_stays_jpeg() {
+    let alpha = synthetic::png(&synthetic::with_alpha(64, 64));
+    let out = transform(&alpha, &job(32, FormatRequest::Auto), &clock()).unwrap();
+    assert_eq!(out.format, OutputFormat::Png);
+    let decoded = image::load_from_memory(&out.bytes).unwrap().into_rgba8();
+    assert_eq!(decoded.dimensions(), (32, 32));
+    assert_eq!(
+        decoded.get_pixel(0, 0).0[3],
+        0,
+        "transparent corner stays transparent"
+    );
+    assert!(decoded.get_pixel(16, 16).0[3] > 150);
+
+    let photo = synthetic::jpeg(&synthetic::photo(64, 48, 1), 90);
+    let out = transform(&photo, &job(32, FormatRequest::Auto), &clock()).unwrap();
+    assert_eq!(out.format, OutputFormat::Jpeg);
+    let png = transform(
+        &photo,
+        &job(32, FormatRequest::Fixed(OutputFormat::Png)),
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(image::guess_format(&png.bytes).unwrap(), ImageFormat::Png);
 }
 
 #[test]

@@ -1,0 +1,98 @@
+//! Decoding an original into 8-bit RGB or RGBA at the smallest scale that covers the target,
+//! after checking the chosen path's memory against the budget.
+
+use super::jpeg;
+use super::probe::{classify, reader, Probe};
+use super::transform::ImageError;
+use image::ImageFormat;
+
+/// The heap a decode may use (input included), below the hosts' 128 MB with room for the
+/// resize and encode buffers. Checked from the header, before anything is allocated.
+pub const DECODE_BUDGET_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Pixels straight out of a decoder, before the fit.
+#[derive(Debug)]
+pub struct Decoded {
+    pub pixels: Vec<u8>,
+    /// 3 (RGB) or 4 (RGBA, straight alpha).
+    pub channels: u8,
+    pub width: u32,
+    pub height: u32,
+    pub path: &'static str,
+}
+
+pub fn decode(
+    input: &[u8],
+    probe: &Probe,
+    target: (u32, u32),
+    max_pixels: u64,
+) -> Result<Decoded, ImageError> {
+    match &probe.jpeg {
+        Some(frame) => decode_jpeg(input, frame, target),
+        None => decode_other(input, probe, max_pixels),
+    }
+}
+
+fn over_budget(input: &[u8], decode_bytes: u64, width: u32, height: u32) -> Result<(), ImageError> {
+    let estimate = input.len() as u64 + decode_bytes;
+    if estimate > DECODE_BUDGET_BYTES {
+        return Err(ImageError::TooLarge(format!(
+            "decoding this {width}x{height} image needs about {} MB, over the {} MB decode budget",
+            estimate >> 20,
+            DECODE_BUDGET_BYTES >> 20
+        )));
+    }
+    Ok(())
+}
+
+fn decode_jpeg(
+    input: &[u8],
+    frame: &jpeg::JpegFrame,
+    target: (u32, u32),
+) -> Result<Decoded, ImageError> {
+    if !jpeg::markers::is_complete(input) {
+        return Err(ImageError::Undecodable(
+            "the JPEG is truncated: its scan data has no end marker".into(),
+        ));
+    }
+    let (width, height) = (u32::from(frame.width), u32::from(frame.height));
+    let denominator = jpeg::choose_denominator(width, height, target);
+    let needed = jpeg::decode_memory(frame, denominator);
+    over_budget(input, needed, width, height)?;
+    let limit = usize::try_from(needed.saturating_mul(2)).unwrap_or(usize::MAX);
+    let decoded = jpeg::decode(input, frame, denominator, limit)?;
+    Ok(Decoded {
+        pixels: decoded.rgb,
+        channels: 3,
+        width: decoded.width,
+        height: decoded.height,
+        path: decoded.path,
+    })
+}
+
+fn decode_other(input: &[u8], probe: &Probe, max_pixels: u64) -> Result<Decoded, ImageError> {
+    let pixels = u64::from(probe.width) * u64::from(probe.height);
+    // The decoder's own buffer (up to 8 bytes per pixel for 16-bit RGBA) plus the 8-bit copy.
+    over_budget(input, pixels * 4, probe.width, probe.height)?;
+    let mut reader = reader(input, probe.format);
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(max_pixels.saturating_mul(8));
+    reader.limits(limits);
+    let image = reader.decode().map_err(classify)?;
+    let (pixels, channels) = if probe.has_alpha {
+        (image.into_rgba8().into_raw(), 4)
+    } else {
+        (image.into_rgb8().into_raw(), 3)
+    };
+    Ok(Decoded {
+        pixels,
+        channels,
+        width: probe.width,
+        height: probe.height,
+        path: if probe.format == ImageFormat::Png {
+            "png"
+        } else {
+            "full"
+        },
+    })
+}

@@ -1,0 +1,70 @@
+//! Encoding resized pixels: JPEG (alpha composited onto white) and PNG (alpha kept).
+
+use super::format::OutputFormat;
+use super::transform::ImageError;
+
+pub fn encode(
+    pixels: &[u8],
+    channels: u8,
+    width: u32,
+    height: u32,
+    format: OutputFormat,
+    quality: u8,
+) -> Result<Vec<u8>, ImageError> {
+    match format {
+        OutputFormat::Jpeg if channels == 4 => {
+            encode_jpeg(&flatten_onto_white(pixels), width, height, quality)
+        }
+        OutputFormat::Jpeg => encode_jpeg(pixels, width, height, quality),
+        OutputFormat::Png => encode_png(pixels, channels, width, height),
+    }
+}
+
+/// JPEG has no alpha: composite onto white rather than dropping the channel (which would turn
+/// transparent areas into whatever colour they happen to store). Done after the resize, on the
+/// small image.
+fn flatten_onto_white(rgba: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rgba.len() / 4 * 3);
+    for px in rgba.chunks_exact(4) {
+        if let [r, g, b, a] = *px {
+            let a = u16::from(a);
+            for c in [r, g, b] {
+                out.push(((u16::from(c) * a + 255 * (255 - a) + 127) / 255) as u8);
+            }
+        }
+    }
+    out
+}
+
+/// JPEG at 4:2:0 with the standard Huffman tables. jpeg-encoder is twice as fast as the
+/// `image` crate's encoder. Its optimized tables would save ~15%, but zune-jpeg (the `image`
+/// crate's decoder) misreads them on flat images, so they stay off until that is resolved.
+fn encode_jpeg(rgb: &[u8], width: u32, height: u32, quality: u8) -> Result<Vec<u8>, ImageError> {
+    let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
+        return Err(ImageError::TooLarge(format!(
+            "{width}x{height} is beyond JPEG's 65535-pixel limit"
+        )));
+    };
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+    encoder
+        .encode(rgb, w, h, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| ImageError::Internal(format!("JPEG encoding failed: {e}")))?;
+    Ok(out)
+}
+
+fn encode_png(pixels: &[u8], channels: u8, width: u32, height: u32) -> Result<Vec<u8>, ImageError> {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::ImageEncoder;
+    let color = if channels == 4 {
+        image::ExtendedColorType::Rgba8
+    } else {
+        image::ExtendedColorType::Rgb8
+    };
+    let mut out = Vec::new();
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+        .write_image(pixels, width, height, color)
+        .map_err(|e| ImageError::Internal(format!("PNG encoding failed: {e}")))?;
+    Ok(out)
+}

@@ -1,0 +1,94 @@
+//! What an original is, from its header alone: format, declared size, transparency. Nothing is
+//! decoded and nothing proportional to the declared size is allocated.
+
+use super::jpeg;
+use super::transform::ImageError;
+use image::{ImageDecoder, ImageFormat, ImageReader};
+use std::io::Cursor;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    pub format: ImageFormat,
+    pub width: u32,
+    pub height: u32,
+    pub has_alpha: bool,
+    /// The JPEG frame header, for JPEG inputs.
+    pub jpeg: Option<jpeg::JpegFrame>,
+}
+
+impl Probe {
+    pub fn format_name(&self) -> &'static str {
+        match self.format {
+            ImageFormat::Jpeg => "jpeg",
+            ImageFormat::Png => "png",
+            _ => "other",
+        }
+    }
+}
+
+pub fn probe(input: &[u8]) -> Result<Probe, ImageError> {
+    let format = sniff(input)?;
+    let probe = if format == ImageFormat::Jpeg {
+        let frame = jpeg::markers::read_frame(input).ok_or_else(|| {
+            ImageError::Undecodable("the JPEG has no readable frame header".into())
+        })?;
+        Probe {
+            format,
+            width: u32::from(frame.width),
+            height: u32::from(frame.height),
+            has_alpha: false,
+            jpeg: Some(frame),
+        }
+    } else {
+        let decoder = reader(input, format).into_decoder().map_err(classify)?;
+        let (width, height) = decoder.dimensions();
+        Probe {
+            format,
+            width,
+            height,
+            has_alpha: decoder.color_type().has_alpha(),
+            jpeg: None,
+        }
+    };
+    if probe.width == 0 || probe.height == 0 {
+        return Err(ImageError::Undecodable(
+            "the image declares no pixels".into(),
+        ));
+    }
+    Ok(probe)
+}
+
+fn sniff(input: &[u8]) -> Result<ImageFormat, ImageError> {
+    match image::guess_format(input) {
+        Ok(format @ (ImageFormat::Jpeg | ImageFormat::Png)) => Ok(format),
+        Ok(other) => Err(ImageError::Unsupported(format!(
+            "{} input is not supported yet",
+            other.extensions_str().first().unwrap_or(&"this")
+        ))),
+        Err(_) => Err(ImageError::Unsupported(
+            "the origin did not return a known image format".into(),
+        )),
+    }
+}
+
+pub fn reader(input: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
+    let mut reader = ImageReader::new(Cursor::new(input));
+    reader.set_format(format);
+    reader
+}
+
+pub fn classify(error: image::ImageError) -> ImageError {
+    use image::ImageError as E;
+    match error {
+        E::Limits(e) => {
+            ImageError::TooLarge(format!("decoding would exceed the memory limit: {e}"))
+        }
+        E::Unsupported(e) => ImageError::Unsupported(format!("unsupported image: {e}")),
+        E::Decoding(e) => ImageError::Undecodable(format!("the image could not be decoded: {e}")),
+        E::IoError(e) => {
+            ImageError::Undecodable(format!("the image is truncated or unreadable: {e}"))
+        }
+        E::Parameter(e) => ImageError::Undecodable(format!("the image is invalid: {e}")),
+        E::Encoding(e) => ImageError::Internal(format!("encoding failed: {e}")),
+    }
+}
