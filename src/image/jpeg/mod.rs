@@ -2,6 +2,7 @@
 //! covers the target size is chosen from the header, so a large photo is never decoded whole
 //! when a small variant is wanted.
 
+mod bits;
 mod color;
 mod decoder;
 mod huffman;

@@ -9,6 +9,7 @@
 
 mod idct;
 mod output;
+mod progressive;
 mod scan;
 mod tables;
 

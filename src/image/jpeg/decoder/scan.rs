@@ -2,6 +2,7 @@
 //! scaled IDCT, progressive DC/AC first and refinement passes into the kept coefficients.
 
 use super::idct::ScaledIdct;
+use super::progressive;
 use super::tables::{Component, ZIGZAG};
 use super::{DecodeError, State};
 use crate::image::jpeg::huffman::{next_marker, BitReader, EntropyError, HuffmanTable};
@@ -33,10 +34,10 @@ enum Coding<'t> {
 }
 
 /// Per-scan decoding state shared by its blocks.
-struct Scan<'a, 'r> {
-    reader: BitReader<'a>,
+pub(super) struct Scan<'a, 'r> {
+    pub(super) reader: BitReader<'a>,
     idct: &'r ScaledIdct,
-    eob_run: u32,
+    pub(super) eob_run: u32,
     /// Zigzag index → position among the kept `n x n` coefficients, or `NOT_KEPT`.
     kept: [u8; 64],
 }
@@ -194,7 +195,7 @@ pub fn decode_scan(
 }
 
 /// Where zigzag coefficient `k` lives among the kept `n x n`, if it is kept.
-fn kept(k: usize, n: usize) -> Option<usize> {
+pub(super) fn kept(k: usize, n: usize) -> Option<usize> {
     let natural = *ZIGZAG.get(k)?;
     let (row, col) = (natural / 8, natural % 8);
     (row < n && col < n).then_some(row * n + col)
@@ -255,7 +256,8 @@ fn block(
         Coding::DcFirst { dc, shift } => {
             let s = r.decode(dc)?;
             c.pred += r.receive_extend(s);
-            set(c, index, 0, n, c.pred << shift);
+            let value = c.pred << shift;
+            progressive::Block { c, index, n }.set(0, value);
         }
         Coding::DcRefine { bit } => {
             if r.bits(1) == 1 {
@@ -264,122 +266,12 @@ fn block(
                 }
             }
         }
-        Coding::AcFirst { ac, band, shift } => ac_first(scan, c, index, n, ac, band, shift)?,
-        Coding::AcRefine { ac, band, bit } => ac_refine(scan, c, index, n, ac, band, bit)?,
-    }
-    Ok(())
-}
-
-/// Records coefficient `k` of block `index`: its nonzero history always, its value if kept.
-fn set(c: &mut Component, index: usize, k: usize, n: usize, value: i32) {
-    if let Some(mask) = c.nonzero.get_mut(index) {
-        *mask |= 1u64 << (k & 63);
-    }
-    if let Some(at) = kept(k, n) {
-        if let Some(slot) = c.coefs.get_mut(index * n * n + at) {
-            *slot = value.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
+        Coding::AcFirst { ac, band, shift } => {
+            progressive::ac_first(scan, progressive::Block { c, index, n }, ac, band, shift)?
         }
-    }
-}
-
-fn ac_first(
-    scan: &mut Scan<'_, '_>,
-    c: &mut Component,
-    index: usize,
-    n: usize,
-    ac: &HuffmanTable,
-    band: (usize, usize),
-    shift: u8,
-) -> Result<(), DecodeError> {
-    if scan.eob_run > 0 {
-        scan.eob_run -= 1;
-        return Ok(());
-    }
-    let r = &mut scan.reader;
-    let mut k = band.0;
-    while k <= band.1 {
-        let (run, size, value) = r.ac_coefficient(ac)?;
-        if size == 0 {
-            if run < 15 {
-                scan.eob_run = (1 << run) - 1 + r.bits(u32::from(run));
-                break;
-            }
-            k += 16;
-            continue;
+        Coding::AcRefine { ac, band, bit } => {
+            progressive::ac_refine(scan, progressive::Block { c, index, n }, ac, band, bit)?
         }
-        k += usize::from(run);
-        if k <= band.1 {
-            set(c, index, k, n, value << shift);
-        }
-        k += 1;
-    }
-    Ok(())
-}
-
-fn ac_refine(
-    scan: &mut Scan<'_, '_>,
-    c: &mut Component,
-    index: usize,
-    n: usize,
-    ac: &HuffmanTable,
-    band: (usize, usize),
-    bit: u8,
-) -> Result<(), DecodeError> {
-    let (p1, m1) = (1i32 << bit, -1i32 << bit);
-    let r = &mut scan.reader;
-    let nonzero = |c: &Component, k: usize| {
-        c.nonzero
-            .get(index)
-            .is_some_and(|m| (m >> (k & 63)) & 1 == 1)
-    };
-    // A nonzero coefficient takes one correction bit towards its sign.
-    let correct = |c: &mut Component, r: &mut BitReader<'_>, k: usize| {
-        if r.bits(1) == 1 {
-            if let Some(v) = kept(k, n).and_then(|at| c.coefs.get_mut(index * n * n + at)) {
-                let value = i32::from(*v);
-                if value & p1 == 0 {
-                    *v = (value + if value >= 0 { p1 } else { m1 }).clamp(-32768, 32767) as i16;
-                }
-            }
-        }
-    };
-    let mut k = band.0;
-    if scan.eob_run == 0 {
-        while k <= band.1 {
-            let rs = r.decode(ac)?;
-            let (mut run, size) = (i32::from(rs >> 4), rs & 0x0F);
-            let mut value = 0;
-            if size != 0 {
-                value = if r.bits(1) == 1 { p1 } else { m1 };
-            } else if run != 15 {
-                scan.eob_run = (1 << run) + r.bits(run as u32);
-                break;
-            }
-            while k <= band.1 {
-                if nonzero(c, k) {
-                    correct(c, r, k);
-                } else {
-                    run -= 1;
-                    if run < 0 {
-                        break;
-                    }
-                }
-                k += 1;
-            }
-            if value != 0 && k <= band.1 {
-                set(c, index, k, n, value);
-            }
-            k += 1;
-        }
-    }
-    if scan.eob_run > 0 {
-        while k <= band.1 {
-            if nonzero(c, k) {
-                correct(c, r, k);
-            }
-            k += 1;
-        }
-        scan.eob_run -= 1;
     }
     Ok(())
 }
