@@ -269,6 +269,21 @@ fn variants_have_their_widths_and_small_images_are_not_upscaled(h: &Harness) -> 
     )
 }
 
+fn exif_rotated_photos_come_out_upright(h: &Harness) -> Result<(), Failed> {
+    // Stored 600x400 with orientation 6: displayed as a 400x600 portrait.
+    let got = get(&h.url("/img/thumbnail/photos/rotated.jpg"), &[DEBUG]);
+    expect_status(&got, 200)?;
+    let img = image::load_from_memory(&got.body)?;
+    check((img.width(), img.height()) == (150, 225), || {
+        format!("{}x{}", img.width(), img.height())
+    })?;
+    check(
+        got.header("x-tailor-image")
+            .is_some_and(|i| i.contains("orientation=6")),
+        || format!("{:?}", got.headers),
+    )
+}
+
 fn formats_follow_transparency_and_the_format_parameter(h: &Harness) -> Result<(), Failed> {
     let auto = get(&h.url("/img/thumbnail/photos/alpha.png"), &[DEBUG]);
     expect_status(&auto, 200)?;
@@ -400,6 +415,7 @@ fn main() {
         variants_have_their_widths_and_small_images_are_not_upscaled,
         progressive_jpegs_shrink_on_load_from_dc_coefficients,
         formats_follow_transparency_and_the_format_parameter,
+        exif_rotated_photos_come_out_upright,
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,

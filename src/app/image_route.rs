@@ -151,7 +151,7 @@ fn stored_headers(
     vary_accept: bool,
 ) -> Vec<(String, String)> {
     let info = format!(
-        "in={}x{} {} {}B; out={}x{} {} {}B; decode={}",
+        "in={}x{} {} {}B; out={}x{} {} {}B; decode={}; orientation={}",
         out.input_width,
         out.input_height,
         out.input_format,
@@ -160,7 +160,8 @@ fn stored_headers(
         out.height,
         out.format.token(),
         out.bytes.len(),
-        out.decode_path
+        out.decode_path,
+        out.orientation
     );
     let mut headers = vec![
         (CONTENT_TYPE.to_string(), out.format.content_type().into()),

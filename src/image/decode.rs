@@ -4,7 +4,8 @@
 use super::jpeg;
 use super::probe::{classify, reader, Probe};
 use super::transform::ImageError;
-use image::ImageFormat;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
 
 /// The heap a decode may use (input included), below the hosts' 128 MB with room for the
 /// resize and encode buffers. Checked from the header, before anything is allocated.
@@ -21,16 +22,51 @@ pub struct Decoded {
     pub path: &'static str,
 }
 
+/// Decodes so that the result, once upright, covers `upright_target`; then turns it upright.
 pub fn decode(
     input: &[u8],
     probe: &Probe,
-    target: (u32, u32),
+    upright_target: (u32, u32),
     max_pixels: u64,
 ) -> Result<Decoded, ImageError> {
-    match &probe.jpeg {
-        Some(frame) => decode_jpeg(input, frame, target),
-        None => decode_other(input, probe, max_pixels),
+    let (w, h) = upright_target;
+    let stored_target = if probe.turns_sideways() {
+        (h, w)
+    } else {
+        (w, h)
+    };
+    let decoded = match &probe.jpeg {
+        Some(frame) => decode_jpeg(input, frame, stored_target)?,
+        None => decode_other(input, probe, max_pixels)?,
+    };
+    orient(decoded, probe.orientation)
+}
+
+/// Applies the EXIF orientation, on the decoded (usually already reduced) pixels.
+fn orient(decoded: Decoded, orientation: Orientation) -> Result<Decoded, ImageError> {
+    if orientation == Orientation::NoTransforms {
+        return Ok(decoded);
     }
+    let (w, h, channels, path) = (
+        decoded.width,
+        decoded.height,
+        decoded.channels,
+        decoded.path,
+    );
+    let bad = || ImageError::Internal("decoded buffer does not match its size".into());
+    let mut image = if channels == 4 {
+        DynamicImage::ImageRgba8(RgbaImage::from_raw(w, h, decoded.pixels).ok_or_else(bad)?)
+    } else {
+        DynamicImage::ImageRgb8(RgbImage::from_raw(w, h, decoded.pixels).ok_or_else(bad)?)
+    };
+    image.apply_orientation(orientation);
+    Ok(Decoded {
+        width: image.width(),
+        height: image.height(),
+        pixels: image.into_bytes(),
+        channels,
+        path,
+    })
 }
 
 fn over_budget(input: &[u8], decode_bytes: u64, width: u32, height: u32) -> Result<(), ImageError> {

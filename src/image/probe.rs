@@ -3,6 +3,7 @@
 
 use super::jpeg;
 use super::transform::ImageError;
+use image::metadata::Orientation;
 use image::{ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;
 
@@ -12,11 +13,33 @@ pub struct Probe {
     pub width: u32,
     pub height: u32,
     pub has_alpha: bool,
+    /// The EXIF orientation: how the stored pixels must be turned to be upright.
+    pub orientation: Orientation,
     /// The JPEG frame header, for JPEG inputs.
     pub jpeg: Option<jpeg::JpegFrame>,
 }
 
 impl Probe {
+    /// Whether the orientation swaps width and height.
+    pub fn turns_sideways(&self) -> bool {
+        matches!(
+            self.orientation,
+            Orientation::Rotate90
+                | Orientation::Rotate270
+                | Orientation::Rotate90FlipH
+                | Orientation::Rotate270FlipH
+        )
+    }
+
+    /// The size as displayed, after orientation.
+    pub fn upright_size(&self) -> (u32, u32) {
+        if self.turns_sideways() {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+
     pub fn format_name(&self) -> &'static str {
         match self.format {
             ImageFormat::Jpeg => "jpeg",
@@ -32,21 +55,26 @@ pub fn probe(input: &[u8]) -> Result<Probe, ImageError> {
         let frame = jpeg::markers::read_frame(input).ok_or_else(|| {
             ImageError::Undecodable("the JPEG has no readable frame header".into())
         })?;
+        let orientation = jpeg::markers::exif(input).and_then(Orientation::from_exif_chunk);
         Probe {
             format,
             width: u32::from(frame.width),
             height: u32::from(frame.height),
             has_alpha: false,
+            orientation: orientation.unwrap_or(Orientation::NoTransforms),
             jpeg: Some(frame),
         }
     } else {
-        let decoder = reader(input, format).into_decoder().map_err(classify)?;
+        let mut decoder = reader(input, format).into_decoder().map_err(classify)?;
         let (width, height) = decoder.dimensions();
+        // A broken EXIF block is not worth refusing the image over.
+        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
         Probe {
             format,
             width,
             height,
             has_alpha: decoder.color_type().has_alpha(),
+            orientation,
             jpeg: None,
         }
     };

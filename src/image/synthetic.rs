@@ -68,3 +68,21 @@ fn hash(x: u32, y: u32, seed: u32) -> u32 {
 fn clamp(v: f32) -> u8 {
     v.clamp(0.0, 255.0) as u8
 }
+
+/// Inserts an Exif APP1 segment carrying `orientation` (1-8) right after a JPEG's SOI marker,
+/// as cameras and phones write it.
+pub fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    // Big-endian TIFF: header, one IFD with one SHORT entry (0x0112), no next IFD.
+    let mut tiff = b"MM\0\x2A\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let length = (2 + 6 + tiff.len()) as u16;
+    let mut out = Vec::with_capacity(jpeg.len() + usize::from(length) + 2);
+    out.extend_from_slice(jpeg.get(..2).unwrap_or_default());
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(b"Exif\0\0");
+    out.extend_from_slice(&tiff);
+    out.extend_from_slice(jpeg.get(2..).unwrap_or_default());
+    out
+}

@@ -47,6 +47,8 @@ pub struct Transformed {
     pub input_width: u32,
     pub input_height: u32,
     pub input_format: &'static str,
+    /// The EXIF orientation that was applied (1 = none).
+    pub orientation: u8,
     /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png`), or `original`
     /// when the original bytes were kept.
     pub decode_path: &'static str,
@@ -70,7 +72,10 @@ pub fn transform(
         )));
     }
     let format = job.format.resolve(probe.has_alpha);
-    let (out_width, out_height) = fit_width(width, height, job.width);
+    // The fit is computed on the upright image: a portrait phone photo stored sideways is
+    // fitted as a portrait.
+    let (upright_width, upright_height) = probe.upright_size();
+    let (out_width, out_height) = fit_width(upright_width, upright_height, job.width);
     let decoded = decode(input, &probe, (out_width, out_height), job.max_pixels)?;
     let decoded_at = now();
 
@@ -103,6 +108,7 @@ pub fn transform(
         height: out_height,
         input_width: width,
         input_height: height,
+        orientation: probe.orientation.to_exif(),
         input_format: probe.format_name(),
         decode_path: if kept_original { "original" } else { path },
         timings: Timings {

@@ -42,7 +42,10 @@ pub fn progressive_jpeg() -> Vec<u8> {
 pub fn origin_content() -> Vec<(&'static str, Reply)> {
     let big = four_megapixel_jpeg();
     let truncated = big[..big.len() / 3].to_vec();
+    let rotated =
+        synthetic::with_exif_orientation(&synthetic::jpeg(&synthetic::photo(600, 400, 9), 85), 6);
     vec![
+        ("/photos/rotated.jpg", Reply::ok("image/jpeg", rotated)),
         ("/photos/big.jpg", Reply::ok("image/jpeg", big)),
         (
             "/photos/progressive.jpg",

@@ -69,6 +69,17 @@ fn segments(data: &[u8]) -> impl Iterator<Item = Segment<'_>> {
     })
 }
 
+/// The TIFF data of the first Exif APP1 segment (after its `Exif\0\0` signature).
+pub fn exif(data: &[u8]) -> Option<&[u8]> {
+    segments(data)
+        .take_while(|&(m, _, _)| m != 0xDA)
+        .find_map(|(m, _, payload)| {
+            (m == 0xE1)
+                .then(|| payload.strip_prefix(b"Exif\0\0"))
+                .flatten()
+        })
+}
+
 /// Finds the frame header. `None` when the data is not a JPEG or ends before the SOF marker.
 pub fn read_frame(data: &[u8]) -> Option<JpegFrame> {
     segments(data)

@@ -84,6 +84,52 @@ fn auto_keeps_transparency_as_png_and_jpeg_stays_jpeg() {
 }
 
 #[test]
+fn exif_orientation_is_applied_before_the_fit() {
+    // Left half red, right half blue, stored sideways with "rotate 90° clockwise".
+    let stored = image::RgbImage::from_fn(64, 48, |x, _| {
+        if x < 32 {
+            image::Rgb([220, 20, 20])
+        } else {
+            image::Rgb([20, 20, 220])
+        }
+    });
+    for (name, input) in [
+        ("baseline", synthetic::jpeg(&stored, 95)),
+        ("progressive", {
+            let mut out = Vec::new();
+            let mut encoder = jpeg_encoder::Encoder::new(&mut out, 95);
+            encoder.set_progressive(true);
+            encoder
+                .encode(stored.as_raw(), 64, 48, jpeg_encoder::ColorType::Rgb)
+                .unwrap();
+            out
+        }),
+    ] {
+        let rotated = synthetic::with_exif_orientation(&input, 6);
+        for width in [24, 8] {
+            let out = run(&rotated, width).unwrap();
+            assert_eq!(out.orientation, 6, "{name}");
+            let upright = image::load_from_memory(&out.bytes).unwrap().into_rgb8();
+            let (w, h) = fit_width(48, 64, width);
+            assert_eq!(
+                upright.dimensions(),
+                (w, h),
+                "{name} {width}: portrait after rotation"
+            );
+            let (top, bottom) = (upright.get_pixel(w / 2, 1), upright.get_pixel(w / 2, h - 2));
+            assert!(
+                top.0[0] > top.0[2],
+                "{name} {width}: the red left edge is now on top: {top:?}"
+            );
+            assert!(
+                bottom.0[2] > bottom.0[0],
+                "{name} {width}: blue at the bottom: {bottom:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn declared_dimensions_over_the_limit_are_refused_before_decoding() {
     // A PNG header claiming 100000 x 100000 pixels with no data behind it.
     let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
