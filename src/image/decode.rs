@@ -125,10 +125,11 @@ fn decode_other(input: &[u8], probe: &Probe, max_pixels: u64) -> Result<Decoded,
         channels,
         width: probe.width,
         height: probe.height,
-        path: if probe.format == ImageFormat::Png {
-            "png"
-        } else {
-            "full"
+        path: match probe.format {
+            ImageFormat::Png => "png",
+            ImageFormat::WebP => "webp",
+            ImageFormat::Gif => "gif-first-frame",
+            _ => "full",
         },
     })
 }

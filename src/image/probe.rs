@@ -44,6 +44,8 @@ impl Probe {
         match self.format {
             ImageFormat::Jpeg => "jpeg",
             ImageFormat::Png => "png",
+            ImageFormat::WebP => "webp",
+            ImageFormat::Gif => "gif",
             _ => "other",
         }
     }
@@ -88,7 +90,9 @@ pub fn probe(input: &[u8]) -> Result<Probe, ImageError> {
 
 fn sniff(input: &[u8]) -> Result<ImageFormat, ImageError> {
     match image::guess_format(input) {
-        Ok(format @ (ImageFormat::Jpeg | ImageFormat::Png)) => Ok(format),
+        Ok(
+            format @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP | ImageFormat::Gif),
+        ) => Ok(format),
         Ok(other) => Err(ImageError::Unsupported(format!(
             "{} input is not supported yet",
             other.extensions_str().first().unwrap_or(&"this")

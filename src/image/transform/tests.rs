@@ -130,6 +130,45 @@ fn exif_orientation_is_applied_before_the_fit() {
 }
 
 #[test]
+fn webp_with_alpha_and_animated_gif_inputs_decode() {
+    let rgba = synthetic::with_alpha(80, 60);
+    let mut webp = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut webp)
+        .encode(rgba.as_raw(), 80, 60, image::ExtendedColorType::Rgba8)
+        .unwrap();
+    let out = transform(&webp, &job(40, FormatRequest::Auto), &clock()).unwrap();
+    assert_eq!(
+        (out.input_format, out.format, out.width, out.height),
+        ("webp", OutputFormat::Png, 40, 30)
+    );
+
+    let mut gif = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        for shade in [40u8, 200] {
+            let frame =
+                image::RgbaImage::from_pixel(30, 20, image::Rgba([shade, shade, shade, 255]));
+            encoder.encode_frame(image::Frame::new(frame)).unwrap();
+        }
+    }
+    let out = transform(
+        &gif,
+        &job(30, FormatRequest::Fixed(OutputFormat::Jpeg)),
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(
+        (out.input_format, out.decode_path),
+        ("gif", "gif-first-frame")
+    );
+    let first = image::load_from_memory(&out.bytes).unwrap().into_rgb8();
+    assert!(
+        first.get_pixel(10, 10).0[0] < 80,
+        "the first frame (dark) is used"
+    );
+}
+
+#[test]
 fn declared_dimensions_over_the_limit_are_refused_before_decoding() {
     // A PNG header claiming 100000 x 100000 pixels with no data behind it.
     let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
@@ -156,19 +195,54 @@ fn non_images_are_unsupported() {
     ));
     assert!(matches!(run(b"", 100), Err(ImageError::Unsupported(_))));
     assert!(matches!(
-        run(b"GIF89a\x01\x00\x01\x00", 100),
+        run(b"BM\x00\x00", 100),
         Err(ImageError::Unsupported(_))
+    ));
+    // A supported format cut short is undecodable, not unsupported.
+    assert!(matches!(
+        run(b"GIF89a\x01\x00\x01\x00", 100),
+        Err(ImageError::Undecodable(_))
     ));
 }
 
 #[test]
-fn every_truncation_of_a_jpeg_and_png_fails_cleanly() {
-    let jpeg = synthetic::jpeg(&synthetic::photo(64, 48, 3), 80);
-    let png = synthetic::png(&synthetic::photo(64, 48, 3));
-    for input in [jpeg, png] {
-        for cut in (0..input.len()).step_by(37) {
-            // Ok is allowed (decoders may pad missing scan data); a panic is not.
-            let _ = run(&input[..cut], 32);
+fn every_truncation_of_every_input_format_fails_cleanly() {
+    let photo = synthetic::photo(64, 48, 3);
+    let jpeg = synthetic::jpeg(&photo, 80);
+    let progressive = {
+        let mut out = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut out, 80);
+        encoder.set_progressive(true);
+        encoder
+            .encode(photo.as_raw(), 64, 48, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        out
+    };
+    let png = synthetic::png(&photo);
+    let mut webp = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut webp)
+        .encode(photo.as_raw(), 64, 48, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let mut gif = Vec::new();
+    image::codecs::gif::GifEncoder::new(&mut gif)
+        .encode_frame(image::Frame::new(synthetic::with_alpha(32, 24)))
+        .unwrap();
+    for (name, input) in [
+        ("jpeg", jpeg),
+        ("progressive", progressive),
+        ("png", png),
+        ("webp", webp),
+        ("gif", gif),
+    ] {
+        for cut in 0..input.len() {
+            // Ok is allowed for formats without an end marker; a panic is not.
+            if let Ok(out) = run(&input[..cut], 32) {
+                assert!(
+                    !name.starts_with("jpeg") && name != "progressive",
+                    "{name} cut at {cut} decoded"
+                );
+                assert!(out.width > 0);
+            }
         }
     }
 }
