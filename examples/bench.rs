@@ -145,8 +145,12 @@ fn native_ms(path: &Path, width: u32, quality: u8, runs: usize) -> f64 {
         let start = now();
         let job = tailor::image::Job {
             width,
-            quality,
-            format: tailor::image::FormatRequest::Auto,
+            quality: tailor::image::Qualities {
+                jpeg: quality,
+                webp: quality,
+            },
+            format: tailor::image::FormatRequest::Fixed(tailor::image::OutputFormat::Jpeg),
+            client: tailor::image::ClientFormats::default(),
             max_pixels: 40_000_000,
         };
         if tailor::image::transform(&bytes, &job, &now).is_err() {

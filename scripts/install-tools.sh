@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tailor needs, skipping whatever is already in place:
-# the wasm targets and Viceroy at the pinned version (a ~10 minute build on 2 cores).
+# the wasm targets, clang + wasi-libc (for libwebp), and Viceroy at the pinned version (a ~10
+# minute build on 2 cores).
 set -euo pipefail
 
 VICEROY_VERSION="${VICEROY_VERSION:-0.22.0}"
@@ -11,6 +12,16 @@ for target in wasm32-wasip1 wasm32-unknown-unknown; do
     rustup target add "$target"
   fi
 done
+
+# libwebp is C: the wasm build compiles it with clang against wasi-libc (Debian packages).
+if ! command -v clang >/dev/null || [ ! -d /usr/include/wasm32-wasi ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq clang wasi-libc >/dev/null
+  else
+    echo "Install clang and wasi-libc (Debian: apt-get install clang wasi-libc) to build the wasm." >&2
+    exit 1
+  fi
+fi
 
 viceroy_bin="$(command -v viceroy || echo "${CARGO_HOME:-$HOME/.cargo}/bin/viceroy")"
 have=""

@@ -269,6 +269,42 @@ fn variants_have_their_widths_and_small_images_are_not_upscaled(h: &Harness) -> 
     )
 }
 
+fn auto_format_follows_accept_in_either_order(h: &Harness) -> Result<(), Failed> {
+    const CHROME: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+    const OLD: &str = "image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5";
+    for order in [[CHROME, OLD], [OLD, CHROME]] {
+        let url = h.url(&format!(
+            "/img/preview/photos/harbour.jpg?order={}",
+            order[0].len()
+        ));
+        for accept in order {
+            let got = get(&url, &[("Accept", accept), DEBUG]);
+            expect_status(&got, 200)?;
+            let expected = if accept == CHROME {
+                "image/webp"
+            } else {
+                "image/jpeg"
+            };
+            check(got.header("content-type") == Some(expected), || {
+                format!("{accept}: {:?}", got.headers)
+            })?;
+            check(got.header("vary") == Some("Accept"), || {
+                format!("{:?}", got.headers)
+            })?;
+            let detected = image::guess_format(&got.body)?;
+            let ok = matches!(
+                (expected, detected),
+                ("image/webp", image::ImageFormat::WebP) | ("image/jpeg", image::ImageFormat::Jpeg)
+            );
+            check(ok, || format!("{accept}: body is {detected:?}"))?;
+        }
+    }
+    let lossy = get(&h.url("/img/thumbnail/photos/big.jpg?format=webp"), &[]);
+    check(lossy.body.get(12..16) == Some(b"VP8 "), || {
+        "format=webp is lossy VP8".into()
+    })
+}
+
 fn exif_rotated_photos_come_out_upright(h: &Harness) -> Result<(), Failed> {
     // Stored 600x400 with orientation 6: displayed as a 400x600 portrait.
     let got = get(&h.url("/img/thumbnail/photos/rotated.jpg"), &[DEBUG]);
@@ -416,6 +452,7 @@ fn main() {
         progressive_jpegs_shrink_on_load_from_dc_coefficients,
         formats_follow_transparency_and_the_format_parameter,
         exif_rotated_photos_come_out_upright,
+        auto_format_follows_accept_in_either_order,
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,

@@ -4,6 +4,7 @@
 use super::config_source::ConfigSource;
 use super::timing::ServerTiming;
 use crate::config::Config;
+use crate::image::ClientFormats;
 use crate::platform::Platform;
 use crate::segment::{self, Decision, VisitorContext};
 use std::cell::RefCell;
@@ -23,6 +24,8 @@ pub struct RequestContext<'a> {
     pub debug: bool,
     /// Debug-only: skip cache lookups (`X-Tailor-Cache: bypass`), for benchmarks.
     pub bypass_cache: bool,
+    /// Image formats the client's `Accept` names, for `format=auto`.
+    pub client_formats: ClientFormats,
     pub timing: RefCell<ServerTiming>,
 }
 
@@ -58,6 +61,12 @@ impl<'a> RequestContext<'a> {
             decision,
             debug,
             bypass_cache,
+            client_formats: request
+                .headers()
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(ClientFormats::from_accept)
+                .unwrap_or_default(),
             timing: RefCell::new(timing),
         }
     }

@@ -4,7 +4,7 @@ use super::context::RequestContext;
 use super::respond;
 use crate::cache_key::{cache_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
-use crate::image::{self, ImageError, Job, Transformed, VariantParams};
+use crate::image::{self, ImageError, Job, Qualities, Transformed, VariantParams};
 use crate::platform::{
     read_to_end_limited, BodyError, CacheWrite, CachedObject, OriginRequest, Platform,
     PlatformError,
@@ -33,7 +33,7 @@ pub async fn serve<P: Platform>(
         VariantParams::parse(&ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let parts = KeyParts::Image {
         variant: variant_name,
-        format: params.format.key_token(),
+        format: params.format.key_token(ctx.client_formats),
         dpr: params.dpr,
         path,
     };
@@ -54,7 +54,11 @@ pub async fn serve<P: Platform>(
     let now = || platform.now_ms();
     let job = Job {
         width: (variant.width * params.dpr).min(ctx.config.limits.max_output_width),
-        quality: variant.jpeg_quality,
+        quality: Qualities {
+            jpeg: variant.jpeg_quality,
+            webp: variant.webp_quality,
+        },
+        client: ctx.client_formats,
         format: params.format,
         max_pixels: ctx.config.limits.max_input_pixels,
     };

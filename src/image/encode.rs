@@ -1,7 +1,14 @@
-//! Encoding resized pixels: JPEG (alpha composited onto white) and PNG (alpha kept).
+//! Encoding resized pixels: JPEG (alpha composited onto white), PNG and WebP (alpha kept).
 
 use super::format::OutputFormat;
 use super::transform::ImageError;
+
+/// Qualities per format, from the variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Qualities {
+    pub jpeg: u8,
+    pub webp: u8,
+}
 
 pub fn encode(
     pixels: &[u8],
@@ -9,15 +16,48 @@ pub fn encode(
     width: u32,
     height: u32,
     format: OutputFormat,
-    quality: u8,
+    qualities: Qualities,
 ) -> Result<Vec<u8>, ImageError> {
+    let (quality, webp_quality) = (qualities.jpeg, qualities.webp);
     match format {
         OutputFormat::Jpeg if channels == 4 => {
             encode_jpeg(&flatten_onto_white(pixels), width, height, quality)
         }
         OutputFormat::Jpeg => encode_jpeg(pixels, width, height, quality),
         OutputFormat::Png => encode_png(pixels, channels, width, height),
+        OutputFormat::Webp => encode_webp(pixels, channels, width, height, webp_quality),
     }
+}
+
+/// Lossy WebP with libwebp itself (via the `webp` crate): the same encoder as `cwebp`, so the
+/// same bytes at the same settings. Alpha is kept (compressed losslessly, as cwebp does).
+fn encode_webp(
+    pixels: &[u8],
+    channels: u8,
+    width: u32,
+    height: u32,
+    quality: u8,
+) -> Result<Vec<u8>, ImageError> {
+    let expected = u64::from(width) * u64::from(height) * u64::from(channels);
+    if width == 0 || height == 0 || pixels.len() as u64 != expected {
+        return Err(ImageError::Internal(
+            "WebP input does not match its size".into(),
+        ));
+    }
+    let encoder = if channels == 4 {
+        webp::Encoder::from_rgba(pixels, width, height)
+    } else {
+        webp::Encoder::from_rgb(pixels, width, height)
+    };
+    let mut config =
+        webp::WebPConfig::new().map_err(|()| ImageError::Internal("WebP config failed".into()))?;
+    config.quality = f32::from(quality);
+    config.method = 4; // cwebp's default speed/size trade-off
+    config.alpha_compression = 1;
+    let encoded = encoder
+        .encode_advanced(&config)
+        .map_err(|e| ImageError::Internal(format!("WebP encoding failed: {e:?}")))?;
+    Ok(encoded.to_vec())
 }
 
 /// JPEG has no alpha: composite onto white rather than dropping the channel (which would turn

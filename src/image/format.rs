@@ -8,6 +8,7 @@ use std::fmt;
 pub enum OutputFormat {
     Jpeg,
     Png,
+    Webp,
 }
 
 impl OutputFormat {
@@ -15,6 +16,7 @@ impl OutputFormat {
         match self {
             Self::Jpeg => "jpeg",
             Self::Png => "png",
+            Self::Webp => "webp",
         }
     }
 
@@ -22,6 +24,7 @@ impl OutputFormat {
         match self {
             Self::Jpeg => "image/jpeg",
             Self::Png => "image/png",
+            Self::Webp => "image/webp",
         }
     }
 }
@@ -35,15 +38,15 @@ impl fmt::Display for OutputFormat {
 /// What the request asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormatRequest {
-    /// The best format the client accepts: PNG when the image has transparency, else JPEG.
-    /// (WebP and AVIF join the negotiation when their encoders land.)
+    /// The best format the client accepts: WebP when its `Accept` names it; otherwise PNG when
+    /// the image has transparency, else JPEG. (AVIF joins when its encoder lands.)
     Auto,
     Fixed(OutputFormat),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
-    #[error("format '{0}' is not one of auto, jpeg, png")]
+    #[error("format '{0}' is not one of auto, jpeg, png, webp")]
     Unknown(String),
     #[error("format '{0}' is not available in this build yet")]
     NotYet(String),
@@ -55,15 +58,17 @@ impl FormatRequest {
             "auto" => Ok(Self::Auto),
             "jpeg" | "jpg" => Ok(Self::Fixed(OutputFormat::Jpeg)),
             "png" => Ok(Self::Fixed(OutputFormat::Png)),
-            "webp" | "avif" => Err(FormatError::NotYet(value.into())),
+            "webp" => Ok(Self::Fixed(OutputFormat::Webp)),
+            "avif" => Err(FormatError::NotYet(value.into())),
             _ => Err(FormatError::Unknown(value.into())),
         }
     }
 
-    /// The cache-key token: what the output depends on before the image is seen. With only
-    /// JPEG and PNG available, `auto` depends on the image alone, not on `Accept`.
-    pub fn key_token(self) -> &'static str {
+    /// The cache-key token: everything the output format depends on before the image is seen.
+    /// For `auto` that is the client's capability, so WebP and non-WebP clients never share.
+    pub fn key_token(self, client: ClientFormats) -> &'static str {
         match self {
+            Self::Auto if client.webp => "auto-webp",
             Self::Auto => "auto",
             Self::Fixed(format) => format.token(),
         }
@@ -71,15 +76,40 @@ impl FormatRequest {
 
     /// Whether responses must carry `Vary: Accept`.
     pub fn varies_by_accept(self) -> bool {
-        false
+        self == Self::Auto
     }
 
-    /// The format for an image, given whether it has transparency worth keeping.
-    pub fn resolve(self, has_alpha: bool) -> OutputFormat {
+    /// The format for an image, given the client and whether the image has transparency.
+    pub fn resolve(self, client: ClientFormats, has_alpha: bool) -> OutputFormat {
         match self {
             Self::Fixed(format) => format,
+            Self::Auto if client.webp => OutputFormat::Webp,
             Self::Auto if has_alpha => OutputFormat::Png,
             Self::Auto => OutputFormat::Jpeg,
+        }
+    }
+}
+
+/// Modern formats a client declares in `Accept`. Wildcards do not count: browsers that decode
+/// WebP say so explicitly, and guessing wrong would serve an image the client cannot show.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientFormats {
+    pub webp: bool,
+}
+
+impl ClientFormats {
+    pub fn from_accept(accept: &str) -> Self {
+        let names = |wanted: &str| {
+            accept.split(',').any(|range| {
+                let mut parts = range.split(';').map(str::trim);
+                let matches = parts.next().is_some_and(|t| t.eq_ignore_ascii_case(wanted));
+                let refused = parts
+                    .any(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0));
+                matches && !refused
+            })
+        };
+        Self {
+            webp: names("image/webp"),
         }
     }
 }
@@ -90,29 +120,40 @@ mod tests {
 
     #[test]
     fn parses_and_resolves() {
+        let (old, new) = (ClientFormats::default(), ClientFormats { webp: true });
+        let auto = FormatRequest::parse("auto").unwrap();
         assert_eq!(
             FormatRequest::parse("JPG"),
             Ok(FormatRequest::Fixed(OutputFormat::Jpeg))
         );
+        assert_eq!(auto.resolve(old, true), OutputFormat::Png);
+        assert_eq!(auto.resolve(old, false), OutputFormat::Jpeg);
+        assert_eq!(auto.resolve(new, true), OutputFormat::Webp);
         assert_eq!(
-            FormatRequest::parse("auto").unwrap().resolve(true),
+            FormatRequest::parse("png").unwrap().resolve(new, false),
             OutputFormat::Png
         );
-        assert_eq!(
-            FormatRequest::parse("auto").unwrap().resolve(false),
-            OutputFormat::Jpeg
-        );
-        assert_eq!(
-            FormatRequest::parse("png").unwrap().resolve(false),
-            OutputFormat::Png
-        );
+        assert_ne!(auto.key_token(old), auto.key_token(new));
         assert!(matches!(
             FormatRequest::parse("gif"),
             Err(FormatError::Unknown(_))
         ));
         assert!(matches!(
-            FormatRequest::parse("webp"),
+            FormatRequest::parse("avif"),
             Err(FormatError::NotYet(_))
         ));
+    }
+
+    #[test]
+    fn accept_headers_of_real_browsers() {
+        let chrome = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+        let safari_16 = "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5";
+        let old_safari = "image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5";
+        assert!(ClientFormats::from_accept(chrome).webp);
+        assert!(ClientFormats::from_accept(safari_16).webp);
+        assert!(!ClientFormats::from_accept(old_safari).webp);
+        assert!(!ClientFormats::from_accept("*/*").webp);
+        assert!(!ClientFormats::from_accept("image/webp;q=0, image/*").webp);
+        assert!(!ClientFormats::from_accept("").webp);
     }
 }

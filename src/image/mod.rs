@@ -12,7 +12,7 @@ pub mod synthetic;
 mod transform;
 
 pub use decode::DECODE_BUDGET_BYTES;
-pub use format::{FormatError, FormatRequest, OutputFormat};
+pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
 pub use params::{ParamError, VariantParams};
 pub use path::{parse_image_path, ImagePathError};
-pub use transform::{fit_width, transform, ImageError, Job, Timings, Transformed};
+pub use transform::{fit_width, transform, ImageError, Job, Qualities, Timings, Transformed};

@@ -3,7 +3,8 @@
 
 use super::decode::{decode, Decoded};
 use super::encode::encode;
-use super::format::{FormatRequest, OutputFormat};
+pub use super::encode::Qualities;
+use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::probe::probe;
 use fast_image_resize as fir;
 use image::ImageFormat;
@@ -25,8 +26,10 @@ pub enum ImageError {
 pub struct Job {
     /// Output width in pixels, before the "never upscale" rule.
     pub width: u32,
-    pub quality: u8,
+    pub quality: Qualities,
     pub format: FormatRequest,
+    /// What the client's `Accept` allows, for `format=auto`.
+    pub client: ClientFormats,
     pub max_pixels: u64,
 }
 
@@ -71,7 +74,7 @@ pub fn transform(
             job.max_pixels
         )));
     }
-    let format = job.format.resolve(probe.has_alpha);
+    let format = job.format.resolve(job.client, probe.has_alpha);
     // The fit is computed on the upright image: a portrait phone photo stored sideways is
     // fitted as a portrait.
     let (upright_width, upright_height) = probe.upright_size();

@@ -1,6 +1,6 @@
 use super::*;
 use crate::image::synthetic;
-use crate::image::{FormatRequest, OutputFormat};
+use crate::image::{ClientFormats, FormatRequest, OutputFormat};
 
 fn clock() -> impl Fn() -> f64 {
     let t = std::cell::Cell::new(0.0);
@@ -13,8 +13,9 @@ fn clock() -> impl Fn() -> f64 {
 fn job(width: u32, format: FormatRequest) -> Job {
     Job {
         width,
-        quality: 80,
+        quality: Qualities { jpeg: 80, webp: 75 },
         format,
+        client: ClientFormats::default(),
         max_pixels: 40_000_000,
     }
 }
@@ -165,6 +166,43 @@ fn webp_with_alpha_and_animated_gif_inputs_decode() {
     assert!(
         first.get_pixel(10, 10).0[0] < 80,
         "the first frame (dark) is used"
+    );
+}
+
+#[test]
+fn webp_clients_get_lossy_webp_with_alpha_kept() {
+    let browser = ClientFormats { webp: true };
+    let photo = synthetic::jpeg(&synthetic::photo(320, 240, 4), 90);
+    let out = transform(
+        &photo,
+        &Job {
+            client: browser,
+            ..job(160, FormatRequest::Auto)
+        },
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(out.format, OutputFormat::Webp);
+    assert_eq!(image::guess_format(&out.bytes).unwrap(), ImageFormat::WebP);
+    assert_eq!(&out.bytes[12..16], b"VP8 ", "lossy VP8, not lossless VP8L");
+    let decoded = image::load_from_memory(&out.bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (160, 120));
+
+    let alpha = synthetic::png(&synthetic::with_alpha(64, 64));
+    let out = transform(
+        &alpha,
+        &Job {
+            client: browser,
+            ..job(32, FormatRequest::Auto)
+        },
+        &clock(),
+    )
+    .unwrap();
+    let decoded = image::load_from_memory(&out.bytes).unwrap().into_rgba8();
+    assert_eq!(
+        decoded.get_pixel(0, 0).0[3],
+        0,
+        "transparency survives in WebP"
     );
 }
 
