@@ -48,13 +48,13 @@ pub fn decode(
     })
 }
 
-/// jpeg-decoder hands out Adobe-style (inverted) CMYK; a naive conversion is close enough for
-/// previews until an ICC-managed conversion lands.
+/// jpeg-decoder un-inverts Adobe CMYK, so these are true ink amounts. A naive conversion is
+/// close enough for previews until an ICC-managed conversion lands.
 fn cmyk_to_rgb(cmyk: &[u8]) -> Vec<u8> {
     cmyk.chunks_exact(4)
         .flat_map(|px| {
-            let [c, m, y, k] =
-                [px.first(), px.get(1), px.get(2), px.get(3)].map(|v| u16::from(*v.unwrap_or(&0)));
+            let [c, m, y, k] = [px.first(), px.get(1), px.get(2), px.get(3)]
+                .map(|v| 255 - u16::from(*v.unwrap_or(&0)));
             [c, m, y].map(|v| ((v * k + 127) / 255) as u8)
         })
         .collect()

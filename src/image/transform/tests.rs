@@ -207,6 +207,77 @@ fn webp_clients_get_lossy_webp_with_alpha_kept() {
 }
 
 #[test]
+fn twelve_bit_jpeg_is_unsupported_not_undecodable() {
+    let mut jpeg = synthetic::jpeg(&synthetic::photo(32, 32, 1), 80);
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    jpeg[sof + 4] = 12; // sample precision
+    for width in [32, 4] {
+        assert!(
+            matches!(run(&jpeg, width), Err(ImageError::Unsupported(_))),
+            "{:?}",
+            run(&jpeg, width)
+        );
+    }
+}
+
+#[test]
+fn cmyk_jpeg_converts_to_rgb() {
+    // Pure red in CMYK: no cyan, full magenta and yellow, no black.
+    let cmyk: Vec<u8> = std::iter::repeat_n([0u8, 255, 255, 0], 64 * 48)
+        .flatten()
+        .collect();
+    let mut input = Vec::new();
+    jpeg_encoder::Encoder::new(&mut input, 95)
+        .encode(&cmyk, 64, 48, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    for width in [64, 8] {
+        let out = run(&input, width).unwrap();
+        let rgb = image::load_from_memory(&out.bytes).unwrap().into_rgb8();
+        let p = rgb.get_pixel(width / 2, 2).0;
+        assert!(
+            p[0] > 200 && p[1] < 60 && p[2] < 60,
+            "width {width}: {p:?} should be red"
+        );
+    }
+}
+
+#[test]
+fn sixteen_bit_and_palette_pngs_decode() {
+    let deep = image::ImageBuffer::<image::Rgb<u16>, Vec<u16>>::from_fn(40, 30, |x, _| {
+        image::Rgb([u16::try_from(x).unwrap() * 1600, 30000, 65535])
+    });
+    let mut png16 = Vec::new();
+    image::DynamicImage::ImageRgb16(deep)
+        .write_to(&mut std::io::Cursor::new(&mut png16), ImageFormat::Png)
+        .unwrap();
+    let out = run(&png16, 20).unwrap();
+    assert_eq!((out.width, out.height), (20, 15));
+
+    // A palette PNG with a transparent entry (tRNS), written by hand: 2x1, palette [red, clear].
+    let mut palette = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut palette, 2, 1);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_palette(vec![255, 0, 0, 0, 0, 0]);
+        encoder.set_trns(vec![255, 0]);
+        encoder
+            .write_header()
+            .unwrap()
+            .write_image_data(&[0, 1])
+            .unwrap();
+    }
+    let out = transform(&palette, &job(2, FormatRequest::Auto), &clock()).unwrap();
+    assert_eq!(
+        out.format,
+        OutputFormat::Png,
+        "transparency from tRNS is kept"
+    );
+    let decoded = image::load_from_memory(&out.bytes).unwrap().into_rgba8();
+    assert_eq!(decoded.get_pixel(0, 0).0, [255, 0, 0, 255]);
+    assert_eq!(decoded.get_pixel(1, 0).0[3], 0);
+}
+
+#[test]
 fn declared_dimensions_over_the_limit_are_refused_before_decoding() {
     // A PNG header claiming 100000 x 100000 pixels with no data behind it.
     let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
