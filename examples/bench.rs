@@ -144,11 +144,12 @@ fn native_ms(path: &Path, width: u32, quality: u8, runs: usize) -> f64 {
     for _ in 0..runs {
         let start = now();
         let job = tailor::image::Job {
-            width,
-            quality: tailor::image::Qualities {
+            geometry: tailor::image::Geometry::width(width),
+            background: [255, 255, 255],
+            quality: Some(tailor::image::Qualities {
                 jpeg: quality,
                 webp: quality,
-            },
+            }),
             format: tailor::image::FormatRequest::Fixed(tailor::image::OutputFormat::Jpeg),
             client: tailor::image::ClientFormats::default(),
             max_pixels: 40_000_000,

@@ -21,6 +21,8 @@ pub enum KeyParts<'a> {
         variant: &'a str,
         format: &'a str,
         dpr: u32,
+        /// Normalized free-form options; empty for named variants.
+        options: &'a str,
         path: &'a str,
     },
 }
@@ -43,8 +45,16 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
             variant,
             format,
             dpr,
+            options: "",
             path,
         } => write!(key, "img/var={variant}/fmt={format}/dpr={dpr}/{path}"),
+        KeyParts::Image {
+            variant,
+            format,
+            options,
+            path,
+            ..
+        } => write!(key, "img/var={variant}/fmt={format}/{options}/{path}"),
     };
     key
 }
@@ -81,6 +91,7 @@ mod tests {
                 variant,
                 format: "jpeg",
                 dpr,
+                options: "",
                 path: "a.jpg",
             })
         };

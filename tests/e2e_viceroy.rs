@@ -305,6 +305,77 @@ fn auto_format_follows_accept_in_either_order(h: &Harness) -> Result<(), Failed>
     })
 }
 
+/// The demo signing key from fastly.toml's secret store.
+const DEMO_SIGNING_KEY: &[u8] = b"demo-url-signing-key-0123456789abcdef";
+
+fn signed(path: &str, query: &str) -> String {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let input = tailor::image::signature::signing_input(path, &pairs);
+    format!(
+        "/img/_/{path}?{query}&sig={}",
+        tailor::image::signature::sign("s1", DEMO_SIGNING_KEY, &input)
+    )
+}
+
+fn free_form_transforms_need_a_valid_signature(h: &Harness) -> Result<(), Failed> {
+    let cover = get(
+        &h.url(&signed(
+            "photos/harbour.jpg",
+            "w=320&h=320&fit=cover&format=jpeg",
+        )),
+        &[DEBUG],
+    );
+    expect_status(&cover, 200)?;
+    let img = image::load_from_memory(&cover.body)?;
+    check((img.width(), img.height()) == (320, 320), || {
+        format!("cover: {}x{}", img.width(), img.height())
+    })?;
+    let key = cover.header("x-tailor-cache-key").unwrap_or("").to_string();
+    check(key.contains("var=_") && key.contains("fit=cover"), || {
+        key.clone()
+    })?;
+
+    let pad = get(
+        &h.url(&signed(
+            "photos/harbour.jpg",
+            "w=400&h=400&fit=pad&bg=000000&format=png",
+        )),
+        &[],
+    );
+    expect_status(&pad, 200)?;
+    let img = image::load_from_memory(&pad.body)?.into_rgb8();
+    check(img.dimensions() == (400, 400), || {
+        format!("pad: {:?}", img.dimensions())
+    })?;
+    check(img.get_pixel(200, 2).0 == [0, 0, 0], || {
+        format!("pad colour {:?}", img.get_pixel(200, 2))
+    })?;
+
+    // The ladder snaps 300 up to 320: bounded keys, at most a step more pixels.
+    let snapped = get(&h.url(&signed("photos/harbour.jpg", "w=300")), &[]);
+    check(
+        image::load_from_memory(&snapped.body)?.width() == 320,
+        || "w=300 snaps to 320".into(),
+    )?;
+
+    expect_json_error(
+        &get(&h.url("/img/_/photos/harbour.jpg?w=320"), &[]),
+        403,
+        "forbidden",
+    )?;
+    let tampered = signed("photos/harbour.jpg", "w=320").replace("w=320", "w=640");
+    expect_json_error(&get(&h.url(&tampered), &[]), 403, "forbidden")?;
+    let other_key = signed("photos/harbour.jpg", "w=320").replace("sig=s1.", "sig=s9.");
+    expect_json_error(&get(&h.url(&other_key), &[]), 403, "forbidden")?;
+    expect_json_error(
+        &get(&h.url(&signed("photos/harbour.jpg", "w=320&fit=fill")), &[]),
+        400,
+        "bad_request",
+    )
+}
+
 fn exif_rotated_photos_come_out_upright(h: &Harness) -> Result<(), Failed> {
     // Stored 600x400 with orientation 6: displayed as a 400x600 portrait.
     let got = get(&h.url("/img/thumbnail/photos/rotated.jpg"), &[DEBUG]);
@@ -453,6 +524,7 @@ fn main() {
         formats_follow_transparency_and_the_format_parameter,
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,
+        free_form_transforms_need_a_valid_signature,
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,

@@ -232,3 +232,31 @@ fn hostile_headers_never_break_a_request() {
         assert!([200, 400, 404].contains(&status), "{uri}: {status}");
     }
 }
+
+#[test]
+fn image_paths_outside_the_configured_prefixes_are_forbidden() {
+    let mut host = demo_host();
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&host.kv[&("tailor_kv".to_string(), "config/v1".to_string())])
+            .unwrap();
+    config["images"] = serde_json::json!({"path_prefixes": ["catalogue/"]});
+    host.put_kv("tailor_kv", "config/v1", config.to_string());
+    let response = get(&host, "/img/thumbnail/photos/big.jpg", &[]);
+    assert_eq!(response.status(), 403);
+    assert_eq!(json(&response)["error"], "forbidden");
+}
+
+#[test]
+fn unsigned_free_form_is_allowed_only_when_configured() {
+    let mut host = demo_host();
+    assert_eq!(get(&host, "/img/_/photos/big.jpg?w=200", &[]).status(), 403);
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&host.kv[&("tailor_kv".to_string(), "config/v1".to_string())])
+            .unwrap();
+    config["images"] = serde_json::json!({"allow_unsigned": true});
+    host.put_kv("tailor_kv", "config/v1", config.to_string());
+    let response = get(&host, "/img/_/photos/big.jpg?w=200&h=200&fit=crop", &[]);
+    assert_eq!(response.status(), 200);
+    let img = image::load_from_memory(response.body()).unwrap();
+    assert_eq!((img.width(), img.height()), (200, 200));
+}

@@ -1,10 +1,11 @@
-//! `GET /img/{variant}/{path}`: a named variant of an origin image, cached per key.
+//! `GET /img/{variant}/{path}`: fetch, transform and cache an image variant, named or free-form.
 
 use super::context::RequestContext;
+use super::image_request;
 use super::respond;
 use crate::cache_key::{cache_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
-use crate::image::{self, ImageError, Job, Qualities, Transformed, VariantParams};
+use crate::image::{self, ImageError, Transformed};
 use crate::platform::{
     read_to_end_limited, BodyError, CacheWrite, CachedObject, OriginRequest, Platform,
     PlatformError,
@@ -17,24 +18,13 @@ pub async fn serve<P: Platform>(
     rest: &str,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
-    let (variant_name, raw_path) = rest
-        .split_once('/')
-        .ok_or_else(|| AppError::NotFound("expected /img/{variant}/{path}".into()))?;
-    let variant = ctx.config.variants.get(variant_name).ok_or_else(|| {
-        let known: Vec<&str> = ctx.config.variants.keys().map(String::as_str).collect();
-        AppError::NotFound(format!(
-            "unknown variant '{variant_name}'; configured: {}",
-            known.join(", ")
-        ))
-    })?;
-    let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let params =
-        VariantParams::parse(&ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let request = image_request::parse(ctx, rest, platform).await?;
+    let (variant_name, path) = (request.variant, request.path);
     let parts = KeyParts::Image {
         variant: variant_name,
-        format: params.format.key_token(ctx.client_formats),
-        dpr: params.dpr,
+        format: request.format.key_token(ctx.client_formats),
+        dpr: request.dpr,
+        options: &request.options,
         path,
     };
     let key = cache_key(&parts);
@@ -52,24 +42,14 @@ pub async fn serve<P: Platform>(
 
     let input = fetch_original(ctx, platform, path).await?;
     let now = || platform.now_ms();
-    let job = Job {
-        width: (variant.width * params.dpr).min(ctx.config.limits.max_output_width),
-        quality: Qualities {
-            jpeg: variant.jpeg_quality,
-            webp: variant.webp_quality,
-        },
-        client: ctx.client_formats,
-        format: params.format,
-        max_pixels: ctx.config.limits.max_input_pixels,
-    };
-    let out = image::transform(&input, &job, &now).map_err(image_error)?;
+    let out = image::transform(&input, &request.job, &now).map_err(image_error)?;
     ctx.time("decode", out.timings.decode_ms);
     ctx.time("resize", out.timings.resize_ms);
     ctx.time("encode", out.timings.encode_ms);
     log_transform(platform, path, variant_name, input.len(), &out);
 
     let object = CachedObject {
-        headers: stored_headers(ctx, input.len(), &out, params.format.varies_by_accept()),
+        headers: stored_headers(ctx, input.len(), &out, request.format.varies_by_accept()),
         body: out.bytes,
     };
     let write = CacheWrite {

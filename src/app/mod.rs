@@ -5,6 +5,7 @@ mod banner_route;
 mod config_source;
 mod context;
 mod demo_page;
+mod image_request;
 mod image_route;
 mod respond;
 mod timing;

@@ -10,8 +10,8 @@ use crate::segment::DeviceClass;
 use std::collections::BTreeMap;
 
 pub use raw::{
-    RawCache as CacheTtls, RawConsent as Consent, RawKeys as KeyIds, RawLimits as Limits,
-    RawStores as Stores,
+    RawCache as CacheTtls, RawConsent as Consent, RawImages as Images, RawKeys as KeyIds,
+    RawLimits as Limits, RawStores as Stores,
 };
 
 /// The schema version this build understands.
@@ -50,6 +50,7 @@ pub struct Config {
     pub banners: Banners,
     pub limits: Limits,
     pub cache: CacheTtls,
+    pub images: Images,
 }
 
 #[derive(Debug)]

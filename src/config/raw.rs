@@ -22,6 +22,32 @@ pub struct RawConfig {
     pub limits: RawLimits,
     #[serde(default)]
     pub cache: RawCache,
+    #[serde(default)]
+    pub images: RawImages,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawImages {
+    /// Free-form widths snap up to these, so the key space stays bounded.
+    pub width_ladder: Vec<u32>,
+    /// Free-form transforms without a valid `sig` are refused unless this is set.
+    pub allow_unsigned: bool,
+    /// Origin paths must start with one of these (empty: any path).
+    pub path_prefixes: Vec<String>,
+}
+
+impl Default for RawImages {
+    fn default() -> Self {
+        Self {
+            width_ladder: vec![
+                64, 96, 128, 160, 200, 256, 320, 400, 480, 560, 640, 720, 800, 960, 1080, 1200,
+                1280, 1440, 1600, 1920, 2048, 2560, 3200, 3840,
+            ],
+            allow_unsigned: false,
+            path_prefixes: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -43,6 +43,7 @@ impl TryFrom<RawConfig> for Config {
                 ));
             }
         }
+        images(&raw.images, raw.limits.max_output_width)?;
         Ok(Config {
             debug_token: raw.debug_token,
             stores: raw.stores,
@@ -54,8 +55,40 @@ impl TryFrom<RawConfig> for Config {
             banners,
             limits: raw.limits,
             cache: raw.cache,
+            images: raw.images,
         })
     }
+}
+
+fn images(images: &super::raw::RawImages, max_width: u32) -> Result<(), ConfigError> {
+    let ladder = &images.width_ladder;
+    if ladder.is_empty() {
+        return Err(ConfigError::at(
+            "images.width_ladder",
+            "must list at least one width",
+        ));
+    }
+    for (i, pair) in ladder.windows(2).enumerate() {
+        if let [a, b] = pair {
+            if a >= b {
+                return Err(ConfigError::at(
+                    format!("images.width_ladder[{}]", i + 1),
+                    "widths must increase",
+                ));
+            }
+        }
+    }
+    if let Some((i, w)) = ladder
+        .iter()
+        .enumerate()
+        .find(|(_, &w)| w == 0 || w > max_width)
+    {
+        return Err(ConfigError::at(
+            format!("images.width_ladder[{i}]"),
+            format!("{w} is outside 1..={max_width} (limits.max_output_width)"),
+        ));
+    }
+    Ok(())
 }
 
 fn non_empty(path: &str, value: &str) -> Result<(), ConfigError> {

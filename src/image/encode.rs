@@ -10,6 +10,19 @@ pub struct Qualities {
     pub webp: u8,
 }
 
+impl Qualities {
+    /// The seed's adaptive qualities by input size: under 1 MB 85/80, under 5 MB 80/75, else
+    /// 75/70 — large originals are usually high-quality camera files that survive more.
+    pub fn adaptive(input_bytes: usize) -> Self {
+        const MB: usize = 1024 * 1024;
+        match input_bytes {
+            n if n < MB => Self { jpeg: 85, webp: 80 },
+            n if n < 5 * MB => Self { jpeg: 80, webp: 75 },
+            _ => Self { jpeg: 75, webp: 70 },
+        }
+    }
+}
+
 pub fn encode(
     pixels: &[u8],
     channels: u8,
@@ -17,11 +30,12 @@ pub fn encode(
     height: u32,
     format: OutputFormat,
     qualities: Qualities,
+    background: [u8; 3],
 ) -> Result<Vec<u8>, ImageError> {
     let (quality, webp_quality) = (qualities.jpeg, qualities.webp);
     match format {
         OutputFormat::Jpeg if channels == 4 => {
-            encode_jpeg(&flatten_onto_white(pixels), width, height, quality)
+            encode_jpeg(&flatten(pixels, background), width, height, quality)
         }
         OutputFormat::Jpeg => encode_jpeg(pixels, width, height, quality),
         OutputFormat::Png => encode_png(pixels, channels, width, height),
@@ -60,16 +74,16 @@ fn encode_webp(
     Ok(encoded.to_vec())
 }
 
-/// JPEG has no alpha: composite onto white rather than dropping the channel (which would turn
-/// transparent areas into whatever colour they happen to store). Done after the resize, on the
-/// small image.
-fn flatten_onto_white(rgba: &[u8]) -> Vec<u8> {
+/// JPEG has no alpha: composite onto the background (white by default) rather than dropping the
+/// channel (which would turn transparent areas into whatever colour they happen to store). Done
+/// after the resize, on the small image.
+fn flatten(rgba: &[u8], background: [u8; 3]) -> Vec<u8> {
     let mut out = Vec::with_capacity(rgba.len() / 4 * 3);
     for px in rgba.chunks_exact(4) {
         if let [r, g, b, a] = *px {
             let a = u16::from(a);
-            for c in [r, g, b] {
-                out.push(((u16::from(c) * a + 255 * (255 - a) + 127) / 255) as u8);
+            for (c, bg) in [r, g, b].into_iter().zip(background) {
+                out.push(((u16::from(c) * a + u16::from(bg) * (255 - a) + 127) / 255) as u8);
             }
         }
     }

@@ -4,15 +4,20 @@
 mod decode;
 mod encode;
 mod format;
+mod freeform;
+mod geometry;
 pub mod jpeg;
 mod params;
 mod path;
 mod probe;
+pub mod signature;
 pub mod synthetic;
 mod transform;
 
 pub use decode::DECODE_BUDGET_BYTES;
 pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
+pub use freeform::FreeForm;
+pub use geometry::{FitMode, Geometry, Gravity};
 pub use params::{ParamError, VariantParams};
 pub use path::{parse_image_path, ImagePathError};
 pub use transform::{fit_width, transform, ImageError, Job, Qualities, Timings, Transformed};

@@ -17,6 +17,10 @@ pub enum ParamError {
     Format(#[from] FormatError),
     #[error("dpr '{0}' is not 1, 2 or 3")]
     Dpr(String),
+    #[error("{key} '{value}' is not valid")]
+    Bad { key: &'static str, value: String },
+    #[error("{0} is required")]
+    Missing(&'static str),
 }
 
 impl VariantParams {
@@ -40,7 +44,7 @@ impl VariantParams {
     }
 }
 
-fn parse_dpr(value: &str) -> Option<u32> {
+pub(super) fn parse_dpr(value: &str) -> Option<u32> {
     let ratio: f32 = value.parse().ok()?;
     (ratio.is_finite() && (1.0..=3.0).contains(&ratio)).then(|| ratio.ceil() as u32)
 }

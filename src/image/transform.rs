@@ -5,6 +5,7 @@ use super::decode::{decode, Decoded};
 use super::encode::encode;
 pub use super::encode::Qualities;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
+use super::geometry::{plan, Geometry, Plan};
 use super::probe::probe;
 use fast_image_resize as fir;
 use image::ImageFormat;
@@ -22,11 +23,13 @@ pub enum ImageError {
 }
 
 /// What to make of an original.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Job {
-    /// Output width in pixels, before the "never upscale" rule.
-    pub width: u32,
-    pub quality: Qualities,
+    pub geometry: Geometry,
+    /// Padding, and the backdrop for transparency in JPEG output.
+    pub background: [u8; 3],
+    /// Encoder qualities; `None` adapts them to the input size.
+    pub quality: Option<Qualities>,
     pub format: FormatRequest,
     /// What the client's `Accept` allows, for `format=auto`.
     pub client: ClientFormats,
@@ -75,32 +78,38 @@ pub fn transform(
         )));
     }
     let format = job.format.resolve(job.client, probe.has_alpha);
-    // The fit is computed on the upright image: a portrait phone photo stored sideways is
+    // The fit is planned on the upright image: a portrait phone photo stored sideways is
     // fitted as a portrait.
     let (upright_width, upright_height) = probe.upright_size();
-    let (out_width, out_height) = fit_width(upright_width, upright_height, job.width);
-    let decoded = decode(input, &probe, (out_width, out_height), job.max_pixels)?;
+    let plan = plan(upright_width, upright_height, &job.geometry);
+    let decoded = decode(input, &probe, plan.scaled, job.max_pixels)?;
     let decoded_at = now();
 
     let channels = decoded.channels;
     let path = decoded.path;
-    let resized = resize(decoded, out_width, out_height)?;
+    let resized = resize(decoded, &plan)?;
+    let pixels = pad(resized, channels, &plan, job.background);
     let resized_at = now();
 
+    let (out_width, out_height) = plan.output();
     let mut bytes = encode(
-        &resized,
+        &pixels,
         channels,
         out_width,
         out_height,
         format,
-        job.quality,
+        job.quality
+            .unwrap_or_else(|| Qualities::adaptive(input.len())),
+        job.background,
     )?;
     let encoded_at = now();
     // Re-encoding an already well-compressed JPEG at its own size can only grow it: keep the
-    // original bytes when nothing was resized and the result is larger.
+    // original bytes when nothing was resized, cropped, padded or turned and the result is larger.
     let same_format = probe.format == ImageFormat::Jpeg && format == OutputFormat::Jpeg;
-    let kept_original =
-        same_format && (out_width, out_height) == (width, height) && bytes.len() > input.len();
+    let untouched = plan.scaled == (width, height)
+        && plan.canvas == plan.scaled
+        && probe.orientation == image::metadata::Orientation::NoTransforms;
+    let kept_original = same_format && untouched && bytes.len() > input.len();
     if kept_original {
         bytes = input.to_vec();
     }
@@ -131,11 +140,13 @@ pub fn fit_width(width: u32, height: u32, target: u32) -> (u32, u32) {
     (target, u32::try_from(scaled).unwrap_or(u32::MAX).max(1))
 }
 
-/// Lanczos3 down to the output size; RGBA is resized with premultiplied alpha so transparent
-/// pixels do not bleed their (meaningless) colour into the edges.
-fn resize(decoded: Decoded, out_w: u32, out_h: u32) -> Result<Vec<u8>, ImageError> {
+/// Lanczos3 from the decoded pixels to the plan's crop window at the scaled size; RGBA is
+/// resized with premultiplied alpha so transparent pixels do not bleed their (meaningless)
+/// colour into the edges.
+fn resize(decoded: Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
     let (w, h) = (decoded.width, decoded.height);
-    if (w, h) == (out_w, out_h) {
+    let (cx, cy, cw, ch) = plan.crop;
+    if (w, h) == plan.scaled && (cx, cy, cw, ch) == (0, 0, w, h) {
         return Ok(decoded.pixels);
     }
     let internal = |e: &dyn std::fmt::Display| ImageError::Internal(format!("resize failed: {e}"));
@@ -146,14 +157,55 @@ fn resize(decoded: Decoded, out_w: u32, out_h: u32) -> Result<Vec<u8>, ImageErro
     };
     let src = fir::images::Image::from_vec_u8(w, h, decoded.pixels, pixel_type)
         .map_err(|e| internal(&e))?;
-    let mut dst = fir::images::Image::new(out_w, out_h, pixel_type);
+    let mut dst = fir::images::Image::new(cw, ch, pixel_type);
+    // The crop window is planned on the scaled image; the decoder may have delivered another size.
+    let (fx, fy) = (
+        f64::from(w) / f64::from(plan.scaled.0),
+        f64::from(h) / f64::from(plan.scaled.1),
+    );
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
+        .crop(
+            f64::from(cx) * fx,
+            f64::from(cy) * fy,
+            f64::from(cw) * fx,
+            f64::from(ch) * fy,
+        )
         .use_alpha(decoded.channels == 4);
     fir::Resizer::new()
         .resize(&src, &mut dst, &options)
         .map_err(|e| internal(&e))?;
     Ok(dst.into_vec())
+}
+
+/// Places the resized image on the plan's canvas, filled with the background (opaque).
+fn pad(pixels: Vec<u8>, channels: u8, plan: &Plan, background: [u8; 3]) -> Vec<u8> {
+    let (cw, ch) = plan.canvas;
+    let (_, _, iw, ih) = plan.crop;
+    if (cw, ch) == (iw, ih) {
+        return pixels;
+    }
+    let c = usize::from(channels);
+    let fill: Vec<u8> = background
+        .iter()
+        .copied()
+        .chain(std::iter::once(255))
+        .take(c)
+        .collect();
+    let mut canvas: Vec<u8> = fill
+        .iter()
+        .copied()
+        .cycle()
+        .take(cw as usize * ch as usize * c)
+        .collect();
+    let (ox, oy) = (plan.offset.0 as usize, plan.offset.1 as usize);
+    for (row, line) in pixels.chunks_exact(iw as usize * c).enumerate() {
+        let start = ((oy + row) * cw as usize + ox) * c;
+        if let Some(target) = canvas.get_mut(start..start + line.len()) {
+            target.copy_from_slice(line);
+        }
+    }
+    canvas
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 use super::*;
 use crate::image::synthetic;
-use crate::image::{ClientFormats, FormatRequest, OutputFormat};
+use crate::image::{ClientFormats, FormatRequest, Geometry, OutputFormat};
 
 fn clock() -> impl Fn() -> f64 {
     let t = std::cell::Cell::new(0.0);
@@ -12,8 +12,9 @@ fn clock() -> impl Fn() -> f64 {
 
 fn job(width: u32, format: FormatRequest) -> Job {
     Job {
-        width,
-        quality: Qualities { jpeg: 80, webp: 75 },
+        geometry: Geometry::width(width),
+        background: [255, 255, 255],
+        quality: Some(Qualities { jpeg: 80, webp: 75 }),
         format,
         client: ClientFormats::default(),
         max_pixels: 40_000_000,

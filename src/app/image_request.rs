@@ -1,0 +1,136 @@
+//! Turns `/img/{variant}/{path}` plus its query into a transform job and its cache identity:
+//! named variants from the config, free-form (`_`) ones from signed parameters.
+
+use super::context::RequestContext;
+use crate::error::AppError;
+use crate::image::{
+    self, signature, FormatRequest, FreeForm, Geometry, Job, Qualities, VariantParams,
+};
+use crate::platform::Platform;
+
+/// A validated image request.
+#[derive(Debug)]
+pub struct ImageRequest<'a> {
+    pub variant: &'a str,
+    pub path: &'a str,
+    pub job: Job,
+    pub format: FormatRequest,
+    pub dpr: u32,
+    /// Normalized free-form options for the cache key; empty for named variants.
+    pub options: String,
+}
+
+pub async fn parse<'a, P: Platform>(
+    ctx: &RequestContext<'_>,
+    rest: &'a str,
+    platform: &P,
+) -> Result<ImageRequest<'a>, AppError> {
+    let (variant, raw_path) = rest
+        .split_once('/')
+        .ok_or_else(|| AppError::NotFound("expected /img/{variant}/{path}".into()))?;
+    let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let prefixes = &ctx.config.images.path_prefixes;
+    if !prefixes.is_empty() && !prefixes.iter().any(|p| path.starts_with(p.as_str())) {
+        return Err(AppError::Forbidden(format!(
+            "'{path}' is outside the configured image paths"
+        )));
+    }
+    if variant == "_" {
+        return free_form(ctx, path, platform).await;
+    }
+    let named = ctx.config.variants.get(variant).ok_or_else(|| {
+        let known: Vec<&str> = ctx.config.variants.keys().map(String::as_str).collect();
+        AppError::NotFound(format!(
+            "unknown variant '{variant}'; configured: {}, or _ for free-form",
+            known.join(", ")
+        ))
+    })?;
+    let params =
+        VariantParams::parse(&ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let job = Job {
+        geometry: Geometry::width(
+            (named.width * params.dpr).min(ctx.config.limits.max_output_width),
+        ),
+        background: [255, 255, 255],
+        quality: Some(Qualities {
+            jpeg: named.jpeg_quality,
+            webp: named.webp_quality,
+        }),
+        format: params.format,
+        client: ctx.client_formats,
+        max_pixels: ctx.config.limits.max_input_pixels,
+    };
+    Ok(ImageRequest {
+        variant,
+        path,
+        job,
+        format: params.format,
+        dpr: params.dpr,
+        options: String::new(),
+    })
+}
+
+async fn free_form<'a, P: Platform>(
+    ctx: &RequestContext<'_>,
+    path: &'a str,
+    platform: &P,
+) -> Result<ImageRequest<'a>, AppError> {
+    if !ctx.config.images.allow_unsigned {
+        verify_signature(ctx, path, platform).await?;
+    }
+    let limits = &ctx.config.limits;
+    let params = FreeForm::parse(
+        &ctx.query,
+        &ctx.config.images.width_ladder,
+        limits.max_output_width,
+    )
+    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    // Without an explicit q, qualities adapt to the original's size (see `Qualities::adaptive`).
+    let quality = params.quality.map(|q| Qualities { jpeg: q, webp: q });
+    let job = Job {
+        geometry: params.geometry,
+        background: params.background,
+        quality,
+        format: params.format,
+        client: ctx.client_formats,
+        max_pixels: limits.max_input_pixels,
+    };
+    Ok(ImageRequest {
+        variant: "_",
+        path,
+        job,
+        format: params.format,
+        dpr: 1,
+        options: params.key_options(),
+    })
+}
+
+/// Checks `sig` against the key it names (`url-signing-<id>` in the secret store).
+async fn verify_signature<P: Platform>(
+    ctx: &RequestContext<'_>,
+    path: &str,
+    platform: &P,
+) -> Result<(), AppError> {
+    let forbidden = |why: &str| {
+        AppError::Forbidden(format!(
+            "free-form transforms need a valid signature: {why}"
+        ))
+    };
+    let sig = ctx
+        .param("sig")
+        .ok_or_else(|| forbidden("'sig' is missing"))?;
+    let key_id =
+        signature::key_id(sig).ok_or_else(|| forbidden("'sig' is not <key id>.<64 hex digits>"))?;
+    let key = platform
+        .secret(&format!("url-signing-{key_id}"))
+        .await
+        .map_err(|e| AppError::Internal(format!("secret store: {e}")))?
+        .ok_or_else(|| forbidden("unknown key id"))?;
+    let input = signature::signing_input(path, &ctx.query);
+    if signature::verify(sig, key_id, &key, &input) {
+        Ok(())
+    } else {
+        Err(forbidden("it does not match"))
+    }
+}
