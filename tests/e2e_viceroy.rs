@@ -376,6 +376,26 @@ fn free_form_transforms_need_a_valid_signature(h: &Harness) -> Result<(), Failed
     )
 }
 
+fn one_decode_fills_the_smaller_siblings(h: &Harness) -> Result<(), Failed> {
+    let full = get(&h.url("/img/full/photos/siblings.jpg"), &[DEBUG]);
+    check(full.header("x-tailor-source") == Some("origin"), || {
+        format!("{:?}", full.headers)
+    })?;
+    for (variant, width) in [("preview", 500), ("thumbnail", 150)] {
+        let got = get(
+            &h.url(&format!("/img/{variant}/photos/siblings.jpg")),
+            &[DEBUG],
+        );
+        check(got.header("x-tailor-source") == Some("cache"), || {
+            format!("{variant}: {:?}", got.headers)
+        })?;
+        check(image::load_from_memory(&got.body)?.width() == width, || {
+            format!("{variant} width")
+        })?;
+    }
+    Ok(())
+}
+
 fn exif_rotated_photos_come_out_upright(h: &Harness) -> Result<(), Failed> {
     // Stored 600x400 with orientation 6: displayed as a 400x600 portrait.
     let got = get(&h.url("/img/thumbnail/photos/rotated.jpg"), &[DEBUG]);
@@ -525,6 +545,7 @@ fn main() {
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,
         free_form_transforms_need_a_valid_signature,
+        one_decode_fills_the_smaller_siblings,
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,

@@ -2,6 +2,7 @@
 //! named variants from the config, free-form (`_`) ones from signed parameters.
 
 use super::context::RequestContext;
+use crate::config::Variant;
 use crate::error::AppError;
 use crate::image::{
     self, signature, FormatRequest, FreeForm, Geometry, Job, Qualities, VariantParams,
@@ -48,7 +49,19 @@ pub async fn parse<'a, P: Platform>(
     })?;
     let params =
         VariantParams::parse(&ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let job = Job {
+    let job = named_job(ctx, named, params);
+    Ok(ImageRequest {
+        variant,
+        path,
+        job,
+        format: params.format,
+        dpr: params.dpr,
+        options: String::new(),
+    })
+}
+
+fn named_job(ctx: &RequestContext<'_>, named: &Variant, params: VariantParams) -> Job {
+    Job {
         geometry: Geometry::width(
             (named.width * params.dpr).min(ctx.config.limits.max_output_width),
         ),
@@ -60,15 +73,29 @@ pub async fn parse<'a, P: Platform>(
         format: params.format,
         client: ctx.client_formats,
         max_pixels: ctx.config.limits.max_input_pixels,
+    }
+}
+
+/// The named variants smaller than the requested one, as jobs with the same format and dpr:
+/// they come almost free from the same (already reduced) decode, so a miss can fill them too.
+/// Larger siblings are left out: they would force a bigger decode onto this request.
+pub fn smaller_siblings<'c>(
+    ctx: &'c RequestContext<'_>,
+    request: &ImageRequest<'_>,
+) -> Vec<(&'c str, Job)> {
+    let Some(requested) = ctx.config.variants.get(request.variant) else {
+        return Vec::new(); // free-form requests have no siblings
     };
-    Ok(ImageRequest {
-        variant,
-        path,
-        job,
-        format: params.format,
-        dpr: params.dpr,
-        options: String::new(),
-    })
+    let params = VariantParams {
+        format: request.format,
+        dpr: request.dpr,
+    };
+    ctx.config
+        .variants
+        .iter()
+        .filter(|(_, v)| v.width < requested.width)
+        .map(|(name, v)| (name.as_str(), named_job(ctx, v, params)))
+        .collect()
 }
 
 async fn free_form<'a, P: Platform>(

@@ -42,24 +42,40 @@ pub async fn serve<P: Platform>(
 
     let input = fetch_original(ctx, platform, path).await?;
     let now = || platform.now_ms();
-    let out = image::transform(&input, &request.job, &now).map_err(image_error)?;
+    let siblings = image_request::smaller_siblings(ctx, &request);
+    let jobs: Vec<_> = std::iter::once(request.job)
+        .chain(siblings.iter().map(|(_, job)| *job))
+        .collect();
+    let mut outputs = image::transform_many(&input, &jobs, &now)
+        .map_err(image_error)?
+        .into_iter();
+    let out = outputs
+        .next()
+        .ok_or_else(|| AppError::Internal("no transform output".into()))?;
     ctx.time("decode", out.timings.decode_ms);
     ctx.time("resize", out.timings.resize_ms);
     ctx.time("encode", out.timings.encode_ms);
     log_transform(platform, path, variant_name, input.len(), &out);
-
-    let object = CachedObject {
-        headers: stored_headers(ctx, input.len(), &out, request.format.varies_by_accept()),
-        body: out.bytes,
-    };
-    let write = CacheWrite {
-        ttl_seconds: ctx.config.cache.image_ttl_seconds,
-        surrogate_keys: surrogate_keys(&parts),
-    };
-    if let Err(e) = platform.cache_insert(&key, &object, &write).await {
-        let line = serde_json::json!({"level": "warn", "event": "cache_insert_failed", "detail": e.to_string()});
-        platform.log(super::LOG_ENDPOINT, &line.to_string());
+    let vary = request.format.varies_by_accept();
+    // The siblings made from the same decode go straight into the cache.
+    for ((name, _), sibling) in siblings.iter().zip(outputs) {
+        let sibling_parts = KeyParts::Image {
+            variant: name,
+            format: request.format.key_token(ctx.client_formats),
+            dpr: request.dpr,
+            options: "",
+            path,
+        };
+        store(
+            ctx,
+            platform,
+            &sibling_parts,
+            cached_object(ctx, input.len(), sibling, vary),
+        )
+        .await;
     }
+    let object = cached_object(ctx, input.len(), out, vary);
+    store(ctx, platform, &parts, object.clone()).await;
     Ok(respond::finish(ctx, from_cache(object), &key, "origin"))
 }
 
@@ -124,6 +140,37 @@ fn image_error(error: ImageError) -> AppError {
         ImageError::Unsupported(m) => AppError::UnsupportedMedia(m),
         ImageError::Undecodable(m) => AppError::Undecodable(m),
         ImageError::Internal(m) => AppError::Internal(m),
+    }
+}
+
+fn cached_object(
+    ctx: &RequestContext<'_>,
+    input_bytes: usize,
+    out: Transformed,
+    vary_accept: bool,
+) -> CachedObject {
+    CachedObject {
+        headers: stored_headers(ctx, input_bytes, &out, vary_accept),
+        body: out.bytes,
+    }
+}
+
+async fn store<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    parts: &KeyParts<'_>,
+    object: CachedObject,
+) {
+    let write = CacheWrite {
+        ttl_seconds: ctx.config.cache.image_ttl_seconds,
+        surrogate_keys: surrogate_keys(parts),
+    };
+    if let Err(e) = platform
+        .cache_insert(&cache_key(parts), &object, &write)
+        .await
+    {
+        let line = serde_json::json!({"level": "warn", "event": "cache_insert_failed", "detail": e.to_string()});
+        platform.log(super::LOG_ENDPOINT, &line.to_string());
     }
 }
 

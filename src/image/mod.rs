@@ -20,4 +20,6 @@ pub use freeform::FreeForm;
 pub use geometry::{FitMode, Geometry, Gravity};
 pub use params::{ParamError, VariantParams};
 pub use path::{parse_image_path, ImagePathError};
-pub use transform::{fit_width, transform, ImageError, Job, Qualities, Timings, Transformed};
+pub use transform::{
+    fit_width, transform, transform_many, ImageError, Job, Qualities, Timings, Transformed,
+};

@@ -67,68 +67,95 @@ pub fn transform(
     job: &Job,
     now: &dyn Fn() -> f64,
 ) -> Result<Transformed, ImageError> {
+    transform_many(input, std::slice::from_ref(job), now)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ImageError::Internal("no output".into()))
+}
+
+/// Runs several jobs on one decode (sized for the largest), e.g. a requested variant and its
+/// smaller siblings, so a cache can be filled without decoding the original again.
+pub fn transform_many(
+    input: &[u8],
+    jobs: &[Job],
+    now: &dyn Fn() -> f64,
+) -> Result<Vec<Transformed>, ImageError> {
     let start = now();
     let probe = probe(input)?;
     let (width, height) = (probe.width, probe.height);
     let pixels = u64::from(width) * u64::from(height);
-    if pixels > job.max_pixels {
+    let max_pixels = jobs.iter().map(|j| j.max_pixels).min().unwrap_or(0);
+    if pixels > max_pixels {
         return Err(ImageError::TooLarge(format!(
-            "the image is {width}x{height} ({pixels} pixels), over the {}-pixel limit",
-            job.max_pixels
+            "the image is {width}x{height} ({pixels} pixels), over the {max_pixels}-pixel limit"
         )));
     }
-    let format = job.format.resolve(job.client, probe.has_alpha);
-    // The fit is planned on the upright image: a portrait phone photo stored sideways is
-    // fitted as a portrait.
+    // Plans are made on the upright image: a portrait phone photo stored sideways is fitted as
+    // a portrait.
     let (upright_width, upright_height) = probe.upright_size();
-    let plan = plan(upright_width, upright_height, &job.geometry);
-    let decoded = decode(input, &probe, plan.scaled, job.max_pixels)?;
-    let decoded_at = now();
+    let plans: Vec<Plan> = jobs
+        .iter()
+        .map(|job| plan(upright_width, upright_height, &job.geometry))
+        .collect();
+    let largest = plans
+        .iter()
+        .fold((1, 1), |(w, h), p| (w.max(p.scaled.0), h.max(p.scaled.1)));
+    let decoded = decode(input, &probe, largest, max_pixels)?;
+    let decode_ms = now() - start;
 
-    let channels = decoded.channels;
-    let path = decoded.path;
-    let resized = resize(decoded, &plan)?;
-    let pixels = pad(resized, channels, &plan, job.background);
-    let resized_at = now();
-
-    let (out_width, out_height) = plan.output();
-    let mut bytes = encode(
-        &pixels,
-        channels,
-        out_width,
-        out_height,
-        format,
-        job.quality
-            .unwrap_or_else(|| Qualities::adaptive(input.len())),
-        job.background,
-    )?;
-    let encoded_at = now();
-    // Re-encoding an already well-compressed JPEG at its own size can only grow it: keep the
-    // original bytes when nothing was resized, cropped, padded or turned and the result is larger.
-    let same_format = probe.format == ImageFormat::Jpeg && format == OutputFormat::Jpeg;
-    let untouched = plan.scaled == (width, height)
-        && plan.canvas == plan.scaled
-        && probe.orientation == image::metadata::Orientation::NoTransforms;
-    let kept_original = same_format && untouched && bytes.len() > input.len();
-    if kept_original {
-        bytes = input.to_vec();
+    let mut outputs = Vec::with_capacity(jobs.len());
+    for (job, plan) in jobs.iter().zip(&plans) {
+        let resize_start = now();
+        let resized = resize(&decoded, plan)?;
+        let pixels = pad(resized, decoded.channels, plan, job.background);
+        let resized_at = now();
+        let format = job.format.resolve(job.client, probe.has_alpha);
+        let quality = job
+            .quality
+            .unwrap_or_else(|| Qualities::adaptive(input.len()));
+        let (out_width, out_height) = plan.output();
+        let mut bytes = encode(
+            &pixels,
+            decoded.channels,
+            out_width,
+            out_height,
+            format,
+            quality,
+            job.background,
+        )?;
+        let encoded_at = now();
+        // Re-encoding an already well-compressed JPEG at its own size can only grow it: keep the
+        // original when nothing was resized, cropped, padded or turned and the result is larger.
+        let same_format = probe.format == ImageFormat::Jpeg && format == OutputFormat::Jpeg;
+        let untouched = plan.scaled == (width, height)
+            && plan.canvas == plan.scaled
+            && probe.orientation == image::metadata::Orientation::NoTransforms;
+        let kept_original = same_format && untouched && bytes.len() > input.len();
+        if kept_original {
+            bytes = input.to_vec();
+        }
+        outputs.push(Transformed {
+            bytes,
+            format,
+            width: out_width,
+            height: out_height,
+            input_width: width,
+            input_height: height,
+            orientation: probe.orientation.to_exif(),
+            input_format: probe.format_name(),
+            decode_path: if kept_original {
+                "original"
+            } else {
+                decoded.path
+            },
+            timings: Timings {
+                decode_ms,
+                resize_ms: resized_at - resize_start,
+                encode_ms: encoded_at - resized_at,
+            },
+        });
     }
-    Ok(Transformed {
-        bytes,
-        format,
-        width: out_width,
-        height: out_height,
-        input_width: width,
-        input_height: height,
-        orientation: probe.orientation.to_exif(),
-        input_format: probe.format_name(),
-        decode_path: if kept_original { "original" } else { path },
-        timings: Timings {
-            decode_ms: decoded_at - start,
-            resize_ms: resized_at - decoded_at,
-            encode_ms: encoded_at - resized_at,
-        },
-    })
+    Ok(outputs)
 }
 
 /// Output size for a width target: aspect kept, never upscaled, at least one pixel.
@@ -143,11 +170,11 @@ pub fn fit_width(width: u32, height: u32, target: u32) -> (u32, u32) {
 /// Lanczos3 from the decoded pixels to the plan's crop window at the scaled size; RGBA is
 /// resized with premultiplied alpha so transparent pixels do not bleed their (meaningless)
 /// colour into the edges.
-fn resize(decoded: Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
+fn resize(decoded: &Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
     let (w, h) = (decoded.width, decoded.height);
     let (cx, cy, cw, ch) = plan.crop;
     if (w, h) == plan.scaled && (cx, cy, cw, ch) == (0, 0, w, h) {
-        return Ok(decoded.pixels);
+        return Ok(decoded.pixels.clone());
     }
     let internal = |e: &dyn std::fmt::Display| ImageError::Internal(format!("resize failed: {e}"));
     let pixel_type = if decoded.channels == 4 {
@@ -155,8 +182,8 @@ fn resize(decoded: Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
     } else {
         fir::PixelType::U8x3
     };
-    let src = fir::images::Image::from_vec_u8(w, h, decoded.pixels, pixel_type)
-        .map_err(|e| internal(&e))?;
+    let src =
+        fir::images::ImageRef::new(w, h, &decoded.pixels, pixel_type).map_err(|e| internal(&e))?;
     let mut dst = fir::images::Image::new(cw, ch, pixel_type);
     // The crop window is planned on the scaled image; the decoder may have delivered another size.
     let (fx, fy) = (

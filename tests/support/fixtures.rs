@@ -44,8 +44,10 @@ pub fn origin_content() -> Vec<(&'static str, Reply)> {
     let truncated = big[..big.len() / 3].to_vec();
     let rotated =
         synthetic::with_exif_orientation(&synthetic::jpeg(&synthetic::photo(600, 400, 9), 85), 6);
+    let siblings = synthetic::jpeg(&synthetic::photo(1200, 800, 31), 85);
     vec![
         ("/photos/rotated.jpg", Reply::ok("image/jpeg", rotated)),
+        ("/photos/siblings.jpg", Reply::ok("image/jpeg", siblings)),
         ("/photos/big.jpg", Reply::ok("image/jpeg", big)),
         (
             "/photos/progressive.jpg",
