@@ -182,7 +182,7 @@ fn stored_headers(
     vary_accept: bool,
 ) -> Vec<(String, String)> {
     let info = format!(
-        "in={}x{} {} {}B; out={}x{} {} {}B; decode={}; orientation={}",
+        "in={}x{} {} {}B; out={}x{} {} {}B; decode={}; orientation={}; icc={}",
         out.input_width,
         out.input_height,
         out.input_format,
@@ -192,7 +192,8 @@ fn stored_headers(
         out.format.token(),
         out.bytes.len(),
         out.decode_path,
-        out.orientation
+        out.orientation,
+        if out.icc_converted { "to-srgb" } else { "none" }
     );
     let mut headers = vec![
         (CONTENT_TYPE.to_string(), out.format.content_type().into()),

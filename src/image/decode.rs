@@ -20,6 +20,8 @@ pub struct Decoded {
     pub width: u32,
     pub height: u32,
     pub path: &'static str,
+    /// Whether an embedded ICC profile was converted to sRGB.
+    pub icc_converted: bool,
 }
 
 /// Decodes so that the result, once upright, covers `upright_target`; then turns it upright.
@@ -39,7 +41,14 @@ pub fn decode(
         Some(frame) => decode_jpeg(input, frame, stored_target)?,
         None => decode_other(input, probe, max_pixels)?,
     };
-    orient(decoded, probe.orientation)
+    let mut decoded = orient(decoded, probe.orientation)?;
+    let is_cmyk = probe.jpeg.as_ref().is_some_and(|f| f.sampling.len() == 4);
+    if let (Some(icc), false) = (&probe.icc, is_cmyk) {
+        if super::color_profile::to_srgb(&mut decoded.pixels, decoded.channels, icc) {
+            decoded.icc_converted = true;
+        }
+    }
+    Ok(decoded)
 }
 
 /// Applies the EXIF orientation, on the decoded (usually already reduced) pixels.
@@ -66,6 +75,7 @@ fn orient(decoded: Decoded, orientation: Orientation) -> Result<Decoded, ImageEr
         pixels: image.into_bytes(),
         channels,
         path,
+        icc_converted: false,
     })
 }
 
@@ -103,6 +113,7 @@ fn decode_jpeg(
         width: decoded.width,
         height: decoded.height,
         path: decoded.path,
+        icc_converted: false,
     })
 }
 
@@ -131,5 +142,6 @@ fn decode_other(input: &[u8], probe: &Probe, max_pixels: u64) -> Result<Decoded,
             ImageFormat::Gif => "gif-first-frame",
             _ => "full",
         },
+        icc_converted: false,
     })
 }

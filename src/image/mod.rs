@@ -1,6 +1,7 @@
 //! Image variants: request parameters, origin path validation, and the transform pipeline
 //! (probe → decode at reduced scale → resize → encode).
 
+mod color_profile;
 mod decode;
 mod encode;
 mod format;

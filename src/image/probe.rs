@@ -13,6 +13,8 @@ pub struct Probe {
     pub width: u32,
     pub height: u32,
     pub has_alpha: bool,
+    /// The embedded ICC profile, if any.
+    pub icc: Option<Vec<u8>>,
     /// The EXIF orientation: how the stored pixels must be turned to be upright.
     pub orientation: Orientation,
     /// The JPEG frame header, for JPEG inputs.
@@ -63,6 +65,7 @@ pub fn probe(input: &[u8]) -> Result<Probe, ImageError> {
             width: u32::from(frame.width),
             height: u32::from(frame.height),
             has_alpha: false,
+            icc: jpeg::markers::icc_profile(input),
             orientation: orientation.unwrap_or(Orientation::NoTransforms),
             jpeg: Some(frame),
         }
@@ -71,11 +74,13 @@ pub fn probe(input: &[u8]) -> Result<Probe, ImageError> {
         let (width, height) = decoder.dimensions();
         // A broken EXIF block is not worth refusing the image over.
         let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+        let icc = decoder.icc_profile().ok().flatten();
         Probe {
             format,
             width,
             height,
             has_alpha: decoder.color_type().has_alpha(),
+            icc,
             orientation,
             jpeg: None,
         }

@@ -55,6 +55,8 @@ pub struct Transformed {
     pub input_format: &'static str,
     /// The EXIF orientation that was applied (1 = none).
     pub orientation: u8,
+    /// Whether an embedded ICC profile was converted to sRGB.
+    pub icc_converted: bool,
     /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png`), or `original`
     /// when the original bytes were kept.
     pub decode_path: &'static str,
@@ -142,6 +144,7 @@ pub fn transform_many(
             input_width: width,
             input_height: height,
             orientation: probe.orientation.to_exif(),
+            icc_converted: decoded.icc_converted,
             input_format: probe.format_name(),
             decode_path: if kept_original {
                 "original"

@@ -80,6 +80,28 @@ pub fn exif(data: &[u8]) -> Option<&[u8]> {
         })
 }
 
+/// The ICC profile, reassembled from its APP2 `ICC_PROFILE` chunks in sequence order.
+pub fn icc_profile(data: &[u8]) -> Option<Vec<u8>> {
+    let mut chunks: Vec<(u8, &[u8])> = segments(data)
+        .take_while(|&(m, _, _)| m != 0xDA)
+        .filter(|&(m, _, _)| m == 0xE2)
+        .filter_map(|(_, _, payload)| {
+            let rest = payload.strip_prefix(b"ICC_PROFILE\0")?;
+            Some((*rest.first()?, rest.get(2..)?))
+        })
+        .collect();
+    if chunks.is_empty() {
+        return None;
+    }
+    chunks.sort_by_key(|&(seq, _)| seq);
+    Some(
+        chunks
+            .iter()
+            .flat_map(|&(_, bytes)| bytes.iter().copied())
+            .collect(),
+    )
+}
+
 /// Finds the frame header. `None` when the data is not a JPEG or ends before the SOF marker.
 pub fn read_frame(data: &[u8]) -> Option<JpegFrame> {
     segments(data)

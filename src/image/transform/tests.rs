@@ -222,6 +222,34 @@ fn twelve_bit_jpeg_is_unsupported_not_undecodable() {
 }
 
 #[test]
+fn display_p3_jpeg_is_converted_to_srgb() {
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    let flat = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 100, 50]));
+    for progressive in [false, true] {
+        let mut input = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut input, 95);
+        encoder.set_progressive(progressive);
+        encoder.add_icc_profile(&p3).unwrap();
+        encoder
+            .encode(flat.as_raw(), 64, 48, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        for width in [64, 8] {
+            let out = run(&input, width).unwrap();
+            assert!(out.icc_converted, "progressive={progressive} width={width}");
+            let p = image::load_from_memory(&out.bytes)
+                .unwrap()
+                .into_rgb8()
+                .get_pixel(width / 2, 2)
+                .0;
+            assert!(
+                p[0] > 205 && p[1] < 97,
+                "P3 (200,100,50) is more saturated in sRGB: {p:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn cmyk_jpeg_converts_to_rgb() {
     // Pure red in CMYK: no cyan, full magenta and yellow, no black.
     let cmyk: Vec<u8> = std::iter::repeat_n([0u8, 255, 255, 0], 64 * 48)
