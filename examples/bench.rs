@@ -33,6 +33,8 @@ struct Row {
     peak_mb: f64,
     native_ms: f64,
     vips: Option<(f64, f64)>,
+    /// Tailor's WebP bytes and cwebp's on the same resized pixels at the same quality.
+    webp: Option<(usize, usize)>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -132,6 +134,7 @@ fn viceroy_runs(harness: &Harness, file: &str, variant: &str, runs: usize) -> (u
             / 1048576.0,
         native_ms: f64::NAN,
         vips: None,
+        webp: None,
     };
     (got.status, stage, row)
 }
@@ -160,6 +163,37 @@ fn native_ms(path: &Path, width: u32, quality: u8, runs: usize) -> f64 {
         times.push(now() - start);
     }
     median(times)
+}
+
+fn native_job(width: u32, format: tailor::image::OutputFormat, quality: u8) -> tailor::image::Job {
+    tailor::image::Job {
+        geometry: tailor::image::Geometry::width(width),
+        background: [255, 255, 255],
+        quality: Some(tailor::image::Qualities { jpeg: quality, webp: quality }),
+        format: tailor::image::FormatRequest::Fixed(format),
+        client: tailor::image::ClientFormats::default(),
+        max_pixels: 40_000_000,
+    }
+}
+
+/// Tailor's WebP against `cwebp -q Q -m 4` (cwebp's defaults otherwise) on identical pixels:
+/// the resized image is handed to cwebp as a lossless PNG.
+fn webp_vs_cwebp(path: &Path, width: u32, quality: u8) -> Option<(usize, usize)> {
+    use tailor::image::OutputFormat;
+    let bytes = std::fs::read(path).ok()?;
+    let clock = || 0.0;
+    let reference = tailor::image::transform(&bytes, &native_job(width, OutputFormat::Png, quality), &clock).ok()?;
+    let ours = tailor::image::transform(&bytes, &native_job(width, OutputFormat::Webp, quality), &clock).ok()?;
+    let (png, webp) = (std::env::temp_dir().join("tailor-bench-ref.png"), std::env::temp_dir().join("tailor-bench-cwebp.webp"));
+    std::fs::write(&png, &reference.bytes).ok()?;
+    let status = Command::new("cwebp")
+        .args(["-quiet", "-q", &quality.to_string(), "-m", "4"])
+        .arg(&png)
+        .arg("-o")
+        .arg(&webp)
+        .status()
+        .ok()?;
+    status.success().then(|| (ours.bytes.len(), std::fs::metadata(&webp).map_or(0, |m| m.len() as usize)))
 }
 
 /// Median wall time and max RSS (MB) of `vipsthumbnail` doing the same job, minus the time
@@ -255,6 +289,7 @@ fn main() {
                 let path = corpus.join(image);
                 row.native_ms = native_ms(&path, variant.width, variant.jpeg_quality, runs);
                 row.vips = vips(&path, variant.width, variant.jpeg_quality, runs);
+                row.webp = webp_vs_cwebp(&path, variant.width, variant.webp_quality);
             }
             eprintln!("{image} {name}: {status} {:.1} ms", row.viceroy.transform());
             rows.push(row);
@@ -293,7 +328,9 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
          shrinks; one request per instance). **native** is the same core transform compiled natively.\n\
          **vips** is `vipsthumbnail --size Wx> -o out.jpg[Q=q,strip]` run in the same session: wall time\n\
          minus the same command on an 8x8 image (process start-up), and max RSS; **vips/Tailor** is that\n\
-         time over Tailor's Viceroy transform time (natively compiled libvips vs Tailor in wasm).\n",
+         time over Tailor's Viceroy transform time (natively compiled libvips vs Tailor in wasm).\n\
+         **WebP/cwebp** compares Tailor's WebP with `cwebp -q Q -m 4` on identical resized pixels\n\
+         (handed to cwebp as lossless PNG) at the variant's WebP quality.\n",
         corpus.display()
     );
     let _ = writeln!(out, "| image | variant | status | out | decode path | Viceroy decode / resize / encode ms | transform ms | fetch ms | out KB | reduction | peak MB | native ms | vips ms | vips MB | vips/Tailor |");
@@ -307,6 +344,15 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
             100.0 * (1.0 - r.out_bytes as f64 / r.input_bytes as f64)
         } else {
             f64::NAN
+        };
+        let webp = match r.webp {
+            Some((ours, cwebp)) => format!(
+                "{:.1} | {:.1} | {:.3}",
+                ours as f64 / 1024.0,
+                cwebp as f64 / 1024.0,
+                ours as f64 / cwebp.max(1) as f64
+            ),
+            None => "- | - | -".into(),
         };
         let (vips_ms, vips_mb, ratio) = match r.vips {
             Some((ms, mb)) => (
@@ -326,10 +372,10 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
         }
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1} | {:.1} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1} | {:.1} | {} | {} | {} | {} |",
             r.image, r.variant, r.status, r.out_dims, r.decode_path, v.decode, v.resize, v.encode,
             v.transform(), v.fetch, r.out_bytes as f64 / 1024.0, reduction, r.peak_mb, r.native_ms,
-            vips_ms, vips_mb, ratio
+            vips_ms, vips_mb, ratio, webp
         );
     }
     out

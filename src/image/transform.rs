@@ -126,12 +126,17 @@ pub fn transform_many(
             job.background,
         )?;
         let encoded_at = now();
-        // Re-encoding an already well-compressed JPEG at its own size can only grow it: keep the
-        // original when nothing was resized, cropped, padded or turned and the result is larger.
-        let same_format = probe.format == ImageFormat::Jpeg && format == OutputFormat::Jpeg;
+        // Re-encoding an already well-compressed image at its own size rarely shrinks it: keep
+        // the original when nothing was resized, cropped, padded, turned or colour-converted,
+        // the format is the same, and the re-encode is larger.
+        let same_format = matches!(
+            (probe.format, format),
+            (ImageFormat::Jpeg, OutputFormat::Jpeg) | (ImageFormat::Png, OutputFormat::Png) | (ImageFormat::WebP, OutputFormat::Webp)
+        );
         let untouched = plan.scaled == (width, height)
             && plan.canvas == plan.scaled
-            && probe.orientation == image::metadata::Orientation::NoTransforms;
+            && probe.orientation == image::metadata::Orientation::NoTransforms
+            && !decoded.icc_converted;
         let kept_original = same_format && untouched && bytes.len() > input.len();
         if kept_original {
             bytes = input.to_vec();
