@@ -169,7 +169,10 @@ fn native_job(width: u32, format: tailor::image::OutputFormat, quality: u8) -> t
     tailor::image::Job {
         geometry: tailor::image::Geometry::width(width),
         background: [255, 255, 255],
-        quality: Some(tailor::image::Qualities { jpeg: quality, webp: quality }),
+        quality: Some(tailor::image::Qualities {
+            jpeg: quality,
+            webp: quality,
+        }),
         format: tailor::image::FormatRequest::Fixed(format),
         client: tailor::image::ClientFormats::default(),
         max_pixels: 40_000_000,
@@ -182,9 +185,22 @@ fn webp_vs_cwebp(path: &Path, width: u32, quality: u8) -> Option<(usize, usize)>
     use tailor::image::OutputFormat;
     let bytes = std::fs::read(path).ok()?;
     let clock = || 0.0;
-    let reference = tailor::image::transform(&bytes, &native_job(width, OutputFormat::Png, quality), &clock).ok()?;
-    let ours = tailor::image::transform(&bytes, &native_job(width, OutputFormat::Webp, quality), &clock).ok()?;
-    let (png, webp) = (std::env::temp_dir().join("tailor-bench-ref.png"), std::env::temp_dir().join("tailor-bench-cwebp.webp"));
+    let reference = tailor::image::transform(
+        &bytes,
+        &native_job(width, OutputFormat::Png, quality),
+        &clock,
+    )
+    .ok()?;
+    let ours = tailor::image::transform(
+        &bytes,
+        &native_job(width, OutputFormat::Webp, quality),
+        &clock,
+    )
+    .ok()?;
+    let (png, webp) = (
+        std::env::temp_dir().join("tailor-bench-ref.png"),
+        std::env::temp_dir().join("tailor-bench-cwebp.webp"),
+    );
     std::fs::write(&png, &reference.bytes).ok()?;
     let status = Command::new("cwebp")
         .args(["-quiet", "-q", &quality.to_string(), "-m", "4"])
@@ -193,7 +209,12 @@ fn webp_vs_cwebp(path: &Path, width: u32, quality: u8) -> Option<(usize, usize)>
         .arg(&webp)
         .status()
         .ok()?;
-    status.success().then(|| (ours.bytes.len(), std::fs::metadata(&webp).map_or(0, |m| m.len() as usize)))
+    status.success().then(|| {
+        (
+            ours.bytes.len(),
+            std::fs::metadata(&webp).map_or(0, |m| m.len() as usize),
+        )
+    })
 }
 
 /// Median wall time and max RSS (MB) of `vipsthumbnail` doing the same job, minus the time

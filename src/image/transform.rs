@@ -131,7 +131,9 @@ pub fn transform_many(
         // the format is the same, and the re-encode is larger.
         let same_format = matches!(
             (probe.format, format),
-            (ImageFormat::Jpeg, OutputFormat::Jpeg) | (ImageFormat::Png, OutputFormat::Png) | (ImageFormat::WebP, OutputFormat::Webp)
+            (ImageFormat::Jpeg, OutputFormat::Jpeg)
+                | (ImageFormat::Png, OutputFormat::Png)
+                | (ImageFormat::WebP, OutputFormat::Webp)
         );
         let untouched = plan.scaled == (width, height)
             && plan.canvas == plan.scaled
