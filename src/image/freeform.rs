@@ -154,11 +154,7 @@ mod tests {
     const LADDER: &[u32] = &[100, 200, 400, 800];
 
     fn parse(pairs: &[(&str, &str)]) -> Result<FreeForm, ParamError> {
-        let query: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        FreeForm::parse(&query, LADDER, 4096)
+        FreeForm::parse(&crate::image::test_query(pairs), LADDER, 4096)
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub use decode::DECODE_BUDGET_BYTES;
 pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
 pub use freeform::FreeForm;
 pub use geometry::{FitMode, Geometry, Gravity};
+#[cfg(test)]
+pub(crate) use params::test_query;
 pub use params::{ParamError, VariantParams};
 pub use path::{parse_image_path, ImagePathError};
 pub use transform::{

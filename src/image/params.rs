@@ -53,13 +53,7 @@ pub(super) fn parse_dpr(value: &str) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::image::format::OutputFormat;
-
-    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::image::test_query as query;
 
     #[test]
     fn defaults_and_known_values() {
@@ -96,4 +90,13 @@ mod tests {
             );
         }
     }
+}
+
+/// Test helper: a parsed query from string pairs.
+#[cfg(test)]
+pub(crate) fn test_query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }

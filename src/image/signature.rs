@@ -62,13 +62,7 @@ pub fn verify(signature: &str, key_id: &str, key: &[u8], input: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::image::test_query as query;
 
     #[test]
     fn signing_input_ignores_order_and_unknown_keys() {

@@ -1,5 +1,5 @@
-//! The general JPEG path: `jpeg-decoder` with its scaled inverse DCT, for every scale the
-//! DC-only decoder does not cover and every feature it leaves out (CMYK, restart quirks, ...).
+//! The general JPEG path: `jpeg-decoder` with its scaled inverse DCT, for the scales and files
+//! routed away from Tailor's decoder and every feature it leaves out (CMYK, 1/1 scale, ...).
 
 use super::{DecodedJpeg, JpegFrame};
 use crate::image::transform::ImageError;
