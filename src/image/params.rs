@@ -49,6 +49,15 @@ pub(super) fn parse_dpr(value: &str) -> Option<u32> {
     (ratio.is_finite() && (1.0..=3.0).contains(&ratio)).then(|| ratio.ceil() as u32)
 }
 
+/// Test helper: a parsed query from string pairs.
+#[cfg(test)]
+pub(crate) fn test_query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,13 +99,4 @@ mod tests {
             );
         }
     }
-}
-
-/// Test helper: a parsed query from string pairs.
-#[cfg(test)]
-pub(crate) fn test_query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
