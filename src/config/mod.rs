@@ -3,6 +3,8 @@
 //! `raw` mirrors the document; `validate` turns it into [`Config`] or a [`ConfigError`] that
 //! names the offending field.
 
+mod experiments;
+mod images;
 mod raw;
 mod validate;
 

@@ -1,9 +1,8 @@
 //! Raw document → validated [`Config`]: cross-references, ranges and template compilation.
 
-use super::raw::{RawBanners, RawConfig, RawExperiment, RawSegments, RawVariant};
+use super::raw::{RawBanners, RawConfig, RawSegments, RawVariant};
 use super::{
-    Arm, Banners, Config, ConfigError, Experiment, Rule, SegmentDef, Segments, Slot, Variant,
-    SCHEMA_VERSION,
+    Banners, Config, ConfigError, Rule, SegmentDef, Segments, Slot, Variant, SCHEMA_VERSION,
 };
 use crate::segment::DeviceClass;
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,7 +27,7 @@ impl TryFrom<RawConfig> for Config {
             .experiments
             .into_iter()
             .enumerate()
-            .map(|(i, e)| experiment(i, e))
+            .map(|(i, e)| super::experiments::validate(i, e))
             .collect::<Result<_, _>>()?;
         non_empty("consent.cookie", &raw.consent.cookie)?;
         non_empty("keys.cookie", &raw.keys.cookie)?;
@@ -43,7 +42,7 @@ impl TryFrom<RawConfig> for Config {
                 ));
             }
         }
-        images(&raw.images, raw.limits.max_output_width)?;
+        super::images::validate(&raw.images, raw.limits.max_output_width)?;
         Ok(Config {
             debug_token: raw.debug_token,
             stores: raw.stores,
@@ -60,38 +59,7 @@ impl TryFrom<RawConfig> for Config {
     }
 }
 
-fn images(images: &super::raw::RawImages, max_width: u32) -> Result<(), ConfigError> {
-    let ladder = &images.width_ladder;
-    if ladder.is_empty() {
-        return Err(ConfigError::at(
-            "images.width_ladder",
-            "must list at least one width",
-        ));
-    }
-    for (i, pair) in ladder.windows(2).enumerate() {
-        if let [a, b] = pair {
-            if a >= b {
-                return Err(ConfigError::at(
-                    format!("images.width_ladder[{}]", i + 1),
-                    "widths must increase",
-                ));
-            }
-        }
-    }
-    if let Some((i, w)) = ladder
-        .iter()
-        .enumerate()
-        .find(|(_, &w)| w == 0 || w > max_width)
-    {
-        return Err(ConfigError::at(
-            format!("images.width_ladder[{i}]"),
-            format!("{w} is outside 1..={max_width} (limits.max_output_width)"),
-        ));
-    }
-    Ok(())
-}
-
-fn non_empty(path: &str, value: &str) -> Result<(), ConfigError> {
+pub(super) fn non_empty(path: &str, value: &str) -> Result<(), ConfigError> {
     if value.trim().is_empty() {
         return Err(ConfigError::at(path, "must not be empty"));
     }
@@ -99,7 +67,7 @@ fn non_empty(path: &str, value: &str) -> Result<(), ConfigError> {
 }
 
 /// Identifiers appear in cache keys and URLs, so they are kept to a safe alphabet.
-fn identifier(path: &str, value: &str) -> Result<(), ConfigError> {
+pub(super) fn identifier(path: &str, value: &str) -> Result<(), ConfigError> {
     let ok = !value.is_empty()
         && value.len() <= 32
         && value
@@ -284,36 +252,5 @@ fn segments(raw: RawSegments, banners: &Banners) -> Result<Segments, ConfigError
         list,
         rules,
         default: raw.default,
-    })
-}
-
-fn experiment(index: usize, raw: RawExperiment) -> Result<Experiment, ConfigError> {
-    let path = format!("experiments[{index}]");
-    identifier(&format!("{path}.name"), &raw.name)?;
-    non_empty(&format!("{path}.salt"), &raw.salt)?;
-    if raw.arms.len() < 2 {
-        return Err(ConfigError::at(
-            format!("{path}.arms"),
-            "an experiment needs at least two arms",
-        ));
-    }
-    let mut arms = Vec::new();
-    for (j, arm) in raw.arms.into_iter().enumerate() {
-        identifier(&format!("{path}.arms[{j}].name"), &arm.name)?;
-        if arm.weight == 0 {
-            return Err(ConfigError::at(
-                format!("{path}.arms[{j}].weight"),
-                "must be positive",
-            ));
-        }
-        arms.push(Arm {
-            name: arm.name,
-            weight: arm.weight,
-        });
-    }
-    Ok(Experiment {
-        name: raw.name,
-        salt: raw.salt,
-        arms,
     })
 }

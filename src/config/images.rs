@@ -1,0 +1,35 @@
+//! Validation of the `images` section: the free-form width ladder.
+
+use super::raw::RawImages;
+use super::ConfigError;
+
+pub(super) fn validate(images: &RawImages, max_width: u32) -> Result<(), ConfigError> {
+    let ladder = &images.width_ladder;
+    if ladder.is_empty() {
+        return Err(ConfigError::at(
+            "images.width_ladder",
+            "must list at least one width",
+        ));
+    }
+    for (i, pair) in ladder.windows(2).enumerate() {
+        if let [a, b] = pair {
+            if a >= b {
+                return Err(ConfigError::at(
+                    format!("images.width_ladder[{}]", i + 1),
+                    "widths must increase",
+                ));
+            }
+        }
+    }
+    if let Some((i, w)) = ladder
+        .iter()
+        .enumerate()
+        .find(|(_, &w)| w == 0 || w > max_width)
+    {
+        return Err(ConfigError::at(
+            format!("images.width_ladder[{i}]"),
+            format!("{w} is outside 1..={max_width} (limits.max_output_width)"),
+        ));
+    }
+    Ok(())
+}
