@@ -246,6 +246,4 @@ fn pad(pixels: Vec<u8>, channels: u8, plan: &Plan, background: [u8; 3]) -> Vec<u
 }
 
 #[cfg(test)]
-mod input_tests;
-#[cfg(test)]
 mod tests;

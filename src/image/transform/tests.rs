@@ -2,7 +2,7 @@ use super::*;
 use crate::image::synthetic;
 use crate::image::{ClientFormats, FormatRequest, Geometry, OutputFormat};
 
-pub(super) fn clock() -> impl Fn() -> f64 {
+fn clock() -> impl Fn() -> f64 {
     let t = std::cell::Cell::new(0.0);
     move || {
         t.set(t.get() + 1.0);
@@ -10,7 +10,7 @@ pub(super) fn clock() -> impl Fn() -> f64 {
     }
 }
 
-pub(super) fn job(width: u32, format: FormatRequest) -> Job {
+fn job(width: u32, format: FormatRequest) -> Job {
     Job {
         geometry: Geometry::width(width),
         background: [255, 255, 255],
@@ -21,7 +21,7 @@ pub(super) fn job(width: u32, format: FormatRequest) -> Job {
     }
 }
 
-pub(super) fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
+fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
     transform(
         input,
         &job(width, FormatRequest::Fixed(OutputFormat::Jpeg)),

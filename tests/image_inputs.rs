@@ -1,9 +1,44 @@
-//! Every input format and colour model the pipeline accepts, and how it fails on damaged input.
+//! Every input format and colour model the image pipeline accepts, through its public API, and
+//! how it fails on damaged input.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
-use super::tests::{clock, job, run};
-use super::*;
-use crate::image::synthetic;
-use crate::image::{FormatRequest, OutputFormat};
+use image::ImageFormat;
+use tailor::image::{
+    synthetic, transform, ClientFormats, FormatRequest, Geometry, ImageError, Job, OutputFormat,
+    Qualities, Transformed,
+};
+
+fn clock() -> impl Fn() -> f64 {
+    let t = std::cell::Cell::new(0.0);
+    move || {
+        t.set(t.get() + 1.0);
+        t.get()
+    }
+}
+
+fn job(width: u32, format: FormatRequest) -> Job {
+    Job {
+        geometry: Geometry::width(width),
+        background: [255, 255, 255],
+        quality: Some(Qualities { jpeg: 80, webp: 75 }),
+        format,
+        client: ClientFormats::default(),
+        max_pixels: 40_000_000,
+    }
+}
+
+fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
+    transform(
+        input,
+        &job(width, FormatRequest::Fixed(OutputFormat::Jpeg)),
+        &clock(),
+    )
+}
 
 #[test]
 fn webp_with_alpha_and_animated_gif_inputs_decode() {
