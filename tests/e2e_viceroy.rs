@@ -299,6 +299,28 @@ fn auto_format_follows_accept_in_either_order(h: &Harness) -> Result<(), Failed>
             check(ok, || format!("{accept}: body is {detected:?}"))?;
         }
     }
+    // Small variants go AVIF for clients that name it; larger ones stay WebP (encoding cost).
+    let thumb = get(
+        &h.url("/img/thumbnail/photos/harbour.jpg"),
+        &[("Accept", CHROME), DEBUG],
+    );
+    check(thumb.header("content-type") == Some("image/avif"), || {
+        format!("{:?}", thumb.headers)
+    })?;
+    check(thumb.body.get(4..12) == Some(b"ftypavif"), || {
+        "not an AVIF file".into()
+    })?;
+    check(
+        thumb
+            .header("x-tailor-cache-key")
+            .is_some_and(|k| k.contains("fmt=auto-avif")),
+        || format!("{:?}", thumb.headers),
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/full/photos/harbour.jpg?format=avif"), &[]),
+        400,
+        "bad_request",
+    )?;
     let lossy = get(&h.url("/img/thumbnail/photos/big.jpg?format=webp"), &[]);
     check(lossy.body.get(12..16) == Some(b"VP8 "), || {
         "format=webp is lossy VP8".into()

@@ -260,3 +260,36 @@ fn unsigned_free_form_is_allowed_only_when_configured() {
     let img = image::load_from_memory(response.body()).unwrap();
     assert_eq!((img.width(), img.height()), (200, 200));
 }
+
+#[test]
+fn avif_is_off_unless_configured_and_then_only_for_small_outputs() {
+    let mut host = demo_host();
+    let chrome = (
+        "accept",
+        "image/avif,image/webp,image/apng,image/*,*/*;q=0.8",
+    );
+    // The demo config allows AVIF up to 320 px: thumbnails yes, previews stay WebP.
+    let thumb = get(&host, "/img/thumbnail/photos/harbour.jpg", &[chrome]);
+    assert_eq!(thumb.headers()["content-type"], "image/avif");
+    let preview = get(&host, "/img/preview/photos/harbour.jpg", &[chrome]);
+    assert_eq!(preview.headers()["content-type"], "image/webp");
+    assert_eq!(
+        get(&host, "/img/preview/photos/harbour.jpg?format=avif", &[]).status(),
+        400
+    );
+    // Without the setting, AVIF is off.
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&host.kv[&("tailor_kv".to_string(), "config/v1".to_string())])
+            .unwrap();
+    config.as_object_mut().unwrap().remove("images");
+    host.put_kv("tailor_kv", "config/v1", config.to_string());
+    host.cache.borrow_mut().clear();
+    let thumb = get(&host, "/img/thumbnail/photos/harbour.jpg", &[chrome]);
+    assert_eq!(thumb.headers()["content-type"], "image/webp");
+    let refused = get(&host, "/img/thumbnail/photos/harbour.jpg?format=avif", &[]);
+    assert_eq!(refused.status(), 400);
+    assert!(json(&refused)["detail"]
+        .as_str()
+        .unwrap()
+        .contains("turned off"));
+}

@@ -5,7 +5,8 @@ use super::context::RequestContext;
 use crate::config::Variant;
 use crate::error::AppError;
 use crate::image::{
-    self, signature, FormatRequest, FreeForm, Geometry, Job, Qualities, VariantParams,
+    self, signature, ClientFormats, FormatRequest, FreeForm, Geometry, Job, OutputFormat,
+    Qualities, VariantParams,
 };
 use crate::platform::Platform;
 
@@ -49,6 +50,7 @@ pub async fn parse<'a, P: Platform>(
     })?;
     let params =
         VariantParams::parse(&ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    check_avif(ctx, params.format, named.width * params.dpr)?;
     let job = named_job(ctx, named, params);
     Ok(ImageRequest {
         variant,
@@ -61,19 +63,42 @@ pub async fn parse<'a, P: Platform>(
 }
 
 fn named_job(ctx: &RequestContext<'_>, named: &Variant, params: VariantParams) -> Job {
+    let width = (named.width * params.dpr).min(ctx.config.limits.max_output_width);
     Job {
-        geometry: Geometry::width(
-            (named.width * params.dpr).min(ctx.config.limits.max_output_width),
-        ),
+        geometry: Geometry::width(width),
         background: [255, 255, 255],
         quality: Some(Qualities {
             jpeg: named.jpeg_quality,
             webp: named.webp_quality,
         }),
         format: params.format,
-        client: ctx.client_formats,
+        client: client_for(ctx, width),
         max_pixels: ctx.config.limits.max_input_pixels,
     }
+}
+
+/// The client's formats for a request of this width: AVIF only counts up to
+/// `images.avif_max_width`, since its encoding cost grows with the pixels.
+fn client_for(ctx: &RequestContext<'_>, width: u32) -> ClientFormats {
+    let small = width <= ctx.config.images.avif_max_width;
+    ClientFormats {
+        avif: ctx.client_formats.avif && small,
+        ..ctx.client_formats
+    }
+}
+
+/// An explicit `format=avif` beyond the AVIF size limit is refused rather than served slowly.
+fn check_avif(ctx: &RequestContext<'_>, format: FormatRequest, width: u32) -> Result<(), AppError> {
+    let max = ctx.config.images.avif_max_width;
+    if format == FormatRequest::Fixed(OutputFormat::Avif) && width > max {
+        let why = if max == 0 {
+            "AVIF is turned off (images.avif_max_width is 0)".to_string()
+        } else {
+            format!("AVIF is limited to outputs up to {max} px (images.avif_max_width)")
+        };
+        return Err(AppError::BadRequest(format!("{why}; use webp or auto")));
+    }
+    Ok(())
 }
 
 /// The named variants smaller than the requested one, as jobs with the same format and dpr:
@@ -115,12 +140,18 @@ async fn free_form<'a, P: Platform>(
     .map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Without an explicit q, qualities adapt to the original's size (see `Qualities::adaptive`).
     let quality = params.quality.map(|q| Qualities { jpeg: q, webp: q });
+    let width = params
+        .geometry
+        .width
+        .or(params.geometry.height)
+        .unwrap_or(u32::MAX);
+    check_avif(ctx, params.format, width)?;
     let job = Job {
         geometry: params.geometry,
         background: params.background,
         quality,
         format: params.format,
-        client: ctx.client_formats,
+        client: client_for(ctx, width),
         max_pixels: limits.max_input_pixels,
     };
     Ok(ImageRequest {

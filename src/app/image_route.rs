@@ -22,7 +22,7 @@ pub async fn serve<P: Platform>(
     let (variant_name, path) = (request.variant, request.path);
     let parts = KeyParts::Image {
         variant: variant_name,
-        format: request.format.key_token(ctx.client_formats),
+        format: request.format.key_token(request.job.client),
         dpr: request.dpr,
         options: &request.options,
         path,
@@ -58,10 +58,10 @@ pub async fn serve<P: Platform>(
     log_transform(platform, path, variant_name, input.len(), &out);
     let vary = request.format.varies_by_accept();
     // The siblings made from the same decode go straight into the cache.
-    for ((name, _), sibling) in siblings.iter().zip(outputs) {
+    for ((name, job), sibling) in siblings.iter().zip(outputs) {
         let sibling_parts = KeyParts::Image {
             variant: name,
-            format: request.format.key_token(ctx.client_formats),
+            format: request.format.key_token(job.client),
             dpr: request.dpr,
             options: "",
             path,

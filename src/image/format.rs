@@ -9,6 +9,7 @@ pub enum OutputFormat {
     Jpeg,
     Png,
     Webp,
+    Avif,
 }
 
 impl OutputFormat {
@@ -17,6 +18,7 @@ impl OutputFormat {
             Self::Jpeg => "jpeg",
             Self::Png => "png",
             Self::Webp => "webp",
+            Self::Avif => "avif",
         }
     }
 
@@ -25,6 +27,7 @@ impl OutputFormat {
             Self::Jpeg => "image/jpeg",
             Self::Png => "image/png",
             Self::Webp => "image/webp",
+            Self::Avif => "image/avif",
         }
     }
 }
@@ -38,18 +41,17 @@ impl fmt::Display for OutputFormat {
 /// What the request asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormatRequest {
-    /// The best format the client accepts: WebP when its `Accept` names it; otherwise PNG when
-    /// the image has transparency, else JPEG. (AVIF joins when its encoder lands.)
+    /// The best format the client accepts: AVIF when its `Accept` names it and the requested
+    /// size is small enough for AVIF's encoding cost, else WebP when named; otherwise PNG when
+    /// the image has transparency, else JPEG.
     Auto,
     Fixed(OutputFormat),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
-    #[error("format '{0}' is not one of auto, jpeg, png, webp")]
+    #[error("format '{0}' is not one of auto, jpeg, png, webp, avif")]
     Unknown(String),
-    #[error("format '{0}' is not available in this build yet")]
-    NotYet(String),
 }
 
 impl FormatRequest {
@@ -59,7 +61,7 @@ impl FormatRequest {
             "jpeg" | "jpg" => Ok(Self::Fixed(OutputFormat::Jpeg)),
             "png" => Ok(Self::Fixed(OutputFormat::Png)),
             "webp" => Ok(Self::Fixed(OutputFormat::Webp)),
-            "avif" => Err(FormatError::NotYet(value.into())),
+            "avif" => Ok(Self::Fixed(OutputFormat::Avif)),
             _ => Err(FormatError::Unknown(value.into())),
         }
     }
@@ -68,6 +70,7 @@ impl FormatRequest {
     /// For `auto` that is the client's capability, so WebP and non-WebP clients never share.
     pub fn key_token(self, client: ClientFormats) -> &'static str {
         match self {
+            Self::Auto if client.avif => "auto-avif",
             Self::Auto if client.webp => "auto-webp",
             Self::Auto => "auto",
             Self::Fixed(format) => format.token(),
@@ -83,6 +86,7 @@ impl FormatRequest {
     pub fn resolve(self, client: ClientFormats, has_alpha: bool) -> OutputFormat {
         match self {
             Self::Fixed(format) => format,
+            Self::Auto if client.avif => OutputFormat::Avif,
             Self::Auto if client.webp => OutputFormat::Webp,
             Self::Auto if has_alpha => OutputFormat::Png,
             Self::Auto => OutputFormat::Jpeg,
@@ -95,6 +99,9 @@ impl FormatRequest {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientFormats {
     pub webp: bool,
+    /// Set only when the client names AVIF *and* the request is small enough to encode it
+    /// (`images.avif_max_width`); the route decides the latter.
+    pub avif: bool,
 }
 
 impl ClientFormats {
@@ -110,6 +117,7 @@ impl ClientFormats {
         };
         Self {
             webp: names("image/webp"),
+            avif: names("image/avif"),
         }
     }
 }
@@ -120,7 +128,13 @@ mod tests {
 
     #[test]
     fn parses_and_resolves() {
-        let (old, new) = (ClientFormats::default(), ClientFormats { webp: true });
+        let (old, new) = (
+            ClientFormats::default(),
+            ClientFormats {
+                webp: true,
+                avif: false,
+            },
+        );
         let auto = FormatRequest::parse("auto").unwrap();
         assert_eq!(
             FormatRequest::parse("JPG"),
@@ -138,10 +152,16 @@ mod tests {
             FormatRequest::parse("gif"),
             Err(FormatError::Unknown(_))
         ));
-        assert!(matches!(
+        assert_eq!(
             FormatRequest::parse("avif"),
-            Err(FormatError::NotYet(_))
-        ));
+            Ok(FormatRequest::Fixed(OutputFormat::Avif))
+        );
+        let avif = ClientFormats {
+            webp: true,
+            avif: true,
+        };
+        assert_eq!(auto.resolve(avif, true), OutputFormat::Avif);
+        assert_eq!(auto.key_token(avif), "auto-avif");
     }
 
     #[test]
@@ -149,7 +169,7 @@ mod tests {
         let chrome = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
         let safari_16 = "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5";
         let old_safari = "image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5";
-        assert!(ClientFormats::from_accept(chrome).webp);
+        assert!(ClientFormats::from_accept(chrome).webp && ClientFormats::from_accept(chrome).avif);
         assert!(ClientFormats::from_accept(safari_16).webp);
         assert!(!ClientFormats::from_accept(old_safari).webp);
         assert!(!ClientFormats::from_accept("*/*").webp);

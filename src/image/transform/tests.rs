@@ -133,7 +133,10 @@ fn exif_orientation_is_applied_before_the_fit() {
 
 #[test]
 fn webp_clients_get_lossy_webp_with_alpha_kept() {
-    let browser = ClientFormats { webp: true };
+    let browser = ClientFormats {
+        webp: true,
+        avif: false,
+    };
     let photo = synthetic::jpeg(&synthetic::photo(320, 240, 4), 90);
     let out = transform(
         &photo,
@@ -166,6 +169,34 @@ fn webp_clients_get_lossy_webp_with_alpha_kept() {
         0,
         "transparency survives in WebP"
     );
+}
+
+#[test]
+fn avif_is_an_isobmff_avif_file() {
+    let client = ClientFormats {
+        webp: true,
+        avif: true,
+    };
+    let photo = synthetic::jpeg(&synthetic::photo(200, 150, 4), 90);
+    let out = transform(
+        &photo,
+        &Job {
+            client,
+            ..job(100, FormatRequest::Auto)
+        },
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(out.format, OutputFormat::Avif);
+    assert_eq!(&out.bytes[4..12], b"ftypavif");
+    let alpha = synthetic::png(&synthetic::with_alpha(48, 48));
+    let out = transform(
+        &alpha,
+        &job(48, FormatRequest::Fixed(OutputFormat::Avif)),
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!(&out.bytes[4..12], b"ftypavif");
 }
 
 #[test]
