@@ -29,7 +29,7 @@ lint:
 	cargo clippy --target wasm32-wasip1 --features fastly --bins -- -D warnings
 
 unit:
-	cargo test --lib --test native_app --test image_inputs
+	cargo test --lib --test native_app --test image_inputs --test image_transform
 
 e2e: build
 	TAILOR_WASM=$(abspath $(WASM)) cargo test --test e2e_viceroy

@@ -7,38 +7,11 @@
     clippy::indexing_slicing
 )]
 
+mod support;
+
 use image::ImageFormat;
-use tailor::image::{
-    synthetic, transform, ClientFormats, FormatRequest, Geometry, ImageError, Job, OutputFormat,
-    Qualities, Transformed,
-};
-
-fn clock() -> impl Fn() -> f64 {
-    let t = std::cell::Cell::new(0.0);
-    move || {
-        t.set(t.get() + 1.0);
-        t.get()
-    }
-}
-
-fn job(width: u32, format: FormatRequest) -> Job {
-    Job {
-        geometry: Geometry::width(width),
-        background: [255, 255, 255],
-        quality: Some(Qualities { jpeg: 80, webp: 75 }),
-        format,
-        client: ClientFormats::default(),
-        max_pixels: 40_000_000,
-    }
-}
-
-fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
-    transform(
-        input,
-        &job(width, FormatRequest::Fixed(OutputFormat::Jpeg)),
-        &clock(),
-    )
-}
+use support::jobs::{clock, job, run};
+use tailor::image::{synthetic, transform, FormatRequest, ImageError, OutputFormat};
 
 #[test]
 fn webp_with_alpha_and_animated_gif_inputs_decode() {

@@ -244,6 +244,3 @@ fn pad(pixels: Vec<u8>, channels: u8, plan: &Plan, background: [u8; 3]) -> Vec<u
     }
     canvas
 }
-
-#[cfg(test)]
-mod tests;

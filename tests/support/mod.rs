@@ -4,5 +4,6 @@
 
 pub mod client;
 pub mod fixtures;
+pub mod jobs;
 pub mod origin;
 pub mod viceroy;

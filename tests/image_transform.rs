@@ -1,33 +1,19 @@
-use super::*;
-use crate::image::synthetic;
-use crate::image::{ClientFormats, FormatRequest, Geometry, OutputFormat};
+//! The image pipeline through its public API: fitting, formats, transparency, orientation,
+//! limits, and the encoders' interoperability.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
-fn clock() -> impl Fn() -> f64 {
-    let t = std::cell::Cell::new(0.0);
-    move || {
-        t.set(t.get() + 1.0);
-        t.get()
-    }
-}
+mod support;
 
-fn job(width: u32, format: FormatRequest) -> Job {
-    Job {
-        geometry: Geometry::width(width),
-        background: [255, 255, 255],
-        quality: Some(Qualities { jpeg: 80, webp: 75 }),
-        format,
-        client: ClientFormats::default(),
-        max_pixels: 40_000_000,
-    }
-}
-
-fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
-    transform(
-        input,
-        &job(width, FormatRequest::Fixed(OutputFormat::Jpeg)),
-        &clock(),
-    )
-}
+use image::ImageFormat;
+use support::jobs::{clock, job, run};
+use tailor::image::{
+    fit_width, synthetic, transform, ClientFormats, FormatRequest, ImageError, Job, OutputFormat,
+};
 
 #[test]
 fn jpeg_is_resized_to_the_target_width_keeping_aspect() {
