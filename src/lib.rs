@@ -9,6 +9,7 @@ pub mod app;
 pub mod banner;
 pub mod cache_key;
 pub mod config;
+pub mod constant_time;
 pub mod error;
 pub mod image;
 pub mod platform;

@@ -89,22 +89,5 @@ fn debug_allowed(headers: &http::HeaderMap, config: &Config) -> bool {
     else {
         return false;
     };
-    constant_time_eq(expected.as_bytes(), given.as_bytes())
-}
-
-/// Compares without an early exit, so response timing does not reveal the token's prefix.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::constant_time_eq;
-
-    #[test]
-    fn token_comparison() {
-        assert!(constant_time_eq(b"demo-debug", b"demo-debug"));
-        assert!(!constant_time_eq(b"demo-debug", b"demo-debuh"));
-        assert!(!constant_time_eq(b"demo-debug", b"demo"));
-    }
+    crate::constant_time::eq(expected.as_bytes(), given.as_bytes())
 }

@@ -66,16 +66,18 @@ pub async fn serve<P: Platform>(
             options: "",
             path,
         };
+        let sibling_object = cached_object(ctx, input.len(), sibling, vary);
         store(
             ctx,
             platform,
+            &cache_key(&sibling_parts),
             &sibling_parts,
-            cached_object(ctx, input.len(), sibling, vary),
+            &sibling_object,
         )
         .await;
     }
     let object = cached_object(ctx, input.len(), out, vary);
-    store(ctx, platform, &parts, object.clone()).await;
+    store(ctx, platform, &key, &parts, &object).await;
     Ok(respond::finish(ctx, from_cache(object), &key, "origin"))
 }
 
@@ -155,20 +157,20 @@ fn cached_object(
     }
 }
 
+/// Inserts `object` under `key`, tagged with the surrogate keys of `parts`. A failed insert is
+/// logged, not fatal: the response is already made.
 async fn store<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
+    key: &str,
     parts: &KeyParts<'_>,
-    object: CachedObject,
+    object: &CachedObject,
 ) {
     let write = CacheWrite {
         ttl_seconds: ctx.config.cache.image_ttl_seconds,
         surrogate_keys: surrogate_keys(parts),
     };
-    if let Err(e) = platform
-        .cache_insert(&cache_key(parts), &object, &write)
-        .await
-    {
+    if let Err(e) = platform.cache_insert(key, object, &write).await {
         let line = serde_json::json!({"level": "warn", "event": "cache_insert_failed", "detail": e.to_string()});
         platform.log(super::LOG_ENDPOINT, &line.to_string());
     }

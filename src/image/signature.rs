@@ -51,12 +51,7 @@ pub fn key_id(signature: &str) -> Option<&str> {
 pub fn verify(signature: &str, key_id: &str, key: &[u8], input: &str) -> bool {
     let expected = sign(key_id, key, input);
     let given = signature.to_ascii_lowercase();
-    expected.len() == given.len()
-        && expected
-            .bytes()
-            .zip(given.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    crate::constant_time::eq(expected.as_bytes(), given.as_bytes())
 }
 
 #[cfg(test)]
