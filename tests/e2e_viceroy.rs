@@ -478,6 +478,18 @@ fn formats_follow_transparency_and_the_format_parameter(h: &Harness) -> Result<(
     )
 }
 
+fn every_input_in_the_zoo_gets_its_status_dimensions_and_format(h: &Harness) -> Result<(), Failed> {
+    let failures: Vec<String> = support::inputs::zoo()
+        .iter()
+        .filter_map(|input| {
+            let url = h.url(&format!("/img/thumbnail/inputs/{}", input.name));
+            let got = get(&url, &[("accept", support::inputs::ACCEPT)]);
+            support::inputs::check(input, got.status, got.header("content-type"), &got.body).err()
+        })
+        .collect();
+    check(failures.is_empty(), || format!("{failures:#?}"))
+}
+
 fn image_errors_are_precise_json(h: &Harness) -> Result<(), Failed> {
     expect_json_error(
         &get(&h.url("/img/huge/photos/big.jpg"), &[]),
@@ -568,6 +580,7 @@ fn main() {
         auto_format_follows_accept_in_either_order,
         free_form_transforms_need_a_valid_signature,
         one_decode_fills_the_smaller_siblings,
+        every_input_in_the_zoo_gets_its_status_dimensions_and_format,
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,

@@ -29,7 +29,7 @@ fn demo_host() -> MemoryHost {
         host.put_kv("tailor_kv", &format!("recs/v1/{segment}"), list);
     }
     for (path, reply) in origin_content() {
-        host.put_origin(path, reply.status, reply.content_type, reply.body);
+        host.put_origin(&path, reply.status, reply.content_type, reply.body);
     }
     host.geo = Some(Geo {
         country: Some("NL".into()),
@@ -157,6 +157,30 @@ fn images_are_resized_cached_and_logged() {
     let logged: serde_json::Value = serde_json::from_str(&line.1).unwrap();
     assert_eq!(logged["out"]["width"], 150);
     assert!(logged["ratio"].as_f64().unwrap() < 0.1);
+}
+
+#[test]
+fn every_input_in_the_zoo_gets_its_status_dimensions_and_format() {
+    let host = demo_host();
+    let failures: Vec<String> = support::inputs::zoo()
+        .iter()
+        .filter_map(|input| {
+            let uri = format!("/img/thumbnail/inputs/{}", input.name);
+            let response = get(&host, &uri, &[("accept", support::inputs::ACCEPT)]);
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok());
+            support::inputs::check(
+                input,
+                response.status().as_u16(),
+                content_type,
+                response.body(),
+            )
+            .err()
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
 }
 
 #[test]

@@ -117,6 +117,16 @@ fn decode_jpeg(
     })
 }
 
+/// RGBA to RGB in place, without a second buffer.
+fn strip_alpha(mut rgba: Vec<u8>) -> Vec<u8> {
+    let pixels = rgba.len() / 4;
+    for i in 0..pixels {
+        rgba.copy_within(4 * i..4 * i + 3, 3 * i);
+    }
+    rgba.truncate(3 * pixels);
+    rgba
+}
+
 fn decode_other(input: &[u8], probe: &Probe, max_pixels: u64) -> Result<Decoded, ImageError> {
     let pixels = u64::from(probe.width) * u64::from(probe.height);
     // Measured in Viceroy: a 14.7 MP RGB PNG peaks at about 7 bytes per pixel (the decoder's
@@ -128,7 +138,14 @@ fn decode_other(input: &[u8], probe: &Probe, max_pixels: u64) -> Result<Decoded,
     reader.limits(limits);
     let image = reader.decode().map_err(classify)?;
     let (pixels, channels) = if probe.has_alpha {
-        (image.into_rgba8().into_raw(), 4)
+        let rgba = image.into_rgba8().into_raw();
+        // Many PNGs and every GIF carry an alpha channel they never use; treating those as
+        // opaque lets `format=auto` choose a photo codec instead of PNG.
+        if rgba.chunks_exact(4).all(|p| p.get(3) == Some(&255)) {
+            (strip_alpha(rgba), 3)
+        } else {
+            (rgba, 4)
+        }
     } else {
         (image.into_rgb8().into_raw(), 3)
     };

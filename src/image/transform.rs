@@ -111,7 +111,7 @@ pub fn transform_many(
         let resized = resize(&decoded, plan)?;
         let pixels = pad(resized, decoded.channels, plan, job.background);
         let resized_at = now();
-        let format = job.format.resolve(job.client, probe.has_alpha);
+        let format = job.format.resolve(job.client, decoded.channels == 4);
         let quality = job
             .quality
             .unwrap_or_else(|| Qualities::adaptive(input.len()));

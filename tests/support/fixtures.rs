@@ -38,8 +38,22 @@ pub fn progressive_jpeg() -> Vec<u8> {
     out
 }
 
-/// Every path the test origin serves.
-pub fn origin_content() -> Vec<(&'static str, Reply)> {
+/// Every path the test origin serves: the photos below and the input zoo under `/inputs/`.
+pub fn origin_content() -> Vec<(String, Reply)> {
+    let zoo = super::inputs::zoo().into_iter().map(|input| {
+        (
+            format!("/inputs/{}", input.name),
+            Reply::ok(input.content_type, input.bytes),
+        )
+    });
+    photos()
+        .into_iter()
+        .map(|(path, reply)| (path.to_owned(), reply))
+        .chain(zoo)
+        .collect()
+}
+
+fn photos() -> Vec<(&'static str, Reply)> {
     let big = four_megapixel_jpeg();
     let truncated = big[..big.len() / 3].to_vec();
     let rotated =

@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod fixtures;
+pub mod inputs;
 pub mod jobs;
 pub mod origin;
 pub mod viceroy;

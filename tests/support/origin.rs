@@ -14,7 +14,7 @@ impl TestOrigin {
     pub fn start() -> Self {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind test origin"));
         let port = server.server_addr().to_ip().expect("ip address").port();
-        let routes: HashMap<&'static str, Reply> = origin_content().into_iter().collect();
+        let routes: HashMap<String, Reply> = origin_content().into_iter().collect();
         let serving = Arc::clone(&server);
         let thread = std::thread::spawn(move || {
             for request in serving.incoming_requests() {
