@@ -354,10 +354,10 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
          (handed to cwebp as lossless PNG) at the variant's WebP quality.\n",
         corpus.display()
     );
-    let _ = writeln!(out, "| image | variant | status | out | decode path | Viceroy decode / resize / encode ms | transform ms | fetch ms | out KB | reduction | peak MB | native ms | vips ms | vips MB | vips/Tailor |");
+    let _ = writeln!(out, "| image | variant | status | out | decode path | Viceroy decode / resize / encode ms | transform ms | fetch ms | out KB | reduction | peak MB | native ms | vips ms | vips MB | vips/Tailor | WebP KB | cwebp KB | WebP/cwebp |");
     let _ = writeln!(
         out,
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
     for r in rows {
         let v = r.viceroy;
@@ -386,7 +386,7 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
         if r.status != 200 {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | | | | | | | | | | | | |",
+                "| {} | {} | {} | | | | | | | | | | | | | | | |",
                 r.image, r.variant, r.status
             );
             continue;

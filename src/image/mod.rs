@@ -11,6 +11,7 @@ pub mod jpeg;
 mod params;
 mod path;
 mod probe;
+mod resize;
 pub mod signature;
 pub mod synthetic;
 mod transform;

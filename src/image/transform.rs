@@ -1,13 +1,13 @@
 //! The transform pipeline: probe the header → check limits → decode at the smallest covering
 //! scale → fit to the target width → encode in the negotiated format.
 
-use super::decode::{decode, Decoded};
+use super::decode::decode;
 use super::encode::encode;
 pub use super::encode::Qualities;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
 use super::probe::probe;
-use fast_image_resize as fir;
+use super::resize::resize;
 use image::ImageFormat;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -175,44 +175,6 @@ pub fn fit_width(width: u32, height: u32, target: u32) -> (u32, u32) {
     }
     let scaled = (u64::from(height) * u64::from(target) + u64::from(width) / 2) / u64::from(width);
     (target, u32::try_from(scaled).unwrap_or(u32::MAX).max(1))
-}
-
-/// Lanczos3 from the decoded pixels to the plan's crop window at the scaled size; RGBA is
-/// resized with premultiplied alpha so transparent pixels do not bleed their (meaningless)
-/// colour into the edges.
-fn resize(decoded: &Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
-    let (w, h) = (decoded.width, decoded.height);
-    let (cx, cy, cw, ch) = plan.crop;
-    if (w, h) == plan.scaled && (cx, cy, cw, ch) == (0, 0, w, h) {
-        return Ok(decoded.pixels.clone());
-    }
-    let internal = |e: &dyn std::fmt::Display| ImageError::Internal(format!("resize failed: {e}"));
-    let pixel_type = if decoded.channels == 4 {
-        fir::PixelType::U8x4
-    } else {
-        fir::PixelType::U8x3
-    };
-    let src =
-        fir::images::ImageRef::new(w, h, &decoded.pixels, pixel_type).map_err(|e| internal(&e))?;
-    let mut dst = fir::images::Image::new(cw, ch, pixel_type);
-    // The crop window is planned on the scaled image; the decoder may have delivered another size.
-    let (fx, fy) = (
-        f64::from(w) / f64::from(plan.scaled.0),
-        f64::from(h) / f64::from(plan.scaled.1),
-    );
-    let options = fir::ResizeOptions::new()
-        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
-        .crop(
-            f64::from(cx) * fx,
-            f64::from(cy) * fy,
-            f64::from(cw) * fx,
-            f64::from(ch) * fy,
-        )
-        .use_alpha(decoded.channels == 4);
-    fir::Resizer::new()
-        .resize(&src, &mut dst, &options)
-        .map_err(|e| internal(&e))?;
-    Ok(dst.into_vec())
 }
 
 /// Places the resized image on the plan's canvas, filled with the background (opaque).

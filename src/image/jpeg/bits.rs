@@ -1,7 +1,7 @@
 //! The entropy-coded-data bit reader: byte stuffing, markers, restarts, and Huffman decoding
 //! through the tables' fast paths.
 
-use super::huffman::{extend, EntropyError, HuffmanTable, FAST_BITS};
+use super::huffman::{extend, EntropyError, HuffmanTable, FAST_BITS, ZERO_SIZE};
 
 /// Reads bits MSB-first from entropy-coded data. At a marker (or the end of the data) it
 /// feeds zeros, so a damaged scan ends in garbage, never in a panic or an endless loop.
@@ -142,11 +142,41 @@ impl<'a> BitReader<'a> {
             let consumed = entry & 0xFF;
             self.acc <<= consumed;
             self.bits -= consumed;
-            return Ok((((entry >> 8) & 0xFF) as u8, 1, (entry >> 16) as i16 as i32));
+            let size = u8::from(entry & ZERO_SIZE == 0);
+            return Ok((
+                ((entry >> 8) & 0x7F) as u8,
+                size,
+                (entry >> 16) as i16 as i32,
+            ));
         }
         let rs = self.decode(table)?;
         let size = rs & 0x0F;
         Ok((rs >> 4, size, self.receive_extend(size)))
+    }
+
+    /// Steps over one AC coefficient without computing its value: `(run, size)` as in
+    /// [`Self::ac_coefficient`]. One refill covers the code and its magnitude bits.
+    #[inline(always)]
+    pub fn skip_ac(&mut self, table: &HuffmanTable) -> Result<(u8, u8), EntropyError> {
+        // After a refill at least 57 bits are buffered: enough for an 11-bit code and 15
+        // magnitude bits.
+        if self.bits < 32 {
+            self.refill();
+        }
+        let peek = (self.acc >> (64 - FAST_BITS)) as usize;
+        let entry = table.fast.get(peek).copied().unwrap_or(0);
+        let rs = if entry != 0 {
+            let rs = entry as u8;
+            let consumed = u32::from(entry >> 8) + u32::from(rs & 0x0F);
+            self.acc <<= consumed;
+            self.bits -= consumed;
+            rs
+        } else {
+            let rs = self.decode(table)?;
+            self.bits(u32::from(rs & 0x0F));
+            rs
+        };
+        Ok((rs >> 4, rs & 0x0F))
     }
 
     /// At a restart interval boundary: drop buffered bits and step over an RSTn marker.

@@ -24,7 +24,8 @@ pub struct HuffmanTable {
     pub(super) offset: [i32; 17],
     pub(super) values: Vec<u8>,
     /// For AC tables: codes whose magnitude bits also fit in `FAST_BITS` decode to a whole
-    /// coefficient in one lookup: `value << 16 | run << 8 | bits consumed`; 0 = slow path.
+    /// coefficient in one lookup: `value << 16 | run << 8 | bits consumed`, with `ZERO_SIZE`
+    /// set for end-of-block and zero-run codes (which have no magnitude); 0 = slow path.
     pub(super) fast_ac: Vec<u32>,
 }
 
@@ -73,6 +74,9 @@ impl HuffmanTable {
     }
 }
 
+/// Flag in a `fast_ac` entry: the symbol has size 0 (end of block or sixteen zeros).
+pub(super) const ZERO_SIZE: u32 = 0x8000;
+
 /// Expands fast entries whose code and magnitude bits together fit in `FAST_BITS`.
 fn fast_ac_table(fast: &[u16]) -> Vec<u32> {
     fast.iter()
@@ -80,8 +84,11 @@ fn fast_ac_table(fast: &[u16]) -> Vec<u32> {
         .map(|(peek, &entry)| {
             let (length, symbol) = (u32::from(entry >> 8), entry as u8);
             let (run, size) = (u32::from(symbol >> 4), u32::from(symbol & 0x0F));
-            if entry == 0 || size == 0 || length + size > FAST_BITS {
+            if entry == 0 || length + size > FAST_BITS {
                 return 0;
+            }
+            if size == 0 {
+                return ZERO_SIZE | (run << 8) | length;
             }
             let magnitude = ((peek as u32) >> (FAST_BITS - length - size)) & ((1 << size) - 1);
             let value = extend(magnitude as i32, size);

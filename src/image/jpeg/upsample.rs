@@ -17,10 +17,7 @@ pub fn bilinear(
         f32::from(src.get(y * sw + x).copied().unwrap_or(128))
     };
     if fx <= 1 && fy <= 1 {
-        return (0..dh)
-            .flat_map(|y| (0..dw).map(move |x| (y, x)))
-            .map(|(y, x)| at(x, y) as u8)
-            .collect();
+        return crop(src, sw, sh, dw, dh);
     }
     let axis = |d: usize, f: usize| -> (usize, usize, f32) {
         let s = ((d as f32 + 0.5) / f.max(1) as f32 - 0.5).max(0.0);
@@ -36,6 +33,19 @@ pub fn bilinear(
             let bottom = at(x0, y1) * (1.0 - wx) + at(x1, y1) * wx;
             out.push((top * (1.0 - wy) + bottom * wy + 0.5) as u8);
         }
+    }
+    out
+}
+
+/// The top-left `dw` x `dh` of `src`, edge samples repeated where `src` is smaller.
+fn crop(src: &[u8], sw: usize, sh: usize, dw: usize, dh: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(dw * dh);
+    for y in 0..dh {
+        let y = y.min(sh.saturating_sub(1));
+        let row = src.get(y * sw..y * sw + sw.min(dw)).unwrap_or(&[]);
+        out.extend_from_slice(row);
+        let edge = row.last().copied().unwrap_or(128);
+        out.resize(out.len() + dw - row.len(), edge);
     }
     out
 }

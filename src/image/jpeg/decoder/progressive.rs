@@ -1,16 +1,15 @@
 //! Progressive AC passes (ITU T.81 G.1.2.2-G.1.2.3): first scans and successive-approximation
 //! refinements, into the kept coefficients and the nonzero history of one block.
 
-use super::scan::{kept, Scan};
-use super::tables::Component;
+use super::scan::Scan;
+use super::tables::{Component, NOT_KEPT};
 use super::DecodeError;
 use crate::image::jpeg::huffman::{BitReader, HuffmanTable};
 
-/// One block of one component, at output size `n`.
+/// One block of one component.
 pub(super) struct Block<'c> {
     pub c: &'c mut Component,
     pub index: usize,
-    pub n: usize,
 }
 
 impl Block<'_> {
@@ -25,8 +24,14 @@ impl Block<'_> {
     }
 
     fn slot(&mut self, k: usize) -> Option<&mut i16> {
-        let at = kept(k, self.n)?;
-        self.c.coefs.get_mut(self.index * self.n * self.n + at)
+        let at = *self.c.kept.get(k)?;
+        if at == NOT_KEPT {
+            return None;
+        }
+        let per_block = self.c.idct.width() * self.c.idct.height();
+        self.c
+            .coefs
+            .get_mut(self.index * per_block + usize::from(at))
     }
 
     fn is_nonzero(&self, k: usize) -> bool {
@@ -50,7 +55,7 @@ impl Block<'_> {
 }
 
 pub(super) fn ac_first(
-    scan: &mut Scan<'_, '_>,
+    scan: &mut Scan<'_>,
     mut block: Block<'_>,
     ac: &HuffmanTable,
     band: (usize, usize),
@@ -82,7 +87,7 @@ pub(super) fn ac_first(
 }
 
 pub(super) fn ac_refine(
-    scan: &mut Scan<'_, '_>,
+    scan: &mut Scan<'_>,
     mut block: Block<'_>,
     ac: &HuffmanTable,
     band: (usize, usize),

@@ -1,9 +1,8 @@
 //! One scan's entropy-coded data → the component buffers: sequential blocks straight through the
 //! scaled IDCT, progressive DC/AC first and refinement passes into the kept coefficients.
 
-use super::idct::ScaledIdct;
 use super::progressive;
-use super::tables::{Component, ZIGZAG};
+use super::tables::{Component, NOT_KEPT, ZIGZAG};
 use super::{DecodeError, State};
 use crate::image::jpeg::huffman::{next_marker, BitReader, EntropyError, HuffmanTable};
 
@@ -34,24 +33,9 @@ enum Coding<'t> {
 }
 
 /// Per-scan decoding state shared by its blocks.
-pub(super) struct Scan<'a, 'r> {
+pub(super) struct Scan<'a> {
     pub(super) reader: BitReader<'a>,
-    idct: &'r ScaledIdct,
     pub(super) eob_run: u32,
-    /// Zigzag index → position among the kept `n x n` coefficients, or `NOT_KEPT`.
-    kept: [u8; 64],
-}
-
-const NOT_KEPT: u8 = u8::MAX;
-
-fn kept_table(n: usize) -> [u8; 64] {
-    let mut table = [NOT_KEPT; 64];
-    for (k, slot) in table.iter_mut().enumerate() {
-        if let Some(at) = kept(k, n) {
-            *slot = at as u8;
-        }
-    }
-    table
 }
 
 /// Decodes one scan; returns the offset where its data ended.
@@ -139,18 +123,15 @@ pub fn decode_scan(
         members.push((index, coding));
     }
     state.scans += 1;
-    let idct = ScaledIdct::new(n);
     let mut scan = Scan {
         reader: BitReader::new(data, start),
-        idct: &idct,
         eob_run: 0,
-        kept: kept_table(n),
     };
     let restart = state.restart_interval;
     let (width, height, h_max, v_max) = (frame.width, frame.height, frame.h_max, frame.v_max);
     let components = &mut frame.components;
     let mut units = 0usize;
-    let mut next_unit = |scan: &mut Scan<'_, '_>, components: &mut Vec<Component>| {
+    let mut next_unit = |scan: &mut Scan<'_>, components: &mut Vec<Component>| {
         if restart > 0 && units > 0 && units.is_multiple_of(restart) {
             scan.reader.restart();
             scan.eob_run = 0;
@@ -171,7 +152,7 @@ pub fn decode_scan(
                 let c = components
                     .get_mut(*index)
                     .ok_or(DecodeError::Malformed("component"))?;
-                block(&mut scan, c, x, y, n, *coding)?;
+                block(&mut scan, c, x, y, *coding)?;
             }
         }
     } else {
@@ -184,7 +165,7 @@ pub fn decode_scan(
                         .ok_or(DecodeError::Malformed("component"))?;
                     for v in 0..c.v {
                         for h in 0..c.h {
-                            block(&mut scan, c, mx * c.h + h, my * c.v + v, n, coding)?;
+                            block(&mut scan, c, mx * c.h + h, my * c.v + v, coding)?;
                         }
                     }
                 }
@@ -194,19 +175,11 @@ pub fn decode_scan(
     Ok(scan.reader.end_of_scan())
 }
 
-/// Where zigzag coefficient `k` lives among the kept `n x n`, if it is kept.
-pub(super) fn kept(k: usize, n: usize) -> Option<usize> {
-    let natural = *ZIGZAG.get(k)?;
-    let (row, col) = (natural / 8, natural % 8);
-    (row < n && col < n).then_some(row * n + col)
-}
-
 fn block(
-    scan: &mut Scan<'_, '_>,
+    scan: &mut Scan<'_>,
     c: &mut Component,
     x: usize,
     y: usize,
-    n: usize,
     coding: Coding<'_>,
 ) -> Result<(), DecodeError> {
     let index = y * c.blocks_wide + x;
@@ -222,17 +195,18 @@ fn block(
             c.pred += r.receive_extend(s);
             coefs[0] = c.pred as f32 * f32::from(quant[0]);
             let mut k = 1;
-            while k < 64 {
+            while k <= c.last_kept {
                 let (run, size, value) = r.ac_coefficient(ac)?;
                 if size == 0 {
                     if run != 15 {
+                        k = 64;
                         break;
                     }
                     k += 16;
                     continue;
                 }
                 k += usize::from(run);
-                let at = scan.kept.get(k).copied().unwrap_or(NOT_KEPT);
+                let at = c.kept.get(k).copied().unwrap_or(NOT_KEPT);
                 if at != NOT_KEPT {
                     let q = ZIGZAG
                         .get(k)
@@ -245,32 +219,42 @@ fn block(
                 }
                 k += 1;
             }
-            let stride = c.blocks_wide * n;
-            scan.idct.block(
-                coefs.get(..n * n).unwrap_or(&[]),
-                &mut c.samples,
-                y * n * stride + x * n,
-                stride,
-            );
+            // The rest of the block is invisible at this scale: step over it.
+            while k < 64 {
+                let (run, size) = r.skip_ac(ac)?;
+                if size == 0 {
+                    if run != 15 {
+                        break;
+                    }
+                    k += 16;
+                    continue;
+                }
+                k += usize::from(run) + 1;
+            }
+            let (w, h) = (c.idct.width(), c.idct.height());
+            let stride = c.blocks_wide * w;
+            c.idct
+                .block(&coefs, &mut c.samples, y * h * stride + x * w, stride);
         }
         Coding::DcFirst { dc, shift } => {
             let s = r.decode(dc)?;
             c.pred += r.receive_extend(s);
             let value = c.pred << shift;
-            progressive::Block { c, index, n }.set(0, value);
+            progressive::Block { c, index }.set(0, value);
         }
         Coding::DcRefine { bit } => {
             if r.bits(1) == 1 {
-                if let Some(value) = c.coefs.get_mut(index * n * n) {
+                let per_block = c.idct.width() * c.idct.height();
+                if let Some(value) = c.coefs.get_mut(index * per_block) {
                     *value |= 1 << bit;
                 }
             }
         }
         Coding::AcFirst { ac, band, shift } => {
-            progressive::ac_first(scan, progressive::Block { c, index, n }, ac, band, shift)?
+            progressive::ac_first(scan, progressive::Block { c, index }, ac, band, shift)?
         }
         Coding::AcRefine { ac, band, bit } => {
-            progressive::ac_refine(scan, progressive::Block { c, index, n }, ac, band, bit)?
+            progressive::ac_refine(scan, progressive::Block { c, index }, ac, band, bit)?
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Marker segments that configure decoding: quantization tables (DQT), Huffman tables (DHT)
 //! and the frame header (SOF), parsed without indexing past their data.
 
+use super::idct::ScaledIdct;
 use super::{DecodeError, State};
 use crate::image::jpeg::huffman::HuffmanTable;
 
@@ -21,12 +22,19 @@ pub struct Component {
     pub quant: Option<[u16; 64]>,
     pub blocks_wide: usize,
     pub blocks_high: usize,
-    /// Progressive only: the kept `n x n` coefficients of every block.
+    /// The transform to this component's output block size (`width x height` samples).
+    pub idct: ScaledIdct,
+    /// Zigzag index → position among the kept coefficients (`height` rows of `width`), or
+    /// `NOT_KEPT`.
+    pub kept: [u8; 64],
+    /// The highest zigzag index that is kept.
+    pub last_kept: usize,
+    /// Progressive only: the kept coefficients of every block.
     pub coefs: Vec<i16>,
     /// Progressive only: which of the 64 coefficients (zigzag bit k) are nonzero so far;
     /// refinement scans need this history even for coefficients that are not kept.
     pub nonzero: Vec<u64>,
-    /// Decoded samples at the output scale: `blocks_wide * n` per row.
+    /// Decoded samples at the output scale: `blocks_wide * idct.width()` per row.
     pub samples: Vec<u8>,
     pub pred: i32,
 }
@@ -99,7 +107,38 @@ pub fn read_huffman_tables(mut payload: &[u8], state: &mut State) -> Result<(), 
     Ok(())
 }
 
-/// Parses SOF0/1/2 and allocates the per-component buffers for output blocks of `n x n`.
+pub const NOT_KEPT: u8 = u8::MAX;
+
+/// Zigzag index → position among the kept top-left `h x w` coefficients.
+fn kept_table(w: usize, h: usize) -> [u8; 64] {
+    let mut table = [NOT_KEPT; 64];
+    for (slot, &natural) in table.iter_mut().zip(&ZIGZAG) {
+        let (row, col) = (natural / 8, natural % 8);
+        if row < h && col < w {
+            *slot = (row * w + col) as u8;
+        }
+    }
+    table
+}
+
+fn last_kept(kept: &[u8; 64]) -> usize {
+    kept.iter().rposition(|&at| at != NOT_KEPT).unwrap_or(0)
+}
+
+/// Output samples per block side of a component subsampled by `factor`, when luma blocks
+/// give `n`: subsampled chroma is decoded `factor` times larger, onto the luma grid, up to 4
+/// samples (measured: a full 8-point IDCT per chroma block costs more than upsampling, and a
+/// progressive file would have to keep all 64 coefficients). At 1/8 (`n == 1`) every block
+/// stays its DC term, so a progressive file's AC scans can be skipped.
+fn block_side(n: usize, factor: usize) -> usize {
+    if n > 1 && n * factor <= 4 {
+        n * factor
+    } else {
+        n
+    }
+}
+
+/// Parses SOF0/1/2 and allocates the per-component buffers for luma output blocks of `n x n`.
 pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeError> {
     if payload.first() != Some(&8) {
         return Err(DecodeError::Unsupported(
@@ -143,6 +182,8 @@ pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeE
         .into_iter()
         .map(|(id, h, v, quant_table)| {
             let blocks = mcus_wide * h * mcus_high * v;
+            let (w_out, h_out) = (block_side(n, h_max / h), block_side(n, v_max / v));
+            let per_block = w_out * h_out;
             Component {
                 id,
                 h,
@@ -151,8 +192,11 @@ pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeE
                 quant: None,
                 blocks_wide: mcus_wide * h,
                 blocks_high: mcus_high * v,
+                idct: ScaledIdct::new(w_out, h_out),
+                kept: kept_table(w_out, h_out),
+                last_kept: last_kept(&kept_table(w_out, h_out)),
                 coefs: if progressive {
-                    vec![0; blocks * n * n]
+                    vec![0; blocks * per_block]
                 } else {
                     Vec::new()
                 },
@@ -165,7 +209,7 @@ pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeE
                 samples: if progressive {
                     Vec::new()
                 } else {
-                    vec![128; blocks * n * n]
+                    vec![128; blocks * per_block]
                 },
                 pred: 0,
             }
