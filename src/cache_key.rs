@@ -8,9 +8,11 @@ pub const KEY_SCHEMA: u32 = 1;
 /// What a cached object depends on. Every field is already normalized by its parser.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyParts<'a> {
-    /// A banner payload: shared by every visitor of a segment, per slot and list version.
+    /// A banner payload: shared by every visitor of a segment, per slot and list version, and
+    /// per template (an experiment arm can swap the segment's template).
     Banner {
         segment: &'a str,
+        template: &'a str,
         slot: &'a str,
         list_version: &'a str,
         format: &'a str,
@@ -34,12 +36,13 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
     let _ = match parts {
         KeyParts::Banner {
             segment,
+            template,
             slot,
             list_version,
             format,
         } => write!(
             key,
-            "banner/seg={segment}/slot={slot}/list={list_version}/fmt={format}"
+            "banner/seg={segment}/tpl={template}/slot={slot}/list={list_version}/fmt={format}"
         ),
         KeyParts::Image {
             variant,
@@ -80,6 +83,7 @@ mod tests {
         let banner = |segment| {
             cache_key(&KeyParts::Banner {
                 segment,
+                template: "cards",
                 slot: "hero",
                 list_version: "v1",
                 format: "html",

@@ -1,7 +1,7 @@
 //! Tailor: edge personalization and on-the-fly image variants for Fastly Compute and Cloudflare
 //! Workers, from one I/O-free core.
 //!
-//! The core modules (`config`, `segment`, `recs`, `banner`, `image`, `cache_key`) are plain
+//! The core modules (`config`, `segment`, `identity`, `recs`, `banner`, `image`, `cache_key`) are plain
 //! functions over plain data. [`app::handle`] is the only async code; it talks to the host through
 //! the [`platform::Platform`] trait, which the adapters in [`platform`] implement.
 
@@ -11,6 +11,7 @@ pub mod cache_key;
 pub mod config;
 pub mod constant_time;
 pub mod error;
+pub mod identity;
 pub mod image;
 pub mod platform;
 pub mod recs;

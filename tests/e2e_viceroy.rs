@@ -9,8 +9,10 @@
     clippy::indexing_slicing
 )]
 
+mod e2e_segmentation;
 mod support;
 
+use e2e_segmentation::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::sync::Arc;
 use support::client::{get, request, Got, DEBUG, DESKTOP, GOOGLEBOT, IPAD, IPHONE};
@@ -584,6 +586,11 @@ fn main() {
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,
+        each_context_source_lands_in_its_demo_segment,
+        consent_issues_a_sealed_cookie_that_keeps_buckets_sticky,
+        without_consent_or_with_opt_out_no_identity_is_kept,
+        preview_tokens_force_the_segment_and_are_never_cached,
+        no_tailor_header_without_the_debug_token,
     ];
     let trials = cases
         .iter()

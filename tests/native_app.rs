@@ -28,6 +28,16 @@ fn demo_host() -> MemoryHost {
         let list = std::fs::read(format!("{root}/demo/kv/recs/{segment}.json")).unwrap();
         host.put_kv("tailor_kv", &format!("recs/v1/{segment}"), list);
     }
+    // The demo secrets of fastly.toml.
+    for (name, secret) in [
+        (
+            "cookie-k1",
+            "demo-cookie-key-0123456789abcdef0123456789abcdef",
+        ),
+        ("preview-p1", "demo-preview-key-0123456789abcdef"),
+    ] {
+        host.secrets.insert(name.into(), secret.as_bytes().to_vec());
+    }
     for (path, reply) in origin_content() {
         host.put_origin(&path, reply.status, reply.content_type, reply.body);
     }

@@ -7,7 +7,6 @@ use crate::cache_key::{cache_key, KeyParts};
 use crate::error::AppError;
 use crate::platform::Platform;
 use crate::recs::{self, RecList};
-use http::header::CACHE_CONTROL;
 use http::Response;
 
 /// The list served when a segment's list is missing or unusable, so a banner always renders.
@@ -49,7 +48,12 @@ pub async fn json<P: Platform>(
     let body = serde_json::json!({
         "segment": assembled.banner.segment,
         "rule": ctx.decision.rule,
-        "buckets": {},
+        "preview": ctx.preview,
+        "buckets": ctx
+            .assignments
+            .iter()
+            .map(|a| (a.experiment.clone(), a.arm_name.clone()))
+            .collect::<std::collections::BTreeMap<_, _>>(),
         "slot": assembled.banner.slot,
         "items": assembled.banner.items,
     });
@@ -64,9 +68,7 @@ fn personalized(
     content_type: &str,
     a: &Assembled,
 ) -> Response<Vec<u8>> {
-    let mut response = respond::with_body(body, content_type);
-    // Chosen per visitor from request headers: shared caches must not keep it.
-    respond::set(&mut response, CACHE_CONTROL, "private, no-store");
+    let response = respond::personal(ctx, respond::with_body(body, content_type));
     respond::finish(ctx, response, &a.cache_key, a.source)
 }
 
@@ -86,8 +88,8 @@ pub async fn assemble<P: Platform>(
     let segment = ctx.decision.segment.as_str();
     let template = ctx
         .config
-        .segment(segment)
-        .map(|s| s.template.clone())
+        .template_for(segment, &ctx.arms())
+        .map(str::to_owned)
         .ok_or_else(|| AppError::Internal(format!("segment '{segment}' has no definition")))?;
 
     let start = platform.now_ms();
@@ -97,6 +99,7 @@ pub async fn assemble<P: Platform>(
     ctx.time("recs", platform.now_ms() - start);
     let key = cache_key(&KeyParts::Banner {
         segment,
+        template: &template,
         slot: slot_name,
         list_version: recs::LIST_VERSION,
         format,

@@ -3,10 +3,14 @@
 
 use super::config_source::ConfigSource;
 use super::timing::ServerTiming;
+use super::visitor::{self, Identity};
 use crate::config::Config;
+use crate::identity::{self, preview};
 use crate::image::ClientFormats;
 use crate::platform::Platform;
-use crate::segment::{self, Decision, VisitorContext};
+use crate::segment::buckets::{self, Assignment, Reason};
+use crate::segment::condition::Facts;
+use crate::segment::{self, Decision, DeviceClass, RequestFacts, VisitorContext};
 use std::cell::RefCell;
 
 /// The request header carrying the debug token.
@@ -20,7 +24,13 @@ pub struct RequestContext<'a> {
     pub config_source: ConfigSource,
     pub query: Vec<(String, String)>,
     pub visitor: VisitorContext,
+    pub consent: bool,
+    pub identity: Identity,
     pub decision: Decision,
+    /// One per configured experiment, in config order.
+    pub assignments: Vec<Assignment>,
+    /// A valid preview token forced the segment: the response must not be cached anywhere.
+    pub preview: bool,
     pub debug: bool,
     /// Debug-only: skip cache lookups (`X-Tailor-Cache: bypass`), for benchmarks.
     pub bypass_cache: bool,
@@ -30,23 +40,61 @@ pub struct RequestContext<'a> {
 }
 
 impl<'a> RequestContext<'a> {
-    pub fn new<P: Platform>(
+    pub async fn new<P: Platform>(
         request: &http::Request<Vec<u8>>,
         config: &'a Config,
         config_source: ConfigSource,
         platform: &P,
     ) -> Self {
-        let start = platform.now_ms();
-        let country = platform.geo().and_then(|g| g.country);
-        let visitor = VisitorContext::from_request(request.headers(), country);
-        let decision = segment::choose(config, &visitor);
-        let mut timing = ServerTiming::default();
-        timing.add("segment", platform.now_ms() - start);
-        let query = request
+        let query: Vec<(String, String)> = request
             .uri()
             .query()
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
+        let start = platform.now_ms();
+        let geo = platform.geo();
+        let facts = RequestFacts {
+            query: &query,
+            geo: geo.as_ref(),
+            now_ms: start,
+        };
+        let mut visitor = VisitorContext::from_request(request.headers(), facts);
+        let consent = identity::has_consent(&visitor, &config.consent);
+        let mut segment_ms = platform.now_ms() - start;
+
+        let forced = preview_segment(&query, config, platform, &mut visitor).await;
+        let is_bot = visitor.device == DeviceClass::Bot;
+        let identity = visitor::identify(
+            config,
+            &visitor,
+            consent,
+            !is_bot && forced.is_none(),
+            platform,
+        )
+        .await;
+
+        let start = platform.now_ms();
+        let decision = match &forced {
+            Some(segment) => segment::forced(segment),
+            None => segment::choose(
+                config,
+                Facts {
+                    context: &visitor,
+                    consent,
+                },
+            ),
+        };
+        let gate = if forced.is_some() {
+            Some(Reason::Preview)
+        } else if is_bot {
+            Some(Reason::Bot)
+        } else {
+            None
+        };
+        let assignments = buckets::assign(&config.experiments, identity.visitor_id(), gate);
+        segment_ms += platform.now_ms() - start;
+        let mut timing = ServerTiming::default();
+        timing.add("segment", segment_ms);
         let debug = debug_allowed(request.headers(), config);
         let bypass_cache = debug
             && request
@@ -58,7 +106,11 @@ impl<'a> RequestContext<'a> {
             config_source,
             query,
             visitor,
+            consent,
+            identity,
             decision,
+            assignments,
+            preview: forced.is_some(),
             debug,
             bypass_cache,
             client_formats: request
@@ -69,6 +121,15 @@ impl<'a> RequestContext<'a> {
                 .unwrap_or_default(),
             timing: RefCell::new(timing),
         }
+    }
+
+    /// The assigned arms as (experiment index, arm index), for template refinement.
+    pub fn arms(&self) -> Vec<(usize, usize)> {
+        self.assignments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i, a.arm))
+            .collect()
     }
 
     /// The first value of a query parameter.
@@ -82,6 +143,35 @@ impl<'a> RequestContext<'a> {
     pub fn time(&self, name: &'static str, duration_ms: f64) {
         self.timing.borrow_mut().add(name, duration_ms);
     }
+}
+
+/// The segment a valid preview token forces. An invalid, expired or unknown-segment token is
+/// ignored (noted in the debug warnings), as is any token when previews are not configured.
+async fn preview_segment<P: Platform>(
+    query: &[(String, String)],
+    config: &Config,
+    platform: &P,
+    visitor: &mut VisitorContext,
+) -> Option<String> {
+    let token = query.iter().find(|(k, _)| k == preview::PARAM)?.1.as_str();
+    let key = match &config.keys.preview {
+        Some(id) => platform
+            .secret(&format!("preview-{id}"))
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let now_s = (platform.now_ms() / 1000.0) as u64;
+    let segment = key
+        .and_then(|key| preview::verify(token, &key, now_s))
+        .filter(|segment| config.segment(segment).is_some());
+    if segment.is_none() {
+        visitor
+            .warnings
+            .push("preview token invalid, expired or not configured; ignored".into());
+    }
+    segment
 }
 
 fn debug_allowed(headers: &http::HeaderMap, config: &Config) -> bool {

@@ -6,7 +6,6 @@ use super::context::RequestContext;
 use super::respond;
 use crate::error::AppError;
 use crate::platform::Platform;
-use http::header::CACHE_CONTROL;
 use http::Response;
 
 const PAGE_TEMPLATE: &str = include_str!("../../demo/templates/index.html");
@@ -40,16 +39,20 @@ pub async fn render<P: Platform>(
                 "version": crate::VERSION,
                 "segment": ctx.decision.segment,
                 "rule": ctx.decision.rule.as_deref().unwrap_or("(default)"),
+                "buckets": crate::segment::buckets::explain(&ctx.assignments),
+                "consent": ctx.consent,
                 "device": ctx.visitor.device.as_str(),
-                "country": ctx.visitor.country.as_deref().unwrap_or("unknown"),
+                "country": ctx.visitor.country.as_deref().map_or("unknown".into(), str::to_uppercase),
                 "banner": banner_html,
                 "slots": ctx.config.banners.slots.keys().collect::<Vec<_>>(),
                 "variants": variants,
             }))),
         )
         .map_err(|e| AppError::Internal(format!("demo page template: {e}")))?;
-    let mut response = respond::with_body(page.into_bytes(), "text/html; charset=utf-8");
-    respond::set(&mut response, CACHE_CONTROL, "private, no-store");
+    let response = respond::personal(
+        ctx,
+        respond::with_body(page.into_bytes(), "text/html; charset=utf-8"),
+    );
     Ok(respond::finish(
         ctx,
         response,

@@ -9,6 +9,7 @@ mod image_request;
 mod image_route;
 mod respond;
 mod timing;
+mod visitor;
 
 use crate::error::AppError;
 use crate::platform::Platform;
@@ -56,7 +57,7 @@ async fn route<P: Platform>(
         return Ok(respond::healthz());
     }
     let (config, source) = load_config(platform).await?;
-    let ctx = RequestContext::new(request, &config, source, platform);
+    let ctx = RequestContext::new(request, &config, source, platform).await;
     match path {
         "/" => demo_page::render(&ctx, platform).await,
         "/banner" => banner_route::html(&ctx, platform).await,

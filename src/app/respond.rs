@@ -2,7 +2,7 @@
 
 use super::config_source::ConfigSource;
 use super::context::RequestContext;
-use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE};
+use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::Response;
 
 pub fn healthz() -> Response<Vec<u8>> {
@@ -28,6 +28,16 @@ pub fn set(response: &mut Response<Vec<u8>>, name: HeaderName, value: &str) {
     }
 }
 
+/// Marks a response chosen for this visitor: never stored by shared caches (nor by any cache
+/// for a preview), and carrying the visitor cookie when one is to be set.
+pub fn personal(ctx: &RequestContext<'_>, mut response: Response<Vec<u8>>) -> Response<Vec<u8>> {
+    set(&mut response, CACHE_CONTROL, "private, no-store");
+    if let Some(cookie) = &ctx.identity.set_cookie {
+        set(&mut response, SET_COOKIE, cookie);
+    }
+    response
+}
+
 /// Adds `Server-Timing`, and the `X-Tailor-*` explanation headers when debug is on.
 pub fn finish(
     ctx: &RequestContext<'_>,
@@ -41,16 +51,31 @@ pub fn finish(
         HeaderName::from_static("server-timing"),
         &timing,
     );
+    if !ctx.debug {
+        // Explanations are for operators only, including those stored with cached objects.
+        let names: Vec<HeaderName> = response
+            .headers()
+            .keys()
+            .filter(|name| name.as_str().starts_with("x-tailor-"))
+            .cloned()
+            .collect();
+        for name in names {
+            response.headers_mut().remove(name);
+        }
+    }
     if ctx.debug {
         let config_source = match &ctx.config_source {
             ConfigSource::Kv { store, key } => format!("kv:{store}/{key}"),
             ConfigSource::Bundled => "bundled".into(),
         };
-        let rule = ctx.decision.rule.as_deref().unwrap_or("(default)");
+        let buckets = crate::segment::buckets::explain(&ctx.assignments);
+        let warnings = ctx.visitor.warnings.join("; ");
+        let consent = if ctx.consent { "given" } else { "absent" };
         let debug = [
             ("x-tailor-segment", ctx.decision.segment.as_str()),
-            ("x-tailor-rule", rule),
-            ("x-tailor-buckets", "none"),
+            ("x-tailor-rule", ctx.decision.explanation.as_str()),
+            ("x-tailor-buckets", &buckets),
+            ("x-tailor-consent", consent),
             ("x-tailor-cache-key", cache_key),
             ("x-tailor-source", source),
             ("x-tailor-device", ctx.visitor.device.as_str()),
@@ -58,6 +83,13 @@ pub fn finish(
         ];
         for (name, value) in debug {
             set(&mut response, HeaderName::from_static(name), value);
+        }
+        if !warnings.is_empty() {
+            set(
+                &mut response,
+                HeaderName::from_static("x-tailor-warnings"),
+                &warnings,
+            );
         }
         if let Some(bytes) = crate::platform::linear_memory_bytes() {
             set(

@@ -3,17 +3,19 @@
 //! `raw` mirrors the document; `validate` turns it into [`Config`] or a [`ConfigError`] that
 //! names the offending field.
 
+mod conditions;
 mod experiments;
 mod images;
 mod raw;
+mod segments;
 mod validate;
 
-use crate::segment::DeviceClass;
+use crate::segment::condition::Condition;
 use std::collections::BTreeMap;
 
 pub use raw::{
     RawCache as CacheTtls, RawConsent as Consent, RawImages as Images, RawKeys as KeyIds,
-    RawLimits as Limits, RawStores as Stores,
+    RawLimits as Limits, RawStores as Stores, RawVisitor as VisitorCookieSettings,
 };
 
 /// The schema version this build understands.
@@ -45,6 +47,7 @@ pub struct Config {
     pub debug_token: Option<String>,
     pub stores: Stores,
     pub consent: Consent,
+    pub visitor: VisitorCookieSettings,
     pub keys: KeyIds,
     pub segments: Segments,
     pub experiments: Vec<Experiment>,
@@ -60,6 +63,8 @@ pub struct Segments {
     pub list: Vec<SegmentDef>,
     pub rules: Vec<Rule>,
     pub default: String,
+    /// Segments some visitor can land in, in list order: the segment cardinality of keys.
+    pub reachable: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -68,25 +73,36 @@ pub struct SegmentDef {
     pub template: String,
 }
 
-/// A segment rule: every condition present must hold for the rule to match.
+/// A segment rule: the first rule whose condition holds decides the segment.
 #[derive(Debug)]
 pub struct Rule {
     pub name: String,
     pub segment: String,
-    pub device: Option<Vec<DeviceClass>>,
+    pub when: Condition,
 }
 
 #[derive(Debug)]
 pub struct Experiment {
     pub name: String,
     pub salt: String,
+    /// The first arm is the control: what visitors outside the experiment see.
     pub arms: Vec<Arm>,
+    pub group: Option<GroupShare>,
 }
 
 #[derive(Debug)]
 pub struct Arm {
     pub name: String,
     pub weight: u32,
+    /// Segment → banner template while in this arm.
+    pub templates: BTreeMap<String, String>,
+}
+
+/// An experiment's share of its mutual-exclusion group: the group's slots `[start, end)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupShare {
+    pub name: String,
+    pub slots: (u32, u32),
 }
 
 /// A named image variant.
@@ -128,6 +144,21 @@ impl Config {
 
     pub fn segment(&self, id: &str) -> Option<&SegmentDef> {
         self.segments.list.iter().find(|s| s.id == id)
+    }
+
+    /// The banner template for `segment`, refined by the first assigned arm that overrides it.
+    pub fn template_for<'c>(&'c self, segment: &str, arms: &[(usize, usize)]) -> Option<&'c str> {
+        let refined = arms.iter().find_map(|&(experiment, arm)| {
+            self.experiments
+                .get(experiment)?
+                .arms
+                .get(arm)?
+                .templates
+                .get(segment)
+        });
+        refined
+            .or_else(|| self.segment(segment).map(|s| &s.template))
+            .map(String::as_str)
     }
 }
 

@@ -12,6 +12,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub stores: RawStores,
     pub consent: RawConsent,
+    #[serde(default)]
+    pub visitor: RawVisitor,
     pub keys: RawKeys,
     pub segments: RawSegments,
     #[serde(default)]
@@ -78,11 +80,38 @@ pub struct RawConsent {
     pub value: String,
 }
 
+/// The sealed visitor cookie.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawVisitor {
+    pub cookie: String,
+    pub max_age_seconds: u32,
+}
+
+impl Default for RawVisitor {
+    fn default() -> Self {
+        Self {
+            cookie: "tailor_visitor".into(),
+            // 180 days: within what European regulators accept for an audience-measurement
+            // cookie (13 months at most).
+            max_age_seconds: 180 * 86_400,
+        }
+    }
+}
+
+/// Ids of keys held in the secret store (`cookie-<id>`, `url-signing-<id>`, `preview-<id>`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawKeys {
+    /// Seals new visitor cookies.
     pub cookie: String,
+    /// Older cookie keys still accepted when opening, during a rotation.
+    #[serde(default)]
+    pub cookie_previous: Vec<String>,
     pub url_signing: String,
+    /// Signs preview tokens; without it previews are off.
+    #[serde(default)]
+    pub preview: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,15 +134,8 @@ pub struct RawSegment {
 pub struct RawRule {
     pub name: String,
     pub segment: String,
-    pub when: RawWhen,
-}
-
-/// Conditions of one rule; every condition given must hold.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawWhen {
-    #[serde(default)]
-    pub device: Option<Vec<String>>,
+    /// A condition document, parsed by `conditions` so errors can name nested places.
+    pub when: serde_json::Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +144,9 @@ pub struct RawExperiment {
     pub name: String,
     pub salt: String,
     pub arms: Vec<RawArm>,
+    /// Experiments of one group are mutually exclusive.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +154,9 @@ pub struct RawExperiment {
 pub struct RawArm {
     pub name: String,
     pub weight: u32,
+    /// Segment → banner template this arm uses instead of the segment's own.
+    #[serde(default)]
+    pub templates: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -15,7 +15,13 @@ fn the_bundled_config_is_valid() {
     assert_eq!(config.variants["preview"].width, 500);
     assert_eq!(config.variants["thumbnail"].jpeg_quality, 80);
     assert_eq!(config.banners.slots["hero"].max_items, 4);
-    assert_eq!(config.experiments.len(), 1);
+    assert_eq!(config.experiments.len(), 3);
+    assert_eq!(config.segments.reachable.len(), 8);
+    // The two "promo" experiments split that group's slots.
+    let shares: Vec<_> = config.experiments.iter().map(|e| e.group.clone()).collect();
+    assert_eq!(shares[0], None);
+    assert_eq!(shares[1].as_ref().map(|g| g.slots), Some((0, 5_000)));
+    assert_eq!(shares[2].as_ref().map(|g| g.slots), Some((5_000, 10_000)));
 }
 
 #[test]
@@ -56,8 +62,59 @@ fn cross_references_are_checked() {
     assert_eq!(error_for(&doc).path, "segments.list[0].template");
 
     let mut doc = demo();
-    doc["segments"]["rules"][0]["when"]["device"][0] = serde_json::json!("robot");
-    assert_eq!(error_for(&doc).path, "segments.rules[0].when.device[0]");
+    doc["segments"]["rules"][0]["when"]["in"][0] = serde_json::json!("robot");
+    assert_eq!(error_for(&doc).path, "segments.rules[0].when.in");
+
+    let mut doc = demo();
+    doc["experiments"][0]["arms"][1]["templates"]["desktop"] = serde_json::json!("poster");
+    assert_eq!(
+        error_for(&doc).path,
+        "experiments[0].arms[1].templates.desktop"
+    );
+    let mut doc = demo();
+    doc["experiments"][0]["arms"][1]["templates"]["kiosk"] = serde_json::json!("cards");
+    assert_eq!(
+        error_for(&doc).path,
+        "experiments[0].arms[1].templates.kiosk"
+    );
+}
+
+#[test]
+fn catch_all_and_dead_rules_are_rejected() {
+    // A rule matching everyone makes every later rule (and the default) unreachable.
+    let mut doc = demo();
+    doc["segments"]["rules"][1]["when"] = serde_json::json!({"all": []});
+    let err = error_for(&doc);
+    assert_eq!(err.path, "segments.rules[2]");
+    assert!(err.message.contains("'campaign'"), "{err}");
+
+    let mut doc = demo();
+    let rules = doc["segments"]["rules"].as_array_mut().unwrap();
+    rules.push(serde_json::json!({"name": "rest", "segment": "us", "when": {"all": []}}));
+    let err = error_for(&doc);
+    assert_eq!(err.path, "segments.default");
+    assert!(err.message.contains("unreachable"), "{err}");
+
+    let mut doc = demo();
+    doc["segments"]["rules"][0]["when"] = serde_json::json!({"any": []});
+    assert_eq!(error_for(&doc).path, "segments.rules[0].when");
+
+    let mut doc = demo();
+    doc["segments"]["rules"][1]["name"] = serde_json::json!("crawlers");
+    assert_eq!(error_for(&doc).path, "segments.rules[1].name");
+}
+
+#[test]
+fn visitor_cookie_settings_are_checked() {
+    let mut doc = demo();
+    doc["visitor"]["cookie"] = serde_json::json!("bad name;");
+    assert_eq!(error_for(&doc).path, "visitor.cookie");
+    let mut doc = demo();
+    doc["visitor"]["max_age_seconds"] = serde_json::json!(60);
+    assert_eq!(error_for(&doc).path, "visitor.max_age_seconds");
+    let mut doc = demo();
+    doc["keys"]["preview"] = serde_json::json!("p.1");
+    assert_eq!(error_for(&doc).path, "keys.preview");
 }
 
 #[test]

@@ -1,11 +1,8 @@
 //! Raw document → validated [`Config`]: cross-references, ranges and template compilation.
 
-use super::raw::{RawBanners, RawConfig, RawSegments, RawVariant};
-use super::{
-    Banners, Config, ConfigError, Rule, SegmentDef, Segments, Slot, Variant, SCHEMA_VERSION,
-};
-use crate::segment::DeviceClass;
-use std::collections::{BTreeMap, BTreeSet};
+use super::raw::{RawBanners, RawConfig, RawVariant};
+use super::{Banners, Config, ConfigError, Slot, Variant, SCHEMA_VERSION};
+use std::collections::BTreeMap;
 
 impl TryFrom<RawConfig> for Config {
     type Error = ConfigError;
@@ -22,16 +19,24 @@ impl TryFrom<RawConfig> for Config {
         }
         let variants = variants(raw.variants, raw.limits.max_output_width)?;
         let banners = banners(raw.banners, &variants, raw.limits.template_fuel)?;
-        let segments = segments(raw.segments, &banners)?;
-        let experiments = raw
-            .experiments
-            .into_iter()
-            .enumerate()
-            .map(|(i, e)| super::experiments::validate(i, e))
-            .collect::<Result<_, _>>()?;
+        let segments = super::segments::validate(raw.segments, &banners)?;
+        let experiments = super::experiments::validate_all(raw.experiments, &segments, &banners)?;
         non_empty("consent.cookie", &raw.consent.cookie)?;
-        non_empty("keys.cookie", &raw.keys.cookie)?;
-        non_empty("keys.url_signing", &raw.keys.url_signing)?;
+        identifier("keys.cookie", &raw.keys.cookie)?;
+        for (i, id) in raw.keys.cookie_previous.iter().enumerate() {
+            identifier(&format!("keys.cookie_previous[{i}]"), id)?;
+        }
+        identifier("keys.url_signing", &raw.keys.url_signing)?;
+        if let Some(id) = &raw.keys.preview {
+            identifier("keys.preview", id)?;
+        }
+        cookie_name("visitor.cookie", &raw.visitor.cookie)?;
+        if raw.visitor.max_age_seconds < 3600 || raw.visitor.max_age_seconds > 400 * 86_400 {
+            return Err(ConfigError::at(
+                "visitor.max_age_seconds",
+                "must be within 3600..=34560000 (one hour to 400 days, the browsers' cap)",
+            ));
+        }
         non_empty("stores.kv", &raw.stores.kv)?;
         non_empty("stores.origin_backend", &raw.stores.origin_backend)?;
         if let Some(token) = &raw.debug_token {
@@ -47,6 +52,7 @@ impl TryFrom<RawConfig> for Config {
             debug_token: raw.debug_token,
             stores: raw.stores,
             consent: raw.consent,
+            visitor: raw.visitor,
             keys: raw.keys,
             segments,
             experiments,
@@ -64,6 +70,23 @@ pub(super) fn non_empty(path: &str, value: &str) -> Result<(), ConfigError> {
         return Err(ConfigError::at(path, "must not be empty"));
     }
     Ok(())
+}
+
+/// An RFC 6265 cookie name (a token), kept short.
+fn cookie_name(path: &str, value: &str) -> Result<(), ConfigError> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::at(
+            path,
+            format!("'{value}' is not a valid cookie name"),
+        ))
+    }
 }
 
 /// Identifiers appear in cache keys and URLs, so they are kept to a safe alphabet.
@@ -180,77 +203,5 @@ fn banners(
     Ok(Banners {
         slots,
         templates: env,
-    })
-}
-
-fn segments(raw: RawSegments, banners: &Banners) -> Result<Segments, ConfigError> {
-    let mut ids = BTreeSet::new();
-    let mut list = Vec::new();
-    for (i, s) in raw.list.into_iter().enumerate() {
-        let path = format!("segments.list[{i}]");
-        identifier(&format!("{path}.id"), &s.id)?;
-        if !ids.insert(s.id.clone()) {
-            return Err(ConfigError::at(
-                format!("{path}.id"),
-                format!("duplicate segment '{}'", s.id),
-            ));
-        }
-        if banners.templates.get_template(&s.template).is_err() {
-            return Err(ConfigError::at(
-                format!("{path}.template"),
-                format!("'{}' is not in banners.templates", s.template),
-            ));
-        }
-        list.push(SegmentDef {
-            id: s.id,
-            template: s.template,
-        });
-    }
-    if !ids.contains(&raw.default) {
-        return Err(ConfigError::at(
-            "segments.default",
-            format!("'{}' is not in segments.list", raw.default),
-        ));
-    }
-    let mut reachable = BTreeSet::from([raw.default.clone()]);
-    let mut rules = Vec::new();
-    for (i, r) in raw.rules.into_iter().enumerate() {
-        let path = format!("segments.rules[{i}]");
-        if !ids.contains(&r.segment) {
-            return Err(ConfigError::at(
-                format!("{path}.segment"),
-                format!("'{}' is not in segments.list", r.segment),
-            ));
-        }
-        let device = match r.when.device {
-            None => None,
-            Some(names) => Some(
-                names
-                    .iter()
-                    .enumerate()
-                    .map(|(j, n)| {
-                        n.parse::<DeviceClass>()
-                            .map_err(|e| ConfigError::at(format!("{path}.when.device[{j}]"), e))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-        };
-        reachable.insert(r.segment.clone());
-        rules.push(Rule {
-            name: r.name,
-            segment: r.segment,
-            device,
-        });
-    }
-    if let Some(unreachable) = ids.difference(&reachable).next() {
-        return Err(ConfigError::at(
-            "segments.list",
-            format!("segment '{unreachable}' is neither the default nor the target of any rule"),
-        ));
-    }
-    Ok(Segments {
-        list,
-        rules,
-        default: raw.default,
     })
 }

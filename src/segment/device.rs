@@ -3,10 +3,11 @@
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceClass {
     Mobile,
     Tablet,
+    #[default]
     Desktop,
     Bot,
 }
@@ -42,6 +43,11 @@ impl DeviceClass {
         if BOT_MARKERS.iter().any(|m| ua.contains(m)) {
             return Self::Bot;
         }
+        // The client hint is the browser's own statement: it outranks the UA heuristics
+        // (Chrome's reduced UA on Android no longer says "Mobile").
+        if mobile_hint == Some(true) {
+            return Self::Mobile;
+        }
         if ua.contains("ipad")
             || ua.contains("tablet")
             || ua.contains("kindle")
@@ -50,8 +56,7 @@ impl DeviceClass {
         {
             return Self::Tablet;
         }
-        if mobile_hint == Some(true)
-            || ua.contains("mobi")
+        if ua.contains("mobi")
             || ua.contains("iphone")
             || ua.contains("ipod")
             || ua.contains("windows phone")
@@ -128,6 +133,9 @@ mod tests {
         assert_eq!(DeviceClass::classify(chrome, Some(true)), Mobile);
         let reduced_desktop = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36";
         assert_eq!(DeviceClass::classify(reduced_desktop, Some(true)), Mobile);
+        let reduced_android = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+        assert_eq!(DeviceClass::classify(reduced_android, Some(true)), Mobile);
+        assert_eq!(DeviceClass::classify(reduced_android, Some(false)), Tablet);
     }
 
     #[test]

@@ -70,3 +70,44 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Got {
 pub fn get(url: &str, headers: &[(&str, &str)]) -> Got {
     request("GET", url, headers)
 }
+
+/// A GET sent from another loopback address (`127.0.0.2`), so Viceroy's geolocation fixtures
+/// for that address apply. Raw HTTP/1.1 over a socket bound before connecting (HTTP clients
+/// do not expose the source address); the body is read only up to the headers' end.
+pub fn get_from(source: std::net::Ipv4Addr, url: &str, headers: &[(&str, &str)]) -> Got {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let target: std::net::SocketAddr = authority.parse().unwrap();
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket
+        .bind(&std::net::SocketAddr::from((source, 0)).into())
+        .unwrap();
+    socket.connect(&target.into()).unwrap();
+    let mut stream: std::net::TcpStream = socket.into();
+    let mut head = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Got {
+        status,
+        headers,
+        body: body.as_bytes().to_vec(),
+    }
+}

@@ -1,0 +1,120 @@
+//! The visitor's identity for this request: the sealed cookie opened (or issued) with keys
+//! from the secret store, and the `Set-Cookie` to send. Identity exists only with consent;
+//! without it a leftover visitor cookie is deleted.
+
+use crate::config::Config;
+use crate::identity::sealed::{self, new_visitor_id};
+use crate::identity::{CookieKey, VisitorCookie};
+use crate::platform::Platform;
+use crate::segment::VisitorContext;
+
+/// A cookie older than this is re-issued with a fresh issue time (sliding expiry), at most
+/// once a day per visitor.
+const REFRESH_AFTER_S: u64 = 86_400;
+
+#[derive(Debug, Default)]
+pub struct Identity {
+    /// The opened (or newly issued) cookie; `None` without consent or keys.
+    pub cookie: Option<VisitorCookie>,
+    /// A `Set-Cookie` value for personalized responses.
+    pub set_cookie: Option<String>,
+}
+
+impl Identity {
+    pub fn visitor_id(&self) -> Option<&str> {
+        self.cookie.as_ref().map(|c| c.visitor_id.as_str())
+    }
+}
+
+/// `eligible` is false for bots and previews: they neither get nor keep an identity.
+pub async fn identify<P: Platform>(
+    config: &Config,
+    context: &VisitorContext,
+    consent: bool,
+    eligible: bool,
+    platform: &P,
+) -> Identity {
+    let settings = &config.visitor;
+    let present = context.cookie(&settings.cookie);
+    if !consent {
+        // Consent withdrawn (or an opt-out signal): the identity cookie goes.
+        return Identity {
+            cookie: None,
+            set_cookie: present.map(|_| deletion(&settings.cookie)),
+        };
+    }
+    if !eligible {
+        return Identity::default();
+    }
+    let keys = cookie_keys(config, platform).await;
+    let Some(current) = keys.first() else {
+        return Identity::default();
+    };
+    let now_s = (platform.now_ms() / 1000.0) as u64;
+    let max_age = u64::from(settings.max_age_seconds);
+    let opened = present.and_then(|v| sealed::open(v, &keys, &settings.cookie, now_s, max_age));
+    let fresh = opened.as_ref().is_some_and(|c| {
+        now_s.saturating_sub(c.issued_s) < REFRESH_AFTER_S && c.history.len() <= sealed::MAX_HISTORY
+    });
+    if let (Some(cookie), true) = (&opened, fresh) {
+        return Identity {
+            cookie: Some(cookie.clone()),
+            set_cookie: None,
+        };
+    }
+    let cookie = match opened {
+        Some(old) => VisitorCookie {
+            issued_s: now_s,
+            ..old
+        },
+        None => {
+            let mut random = [0u8; 12];
+            platform.fill_random(&mut random);
+            VisitorCookie {
+                visitor_id: new_visitor_id(random),
+                issued_s: now_s,
+                history: Vec::new(),
+            }
+        }
+    };
+    let mut nonce = [0u8; 12];
+    platform.fill_random(&mut nonce);
+    let set_cookie = sealed::seal(&cookie, current, nonce, &settings.cookie)
+        .map(|value| set_cookie(&settings.cookie, &value, settings.max_age_seconds));
+    Identity {
+        cookie: Some(cookie),
+        set_cookie,
+    }
+}
+
+/// The current key first, then the previous ones. A key missing from the secret store is
+/// logged and skipped: visitors then go without identity rather than without a page.
+async fn cookie_keys<P: Platform>(config: &Config, platform: &P) -> Vec<CookieKey> {
+    let ids = std::iter::once(&config.keys.cookie).chain(&config.keys.cookie_previous);
+    let mut keys = Vec::new();
+    for (index, id) in ids.enumerate() {
+        match platform.secret(&format!("cookie-{id}")).await {
+            Ok(Some(secret)) => keys.push(CookieKey::from_secret(id, &secret)),
+            other => {
+                let problem = match other {
+                    Err(e) => e.to_string(),
+                    _ => "missing".into(),
+                };
+                let line = serde_json::json!({"level": "warn", "event": "cookie_key", "key": id, "detail": problem});
+                platform.log(super::LOG_ENDPOINT, &line.to_string());
+                if index == 0 {
+                    return Vec::new(); // without the current key nothing can be sealed
+                }
+            }
+        }
+    }
+    keys
+}
+
+fn set_cookie(name: &str, value: &str, max_age: u32) -> String {
+    format!("{name}={value}; Path=/; Max-Age={max_age}; Secure; HttpOnly; SameSite=Lax")
+}
+
+fn deletion(name: &str) -> String {
+    format!("{name}=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax")
+}
