@@ -29,7 +29,7 @@ lint:
 	cargo clippy --target wasm32-wasip1 --features fastly --bins -- -D warnings
 
 unit:
-	cargo test --lib --test native_app --test image_inputs --test image_transform
+	cargo test --lib --test native_app --test image_inputs --test image_transform --test segmentation_properties
 
 e2e: build
 	TAILOR_WASM=$(abspath $(WASM)) cargo test --test e2e_viceroy
@@ -38,6 +38,7 @@ e2e: build
 bench: build
 	@scripts/install-bench-tools.sh
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
+	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_segmentation
 
 ## Regenerate the demo origin's synthetic photos.
 demo-images:

@@ -46,13 +46,15 @@ impl<'a> RequestContext<'a> {
         config_source: ConfigSource,
         platform: &P,
     ) -> Self {
+        let debug = debug_allowed(request.headers(), config);
         let query: Vec<(String, String)> = request
             .uri()
             .query()
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
-        let start = platform.now_ms();
+        // The geo lookup is a host call, not segmentation work: it stays outside the timing.
         let geo = platform.geo();
+        let start = platform.now_ms();
         let facts = RequestFacts {
             query: &query,
             geo: geo.as_ref(),
@@ -82,6 +84,7 @@ impl<'a> RequestContext<'a> {
                     context: &visitor,
                     consent,
                 },
+                debug,
             ),
         };
         let gate = if forced.is_some() {
@@ -95,7 +98,6 @@ impl<'a> RequestContext<'a> {
         segment_ms += platform.now_ms() - start;
         let mut timing = ServerTiming::default();
         timing.add("segment", segment_ms);
-        let debug = debug_allowed(request.headers(), config);
         let bypass_cache = debug
             && request
                 .headers()

@@ -12,12 +12,13 @@ impl ServerTiming {
         self.entries.push((name, duration_ms.max(0.0)));
     }
 
-    /// The header value, e.g. `segment;dur=0.12, render;dur=0.40`.
+    /// The header value, e.g. `segment;dur=0.012, render;dur=0.400`: microsecond resolution,
+    /// since segmentation takes tens of microseconds.
     pub fn header_value(&self) -> String {
         let mut out = String::new();
         for (i, (name, dur)) in self.entries.iter().enumerate() {
             let sep = if i == 0 { "" } else { ", " };
-            let _ = write!(out, "{sep}{name};dur={dur:.2}");
+            let _ = write!(out, "{sep}{name};dur={dur:.3}");
         }
         out
     }
@@ -32,6 +33,6 @@ mod tests {
         let mut timing = ServerTiming::default();
         timing.add("segment", 0.123);
         timing.add("render", -1.0);
-        assert_eq!(timing.header_value(), "segment;dur=0.12, render;dur=0.00");
+        assert_eq!(timing.header_value(), "segment;dur=0.123, render;dur=0.000");
     }
 }

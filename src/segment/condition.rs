@@ -142,8 +142,18 @@ pub struct Facts<'a> {
 }
 
 impl Condition {
+    /// Whether the condition holds. Allocation-free: this runs for every rule of every request.
+    pub fn holds(&self, facts: Facts<'_>) -> bool {
+        match self {
+            Self::All(parts) => parts.iter().all(|p| p.holds(facts)),
+            Self::Any(parts) => parts.iter().any(|p| p.holds(facts)),
+            Self::Not(inner) => !inner.holds(facts),
+            Self::Test(field, test) => test.holds(&values(field, facts)),
+        }
+    }
+
     /// Whether the condition holds; when it does not, the first failing test and the value
-    /// it saw (`device=mobile`).
+    /// it saw (`device=mobile`). For explanations (debug output) only.
     pub fn check(&self, facts: Facts<'_>) -> Result<(), String> {
         match self {
             Self::All(parts) => parts.iter().try_for_each(|p| p.check(facts)),
@@ -168,7 +178,7 @@ impl Condition {
                 if test.holds(&values) {
                     Ok(())
                 } else {
-                    Err(format!("{}={}", field.name(), shown(&values)))
+                    Err(format!("{}={}", field.name(), values.shown()))
                 }
             }
         }
@@ -197,75 +207,125 @@ impl Condition {
     }
 }
 
-impl Test {
-    fn holds(&self, values: &[Value]) -> bool {
+/// One field value, borrowed from the context.
+#[derive(Debug, Clone, Copy)]
+enum Seen<'a> {
+    Text(&'a str),
+    Flag(bool),
+    Number(f64),
+}
+
+/// A field's values in this request, without copying them: none when absent, several for
+/// `languages`.
+#[derive(Debug, Clone, Copy)]
+enum Values<'a> {
+    None,
+    One(Seen<'a>),
+    Texts(&'a [String]),
+}
+
+impl<'a> Values<'a> {
+    fn text(value: Option<&'a str>) -> Self {
+        value.map_or(Self::None, |t| Self::One(Seen::Text(t)))
+    }
+
+    fn any(&self, mut test: impl FnMut(Seen<'a>) -> bool) -> bool {
+        match *self {
+            Self::None => false,
+            Self::One(seen) => test(seen),
+            Self::Texts(texts) => texts.iter().any(|t| test(Seen::Text(t))),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
         match self {
-            Self::Present(wanted) => values.is_empty() != *wanted,
-            Self::Equals(expected) => values.iter().any(|v| v == expected),
-            Self::In(options) => values
-                .iter()
-                .any(|v| matches!(v, Value::Text(t) if options.contains(t))),
-            Self::Prefix(prefix) => values
-                .iter()
-                .any(|v| matches!(v, Value::Text(t) if t.starts_with(prefix.as_str()))),
-            Self::Range(lo, hi) => values
-                .iter()
-                .any(|v| matches!(v, Value::Number(n) if n >= lo && n <= hi)),
-            Self::Regex(re) => values
-                .iter()
-                .any(|v| matches!(v, Value::Text(t) if re.is_match(t))),
+            Self::None => true,
+            Self::One(_) => false,
+            Self::Texts(texts) => texts.is_empty(),
+        }
+    }
+
+    /// For an explanation: short, header-safe ASCII.
+    fn shown(&self) -> String {
+        let mut parts = Vec::new();
+        self.any(|seen| {
+            parts.push(match seen {
+                Seen::Text(t) => t
+                    .chars()
+                    .filter(|c| c.is_ascii_graphic())
+                    .take(32)
+                    .collect(),
+                Seen::Flag(b) => b.to_string(),
+                Seen::Number(n) => n.to_string(),
+            });
+            false
+        });
+        if parts.is_empty() {
+            "(none)".into()
+        } else {
+            parts.join("|")
         }
     }
 }
 
-/// The field's values in this request: none when absent, several for `languages`.
-fn values(field: &Field, facts: Facts<'_>) -> Vec<Value> {
-    let c = facts.context;
-    let text = |v: &Option<String>| v.iter().map(|s| Value::Text(s.clone())).collect();
-    match field {
-        Field::Device => vec![Value::Text(c.device.as_str().into())],
-        Field::Mobile => c.mobile_hint.map(Value::Flag).into_iter().collect(),
-        Field::Platform => text(&c.platform),
-        Field::Browser => text(&c.browser),
-        Field::SaveData => vec![Value::Flag(c.save_data)],
-        Field::Ect => text(&c.ect),
-        Field::Downlink => c.downlink.map(Value::Number).into_iter().collect(),
-        Field::Language => text(&c.languages.first().cloned()),
-        Field::Languages => c.languages.iter().cloned().map(Value::Text).collect(),
-        Field::Country => text(&c.country),
-        Field::Region => text(&c.region),
-        Field::LocalHour => c
-            .local_hour
-            .map(|h| Value::Number(f64::from(h)))
-            .into_iter()
-            .collect(),
-        Field::Referrer => text(&c.referrer),
-        Field::UtmSource => text(&c.utm_source),
-        Field::UtmMedium => text(&c.utm_medium),
-        Field::UtmCampaign => text(&c.utm_campaign),
-        Field::Consent => vec![Value::Flag(facts.consent)],
-        Field::Cookie(name) => text(&c.cookie(name).map(str::to_lowercase)),
+/// ASCII case-insensitive prefix test (config values are lowercase, context values mostly).
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+impl Test {
+    fn holds(&self, values: &Values<'_>) -> bool {
+        match self {
+            Self::Present(wanted) => values.is_empty() != *wanted,
+            Self::Equals(expected) => values.any(|seen| match (seen, expected) {
+                (Seen::Text(t), Value::Text(e)) => t.eq_ignore_ascii_case(e),
+                (Seen::Flag(f), Value::Flag(e)) => f == *e,
+                (Seen::Number(n), Value::Number(e)) => n == *e,
+                _ => false,
+            }),
+            Self::In(options) => values.any(|seen| {
+                matches!(seen, Seen::Text(t) if options.iter().any(|o| t.eq_ignore_ascii_case(o)))
+            }),
+            Self::Prefix(prefix) => values.any(
+                |seen| matches!(seen, Seen::Text(t) if starts_with_ignore_case(t, prefix)),
+            ),
+            Self::Range(lo, hi) => values
+                .any(|seen| matches!(seen, Seen::Number(n) if n >= *lo && n <= *hi)),
+            Self::Regex(re) => values.any(|seen| matches!(seen, Seen::Text(t) if re.is_match(t))),
+        }
     }
 }
 
-/// Values for an explanation: short, header-safe ASCII.
-fn shown(values: &[Value]) -> String {
-    if values.is_empty() {
-        return "(none)".into();
+fn values<'a>(field: &Field, facts: Facts<'a>) -> Values<'a> {
+    let c = facts.context;
+    match field {
+        Field::Device => Values::One(Seen::Text(c.device.as_str())),
+        Field::Mobile => c
+            .mobile_hint
+            .map_or(Values::None, |m| Values::One(Seen::Flag(m))),
+        Field::Platform => Values::text(c.platform.as_deref()),
+        Field::Browser => Values::text(c.browser.as_deref()),
+        Field::SaveData => Values::One(Seen::Flag(c.save_data)),
+        Field::Ect => Values::text(c.ect.as_deref()),
+        Field::Downlink => c
+            .downlink
+            .map_or(Values::None, |d| Values::One(Seen::Number(d))),
+        Field::Language => Values::text(c.languages.first().map(String::as_str)),
+        Field::Languages => Values::Texts(&c.languages),
+        Field::Country => Values::text(c.country.as_deref()),
+        Field::Region => Values::text(c.region.as_deref()),
+        Field::LocalHour => c
+            .local_hour
+            .map_or(Values::None, |h| Values::One(Seen::Number(f64::from(h)))),
+        Field::Referrer => Values::text(c.referrer.as_deref()),
+        Field::UtmSource => Values::text(c.utm_source.as_deref()),
+        Field::UtmMedium => Values::text(c.utm_medium.as_deref()),
+        Field::UtmCampaign => Values::text(c.utm_campaign.as_deref()),
+        Field::Consent => Values::One(Seen::Flag(facts.consent)),
+        Field::Cookie(name) => Values::text(c.cookie(name)),
     }
-    let text: Vec<String> = values
-        .iter()
-        .map(|v| match v {
-            Value::Text(t) => t
-                .chars()
-                .filter(|c| c.is_ascii_graphic())
-                .take(32)
-                .collect(),
-            Value::Flag(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
-        })
-        .collect();
-    text.join("|")
 }
 
 #[cfg(test)]

@@ -15,25 +15,32 @@ pub struct Decision {
 /// Explanations stop growing here: a header, not a log.
 const MAX_EXPLANATION: usize = 600;
 
-/// Evaluates the configured rules in order; the first match wins, else the default.
-pub fn choose(config: &Config, facts: Facts<'_>) -> Decision {
-    let mut skipped: Vec<String> = Vec::new();
-    for rule in &config.segments.rules {
-        match rule.when.check(facts) {
-            Ok(()) => {
-                return Decision {
-                    segment: rule.segment.clone(),
-                    rule: Some(rule.name.clone()),
-                    explanation: explain(&rule.name, &skipped),
-                }
-            }
-            Err(reason) => skipped.push(format!("{}: {reason}", rule.name)),
-        }
-    }
+/// Evaluates the configured rules in order; the first match wins, else the default. With
+/// `explain`, also says why each earlier rule did not match (debug output only: it allocates).
+pub fn choose(config: &Config, facts: Facts<'_>, explain: bool) -> Decision {
+    let rules = &config.segments.rules;
+    let matched = rules.iter().position(|rule| rule.when.holds(facts));
+    let (segment, rule) = match matched.and_then(|i| rules.get(i)) {
+        Some(rule) => (rule.segment.clone(), Some(rule.name.clone())),
+        None => (config.segments.default.clone(), None),
+    };
+    let explanation = if explain {
+        let skipped: Vec<String> = rules
+            .iter()
+            .take(matched.unwrap_or(rules.len()))
+            .map(|r| match r.when.check(facts) {
+                Err(reason) => format!("{}: {reason}", r.name),
+                Ok(()) => format!("{}: ?", r.name),
+            })
+            .collect();
+        explanation_text(rule.as_deref().unwrap_or("(default)"), &skipped)
+    } else {
+        String::new()
+    };
     Decision {
-        segment: config.segments.default.clone(),
-        rule: None,
-        explanation: explain("(default)", &skipped),
+        segment,
+        rule,
+        explanation,
     }
 }
 
@@ -47,7 +54,7 @@ pub fn forced(segment: &str) -> Decision {
 }
 
 /// `phones; skipped crawlers: device=mobile, sale: utm_campaign=(none)`.
-fn explain(matched: &str, skipped: &[String]) -> String {
+fn explanation_text(matched: &str, skipped: &[String]) -> String {
     let mut out = matched.to_owned();
     if !skipped.is_empty() {
         out.push_str("; skipped ");
@@ -77,6 +84,7 @@ mod tests {
                 context,
                 consent: false,
             },
+            true,
         )
     }
 
@@ -112,7 +120,7 @@ mod tests {
     #[test]
     fn explanations_are_bounded() {
         let long = vec!["rule: field=value".repeat(10); 20];
-        let text = explain("x", &long);
+        let text = explanation_text("x", &long);
         assert!(text.len() <= MAX_EXPLANATION + 3);
         assert!(text.ends_with("..."));
     }

@@ -7,4 +7,5 @@ pub mod fixtures;
 pub mod inputs;
 pub mod jobs;
 pub mod origin;
+pub mod report;
 pub mod viceroy;
