@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
 FASTLY_BUILD := cargo build --release --target wasm32-wasip1 --features fastly --bin tailor-fastly
 
-.PHONY: serve test build tools lint unit e2e bench clean demo-images
+.PHONY: serve test build tools lint unit check-config e2e bench clean demo-images
 
 ## Install toolchain pieces (wasm targets, Viceroy) when missing or of another version.
 tools:
@@ -21,7 +21,7 @@ serve: build
 	scripts/serve.sh
 
 ## Everything: formatting, lints (native and wasm), unit + native tests, Viceroy end to end.
-test: build lint unit e2e
+test: build lint unit check-config e2e
 
 lint:
 	cargo fmt --check
@@ -30,6 +30,10 @@ lint:
 
 unit:
 	cargo test --lib --test native_app --test image_inputs --test image_transform --test segmentation_properties
+
+## Validate the demo config and its cache-key budgets (`tailor check`).
+check-config:
+	cargo run --quiet --bin tailor -- check demo/config.json
 
 e2e: build
 	TAILOR_WASM=$(abspath $(WASM)) cargo test --test e2e_viceroy

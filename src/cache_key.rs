@@ -1,35 +1,43 @@
-//! Cache keys: the one function that decides what a cached object depends on.
+//! Cache keys: the one place that decides what a cached object depends on. Every input is
+//! already normalized by its parser (ladder-snapped widths, dpr bucket, format token, sorted
+//! and filtered options), so two requests that must share an object build the same key and
+//! two that must not, never do. The full key is readable (shown in debug output); the
+//! platform gets a fixed-length hash of it.
 
+use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
 /// Bumped whenever the meaning of a key changes, so old entries are never misread.
-pub const KEY_SCHEMA: u32 = 1;
+pub const KEY_SCHEMA: u32 = 2;
 
-/// What a cached object depends on. Every field is already normalized by its parser.
+/// What a cached object depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyParts<'a> {
-    /// A banner payload: shared by every visitor of a segment, per slot and list version, and
-    /// per template (an experiment arm can swap the segment's template).
+    /// A banner payload: shared by every visitor of a segment, per template (an experiment arm
+    /// can swap it), slot, list version and format, under one config version (templates and
+    /// slot sizes live in the config).
     Banner {
         segment: &'a str,
         template: &'a str,
         slot: &'a str,
         list_version: &'a str,
         format: &'a str,
+        config: &'a str,
     },
     /// An image variant: independent of the visitor, so no segment. `format` is the request's
-    /// format token (`auto` or a fixed format), `dpr` its bucket.
+    /// format token (`auto`, `auto-webp`, `auto-avif` or a fixed format), `dpr` its bucket,
+    /// `settings` what the variant resolves to (`w500.q85.80` for a named variant, the
+    /// normalized free-form options otherwise), so a changed variant definition is a new key.
     Image {
         variant: &'a str,
         format: &'a str,
         dpr: u32,
-        /// Normalized free-form options; empty for named variants.
-        options: &'a str,
+        settings: &'a str,
         path: &'a str,
     },
 }
 
-/// The full, human-readable key. Shown in debug output and used as the platform cache key.
+/// The full, human-readable key: shown in `X-Tailor-Cache-Key`.
 pub fn cache_key(parts: &KeyParts<'_>) -> String {
     let mut key = format!("tailor/{KEY_SCHEMA}/");
     // Writing to a String cannot fail.
@@ -40,70 +48,78 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
             slot,
             list_version,
             format,
+            config,
         } => write!(
             key,
-            "banner/seg={segment}/tpl={template}/slot={slot}/list={list_version}/fmt={format}"
+            "banner/seg={segment}/tpl={template}/slot={slot}/list={list_version}/fmt={format}/cfg={config}"
         ),
         KeyParts::Image {
             variant,
             format,
             dpr,
-            options: "",
+            settings,
             path,
-        } => write!(key, "img/var={variant}/fmt={format}/dpr={dpr}/{path}"),
-        KeyParts::Image {
-            variant,
-            format,
-            options,
-            path,
-            ..
-        } => write!(key, "img/var={variant}/fmt={format}/{options}/{path}"),
+        } => write!(
+            key,
+            "img/var={variant}/{settings}/fmt={format}/dpr={dpr}/{path}"
+        ),
     };
     key
 }
 
-/// The surrogate keys (purge tags) of an object.
+/// The key the platform cache stores under: `t2-` and 32 hex digits of SHA-256 of the full
+/// key. Fixed length whatever the path, and collisions are out of reach (128 bits).
+pub fn platform_key(full_key: &str) -> String {
+    format!(
+        "t{KEY_SCHEMA}-{}",
+        hex(&Sha256::digest(full_key.as_bytes()), 16)
+    )
+}
+
+/// A strong ETag for `body` stored under `full_key`.
+pub fn etag(full_key: &str, body: &[u8]) -> String {
+    let digest = Sha256::new()
+        .chain_update(full_key.as_bytes())
+        .chain_update([0])
+        .chain_update(body)
+        .finalize();
+    format!("\"{}\"", hex(&digest, 12))
+}
+
+fn hex(bytes: &[u8], take: usize) -> String {
+    bytes
+        .iter()
+        .take(take)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The surrogate keys (purge tags) of an object: per image path, per segment, per list
+/// version, and one per route for purging everything of a kind.
 pub fn surrogate_keys(parts: &KeyParts<'_>) -> Vec<String> {
     match parts {
         KeyParts::Banner {
             segment,
             list_version,
             ..
-        } => vec![format!("segment:{segment}"), format!("list:{list_version}")],
-        KeyParts::Image { path, .. } => vec![format!("image:{path}")],
+        } => vec![
+            "banners".into(),
+            format!("segment:{segment}"),
+            format!("list:{list_version}"),
+        ],
+        KeyParts::Image { path, .. } => vec!["images".into(), format!("image:{path}")],
     }
+}
+
+/// Whether an `If-None-Match` value names `etag` (`*`, or one of a comma-separated list;
+/// weak validators compare equal, as RFC 9110 asks for GET).
+pub fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    let bare = etag.trim_start_matches("W/");
+    if_none_match
+        .split(',')
+        .map(str::trim)
+        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == bare)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn banner_keys_differ_by_segment_and_image_keys_by_variant() {
-        let banner = |segment| {
-            cache_key(&KeyParts::Banner {
-                segment,
-                template: "cards",
-                slot: "hero",
-                list_version: "v1",
-                format: "html",
-            })
-        };
-        assert_ne!(banner("mobile"), banner("desktop"));
-        let image = |variant, dpr| {
-            cache_key(&KeyParts::Image {
-                variant,
-                format: "jpeg",
-                dpr,
-                options: "",
-                path: "a.jpg",
-            })
-        };
-        assert_ne!(image("thumbnail", 1), image("preview", 1));
-        assert_ne!(image("preview", 1), image("preview", 2));
-        assert_eq!(
-            image("preview", 2),
-            "tailor/1/img/var=preview/fmt=jpeg/dpr=2/a.jpg"
-        );
-    }
-}
+mod tests;

@@ -9,9 +9,11 @@
     clippy::indexing_slicing
 )]
 
+mod e2e_caching;
 mod e2e_segmentation;
 mod support;
 
+use e2e_caching::*;
 use e2e_segmentation::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::sync::Arc;
@@ -591,6 +593,9 @@ fn main() {
         without_consent_or_with_opt_out_no_identity_is_kept,
         preview_tokens_force_the_segment_and_are_never_cached,
         no_tailor_header_without_the_debug_token,
+        a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss,
+        if_none_match_gets_304,
+        shared_and_personal_responses_carry_the_right_cache_headers,
     ];
     let trials = cases
         .iter()

@@ -258,3 +258,11 @@ fn flat_outputs_decode_identically_in_every_decoder() {
     let reference = jpeg_decoder::Decoder::new(&out.bytes[..]).decode().unwrap();
     assert!(reference.iter().all(|&c| c > 250));
 }
+
+#[test]
+fn crop_windows_that_round_past_the_edge_are_clamped() {
+    // 640x480 -> 150x113; decoded at 1/4 (160x120), 113 rows scale back to 120.000001.
+    let input = synthetic::jpeg(&synthetic::photo(640, 480, 17), 85);
+    let out = run(&input, 150).unwrap();
+    assert_eq!((out.width, out.height), (150, 113));
+}

@@ -103,6 +103,7 @@ pub async fn assemble<P: Platform>(
         slot: slot_name,
         list_version: recs::LIST_VERSION,
         format,
+        config: &ctx.config.version,
     });
     Ok(Assembled {
         banner,

@@ -36,6 +36,8 @@ pub struct RequestContext<'a> {
     pub bypass_cache: bool,
     /// Image formats the client's `Accept` names, for `format=auto`.
     pub client_formats: ClientFormats,
+    /// The request's `If-None-Match`, for 304 answers.
+    pub if_none_match: Option<String>,
     pub timing: RefCell<ServerTiming>,
 }
 
@@ -121,6 +123,12 @@ impl<'a> RequestContext<'a> {
                 .and_then(|v| v.to_str().ok())
                 .map(ClientFormats::from_accept)
                 .unwrap_or_default(),
+            if_none_match: request
+                .headers()
+                .get(http::header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| v.len() <= 1024)
+                .map(str::to_owned),
             timing: RefCell::new(timing),
         }
     }

@@ -18,8 +18,9 @@ pub struct ImageRequest<'a> {
     pub job: Job,
     pub format: FormatRequest,
     pub dpr: u32,
-    /// Normalized free-form options for the cache key; empty for named variants.
-    pub options: String,
+    /// What the request resolves to, for the cache key: the named variant's settings or the
+    /// normalized free-form options.
+    pub settings: String,
 }
 
 pub async fn parse<'a, P: Platform>(
@@ -58,7 +59,7 @@ pub async fn parse<'a, P: Platform>(
         job,
         format: params.format,
         dpr: params.dpr,
-        options: String::new(),
+        settings: named.key_settings(),
     })
 }
 
@@ -107,7 +108,7 @@ fn check_avif(ctx: &RequestContext<'_>, format: FormatRequest, width: u32) -> Re
 pub fn smaller_siblings<'c>(
     ctx: &'c RequestContext<'_>,
     request: &ImageRequest<'_>,
-) -> Vec<(&'c str, Job)> {
+) -> Vec<(&'c str, &'c Variant, Job)> {
     let Some(requested) = ctx.config.variants.get(request.variant) else {
         return Vec::new(); // free-form requests have no siblings
     };
@@ -119,7 +120,7 @@ pub fn smaller_siblings<'c>(
         .variants
         .iter()
         .filter(|(_, v)| v.width < requested.width)
-        .map(|(name, v)| (name.as_str(), named_job(ctx, v, params)))
+        .map(|(name, v)| (name.as_str(), v, named_job(ctx, v, params)))
         .collect()
 }
 
@@ -160,7 +161,7 @@ async fn free_form<'a, P: Platform>(
         job,
         format: params.format,
         dpr: 1,
-        options: params.key_options(),
+        settings: params.key_options(),
     })
 }
 

@@ -3,7 +3,7 @@
 use super::context::RequestContext;
 use super::image_request;
 use super::respond;
-use crate::cache_key::{cache_key, surrogate_keys, KeyParts};
+use crate::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
 use crate::image::{self, ImageError, Transformed};
 use crate::platform::{
@@ -24,7 +24,7 @@ pub async fn serve<P: Platform>(
         variant: variant_name,
         format: request.format.key_token(request.job.client),
         dpr: request.dpr,
-        options: &request.options,
+        settings: &request.settings,
         path,
     };
     let key = cache_key(&parts);
@@ -33,7 +33,7 @@ pub async fn serve<P: Platform>(
     let cached = if ctx.bypass_cache {
         Ok(None)
     } else {
-        platform.cache_lookup(&key).await
+        platform.cache_lookup(&platform_key(&key)).await
     };
     if let Ok(Some(hit)) = cached {
         ctx.time("cache", platform.now_ms() - start);
@@ -44,7 +44,7 @@ pub async fn serve<P: Platform>(
     let now = || platform.now_ms();
     let siblings = image_request::smaller_siblings(ctx, &request);
     let jobs: Vec<_> = std::iter::once(request.job)
-        .chain(siblings.iter().map(|(_, job)| *job))
+        .chain(siblings.iter().map(|(_, _, job)| *job))
         .collect();
     let mut outputs = image::transform_many(&input, &jobs, &now)
         .map_err(image_error)?
@@ -58,25 +58,27 @@ pub async fn serve<P: Platform>(
     log_transform(platform, path, variant_name, input.len(), &out);
     let vary = request.format.varies_by_accept();
     // The siblings made from the same decode go straight into the cache.
-    for ((name, job), sibling) in siblings.iter().zip(outputs) {
+    for ((name, variant, job), sibling) in siblings.iter().zip(outputs) {
+        let settings = variant.key_settings();
         let sibling_parts = KeyParts::Image {
             variant: name,
             format: request.format.key_token(job.client),
             dpr: request.dpr,
-            options: "",
+            settings: &settings,
             path,
         };
-        let sibling_object = cached_object(ctx, input.len(), sibling, vary);
-        store(
+        let sibling_key = cache_key(&sibling_parts);
+        let sibling_object = cached_object(
             ctx,
-            platform,
-            &cache_key(&sibling_parts),
+            input.len(),
+            sibling,
+            vary,
             &sibling_parts,
-            &sibling_object,
-        )
-        .await;
+            &sibling_key,
+        );
+        store(ctx, platform, &sibling_key, &sibling_parts, &sibling_object).await;
     }
-    let object = cached_object(ctx, input.len(), out, vary);
+    let object = cached_object(ctx, input.len(), out, vary, &parts, &key);
     store(ctx, platform, &key, &parts, &object).await;
     Ok(respond::finish(ctx, from_cache(object), &key, "origin"))
 }
@@ -150,14 +152,18 @@ fn cached_object(
     input_bytes: usize,
     out: Transformed,
     vary_accept: bool,
+    parts: &KeyParts<'_>,
+    key: &str,
 ) -> CachedObject {
+    let mut headers = stored_headers(ctx, input_bytes, &out, vary_accept, parts);
+    headers.push((http::header::ETAG.to_string(), etag(key, &out.bytes)));
     CachedObject {
-        headers: stored_headers(ctx, input_bytes, &out, vary_accept),
+        headers,
         body: out.bytes,
     }
 }
 
-/// Inserts `object` under `key`, tagged with the surrogate keys of `parts`. A failed insert is
+/// Inserts `object` under (the platform form of) `key`, tagged with the surrogate keys of `parts`. A failed insert is
 /// logged, not fatal: the response is already made.
 async fn store<P: Platform>(
     ctx: &RequestContext<'_>,
@@ -170,7 +176,10 @@ async fn store<P: Platform>(
         ttl_seconds: ctx.config.cache.image_ttl_seconds,
         surrogate_keys: surrogate_keys(parts),
     };
-    if let Err(e) = platform.cache_insert(key, object, &write).await {
+    if let Err(e) = platform
+        .cache_insert(&platform_key(key), object, &write)
+        .await
+    {
         let line = serde_json::json!({"level": "warn", "event": "cache_insert_failed", "detail": e.to_string()});
         platform.log(super::LOG_ENDPOINT, &line.to_string());
     }
@@ -182,6 +191,7 @@ fn stored_headers(
     input_bytes: usize,
     out: &Transformed,
     vary_accept: bool,
+    parts: &KeyParts<'_>,
 ) -> Vec<(String, String)> {
     let info = format!(
         "in={}x{} {} {}B; out={}x{} {} {}B; decode={}; orientation={}; icc={}",
@@ -197,12 +207,24 @@ fn stored_headers(
         out.orientation,
         if out.icc_converted { "to-srgb" } else { "none" }
     );
+    let cache = &ctx.config.cache;
     let mut headers = vec![
         (CONTENT_TYPE.to_string(), out.format.content_type().into()),
+        // Browsers keep it for the TTL; shared caches (Fastly's edge in front, or any CDN)
+        // follow Surrogate-Control and may serve it stale while it is refreshed.
         (
             CACHE_CONTROL.to_string(),
-            format!("public, max-age={}", ctx.config.cache.image_ttl_seconds),
+            format!("public, max-age={}", cache.image_ttl_seconds),
         ),
+        (
+            "surrogate-control".into(),
+            format!(
+                "max-age={}, stale-while-revalidate={}",
+                cache.image_ttl_seconds, cache.stale_while_revalidate_seconds
+            ),
+        ),
+        ("surrogate-key".into(), surrogate_keys(parts).join(" ")),
+        ("cache-tag".into(), surrogate_keys(parts).join(",")),
         ("x-tailor-image".into(), info),
     ];
     if vary_accept {

@@ -1,6 +1,7 @@
 //! Routing and orchestration: the only async code. Everything here is generic over
 //! [`Platform`], so the same handler runs on every host.
 
+mod admin;
 mod banner_route;
 mod config_source;
 mod context;
@@ -46,6 +47,14 @@ async fn route<P: Platform>(
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
     let path = request.uri().path();
+    if path == "/admin/purge" {
+        return match *request.method() {
+            Method::POST => admin::purge(request, platform).await,
+            ref other => Err(AppError::MethodNotAllowed(format!(
+                "{other} is not allowed on {path}; use POST"
+            ))),
+        };
+    }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return Err(AppError::MethodNotAllowed(format!(
             "{} is not allowed on {path}; use GET",

@@ -2,8 +2,9 @@
 
 use super::config_source::ConfigSource;
 use super::context::RequestContext;
-use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
-use http::Response;
+use crate::cache_key::{etag, etag_matches};
+use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, ETAG, SET_COOKIE};
+use http::{Response, StatusCode};
 
 pub fn healthz() -> Response<Vec<u8>> {
     let mut response = with_body(
@@ -38,13 +39,44 @@ pub fn personal(ctx: &RequestContext<'_>, mut response: Response<Vec<u8>>) -> Re
     response
 }
 
-/// Adds `Server-Timing`, and the `X-Tailor-*` explanation headers when debug is on.
-pub fn finish(
+/// Gives a 200 an ETag (derived from its cache key and content, unless it was stored with
+/// one) and answers `If-None-Match` with `304 Not Modified` when it matches.
+fn conditional(
     ctx: &RequestContext<'_>,
     mut response: Response<Vec<u8>>,
     cache_key: &str,
+) -> Response<Vec<u8>> {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let tag = match response.headers().get(ETAG).and_then(|v| v.to_str().ok()) {
+        Some(tag) => tag.to_owned(),
+        None => {
+            let tag = etag(cache_key, response.body());
+            set(&mut response, ETAG, &tag);
+            tag
+        }
+    };
+    if ctx
+        .if_none_match
+        .as_deref()
+        .is_some_and(|inm| etag_matches(inm, &tag))
+    {
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        response.body_mut().clear();
+        response.headers_mut().remove(CONTENT_TYPE);
+    }
+    response
+}
+
+/// Adds `Server-Timing`, and the `X-Tailor-*` explanation headers when debug is on.
+pub fn finish(
+    ctx: &RequestContext<'_>,
+    response: Response<Vec<u8>>,
+    cache_key: &str,
     source: &str,
 ) -> Response<Vec<u8>> {
+    let mut response = conditional(ctx, response, cache_key);
     let timing = ctx.timing.borrow().header_value();
     set(
         &mut response,

@@ -3,6 +3,7 @@
 //! `raw` mirrors the document; `validate` turns it into [`Config`] or a [`ConfigError`] that
 //! names the offending field.
 
+pub mod cardinality;
 mod conditions;
 mod experiments;
 mod images;
@@ -11,6 +12,7 @@ mod segments;
 mod validate;
 
 use crate::segment::condition::Condition;
+use sha2::Digest;
 use std::collections::BTreeMap;
 
 pub use raw::{
@@ -44,6 +46,9 @@ impl ConfigError {
 /// A validated configuration. Constructed only through [`Config::from_json`].
 #[derive(Debug)]
 pub struct Config {
+    /// The first 12 hex digits of the document's SHA-256: part of keys whose content the
+    /// config shapes (banners), and shown in debug output.
+    pub version: String,
     pub debug_token: Option<String>,
     pub stores: Stores,
     pub consent: Consent,
@@ -113,6 +118,17 @@ pub struct Variant {
     pub webp_quality: u8,
 }
 
+impl Variant {
+    /// What the variant resolves to, for its cache keys: `w500.q85.80`. Changing a variant's
+    /// definition changes its keys, so old renderings are never served under the new name.
+    pub fn key_settings(&self) -> String {
+        format!(
+            "w{}.q{}.{}",
+            self.width, self.jpeg_quality, self.webp_quality
+        )
+    }
+}
+
 #[derive(Debug)]
 pub struct Banners {
     pub slots: BTreeMap<String, Slot>,
@@ -134,7 +150,13 @@ impl Config {
             serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
                 ConfigError::at(display_path(&e.path().to_string()), e.inner().to_string())
             })?;
-        Self::try_from(raw)
+        let mut config = Self::try_from(raw)?;
+        config.version = sha2::Sha256::digest(bytes)
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(config)
     }
 
     /// The compiled-in demo configuration.

@@ -211,6 +211,11 @@ impl Default for RawLimits {
 pub struct RawCache {
     pub image_ttl_seconds: u32,
     pub banner_ttl_seconds: u32,
+    /// How long past its TTL a cached object may still be served while one request refreshes it.
+    pub stale_while_revalidate_seconds: u32,
+    /// `tailor check` fails when a config allows more keys than these.
+    pub max_keys_per_image: u64,
+    pub max_banner_keys: u64,
 }
 
 impl Default for RawCache {
@@ -218,6 +223,9 @@ impl Default for RawCache {
         Self {
             image_ttl_seconds: 86_400,
             banner_ttl_seconds: 60,
+            stale_while_revalidate_seconds: 3_600,
+            max_keys_per_image: 200,
+            max_banner_keys: 2_000,
         }
     }
 }

@@ -49,6 +49,7 @@ impl TryFrom<RawConfig> for Config {
         }
         super::images::validate(&raw.images, raw.limits.max_output_width)?;
         Ok(Config {
+            version: String::new(), // set by Config::from_json, which has the bytes
             debug_token: raw.debug_token,
             stores: raw.stores,
             consent: raw.consent,

@@ -48,13 +48,16 @@ pub fn resize(decoded: &Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
         f64::from(w) / f64::from(plan.scaled.0),
         f64::from(h) / f64::from(plan.scaled.1),
     );
+    // Scaling the window back can overshoot the image by a rounding error (113 rows * 120/113
+    // is 120.000001): the window is clamped to the image.
+    let (left, top) = (f64::from(cx) * fx, f64::from(cy) * fy);
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(filter_for(fx.max(fy))))
         .crop(
-            f64::from(cx) * fx,
-            f64::from(cy) * fy,
-            f64::from(cw) * fx,
-            f64::from(ch) * fy,
+            left,
+            top,
+            (f64::from(cw) * fx).min(f64::from(w) - left),
+            (f64::from(ch) * fy).min(f64::from(h) - top),
         )
         .use_alpha(decoded.channels == 4);
     fir::Resizer::new()

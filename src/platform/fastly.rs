@@ -138,6 +138,11 @@ impl Platform for FastlyHost {
         body.finish().map_err(|e| other(&e))
     }
 
+    async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError> {
+        fastly::http::purge::purge_surrogate_key(surrogate_key)
+            .map_err(|e| PlatformError::Other(format!("purge failed: {e}")))
+    }
+
     fn geo(&self) -> Option<Geo> {
         let geo = fastly::geo::geo_lookup(self.client_ip?)?;
         Some(Geo {

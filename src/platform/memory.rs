@@ -141,6 +141,13 @@ impl Platform for MemoryHost {
         Ok(())
     }
 
+    async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError> {
+        self.cache
+            .borrow_mut()
+            .retain(|_, (_, write)| !write.surrogate_keys.iter().any(|k| k == surrogate_key));
+        Ok(())
+    }
+
     fn geo(&self) -> Option<Geo> {
         self.geo.clone()
     }

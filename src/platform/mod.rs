@@ -93,6 +93,8 @@ pub trait Platform {
         object: &CachedObject,
         write: &CacheWrite,
     ) -> Result<(), PlatformError>;
+    /// Purges every cached object tagged with `surrogate_key`, on every node.
+    async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError>;
     /// The visitor's location, when the host can tell.
     fn geo(&self) -> Option<Geo>;
     /// Sends one line to a named log endpoint.

@@ -41,11 +41,15 @@ fn agent() -> ureq::Agent {
 }
 
 pub fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Got {
+    request_with_body(method, url, headers, Vec::new())
+}
+
+pub fn request_with_body(method: &str, url: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Got {
     let mut builder = http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    let request = builder.body(()).unwrap();
+    let request = builder.body(body).unwrap();
     let mut response = agent()
         .run(request)
         .unwrap_or_else(|e| panic!("{method} {url}: {e}"));

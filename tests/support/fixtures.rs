@@ -62,6 +62,13 @@ fn photos() -> Vec<(&'static str, Reply)> {
     vec![
         ("/photos/rotated.jpg", Reply::ok("image/jpeg", rotated)),
         ("/photos/siblings.jpg", Reply::ok("image/jpeg", siblings)),
+        (
+            "/photos/purge-me.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(640, 480, 17), 85),
+            ),
+        ),
         ("/photos/big.jpg", Reply::ok("image/jpeg", big)),
         (
             "/photos/progressive.jpg",

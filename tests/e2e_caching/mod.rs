@@ -1,0 +1,143 @@
+//! Caching end to end in Viceroy: cache hits, conditional requests, purge by surrogate key,
+//! and the cache headers of shared and personalized responses.
+
+use super::{check, expect_json_error, expect_status};
+use crate::support::client::{get, request, request_with_body, DEBUG, DESKTOP};
+use crate::support::viceroy::Harness;
+use libtest_mimic::Failed;
+
+const ADMIN: (&str, &str) = ("Authorization", "Bearer demo-admin-token-0123456789abcdef");
+
+fn purge(h: &Harness, auth: (&str, &str), body: &str) -> crate::support::client::Got {
+    request_with_body(
+        "POST",
+        &h.url("/admin/purge"),
+        &[auth, ("Content-Type", "application/json")],
+        body.as_bytes().to_vec(),
+    )
+}
+
+pub fn a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let url = h.url("/img/thumbnail/photos/purge-me.jpg");
+    let source =
+        |got: &crate::support::client::Got| got.header("x-tailor-source").map(str::to_owned);
+    let first = get(&url, &[DEBUG]);
+    expect_status(&first, 200)?;
+    let second = get(&url, &[DEBUG]);
+    check(source(&second).as_deref() == Some("cache"), || {
+        format!("{:?}", second.headers)
+    })?;
+    // The hit does no origin fetch and no image work at all.
+    let timing = second.header("server-timing").unwrap_or("");
+    check(
+        timing.contains("cache;dur=") && !timing.contains("decode") && !timing.contains("fetch"),
+        || timing.to_owned(),
+    )?;
+    check(second.body == first.body, || "cached bytes differ".into())?;
+
+    expect_json_error(
+        &purge(
+            h,
+            ("Authorization", "Bearer wrong-token-0000000000"),
+            "{\"surrogate_keys\": [\"image:photos/purge-me.jpg\"]}",
+        ),
+        403,
+        "forbidden",
+    )?;
+    expect_json_error(&purge(h, ADMIN, "{\"keys\": 1}"), 400, "bad_request")?;
+    expect_json_error(
+        &request("GET", &h.url("/admin/purge"), &[ADMIN]),
+        405,
+        "method_not_allowed",
+    )?;
+    let purged = purge(
+        h,
+        ADMIN,
+        "{\"surrogate_keys\": [\"image:photos/purge-me.jpg\"]}",
+    );
+    expect_status(&purged, 200)?;
+    check(
+        purged.json()["purged"][0] == "image:photos/purge-me.jpg",
+        || purged.text(),
+    )?;
+
+    let after = get(&url, &[DEBUG]);
+    check(source(&after).as_deref() == Some("origin"), || {
+        format!("after the purge: {:?}", after.headers)
+    })?;
+    let again = get(&url, &[DEBUG]);
+    check(source(&again).as_deref() == Some("cache"), || {
+        format!("{:?}", again.headers)
+    })
+}
+
+pub fn if_none_match_gets_304(h: &Harness) -> Result<(), Failed> {
+    for path in [
+        "/img/thumbnail/photos/harbour.jpg?format=webp",
+        "/banner.json?slot=sidebar",
+    ] {
+        let url = h.url(path);
+        let first = get(&url, &[("User-Agent", DESKTOP)]);
+        expect_status(&first, 200)?;
+        let etag = first.header("etag").unwrap_or("").to_owned();
+        check(etag.starts_with('"') && etag.len() > 10, || {
+            format!("{path}: {:?}", first.headers)
+        })?;
+        let conditional = get(&url, &[("User-Agent", DESKTOP), ("If-None-Match", &etag)]);
+        expect_status(&conditional, 304)?;
+        check(
+            conditional.body.is_empty() && conditional.header("etag") == Some(etag.as_str()),
+            || format!("{path}: {:?}", conditional.headers),
+        )?;
+        let stale = get(
+            &url,
+            &[("User-Agent", DESKTOP), ("If-None-Match", "\"other\"")],
+        );
+        expect_status(&stale, 200)?;
+    }
+    Ok(())
+}
+
+pub fn shared_and_personal_responses_carry_the_right_cache_headers(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let image = get(
+        &h.url("/img/preview/photos/harbour.jpg"),
+        &[("Accept", "image/webp,*/*")],
+    );
+    expect_status(&image, 200)?;
+    check(
+        image.header("cache-control") == Some("public, max-age=86400"),
+        || format!("{:?}", image.headers),
+    )?;
+    check(
+        image
+            .header("surrogate-control")
+            .is_some_and(|v| v.contains("stale-while-revalidate=")),
+        || format!("{:?}", image.headers),
+    )?;
+    check(
+        image.header("surrogate-key") == Some("images image:photos/harbour.jpg"),
+        || format!("{:?}", image.headers),
+    )?;
+    check(image.header("vary") == Some("Accept"), || {
+        format!("{:?}", image.headers)
+    })?;
+    let banner = get(&h.url("/banner?slot=hero"), &[("User-Agent", DESKTOP)]);
+    check(
+        banner.header("cache-control") == Some("private, no-store"),
+        || format!("{:?}", banner.headers),
+    )?;
+    for got in [&image, &banner] {
+        check(
+            !got.header("vary")
+                .unwrap_or("")
+                .to_ascii_lowercase()
+                .contains("cookie"),
+            || format!("Vary: Cookie would kill the hit ratio: {:?}", got.headers),
+        )?;
+    }
+    Ok(())
+}
