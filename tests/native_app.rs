@@ -35,6 +35,7 @@ fn demo_host() -> MemoryHost {
             "demo-cookie-key-0123456789abcdef0123456789abcdef",
         ),
         ("preview-p1", "demo-preview-key-0123456789abcdef"),
+        ("admin-token", "demo-admin-token-0123456789abcdef"),
     ] {
         host.secrets.insert(name.into(), secret.as_bytes().to_vec());
     }
@@ -154,11 +155,24 @@ fn images_are_resized_cached_and_logged() {
         .next()
         .map(|(k, v)| (k.clone(), v.clone()))
         .unwrap();
-    assert_eq!(key, first.headers()["x-tailor-cache-key"]);
-    assert_eq!(write.surrogate_keys, ["image:photos/big.jpg"]);
+    let full_key = first.headers()["x-tailor-cache-key"].to_str().unwrap();
+    assert_eq!(key, tailor::cache_key::platform_key(full_key));
+    assert_eq!(write.surrogate_keys, ["images", "image:photos/big.jpg"]);
     let second = get(&host, "/img/thumbnail/photos/big.jpg", &[DEBUG]);
     assert_eq!(second.headers()["x-tailor-source"], "cache");
     assert_eq!(second.body(), first.body());
+    // A purge by the path's tag empties the entry.
+    let purge = http::Request::builder()
+        .method("POST")
+        .uri("/admin/purge")
+        .header("authorization", "Bearer demo-admin-token-0123456789abcdef")
+        .body(br#"{"surrogate_keys": ["image:photos/big.jpg"]}"#.to_vec())
+        .unwrap();
+    assert_eq!(
+        block_on(tailor::handle(purge, &host)).unwrap().status(),
+        200
+    );
+    assert!(host.cache.borrow().is_empty());
     let logs = host.logs.borrow();
     let line = logs
         .iter()
