@@ -43,6 +43,7 @@ bench: build
 	@scripts/install-bench-tools.sh
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_segmentation
+	cargo run --release --example replay
 
 ## Regenerate the demo origin's synthetic photos.
 demo-images:

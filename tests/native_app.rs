@@ -208,6 +208,22 @@ fn every_input_in_the_zoo_gets_its_status_dimensions_and_format() {
 }
 
 #[test]
+fn dpr_above_the_top_bucket_is_served_at_it() {
+    // The demo config sets images.max_dpr = 2: a 3x screen gets (and shares) the 2x rendition.
+    let host = demo_host();
+    let two = get(&host, "/img/thumbnail/photos/harbour.jpg?dpr=2", &[DEBUG]);
+    let three = get(&host, "/img/thumbnail/photos/harbour.jpg?dpr=3", &[DEBUG]);
+    assert_eq!(three.status(), 200);
+    assert_eq!(
+        two.headers()["x-tailor-cache-key"],
+        three.headers()["x-tailor-cache-key"]
+    );
+    assert_eq!(three.headers()["x-tailor-source"], "cache");
+    let img = image::load_from_memory(three.body()).unwrap();
+    assert_eq!(img.width(), 300);
+}
+
+#[test]
 fn oversized_originals_are_refused_with_413() {
     let mut host = demo_host();
     host.put_origin(

@@ -133,6 +133,15 @@ impl<'a> RequestContext<'a> {
         }
     }
 
+    /// The pure inputs of an image request.
+    pub fn image_inputs(&self) -> super::image_request::ImageInputs<'_> {
+        super::image_request::ImageInputs {
+            config: self.config,
+            query: &self.query,
+            client: self.client_formats,
+        }
+    }
+
     /// The assigned arms as (experiment index, arm index), for template refinement.
     pub fn arms(&self) -> Vec<(usize, usize)> {
         self.assignments

@@ -1,14 +1,31 @@
 //! Turns `/img/{variant}/{path}` plus its query into a transform job and its cache identity:
 //! named variants from the config, free-form (`_`) ones from signed parameters.
 
-use super::context::RequestContext;
-use crate::config::Variant;
+use crate::config::{Config, Variant};
 use crate::error::AppError;
 use crate::image::{
     self, signature, ClientFormats, FormatRequest, FreeForm, Geometry, Job, OutputFormat,
     Qualities, VariantParams,
 };
 use crate::platform::Platform;
+
+/// What an image request is made from: the config, the query and the client's formats. Pure
+/// data, so the same normalization serves the handler and the cache replay.
+#[derive(Debug, Clone, Copy)]
+pub struct ImageInputs<'c> {
+    pub config: &'c Config,
+    pub query: &'c [(String, String)],
+    pub client: ClientFormats,
+}
+
+impl ImageInputs<'_> {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
 
 /// A validated image request.
 #[derive(Debug)]
@@ -23,11 +40,22 @@ pub struct ImageRequest<'a> {
     pub settings: String,
 }
 
+/// Parses and checks a request, including a free-form request's signature.
 pub async fn parse<'a, P: Platform>(
-    ctx: &RequestContext<'_>,
+    ctx: &ImageInputs<'_>,
     rest: &'a str,
     platform: &P,
 ) -> Result<ImageRequest<'a>, AppError> {
+    let request = normalize(ctx, rest)?;
+    if request.variant == "_" && !ctx.config.images.allow_unsigned {
+        verify_signature(ctx, request.path, platform).await?;
+    }
+    Ok(request)
+}
+
+/// Parses a request into its job and cache identity, without the signature check: the
+/// function that decides the image cache key.
+pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageRequest<'a>, AppError> {
     let (variant, raw_path) = rest
         .split_once('/')
         .ok_or_else(|| AppError::NotFound("expected /img/{variant}/{path}".into()))?;
@@ -40,7 +68,7 @@ pub async fn parse<'a, P: Platform>(
         )));
     }
     if variant == "_" {
-        return free_form(ctx, path, platform).await;
+        return free_form(ctx, path);
     }
     let named = ctx.config.variants.get(variant).ok_or_else(|| {
         let known: Vec<&str> = ctx.config.variants.keys().map(String::as_str).collect();
@@ -49,8 +77,10 @@ pub async fn parse<'a, P: Platform>(
             known.join(", ")
         ))
     })?;
-    let params =
-        VariantParams::parse(&ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let mut params =
+        VariantParams::parse(ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    // Screens denser than the top dpr bucket get that bucket: fewer keys, same look.
+    params.dpr = params.dpr.min(ctx.config.images.max_dpr);
     check_avif(ctx, params.format, named.width * params.dpr)?;
     let job = named_job(ctx, named, params);
     Ok(ImageRequest {
@@ -63,7 +93,7 @@ pub async fn parse<'a, P: Platform>(
     })
 }
 
-fn named_job(ctx: &RequestContext<'_>, named: &Variant, params: VariantParams) -> Job {
+fn named_job(ctx: &ImageInputs<'_>, named: &Variant, params: VariantParams) -> Job {
     let width = (named.width * params.dpr).min(ctx.config.limits.max_output_width);
     Job {
         geometry: Geometry::width(width),
@@ -80,16 +110,16 @@ fn named_job(ctx: &RequestContext<'_>, named: &Variant, params: VariantParams) -
 
 /// The client's formats for a request of this width: AVIF only counts up to
 /// `images.avif_max_width`, since its encoding cost grows with the pixels.
-fn client_for(ctx: &RequestContext<'_>, width: u32) -> ClientFormats {
+fn client_for(ctx: &ImageInputs<'_>, width: u32) -> ClientFormats {
     let small = width <= ctx.config.images.avif_max_width;
     ClientFormats {
-        avif: ctx.client_formats.avif && small,
-        ..ctx.client_formats
+        avif: ctx.client.avif && small,
+        ..ctx.client
     }
 }
 
 /// An explicit `format=avif` beyond the AVIF size limit is refused rather than served slowly.
-fn check_avif(ctx: &RequestContext<'_>, format: FormatRequest, width: u32) -> Result<(), AppError> {
+fn check_avif(ctx: &ImageInputs<'_>, format: FormatRequest, width: u32) -> Result<(), AppError> {
     let max = ctx.config.images.avif_max_width;
     if format == FormatRequest::Fixed(OutputFormat::Avif) && width > max {
         let why = if max == 0 {
@@ -106,7 +136,7 @@ fn check_avif(ctx: &RequestContext<'_>, format: FormatRequest, width: u32) -> Re
 /// they come almost free from the same (already reduced) decode, so a miss can fill them too.
 /// Larger siblings are left out: they would force a bigger decode onto this request.
 pub fn smaller_siblings<'c>(
-    ctx: &'c RequestContext<'_>,
+    ctx: &ImageInputs<'c>,
     request: &ImageRequest<'_>,
 ) -> Vec<(&'c str, &'c Variant, Job)> {
     let Some(requested) = ctx.config.variants.get(request.variant) else {
@@ -124,19 +154,13 @@ pub fn smaller_siblings<'c>(
         .collect()
 }
 
-async fn free_form<'a, P: Platform>(
-    ctx: &RequestContext<'_>,
-    path: &'a str,
-    platform: &P,
-) -> Result<ImageRequest<'a>, AppError> {
-    if !ctx.config.images.allow_unsigned {
-        verify_signature(ctx, path, platform).await?;
-    }
+fn free_form<'a>(ctx: &ImageInputs<'_>, path: &'a str) -> Result<ImageRequest<'a>, AppError> {
     let limits = &ctx.config.limits;
     let params = FreeForm::parse(
-        &ctx.query,
+        ctx.query,
         &ctx.config.images.width_ladder,
         limits.max_output_width,
+        ctx.config.images.max_dpr,
     )
     .map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Without an explicit q, qualities adapt to the original's size (see `Qualities::adaptive`).
@@ -167,7 +191,7 @@ async fn free_form<'a, P: Platform>(
 
 /// Checks `sig` against the key it names (`url-signing-<id>` in the secret store).
 async fn verify_signature<P: Platform>(
-    ctx: &RequestContext<'_>,
+    ctx: &ImageInputs<'_>,
     path: &str,
     platform: &P,
 ) -> Result<(), AppError> {
@@ -186,7 +210,7 @@ async fn verify_signature<P: Platform>(
         .await
         .map_err(|e| AppError::Internal(format!("secret store: {e}")))?
         .ok_or_else(|| forbidden("unknown key id"))?;
-    let input = signature::signing_input(path, &ctx.query);
+    let input = signature::signing_input(path, ctx.query);
     if signature::verify(sig, key_id, &key, &input) {
         Ok(())
     } else {

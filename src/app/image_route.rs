@@ -18,7 +18,8 @@ pub async fn serve<P: Platform>(
     rest: &str,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
-    let request = image_request::parse(ctx, rest, platform).await?;
+    let inputs = ctx.image_inputs();
+    let request = image_request::parse(&inputs, rest, platform).await?;
     let (variant_name, path) = (request.variant, request.path);
     let parts = KeyParts::Image {
         variant: variant_name,
@@ -42,7 +43,7 @@ pub async fn serve<P: Platform>(
 
     let input = fetch_original(ctx, platform, path).await?;
     let now = || platform.now_ms();
-    let siblings = image_request::smaller_siblings(ctx, &request);
+    let siblings = image_request::smaller_siblings(&inputs, &request);
     let jobs: Vec<_> = std::iter::once(request.job)
         .chain(siblings.iter().map(|(_, _, job)| *job))
         .collect();

@@ -18,6 +18,7 @@ use context::RequestContext;
 use http::{Method, Request, Response};
 
 pub use config_source::{load_config, ConfigSource};
+pub use image_request::{normalize as normalize_image_request, ImageInputs, ImageRequest};
 pub use timing::ServerTiming;
 
 /// The log endpoint Tailor writes its JSON lines to.

@@ -41,7 +41,11 @@ pub fn cardinality(config: &Config) -> Cardinality {
     let named_keys_per_image = config
         .variants
         .values()
-        .flat_map(|v| DPRS.map(|dpr| (v.width * dpr).min(max)))
+        .flat_map(|v| {
+            DPRS.iter()
+                .filter(|&&dpr| dpr <= config.images.max_dpr)
+                .map(move |dpr| (v.width * dpr).min(max))
+        })
         .map(|width| format_tokens(config, width))
         .sum();
     let free_form_keys_per_parameter_set = config
@@ -102,9 +106,9 @@ mod tests {
         let config = Config::bundled().unwrap();
         let c = cardinality(&config);
         assert_eq!(c.segments.len(), 8);
-        // thumbnail 150: 150 and 300 px allow AVIF (7 tokens), 450 px not (5); preview and
-        // full: 5 tokens at each of 3 dprs.
-        assert_eq!(c.named_keys_per_image, 7 + 7 + 5 + 15 + 15);
+        // dpr is bucketed to 1 and 2 (images.max_dpr): thumbnail 150 and 300 px allow AVIF
+        // (7 tokens each); preview and full: 5 tokens at each dpr.
+        assert_eq!(c.named_keys_per_image, 7 + 7 + 10 + 10);
         // 8 segments, 3 of which an arm gives a second template; 2 slots; 2 formats.
         assert_eq!(c.banner_keys, 11 * 2 * 2);
         assert!(over_budget(&config, &c).is_empty());

@@ -1,9 +1,12 @@
-//! Validation of the `images` section: the free-form width ladder.
+//! Validation of the `images` section: the free-form width ladder and the dpr bucket.
 
 use super::raw::RawImages;
 use super::ConfigError;
 
 pub(super) fn validate(images: &RawImages, max_width: u32) -> Result<(), ConfigError> {
+    if !(1..=3).contains(&images.max_dpr) {
+        return Err(ConfigError::at("images.max_dpr", "must be 1, 2 or 3"));
+    }
     let ladder = &images.width_ladder;
     if ladder.is_empty() {
         return Err(ConfigError::at(

@@ -41,6 +41,9 @@ pub struct RawImages {
     /// default, turns it off. Measured in Viceroy: 40–100 ms to encode a 150 px thumbnail,
     /// 10–25× WebP's cost, which a 50 ms CPU budget cannot carry by default.
     pub avif_max_width: u32,
+    /// The top dpr bucket (1-3): `dpr` above it is served at it, so 3x screens can share 2x
+    /// renditions and keys. Default 3 (no bucketing).
+    pub max_dpr: u32,
 }
 
 impl Default for RawImages {
@@ -53,6 +56,7 @@ impl Default for RawImages {
             allow_unsigned: false,
             path_prefixes: Vec::new(),
             avif_max_width: 0,
+            max_dpr: 3,
         }
     }
 }

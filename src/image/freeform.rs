@@ -15,10 +15,12 @@ pub struct FreeForm {
 }
 
 impl FreeForm {
+    /// `max_dpr` is the highest dpr bucket: a higher `dpr` is served at it.
     pub fn parse(
         query: &[(String, String)],
         ladder: &[u32],
         max_size: u32,
+        max_dpr: u32,
     ) -> Result<Self, ParamError> {
         let value = |name: &str| {
             query
@@ -48,7 +50,8 @@ impl FreeForm {
         let dpr = value("dpr")
             .map(|v| parse_dpr(v).ok_or_else(|| bad("dpr", v)))
             .transpose()?
-            .unwrap_or(1);
+            .unwrap_or(1)
+            .min(max_dpr.max(1));
         let (width, height) = snap(w.map(|w| w * dpr), h.map(|h| h * dpr), ladder, max_size);
         let fit = value("fit")
             .map(|v| FitMode::parse(v).ok_or_else(|| bad("fit", v)))
@@ -154,7 +157,7 @@ mod tests {
     const LADDER: &[u32] = &[100, 200, 400, 800];
 
     fn parse(pairs: &[(&str, &str)]) -> Result<FreeForm, ParamError> {
-        FreeForm::parse(&crate::image::test_query(pairs), LADDER, 4096)
+        FreeForm::parse(&crate::image::test_query(pairs), LADDER, 4096, 3)
     }
 
     #[test]
