@@ -596,6 +596,7 @@ fn main() {
         a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss,
         if_none_match_gets_304,
         shared_and_personal_responses_carry_the_right_cache_headers,
+        concurrent_misses_collapse_into_one_transform,
     ];
     let trials = cases
         .iter()

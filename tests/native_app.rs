@@ -148,7 +148,7 @@ fn images_are_resized_cached_and_logged() {
     assert_eq!(first.headers()["x-tailor-source"], "origin");
     let img = image::load_from_memory(first.body()).unwrap();
     assert_eq!((img.width(), img.height()), (150, 94));
-    let (key, (_, write)) = host
+    let (key, (_, write, _)) = host
         .cache
         .borrow()
         .iter()
@@ -205,6 +205,23 @@ fn every_input_in_the_zoo_gets_its_status_dimensions_and_format() {
         })
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn stale_entries_are_refreshed_by_the_request_that_finds_them() {
+    let host = demo_host();
+    let url = "/img/thumbnail/photos/harbour.jpg";
+    let source = |uri: &str| get(&host, uri, &[DEBUG]).headers()["x-tailor-source"].clone();
+    assert_eq!(source(url), "origin");
+    assert_eq!(source(url), "cache");
+    // Past the TTL (1 day) but within stale-while-revalidate (1 hour): this request remakes
+    // the variant; the next one finds it fresh.
+    host.advance(86_400.0 + 60.0);
+    assert_eq!(source(url), "refresh");
+    assert_eq!(source(url), "cache");
+    // Past both: a plain miss.
+    host.advance(86_400.0 + 3_600.0 + 60.0);
+    assert_eq!(source(url), "origin");
 }
 
 #[test]

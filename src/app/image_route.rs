@@ -7,7 +7,7 @@ use crate::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
 use crate::image::{self, ImageError, Transformed};
 use crate::platform::{
-    read_to_end_limited, BodyError, CacheWrite, CachedObject, OriginRequest, Platform,
+    read_to_end_limited, BodyError, CacheLookup, CacheWrite, CachedObject, OriginRequest, Platform,
     PlatformError,
 };
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -31,15 +31,23 @@ pub async fn serve<P: Platform>(
     let key = cache_key(&parts);
 
     let start = platform.now_ms();
-    let cached = if ctx.bypass_cache {
-        Ok(None)
+    let lookup = if ctx.bypass_cache {
+        CacheLookup::default()
     } else {
-        platform.cache_lookup(&platform_key(&key)).await
+        // A cache outage is a miss, not an error page.
+        platform
+            .cache_lookup(&platform_key(&key))
+            .await
+            .unwrap_or_default()
     };
-    if let Ok(Some(hit)) = cached {
+    let refreshing = lookup.stale && lookup.must_fill;
+    if let (Some(hit), false) = (lookup.object, refreshing) {
         ctx.time("cache", platform.now_ms() - start);
-        return Ok(respond::finish(ctx, from_cache(hit), &key, "cache"));
+        let source = if lookup.stale { "stale" } else { "cache" };
+        return Ok(respond::finish(ctx, from_cache(hit), &key, source));
     }
+    // A miss, or a stale entry this request was chosen to refresh: the variant is made now
+    // (the requests arriving meanwhile get the stale copy or wait for this one).
 
     let input = fetch_original(ctx, platform, path).await?;
     let now = || platform.now_ms();
@@ -81,7 +89,8 @@ pub async fn serve<P: Platform>(
     }
     let object = cached_object(ctx, input.len(), out, vary, &parts, &key);
     store(ctx, platform, &key, &parts, &object).await;
-    Ok(respond::finish(ctx, from_cache(object), &key, "origin"))
+    let source = if refreshing { "refresh" } else { "origin" };
+    Ok(respond::finish(ctx, from_cache(object), &key, source))
 }
 
 async fn fetch_original<P: Platform>(
@@ -175,6 +184,7 @@ async fn store<P: Platform>(
 ) {
     let write = CacheWrite {
         ttl_seconds: ctx.config.cache.image_ttl_seconds,
+        stale_while_revalidate_seconds: ctx.config.cache.stale_while_revalidate_seconds,
         surrogate_keys: surrogate_keys(parts),
     };
     if let Err(e) = platform

@@ -2,12 +2,14 @@
 //! conversions between `fastly` and `http` request/response types.
 
 use super::{
-    BodyStream, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse, Platform,
-    PlatformError,
+    BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse,
+    Platform, PlatformError,
 };
 use fastly::cache::core as cache;
 use fastly::http::request::SendErrorCause;
 use fastly::kv_store::{KVStore, KVStoreError};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -21,10 +23,22 @@ const MAX_CLIENT_BODY: u64 = 64 * 1024;
 /// Large reads: each one is a host call, and a 16 MB original should not take hundreds.
 const CHUNK: usize = 1024 * 1024;
 
-/// The per-request host: Fastly creates an instance per request, so this holds request facts.
-#[derive(Debug)]
+/// The per-request host: Fastly creates an instance per request, so this holds request facts,
+/// and the cache transactions this request was chosen to complete.
 pub struct FastlyHost {
     client_ip: Option<IpAddr>,
+    /// Keys whose lookup made this request the one to fill or refresh the entry: the next
+    /// insert of the key goes through the transaction, releasing the requests waiting on it.
+    obligations: RefCell<HashMap<String, cache::Transaction>>,
+}
+
+impl std::fmt::Debug for FastlyHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FastlyHost")
+            .field("client_ip", &self.client_ip)
+            .field("obligations", &self.obligations.borrow().len())
+            .finish()
+    }
 }
 
 /// An origin body read in chunks.
@@ -104,17 +118,33 @@ impl Platform for FastlyHost {
         })
     }
 
-    async fn cache_lookup(&self, key: &str) -> Result<Option<CachedObject>, PlatformError> {
+    async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
         let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
-        let Some(found) = cache::lookup(key.to_owned().into())
+        // A transactional lookup: on a miss (or a stale hit) exactly one request is told to
+        // fill the entry; concurrent ones wait for it (or get the stale object).
+        let transaction = cache::Transaction::lookup(key.to_owned().into())
             .execute()
-            .map_err(|e| other(&e))?
-        else {
-            return Ok(None);
+            .map_err(|e| other(&e))?;
+        let (object, stale) = match transaction.found() {
+            Some(found) => {
+                let headers =
+                    serde_json::from_slice(&found.user_metadata()).map_err(|e| other(&e))?;
+                let body = found.to_stream().map_err(|e| other(&e))?.into_bytes();
+                (Some(CachedObject { headers, body }), found.is_stale())
+            }
+            None => (None, false),
         };
-        let headers = serde_json::from_slice(&found.user_metadata()).map_err(|e| other(&e))?;
-        let body = found.to_stream().map_err(|e| other(&e))?.into_bytes();
-        Ok(Some(CachedObject { headers, body }))
+        let must_fill = transaction.must_insert_or_update();
+        if must_fill {
+            self.obligations
+                .borrow_mut()
+                .insert(key.to_owned(), transaction);
+        }
+        Ok(CacheLookup {
+            object,
+            stale,
+            must_fill,
+        })
     }
 
     async fn cache_insert(
@@ -125,14 +155,26 @@ impl Platform for FastlyHost {
     ) -> Result<(), PlatformError> {
         let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
         let metadata = serde_json::to_vec(&object.headers).map_err(|e| other(&e))?;
-        let mut body = cache::insert(
-            key.to_owned().into(),
-            Duration::from_secs(write.ttl_seconds.into()),
-        )
-        .surrogate_keys(write.surrogate_keys.iter().map(String::as_str))
-        .known_length(object.body.len() as u64)
-        .user_metadata(metadata.into())
-        .execute()
+        let ttl = Duration::from_secs(write.ttl_seconds.into());
+        let swr = Duration::from_secs(write.stale_while_revalidate_seconds.into());
+        let keys = write.surrogate_keys.iter().map(String::as_str);
+        let length = object.body.len() as u64;
+        let obligation = self.obligations.borrow_mut().remove(key);
+        let mut body = match obligation {
+            Some(transaction) => transaction
+                .insert(ttl)
+                .stale_while_revalidate(swr)
+                .surrogate_keys(keys)
+                .known_length(length)
+                .user_metadata(metadata.into())
+                .execute(),
+            None => cache::insert(key.to_owned().into(), ttl)
+                .stale_while_revalidate(swr)
+                .surrogate_keys(keys)
+                .known_length(length)
+                .user_metadata(metadata.into())
+                .execute(),
+        }
         .map_err(|e| other(&e))?;
         body.write_all(&object.body).map_err(|e| other(&e))?;
         body.finish().map_err(|e| other(&e))
@@ -180,6 +222,7 @@ impl Platform for FastlyHost {
 pub fn from_client(mut request: fastly::Request) -> (http::Request<Vec<u8>>, FastlyHost) {
     let host = FastlyHost {
         client_ip: request.get_client_ip_addr(),
+        obligations: RefCell::new(HashMap::new()),
     };
     let path_and_query = match request.get_query_str() {
         Some(q) => format!("{}?{q}", request.get_path()),

@@ -2,8 +2,8 @@
 //! cache held in maps, with a controllable clock.
 
 use super::{
-    BodyStream, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse, Platform,
-    PlatformError,
+    BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse,
+    Platform, PlatformError,
 };
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -44,7 +44,8 @@ pub struct MemoryHost {
     pub secrets: HashMap<String, Vec<u8>>,
     pub origin: HashMap<String, OriginReply>,
     pub geo: Option<Geo>,
-    pub cache: RefCell<HashMap<String, (CachedObject, CacheWrite)>>,
+    /// Entries with the clock reading at which they were stored.
+    pub cache: RefCell<HashMap<String, (CachedObject, CacheWrite, f64)>>,
     pub logs: RefCell<Vec<(String, String)>>,
     /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
     pub tick_ms: f64,
@@ -53,6 +54,11 @@ pub struct MemoryHost {
 }
 
 impl MemoryHost {
+    /// Moves the clock forward, to age cache entries.
+    pub fn advance(&self, seconds: f64) {
+        self.clock.set(self.clock.get() + seconds * 1000.0);
+    }
+
     pub fn new() -> Self {
         Self {
             tick_ms: 0.25,
@@ -121,12 +127,37 @@ impl Platform for MemoryHost {
         })
     }
 
-    async fn cache_lookup(&self, key: &str) -> Result<Option<CachedObject>, PlatformError> {
-        Ok(self
-            .cache
-            .borrow()
-            .get(key)
-            .map(|(object, _)| object.clone()))
+    async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
+        let now = self.clock.get();
+        let cache = self.cache.borrow();
+        let Some((object, write, stored)) = cache.get(key) else {
+            return Ok(CacheLookup {
+                must_fill: true,
+                ..CacheLookup::default()
+            });
+        };
+        let age_s = (now - stored) / 1000.0;
+        let ttl = f64::from(write.ttl_seconds);
+        let usable = ttl + f64::from(write.stale_while_revalidate_seconds);
+        // One request at a time here, so every stale or missing lookup is the one to fill.
+        Ok(if age_s < ttl {
+            CacheLookup {
+                object: Some(object.clone()),
+                stale: false,
+                must_fill: false,
+            }
+        } else if age_s < usable {
+            CacheLookup {
+                object: Some(object.clone()),
+                stale: true,
+                must_fill: true,
+            }
+        } else {
+            CacheLookup {
+                must_fill: true,
+                ..CacheLookup::default()
+            }
+        })
     }
 
     async fn cache_insert(
@@ -135,16 +166,17 @@ impl Platform for MemoryHost {
         object: &CachedObject,
         write: &CacheWrite,
     ) -> Result<(), PlatformError> {
-        self.cache
-            .borrow_mut()
-            .insert(key.into(), (object.clone(), write.clone()));
+        self.cache.borrow_mut().insert(
+            key.into(),
+            (object.clone(), write.clone(), self.clock.get()),
+        );
         Ok(())
     }
 
     async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError> {
         self.cache
             .borrow_mut()
-            .retain(|_, (_, write)| !write.surrogate_keys.iter().any(|k| k == surrogate_key));
+            .retain(|_, (_, write, _)| !write.surrogate_keys.iter().any(|k| k == surrogate_key));
         Ok(())
     }
 

@@ -59,11 +59,25 @@ pub struct CachedObject {
     pub body: Vec<u8>,
 }
 
-/// How long to keep a cache entry, and the tags it can be purged by.
+/// How long to keep a cache entry, how long past that it may be served stale while it is
+/// refreshed, and the tags it can be purged by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheWrite {
     pub ttl_seconds: u32,
+    pub stale_while_revalidate_seconds: u32,
     pub surrogate_keys: Vec<String>,
+}
+
+/// A cache lookup's answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheLookup {
+    /// The stored object: fresh, or past its TTL but within stale-while-revalidate.
+    pub object: Option<CachedObject>,
+    pub stale: bool,
+    /// The platform chose this request to fill (miss) or refresh (stale) the entry; the next
+    /// `cache_insert` of the key completes that. Concurrent requests for the key wait for the
+    /// fill (request collapsing) or are served the stale object.
+    pub must_fill: bool,
 }
 
 /// Everything the handler needs from the host.
@@ -85,7 +99,7 @@ pub trait Platform {
         request: OriginRequest,
     ) -> Result<OriginResponse<Self::Body>, PlatformError>;
     /// Looks up an object in the platform cache.
-    async fn cache_lookup(&self, key: &str) -> Result<Option<CachedObject>, PlatformError>;
+    async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError>;
     /// Stores an object in the platform cache.
     async fn cache_insert(
         &self,

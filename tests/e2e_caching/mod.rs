@@ -141,3 +141,23 @@ pub fn shared_and_personal_responses_carry_the_right_cache_headers(
     }
     Ok(())
 }
+
+pub fn concurrent_misses_collapse_into_one_transform(h: &Harness) -> Result<(), Failed> {
+    let url = h.url("/img/full/photos/collapse.jpg");
+    let sources: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..6)
+            .map(|_| scope.spawn(|| get(&url, &[DEBUG])))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                let got = w.join().unwrap();
+                got.header("x-tailor-source").unwrap_or("").to_owned()
+            })
+            .collect()
+    });
+    // The core cache's transaction makes one request fill the entry; the others wait for it
+    // and are served from the cache.
+    let made = sources.iter().filter(|s| s.as_str() == "origin").count();
+    check(made == 1, || format!("{sources:?}"))
+}

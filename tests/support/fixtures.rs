@@ -69,6 +69,7 @@ fn photos() -> Vec<(&'static str, Reply)> {
                 synthetic::jpeg(&synthetic::photo(640, 480, 17), 85),
             ),
         ),
+        ("/photos/collapse.jpg", Reply::ok("image/jpeg", big.clone())),
         ("/photos/big.jpg", Reply::ok("image/jpeg", big)),
         (
             "/photos/progressive.jpg",
