@@ -29,7 +29,7 @@ lint:
 	cargo clippy --target wasm32-wasip1 --features fastly --bins -- -D warnings
 
 unit:
-	cargo test --lib --test native_app --test image_inputs --test image_transform --test segmentation_properties
+	cargo test --lib --test native_app --test image_inputs --test image_transform --test segmentation_properties --test cache_key_properties
 
 ## Validate the demo config and its cache-key budgets (`tailor check`).
 check-config:

@@ -24,6 +24,12 @@ pub enum KeyParts<'a> {
         format: &'a str,
         config: &'a str,
     },
+    /// A segment's recommendation list as read from KV: the per-segment payload every banner
+    /// of the segment is assembled from.
+    List {
+        segment: &'a str,
+        list_version: &'a str,
+    },
     /// An image variant: independent of the visitor, so no segment. `format` is the request's
     /// format token (`auto`, `auto-webp`, `auto-avif` or a fixed format), `dpr` its bucket,
     /// `settings` what the variant resolves to (`w500.q85.80` for a named variant, the
@@ -53,6 +59,10 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
             key,
             "banner/seg={segment}/tpl={template}/slot={slot}/list={list_version}/fmt={format}/cfg={config}"
         ),
+        KeyParts::List {
+            segment,
+            list_version,
+        } => write!(key, "list/seg={segment}/list={list_version}"),
         KeyParts::Image {
             variant,
             format,
@@ -102,6 +112,10 @@ pub fn surrogate_keys(parts: &KeyParts<'_>) -> Vec<String> {
             segment,
             list_version,
             ..
+        }
+        | KeyParts::List {
+            segment,
+            list_version,
         } => vec![
             "banners".into(),
             format!("segment:{segment}"),

@@ -225,6 +225,36 @@ fn stale_entries_are_refreshed_by_the_request_that_finds_them() {
 }
 
 #[test]
+fn segment_lists_are_cached_and_purged_by_segment() {
+    let host = demo_host();
+    let source = || {
+        get(
+            &host,
+            "/banner.json?slot=hero",
+            &[("user-agent", IPHONE), DEBUG],
+        )
+        .headers()["x-tailor-source"]
+            .clone()
+    };
+    assert_eq!(source(), "kv");
+    assert_eq!(source(), "cache");
+    let purge = http::Request::builder()
+        .method("POST")
+        .uri("/admin/purge")
+        .header("authorization", "Bearer demo-admin-token-0123456789abcdef")
+        .body(br#"{"surrogate_keys": ["segment:mobile"]}"#.to_vec())
+        .unwrap();
+    assert_eq!(
+        block_on(tailor::handle(purge, &host)).unwrap().status(),
+        200
+    );
+    assert_eq!(source(), "kv");
+    // Past the banner TTL and its stale window, the list is read from KV again.
+    host.advance(121.0);
+    assert_eq!(source(), "kv");
+}
+
+#[test]
 fn dpr_above_the_top_bucket_is_served_at_it() {
     // The demo config sets images.max_dpr = 2: a 3x screen gets (and shares) the 2x rendition.
     let host = demo_host();

@@ -3,9 +3,9 @@
 use super::context::RequestContext;
 use super::respond;
 use crate::banner::Banner;
-use crate::cache_key::{cache_key, KeyParts};
+use crate::cache_key::{cache_key, platform_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
-use crate::platform::Platform;
+use crate::platform::{CacheLookup, CacheWrite, CachedObject, Platform};
 use crate::recs::{self, RecList};
 use http::Response;
 
@@ -132,7 +132,9 @@ fn slot_list(ctx: &RequestContext<'_>) -> String {
         .join(", ")
 }
 
-/// The segment's list from KV; the bundled default when it is absent or unusable. A broken
+/// The segment's list: from the platform cache when a recent copy is there, else from KV
+/// (and then cached for `cache.banner_ttl_seconds`, tagged by segment and list version so a
+/// purge of either drops it); the bundled default when it is absent or unusable. A broken
 /// list is logged, not shown: the visitor still gets a banner.
 async fn read_list<P: Platform>(
     ctx: &RequestContext<'_>,
@@ -141,9 +143,39 @@ async fn read_list<P: Platform>(
 ) -> Result<(RecList, &'static str), AppError> {
     let key = recs::kv_key(segment);
     let limit = ctx.config.limits.max_list_bytes;
+    let parts = KeyParts::List {
+        segment,
+        list_version: recs::LIST_VERSION,
+    };
+    let cache_key = platform_key(&cache_key(&parts));
+    if !ctx.bypass_cache {
+        if let Ok(CacheLookup {
+            object: Some(hit),
+            must_fill: false,
+            ..
+        }) = platform.cache_lookup(&cache_key).await
+        {
+            if let Ok(list) = recs::parse_list(&hit.body, limit) {
+                return Ok((list, "cache"));
+            }
+        }
+    }
     let problem = match platform.kv_get(&ctx.config.stores.kv, &key).await {
         Ok(Some(bytes)) => match recs::parse_list(&bytes, limit) {
-            Ok(list) => return Ok((list, "kv")),
+            Ok(list) => {
+                let write = CacheWrite {
+                    ttl_seconds: ctx.config.cache.banner_ttl_seconds,
+                    stale_while_revalidate_seconds: ctx.config.cache.banner_ttl_seconds,
+                    surrogate_keys: surrogate_keys(&parts),
+                };
+                let object = CachedObject {
+                    headers: Vec::new(),
+                    body: bytes,
+                };
+                // Only a usable list is cached; a failed insert just means KV next time.
+                let _ = platform.cache_insert(&cache_key, &object, &write).await;
+                return Ok((list, "kv"));
+            }
             Err(e) => format!("list '{key}' is unusable: {e}"),
         },
         Ok(None) => format!("list '{key}' is missing"),

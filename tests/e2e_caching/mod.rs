@@ -73,6 +73,20 @@ pub fn a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss(
     })
 }
 
+pub fn segment_lists_are_served_from_the_platform_cache(h: &Harness) -> Result<(), Failed> {
+    let url = h.url("/banner.json?slot=hero");
+    let headers = [("User-Agent", DESKTOP), ("Accept-Language", "de"), DEBUG];
+    let first = get(&url, &headers);
+    expect_status(&first, 200)?;
+    let second = get(&url, &headers);
+    check(second.header("x-tailor-source") == Some("cache"), || {
+        format!("{:?}", second.headers)
+    })?;
+    check(second.json()["items"] == first.json()["items"], || {
+        second.text()
+    })
+}
+
 pub fn if_none_match_gets_304(h: &Harness) -> Result<(), Failed> {
     for path in [
         "/img/thumbnail/photos/harbour.jpg?format=webp",
