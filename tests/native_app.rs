@@ -66,6 +66,21 @@ fn get(host: &MemoryHost, uri: &str, headers: &[(&str, &str)]) -> http::Response
     send(host, "GET", uri, headers)
 }
 
+/// `POST /admin/purge` of one surrogate key with the demo admin token.
+fn purge(host: &MemoryHost, surrogate_key: &str) -> http::Response<Vec<u8>> {
+    let request = http::Request::builder()
+        .method("POST")
+        .uri("/admin/purge")
+        .header("authorization", "Bearer demo-admin-token-0123456789abcdef")
+        .body(
+            serde_json::json!({ "surrogate_keys": [surrogate_key] })
+                .to_string()
+                .into_bytes(),
+        )
+        .unwrap();
+    block_on(tailor::handle(request, host)).unwrap()
+}
+
 fn json(response: &http::Response<Vec<u8>>) -> serde_json::Value {
     serde_json::from_slice(response.body()).unwrap()
 }
@@ -162,16 +177,7 @@ fn images_are_resized_cached_and_logged() {
     assert_eq!(second.headers()["x-tailor-source"], "cache");
     assert_eq!(second.body(), first.body());
     // A purge by the path's tag empties the entry.
-    let purge = http::Request::builder()
-        .method("POST")
-        .uri("/admin/purge")
-        .header("authorization", "Bearer demo-admin-token-0123456789abcdef")
-        .body(br#"{"surrogate_keys": ["image:photos/big.jpg"]}"#.to_vec())
-        .unwrap();
-    assert_eq!(
-        block_on(tailor::handle(purge, &host)).unwrap().status(),
-        200
-    );
+    assert_eq!(purge(&host, "image:photos/big.jpg").status(), 200);
     assert!(host.cache.borrow().is_empty());
     let logs = host.logs.borrow();
     let line = logs
@@ -238,16 +244,7 @@ fn segment_lists_are_cached_and_purged_by_segment() {
     };
     assert_eq!(source(), "kv");
     assert_eq!(source(), "cache");
-    let purge = http::Request::builder()
-        .method("POST")
-        .uri("/admin/purge")
-        .header("authorization", "Bearer demo-admin-token-0123456789abcdef")
-        .body(br#"{"surrogate_keys": ["segment:mobile"]}"#.to_vec())
-        .unwrap();
-    assert_eq!(
-        block_on(tailor::handle(purge, &host)).unwrap().status(),
-        200
-    );
+    assert_eq!(purge(&host, "segment:mobile").status(), 200);
     assert_eq!(source(), "kv");
     // Past the banner TTL and its stale window, the list is read from KV again.
     host.advance(121.0);
