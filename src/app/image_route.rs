@@ -219,6 +219,7 @@ fn stored_headers(
         if out.icc_converted { "to-srgb" } else { "none" }
     );
     let cache = &ctx.config.cache;
+    let tags = surrogate_keys(parts);
     let mut headers = vec![
         (CONTENT_TYPE.to_string(), out.format.content_type().into()),
         // Browsers keep it for the TTL; shared caches (Fastly's edge in front, or any CDN)
@@ -234,8 +235,8 @@ fn stored_headers(
                 cache.image_ttl_seconds, cache.stale_while_revalidate_seconds
             ),
         ),
-        ("surrogate-key".into(), surrogate_keys(parts).join(" ")),
-        ("cache-tag".into(), surrogate_keys(parts).join(",")),
+        ("surrogate-key".into(), tags.join(" ")),
+        ("cache-tag".into(), tags.join(",")),
         ("x-tailor-image".into(), info),
     ];
     if vary_accept {

@@ -44,6 +44,7 @@ impl<'a> Values<'a> {
     /// For an explanation: short, header-safe ASCII.
     pub(super) fn shown(&self) -> String {
         let mut parts = Vec::new();
+        // `any` with a test that never holds visits every value.
         self.any(|seen| {
             parts.push(match seen {
                 Seen::Text(t) => t

@@ -184,6 +184,7 @@ pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeE
             let blocks = mcus_wide * h * mcus_high * v;
             let (w_out, h_out) = (block_side(n, h_max / h), block_side(n, v_max / v));
             let per_block = w_out * h_out;
+            let kept = kept_table(w_out, h_out);
             Component {
                 id,
                 h,
@@ -193,8 +194,8 @@ pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeE
                 blocks_wide: mcus_wide * h,
                 blocks_high: mcus_high * v,
                 idct: ScaledIdct::new(w_out, h_out),
-                kept: kept_table(w_out, h_out),
-                last_kept: last_kept(&kept_table(w_out, h_out)),
+                kept,
+                last_kept: last_kept(&kept),
                 coefs: if progressive {
                     vec![0; blocks * per_block]
                 } else {
