@@ -30,6 +30,11 @@ pub enum KeyParts<'a> {
         segment: &'a str,
         list_version: &'a str,
     },
+    /// The list pointer: which list version is live. Short-lived, so a publish shows quickly.
+    ListPointer,
+    /// The last list of a segment that parsed, whatever its version: kept long, and read only
+    /// when KV fails, so a broken store degrades to yesterday's list and not to the default.
+    LastGoodList { segment: &'a str },
     /// An image variant: independent of the visitor, so no segment. `format` is the request's
     /// format token (`auto`, `auto-webp`, `auto-avif` or a fixed format), `dpr` its bucket,
     /// `settings` what the variant resolves to (`w500.q85.80` for a named variant, the
@@ -63,6 +68,8 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
             segment,
             list_version,
         } => write!(key, "list/seg={segment}/list={list_version}"),
+        KeyParts::ListPointer => write!(key, "list-pointer"),
+        KeyParts::LastGoodList { segment } => write!(key, "list-last-good/seg={segment}"),
         KeyParts::Image {
             variant,
             format,
@@ -121,6 +128,10 @@ pub fn surrogate_keys(parts: &KeyParts<'_>) -> Vec<String> {
             format!("segment:{segment}"),
             format!("list:{list_version}"),
         ],
+        KeyParts::ListPointer => vec!["banners".into(), "list-pointer".into()],
+        KeyParts::LastGoodList { segment } => {
+            vec!["banners".into(), format!("segment:{segment}")]
+        }
         KeyParts::Image { path, .. } => vec!["images".into(), format!("image:{path}")],
     }
 }

@@ -9,103 +9,8 @@
 
 mod support;
 
-use support::client::{DESKTOP, GOOGLEBOT, IPHONE};
-use support::fixtures::origin_content;
-use tailor::platform::memory::MemoryHost;
-use tailor::platform::{block_on, Geo};
-
-fn demo_host() -> MemoryHost {
-    let mut host = MemoryHost::new();
-    let root = env!("CARGO_MANIFEST_DIR");
-    host.settings
-        .insert("config_key".into(), "config/v1".into());
-    host.put_kv(
-        "tailor_kv",
-        "config/v1",
-        std::fs::read(format!("{root}/demo/config.json")).unwrap(),
-    );
-    for segment in ["mobile", "tablet", "desktop", "bot"] {
-        let list = std::fs::read(format!("{root}/demo/kv/recs/{segment}.json")).unwrap();
-        host.put_kv("tailor_kv", &format!("recs/v1/{segment}"), list);
-    }
-    // The demo secrets of fastly.toml.
-    for (name, secret) in [
-        (
-            "cookie-k1",
-            "demo-cookie-key-0123456789abcdef0123456789abcdef",
-        ),
-        ("preview-p1", "demo-preview-key-0123456789abcdef"),
-        ("admin-token", "demo-admin-token-0123456789abcdef"),
-    ] {
-        host.secrets.insert(name.into(), secret.as_bytes().to_vec());
-    }
-    for (path, reply) in origin_content() {
-        host.put_origin(&path, reply.status, reply.content_type, reply.body);
-    }
-    host.geo = Some(Geo {
-        country: Some("NL".into()),
-        ..Geo::default()
-    });
-    host
-}
-
-fn send(
-    host: &MemoryHost,
-    method: &str,
-    uri: &str,
-    headers: &[(&str, &str)],
-) -> http::Response<Vec<u8>> {
-    let mut builder = http::Request::builder().method(method).uri(uri);
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    block_on(tailor::handle(builder.body(Vec::new()).unwrap(), host)).unwrap()
-}
-
-fn get(host: &MemoryHost, uri: &str, headers: &[(&str, &str)]) -> http::Response<Vec<u8>> {
-    send(host, "GET", uri, headers)
-}
-
-/// `POST /admin/purge` of one surrogate key with the demo admin token.
-fn purge(host: &MemoryHost, surrogate_key: &str) -> http::Response<Vec<u8>> {
-    let request = http::Request::builder()
-        .method("POST")
-        .uri("/admin/purge")
-        .header("authorization", "Bearer demo-admin-token-0123456789abcdef")
-        .body(
-            serde_json::json!({ "surrogate_keys": [surrogate_key] })
-                .to_string()
-                .into_bytes(),
-        )
-        .unwrap();
-    block_on(tailor::handle(request, host)).unwrap()
-}
-
-fn json(response: &http::Response<Vec<u8>>) -> serde_json::Value {
-    serde_json::from_slice(response.body()).unwrap()
-}
-
-const DEBUG: (&str, &str) = ("x-tailor-debug", "demo-debug");
-
-#[test]
-fn segments_choose_their_own_lists() {
-    let host = demo_host();
-    let phone = json(&get(
-        &host,
-        "/banner.json?slot=hero",
-        &[("user-agent", IPHONE)],
-    ));
-    let desktop = json(&get(
-        &host,
-        "/banner.json?slot=hero",
-        &[("user-agent", DESKTOP)],
-    ));
-    assert_eq!(phone["segment"], "mobile");
-    assert_eq!(desktop["segment"], "desktop");
-    assert_eq!(phone["items"][0]["category"], "gadgets");
-    assert_eq!(desktop["items"][0]["category"], "jackets");
-    assert_eq!(phone["items"].as_array().unwrap().len(), 4);
-}
+use support::client::IPHONE;
+use support::native::{demo_host, get, json, purge, send, DEBUG};
 
 #[test]
 fn the_bundled_config_serves_when_no_config_key_is_set() {
@@ -130,24 +35,6 @@ fn a_configured_but_missing_config_is_an_operator_error() {
         .borrow()
         .iter()
         .any(|(_, line)| line.contains("config/v1")));
-}
-
-#[test]
-fn garbage_lists_fall_back_to_the_default_and_are_logged() {
-    let mut host = demo_host();
-    host.put_kv("tailor_kv", "recs/v1/bot", b"{not json".to_vec());
-    let response = get(
-        &host,
-        "/banner.json?slot=hero",
-        &[("user-agent", GOOGLEBOT), DEBUG],
-    );
-    assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["x-tailor-source"], "default");
-    assert!(host
-        .logs
-        .borrow()
-        .iter()
-        .any(|(_, line)| line.contains("recs_fallback")));
 }
 
 #[test]
@@ -228,27 +115,6 @@ fn stale_entries_are_refreshed_by_the_request_that_finds_them() {
     // Past both: a plain miss.
     host.advance(86_400.0 + 3_600.0 + 60.0);
     assert_eq!(source(url), "origin");
-}
-
-#[test]
-fn segment_lists_are_cached_and_purged_by_segment() {
-    let host = demo_host();
-    let source = || {
-        get(
-            &host,
-            "/banner.json?slot=hero",
-            &[("user-agent", IPHONE), DEBUG],
-        )
-        .headers()["x-tailor-source"]
-            .clone()
-    };
-    assert_eq!(source(), "kv");
-    assert_eq!(source(), "cache");
-    assert_eq!(purge(&host, "segment:mobile").status(), 200);
-    assert_eq!(source(), "kv");
-    // Past the banner TTL and its stale window, the list is read from KV again.
-    host.advance(121.0);
-    assert_eq!(source(), "kv");
 }
 
 #[test]

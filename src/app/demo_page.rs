@@ -9,6 +9,8 @@ use crate::platform::Platform;
 use http::Response;
 
 const PAGE_TEMPLATE: &str = include_str!("../../demo/templates/index.html");
+/// The view/click beacon script pages include as `/tailor.js`.
+const BEACON_SCRIPT: &str = include_str!("../../demo/templates/beacon.js");
 /// The origin photo the page shows in every variant.
 const DEMO_PHOTO: &str = "photos/harbour.jpg";
 /// The slot the page shows unless `?slot=` names another.
@@ -20,10 +22,7 @@ pub async fn render<P: Platform>(
 ) -> Result<Response<Vec<u8>>, AppError> {
     let slot = ctx.param("slot").unwrap_or(DEMO_SLOT);
     let assembled = banner_route::assemble(ctx, platform, slot, "html").await?;
-    let banner_html = assembled
-        .banner
-        .render_html(ctx.config, &assembled.template)
-        .map_err(|e| AppError::Config(e.to_string()))?;
+    let banner_html = banner_route::render_html(ctx, platform, &assembled)?;
 
     let variants: Vec<_> = ctx
         .config
@@ -59,4 +58,18 @@ pub async fn render<P: Platform>(
         &assembled.cache_key,
         assembled.source,
     ))
+}
+
+/// `GET /tailor.js`: the beacon script, the same for everyone, so shared caches may keep it.
+pub fn beacon_script() -> Response<Vec<u8>> {
+    let mut response = respond::with_body(
+        BEACON_SCRIPT.as_bytes().to_vec(),
+        "text/javascript; charset=utf-8",
+    );
+    respond::set(
+        &mut response,
+        http::header::CACHE_CONTROL,
+        "public, max-age=3600",
+    );
+    response
 }

@@ -139,7 +139,7 @@ async fn fetch_original<P: Platform>(
     Ok(bytes)
 }
 
-fn origin_error(error: PlatformError) -> AppError {
+pub(super) fn origin_error(error: PlatformError) -> AppError {
     match error {
         PlatformError::Timeout => {
             AppError::OriginTimeout("the origin did not answer in time".into())

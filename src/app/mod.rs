@@ -6,8 +6,12 @@ mod banner_route;
 mod config_source;
 mod context;
 mod demo_page;
+mod events_route;
 mod image_request;
 mod image_route;
+mod list_source;
+mod outgoing;
+mod page_route;
 mod respond;
 mod timing;
 mod visitor;
@@ -19,62 +23,98 @@ use http::{Method, Request, Response};
 
 pub use config_source::{load_config, ConfigSource};
 pub use image_request::{normalize as normalize_image_request, ImageInputs, ImageRequest};
+pub use outgoing::{pump, Outgoing, PageBody};
 pub use timing::ServerTiming;
 
 /// The log endpoint Tailor writes its JSON lines to.
 pub const LOG_ENDPOINT: &str = "tailor_log";
 
 /// Handles one request. Never panics on request input: every failure becomes a JSON error.
-pub async fn handle<P: Platform>(request: Request<Vec<u8>>, platform: &P) -> Response<Vec<u8>> {
+/// A `/page/` response comes back with its body still streaming from the origin; the host
+/// sends the headers, then drives [`pump`].
+pub async fn serve<P: Platform>(
+    request: Request<Vec<u8>>,
+    platform: &P,
+) -> Response<Outgoing<P::Body>> {
     let is_head = request.method() == Method::HEAD;
-    let mut response = match route(&request, platform).await {
+    let response = match route(&request, platform).await {
         Ok(response) => response,
         Err(error) => {
             if let AppError::Internal(detail) | AppError::Config(detail) = &error {
                 let line = serde_json::json!({"level": "error", "path": request.uri().path(), "error": detail});
                 platform.log(LOG_ENDPOINT, &line.to_string());
             }
-            error.into_response()
+            error.into_response().map(Outgoing::Full)
         }
     };
     if is_head {
-        response.body_mut().clear();
+        return response.map(|_| Outgoing::Full(Vec::new()));
     }
     response
+}
+
+/// [`serve`] with any streamed body collected: for hosts and tests that want whole bodies.
+pub async fn handle<P: Platform>(request: Request<Vec<u8>>, platform: &P) -> Response<Vec<u8>> {
+    let (parts, body) = serve(request, platform).await.into_parts();
+    let bytes = match body {
+        Outgoing::Full(bytes) => bytes,
+        Outgoing::Page(page) => {
+            let mut collected = Vec::new();
+            let _ = pump(*page, platform, &mut |chunk| {
+                collected.extend_from_slice(chunk);
+                Ok(())
+            })
+            .await;
+            collected
+        }
+    };
+    Response::from_parts(parts, bytes)
 }
 
 async fn route<P: Platform>(
     request: &Request<Vec<u8>>,
     platform: &P,
-) -> Result<Response<Vec<u8>>, AppError> {
+) -> Result<Response<Outgoing<P::Body>>, AppError> {
     let path = request.uri().path();
-    if path == "/admin/purge" {
-        return match *request.method() {
-            Method::POST => admin::purge(request, platform).await,
-            ref other => Err(AppError::MethodNotAllowed(format!(
-                "{other} is not allowed on {path}; use POST"
-            ))),
-        };
-    }
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+    let method = request.method();
+    let post_only = matches!(path, "/admin/purge" | "/events");
+    if post_only && *method != Method::POST {
         return Err(AppError::MethodNotAllowed(format!(
-            "{} is not allowed on {path}; use GET",
-            request.method()
+            "{method} is not allowed on {path}; use POST"
         )));
+    }
+    if !post_only && !matches!(*method, Method::GET | Method::HEAD) {
+        return Err(AppError::MethodNotAllowed(format!(
+            "{method} is not allowed on {path}; use GET"
+        )));
+    }
+    if path == "/admin/purge" {
+        return full(admin::purge(request, platform).await);
     }
     // Health answers before the config is read: it reports liveness, not configuration.
     if path == "/healthz" {
-        return Ok(respond::healthz());
+        return Ok(respond::healthz().map(Outgoing::Full));
+    }
+    if path == "/tailor.js" {
+        return Ok(demo_page::beacon_script().map(Outgoing::Full));
     }
     let (config, source) = load_config(platform).await?;
     let ctx = RequestContext::new(request, &config, source, platform).await;
-    match path {
+    if let Some(rest) = path.strip_prefix("/page/") {
+        return page_route::serve(request, &ctx, rest, platform).await;
+    }
+    full(match path {
         "/" => demo_page::render(&ctx, platform).await,
         "/banner" => banner_route::html(&ctx, platform).await,
         "/banner.json" => banner_route::json(&ctx, platform).await,
+        "/events" => events_route::post(request, &ctx, platform).await,
         _ => match path.strip_prefix("/img/") {
             Some(rest) => image_route::serve(&ctx, rest, platform).await,
             None => Err(AppError::NotFound(format!("no route for {path}"))),
         },
-    }
+    })
+}
+
+fn full<B>(result: Result<Response<Vec<u8>>, AppError>) -> Result<Response<Outgoing<B>>, AppError> {
+    result.map(|response| response.map(Outgoing::Full))
 }

@@ -39,6 +39,24 @@ pub fn personal(ctx: &RequestContext<'_>, mut response: Response<Vec<u8>>) -> Re
     response
 }
 
+/// A rewritten origin page: personal like a banner, but the origin's own cookies stay, so
+/// ours is appended rather than set.
+pub fn personal_page(
+    ctx: &RequestContext<'_>,
+    mut response: Response<Vec<u8>>,
+) -> Response<Vec<u8>> {
+    set(&mut response, CACHE_CONTROL, "private, no-store");
+    if let Some(cookie) = ctx
+        .identity
+        .set_cookie
+        .as_deref()
+        .and_then(|c| HeaderValue::from_str(c).ok())
+    {
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
+
 /// Gives a 200 an ETag (derived from its cache key and content, unless it was stored with
 /// one) and answers `If-None-Match` with `304 Not Modified` when it matches.
 fn conditional(
@@ -69,14 +87,26 @@ fn conditional(
     response
 }
 
-/// Adds `Server-Timing`, and the `X-Tailor-*` explanation headers when debug is on.
+/// Adds the ETag (answering `If-None-Match`), `Server-Timing`, and the `X-Tailor-*`
+/// explanation headers when debug is on.
 pub fn finish(
     ctx: &RequestContext<'_>,
     response: Response<Vec<u8>>,
     cache_key: &str,
     source: &str,
 ) -> Response<Vec<u8>> {
-    let mut response = conditional(ctx, response, cache_key);
+    let response = conditional(ctx, response, cache_key);
+    annotate(ctx, response, cache_key, source)
+}
+
+/// `Server-Timing`, and the `X-Tailor-*` explanation headers when debug is on (stripped
+/// otherwise, including any stored with a cached object).
+pub fn annotate(
+    ctx: &RequestContext<'_>,
+    mut response: Response<Vec<u8>>,
+    cache_key: &str,
+    source: &str,
+) -> Response<Vec<u8>> {
     let timing = ctx.timing.borrow().header_value();
     set(
         &mut response,

@@ -77,14 +77,34 @@ pub async fn identify<P: Platform>(
             }
         }
     };
-    let mut nonce = [0u8; 12];
-    platform.fill_random(&mut nonce);
-    let set_cookie = sealed::seal(&cookie, current, nonce, &settings.cookie)
-        .map(|value| set_cookie(&settings.cookie, &value, settings.max_age_seconds));
+    let set_cookie = seal_header(config, &cookie, current, platform);
     Identity {
         cookie: Some(cookie),
         set_cookie,
     }
+}
+
+/// A `Set-Cookie` for `cookie` after its history changed, sealed under the current key.
+pub async fn reseal<P: Platform>(
+    config: &Config,
+    cookie: &VisitorCookie,
+    platform: &P,
+) -> Option<String> {
+    let keys = cookie_keys(config, platform).await;
+    seal_header(config, cookie, keys.first()?, platform)
+}
+
+fn seal_header<P: Platform>(
+    config: &Config,
+    cookie: &VisitorCookie,
+    key: &CookieKey,
+    platform: &P,
+) -> Option<String> {
+    let settings = &config.visitor;
+    let mut nonce = [0u8; 12];
+    platform.fill_random(&mut nonce);
+    sealed::seal(cookie, key, nonce, &settings.cookie)
+        .map(|value| set_cookie(&settings.cookie, &value, settings.max_age_seconds))
 }
 
 /// The current key first, then the previous ones. A key missing from the secret store is

@@ -34,6 +34,25 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// Makes serialized JSON safe to embed in HTML (a `<script>` block or an attribute): `<`, `>`,
+/// `&`, `'` and the two JavaScript line separators become `\u` escapes. serde_json emits these
+/// characters only inside strings, where the escapes mean the same thing.
+pub fn escape_json_for_html(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\'' => out.push_str("\\u0027"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +70,15 @@ mod tests {
             html,
             r#"<a href="/img/a.jpg" title="&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;">&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;</a><i>ok</i>"#
         );
+    }
+
+    #[test]
+    fn json_for_html_has_no_markup_and_means_the_same() {
+        let value = serde_json::json!({"t": "<script>alert('x')</script> & \u{2028}"});
+        let escaped = escape_json_for_html(&value.to_string());
+        assert!(!escaped.contains('<') && !escaped.contains('&') && !escaped.contains('\''));
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

@@ -2,10 +2,10 @@
 
 mod escape;
 
-pub use escape::{escape_html, html_environment};
+pub use escape::{escape_html, escape_json_for_html, html_environment};
 
 use crate::config::{Config, Slot};
-use crate::recs::Item;
+use crate::recs::{Item, Ranked};
 use serde::Serialize;
 
 /// One item as a template or JSON client sees it: URLs ready to use.
@@ -17,7 +17,10 @@ pub struct BannerItem {
     pub image: String,
     pub srcset: String,
     pub category: String,
+    /// The score it was ranked by: published score × the visitor's category boost.
     pub score: f64,
+    /// Whether the visitor's recent behaviour raised it.
+    pub boosted: bool,
 }
 
 /// A rendered-to-be banner for one slot and segment.
@@ -41,11 +44,11 @@ impl Banner {
         segment: &str,
         slot_name: &str,
         slot: &Slot,
-        items: &[&Item],
+        ranked: &[Ranked<'_>],
     ) -> Self {
-        let items = items
+        let items = ranked
             .iter()
-            .map(|item| banner_item(config, slot, item))
+            .map(|r| banner_item(config, slot, r))
             .collect();
         Self {
             segment: segment.into(),
@@ -71,33 +74,25 @@ impl Banner {
     }
 }
 
-fn banner_item(config: &Config, slot: &Slot, item: &Item) -> BannerItem {
-    let src = |variant: &str| format!("/img/{variant}/{}", item.image);
-    // srcset lists every variant at least as wide as the slot's, so a 2x screen can pick one.
-    let slot_width = config
-        .variants
-        .get(&slot.image_variant)
-        .map_or(0, |v| v.width);
-    let mut widths: Vec<(&String, u32)> = config
-        .variants
-        .iter()
-        .filter(|(_, v)| v.width >= slot_width)
-        .map(|(name, v)| (name, v.width))
-        .collect();
-    widths.sort_by_key(|&(_, w)| w);
-    let srcset = widths
-        .iter()
-        .map(|(name, w)| format!("{} {w}w", src(name)))
-        .collect::<Vec<_>>()
-        .join(", ");
+fn banner_item(config: &Config, slot: &Slot, ranked: &Ranked<'_>) -> BannerItem {
+    let item: &Item = ranked.item;
+    let image = format!("/img/{}/{}", slot.image_variant, item.image);
+    // Density descriptors: the slot's variant at 1x, and rendered at 2x for dense screens
+    // when the config serves 2x at all (`images.max_dpr`).
+    let srcset = if config.images.max_dpr >= 2 {
+        format!("{image} 1x, {image}?dpr=2 2x")
+    } else {
+        format!("{image} 1x")
+    };
     BannerItem {
         id: item.id.clone(),
         title: item.title.clone(),
         url: safe_link(&item.url),
-        image: src(&slot.image_variant),
+        image,
         srcset,
         category: item.category.clone(),
-        score: item.score,
+        score: ranked.score,
+        boosted: ranked.boosted,
     }
 }
 
@@ -124,6 +119,16 @@ mod tests {
             image: "photos/a.jpg".into(),
             category: "shoes".into(),
             score: 1.0,
+            starts: None,
+            ends: None,
+        }
+    }
+
+    fn ranked(item: &Item) -> Ranked<'_> {
+        Ranked {
+            item,
+            score: item.score,
+            boosted: false,
         }
     }
 
@@ -135,7 +140,7 @@ mod tests {
             "<script>alert(1)</script>\" onload=\"x",
             "javascript:alert(1)",
         );
-        let banner = Banner::new(&config, "desktop", "hero", slot, &[&evil]);
+        let banner = Banner::new(&config, "desktop", "hero", slot, &[ranked(&evil)]);
         let html = banner.render_html(&config, "cards").unwrap();
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
@@ -144,15 +149,16 @@ mod tests {
     }
 
     #[test]
-    fn images_point_at_variants_with_a_srcset() {
+    fn images_point_at_variants_with_a_1x_2x_srcset() {
         let config = Config::bundled().unwrap();
         let slot = &config.banners.slots["hero"];
-        let banner = Banner::new(&config, "desktop", "hero", slot, &[&item("Shoe", "/p/1")]);
+        let shoe = item("Shoe", "/p/1");
+        let banner = Banner::new(&config, "desktop", "hero", slot, &[ranked(&shoe)]);
         let first = &banner.items[0];
         assert_eq!(first.image, "/img/preview/photos/a.jpg");
         assert_eq!(
             first.srcset,
-            "/img/preview/photos/a.jpg 500w, /img/full/photos/a.jpg 2048w"
+            "/img/preview/photos/a.jpg 1x, /img/preview/photos/a.jpg?dpr=2 2x"
         );
     }
 

@@ -8,6 +8,7 @@ mod conditions;
 mod experiments;
 mod images;
 mod raw;
+mod recs;
 mod segments;
 mod validate;
 
@@ -19,6 +20,7 @@ pub use raw::{
     RawCache as CacheTtls, RawConsent as Consent, RawImages as Images, RawKeys as KeyIds,
     RawLimits as Limits, RawStores as Stores, RawVisitor as VisitorCookieSettings,
 };
+pub use recs::RawRecs as RecsSettings;
 
 /// The schema version this build understands.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -61,6 +63,8 @@ pub struct Config {
     pub limits: Limits,
     pub cache: CacheTtls,
     pub images: Images,
+    pub recs: RecsSettings,
+    pub events: crate::events::EventSettings,
 }
 
 #[derive(Debug)]

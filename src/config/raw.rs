@@ -26,6 +26,10 @@ pub struct RawConfig {
     pub cache: RawCache,
     #[serde(default)]
     pub images: RawImages,
+    #[serde(default)]
+    pub recs: super::recs::RawRecs,
+    #[serde(default)]
+    pub events: crate::events::EventSettings,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +70,8 @@ impl Default for RawImages {
 pub struct RawStores {
     pub kv: String,
     pub origin_backend: String,
+    /// `/page/{path}` fetches `{pages_path}/{path}` from the origin backend.
+    pub pages_path: String,
 }
 
 impl Default for RawStores {
@@ -73,6 +79,7 @@ impl Default for RawStores {
         Self {
             kv: "tailor_kv".into(),
             origin_backend: "origin".into(),
+            pages_path: "/pages".into(),
         }
     }
 }

@@ -48,6 +48,7 @@ impl TryFrom<RawConfig> for Config {
             }
         }
         super::images::validate(&raw.images, raw.limits.max_output_width)?;
+        super::recs::validate(&raw.recs, &raw.events)?;
         Ok(Config {
             version: String::new(), // set by Config::from_json, which has the bytes
             debug_token: raw.debug_token,
@@ -62,6 +63,8 @@ impl TryFrom<RawConfig> for Config {
             limits: raw.limits,
             cache: raw.cache,
             images: raw.images,
+            recs: raw.recs,
+            events: raw.events,
         })
     }
 }

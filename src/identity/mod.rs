@@ -2,6 +2,7 @@
 //! recent history, encrypted), the consent decision, and signed preview tokens for QA.
 
 pub mod consent;
+pub mod history;
 pub mod preview;
 pub mod sealed;
 

@@ -3,13 +3,13 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImagePathError {
-    #[error("the image path is empty")]
+    #[error("the path is empty")]
     Empty,
-    #[error("the image path is longer than {0} bytes")]
+    #[error("the path is longer than {0} bytes")]
     TooLong(usize),
-    #[error("the image path may contain only letters, digits, '-', '_', '.' and '/'")]
+    #[error("the path may contain only letters, digits, '-', '_', '.' and '/'")]
     BadCharacter,
-    #[error("the image path may not contain empty, '.' or '..' segments")]
+    #[error("the path may not contain empty, '.' or '..' segments")]
     BadSegment,
 }
 

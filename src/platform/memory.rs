@@ -2,7 +2,7 @@
 //! cache held in maps, with a controllable clock.
 
 use super::{
-    BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse,
+    BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, Memo, OriginRequest, OriginResponse,
     Platform, PlatformError,
 };
 use std::cell::{Cell, RefCell};
@@ -33,6 +33,8 @@ impl BodyStream for ChunkedBody {
 pub struct OriginReply {
     pub status: u16,
     pub content_type: String,
+    /// Headers besides `Content-Type`.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -40,6 +42,10 @@ pub struct OriginReply {
 #[derive(Debug, Default)]
 pub struct MemoryHost {
     pub kv: HashMap<(String, String), Vec<u8>>,
+    /// KV reads of keys starting with any of these fail, as in a store outage.
+    pub kv_failing: RefCell<Vec<String>>,
+    /// Set to act like a host whose instances outlive a request.
+    pub memo: Option<Memo>,
     pub settings: HashMap<String, String>,
     pub secrets: HashMap<String, Vec<u8>>,
     pub origin: HashMap<String, OriginReply>,
@@ -76,6 +82,7 @@ impl MemoryHost {
         let reply = OriginReply {
             status,
             content_type: content_type.into(),
+            headers: Vec::new(),
             body,
         };
         self.origin.insert(path.into(), reply);
@@ -86,6 +93,9 @@ impl Platform for MemoryHost {
     type Body = ChunkedBody;
 
     async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        if self.kv_failing.borrow().iter().any(|p| key.starts_with(p)) {
+            return Err(PlatformError::Other("KV unavailable".into()));
+        }
         Ok(self.kv.get(&(store.to_string(), key.to_string())).cloned())
     }
 
@@ -112,11 +122,20 @@ impl Platform for MemoryHost {
             .unwrap_or(OriginReply {
                 status: 404,
                 content_type: "text/plain".into(),
+                headers: Vec::new(),
                 body: b"not found".to_vec(),
             });
         let mut headers = http::HeaderMap::new();
         if let Ok(value) = http::HeaderValue::from_str(&reply.content_type) {
             headers.insert(http::header::CONTENT_TYPE, value);
+        }
+        for (name, value) in &reply.headers {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(value),
+            ) {
+                headers.append(name, value);
+            }
         }
         // Split the body so callers are exercised on multi-chunk reads.
         let chunks = reply.body.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
@@ -203,5 +222,9 @@ impl Platform for MemoryHost {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             *byte = (z ^ (z >> 31)) as u8;
         }
+    }
+
+    fn memo(&self) -> Option<&Memo> {
+        self.memo.as_ref()
     }
 }

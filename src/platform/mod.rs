@@ -9,11 +9,13 @@ mod body;
 #[cfg(feature = "fastly")]
 pub mod fastly;
 mod linear_memory;
+pub mod memo;
 pub mod memory;
 
 pub use block_on::{block_on, NotReady};
 pub use body::{read_to_end_limited, BodyError, BodyStream};
 pub use linear_memory::linear_memory_bytes;
+pub use memo::{Memo, Remembered};
 
 /// Platform-level failures. Adapters translate their SDK's errors into these.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -118,4 +120,8 @@ pub trait Platform {
     fn now_ms(&self) -> f64;
     /// Fills `buf` with cryptographically secure random bytes.
     fn fill_random(&self, buf: &mut [u8]);
+    /// Memory that outlives the request, on hosts whose instances do.
+    fn memo(&self) -> Option<&Memo> {
+        None
+    }
 }

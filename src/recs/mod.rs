@@ -1,14 +1,34 @@
-//! Precomputed per-segment recommendation lists: their KV keys, parsing and top-N selection.
+//! Precomputed recommendation lists: their KV keys and version pointer, parsing with limits,
+//! and the per-request re-rank (`rerank`).
+
+mod dates;
+pub mod rerank;
+
+pub use rerank::{rerank, Ranked, RerankSettings};
 
 use serde::{Deserialize, Serialize};
 
-/// The list-set version the slice reads. Publishing a new set atomically is the job of a
-/// pointer key (see the recommendations issue); until then the version is fixed.
-pub const LIST_VERSION: &str = "v1";
+/// The longest list version name (`v3`, `2026-11-21a`, ...).
+const MAX_VERSION_BYTES: usize = 32;
 
-/// The KV key of a segment's list.
-pub fn kv_key(segment: &str) -> String {
-    format!("recs/{LIST_VERSION}/{segment}")
+/// The KV key of a list: `<prefix>/<version>/<list>`.
+pub fn kv_key(prefix: &str, version: &str, list: &str) -> String {
+    format!("{prefix}/{version}/{list}")
+}
+
+/// Reads the pointer value naming the live list version. Versions end up in KV keys, cache
+/// keys and purge tags, so only a short safe alphabet is accepted.
+pub fn parse_version(bytes: &[u8]) -> Result<String, RecsError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| RecsError::Invalid("list pointer is not UTF-8".into()))?
+        .trim();
+    let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    if text.is_empty() || text.len() > MAX_VERSION_BYTES || !text.chars().all(safe) {
+        return Err(RecsError::Invalid(format!(
+            "list pointer must be 1-{MAX_VERSION_BYTES} characters of A-Z a-z 0-9 . _ -"
+        )));
+    }
+    Ok(text.to_owned())
 }
 
 /// One recommended item as published.
@@ -22,13 +42,29 @@ pub struct Item {
     pub image: String,
     pub category: String,
     pub score: f64,
+    /// Shown from this time on (Unix seconds; RFC 3339 in the list).
+    #[serde(default, with = "dates", skip_serializing_if = "Option::is_none")]
+    pub starts: Option<i64>,
+    /// Shown until just before this time.
+    #[serde(default, with = "dates", skip_serializing_if = "Option::is_none")]
+    pub ends: Option<i64>,
 }
 
-/// A segment's published list.
+impl Item {
+    /// Whether `now_s` (Unix seconds) falls in the item's date window.
+    pub fn live_at(&self, now_s: i64) -> bool {
+        self.starts.is_none_or(|s| now_s >= s) && self.ends.is_none_or(|e| now_s < e)
+    }
+}
+
+/// A published list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecList {
     pub segment: String,
+    /// The version the publisher wrote it under, for humans; the pointer decides what is read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     pub items: Vec<Item>,
 }
 
@@ -40,7 +76,11 @@ pub enum RecsError {
     Invalid(String),
 }
 
-/// Parses a list from KV bytes, refusing oversized values before parsing them.
+/// The longest id or category kept: both travel in the visitor cookie.
+pub const MAX_ID_BYTES: usize = 64;
+
+/// Parses a list from KV bytes, refusing oversized values before parsing them, and items the
+/// re-rank could not order (non-finite or negative scores) or the cookie could not carry.
 pub fn parse_list(bytes: &[u8], limit: usize) -> Result<RecList, RecsError> {
     if bytes.len() > limit {
         return Err(RecsError::TooLarge {
@@ -50,63 +90,25 @@ pub fn parse_list(bytes: &[u8], limit: usize) -> Result<RecList, RecsError> {
     }
     let list: RecList =
         serde_json::from_slice(bytes).map_err(|e| RecsError::Invalid(e.to_string()))?;
-    if let Some(bad) = list.items.iter().find(|i| !i.score.is_finite()) {
-        return Err(RecsError::Invalid(format!(
-            "item '{}' has a non-finite score",
-            bad.id
-        )));
+    for item in &list.items {
+        let problem = if !item.score.is_finite() || item.score < 0.0 {
+            Some("a score that is not a finite number ≥ 0")
+        } else if item.id.is_empty() || item.id.len() > MAX_ID_BYTES {
+            Some("an empty id or one over 64 bytes")
+        } else if item.category.is_empty() || item.category.len() > MAX_ID_BYTES {
+            Some("an empty category or one over 64 bytes")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(RecsError::Invalid(format!(
+                "item '{}' has {problem}",
+                item.id.chars().take(MAX_ID_BYTES).collect::<String>()
+            )));
+        }
     }
     Ok(list)
 }
 
-/// The `n` best items by score, ties broken by id so the order is deterministic.
-pub fn top(list: &RecList, n: usize) -> Vec<&Item> {
-    let mut items: Vec<&Item> = list.items.iter().collect();
-    items.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    items.truncate(n);
-    items
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn item(id: &str, score: f64) -> Item {
-        Item {
-            id: id.into(),
-            title: id.into(),
-            url: format!("/p/{id}"),
-            image: format!("{id}.jpg"),
-            category: "c".into(),
-            score,
-        }
-    }
-
-    #[test]
-    fn top_orders_by_score_then_id() {
-        let list = RecList {
-            segment: "s".into(),
-            items: vec![
-                item("b", 1.0),
-                item("a", 1.0),
-                item("c", 2.0),
-                item("d", 0.5),
-            ],
-        };
-        let ids: Vec<&str> = top(&list, 3).iter().map(|i| i.id.as_str()).collect();
-        assert_eq!(ids, ["c", "a", "b"]);
-    }
-
-    #[test]
-    fn oversized_and_malformed_lists_are_refused() {
-        assert!(matches!(
-            parse_list(&[b' '; 20], 10),
-            Err(RecsError::TooLarge { .. })
-        ));
-        assert!(matches!(
-            parse_list(b"{\"segment\":1}", 100),
-            Err(RecsError::Invalid(_))
-        ));
-        assert!(parse_list(br#"{"segment":"s","items":[]}"#, 100).is_ok());
-    }
-}
+mod tests;

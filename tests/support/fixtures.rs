@@ -7,14 +7,17 @@ use tailor::image::synthetic;
 pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
+    /// `Content-Encoding`, when the body is encoded.
+    pub encoding: Option<&'static str>,
     pub body: Vec<u8>,
 }
 
 impl Reply {
-    fn ok(content_type: &'static str, body: Vec<u8>) -> Self {
+    pub fn ok(content_type: &'static str, body: Vec<u8>) -> Self {
         Self {
             status: 200,
             content_type,
+            encoding: None,
             body,
         }
     }
@@ -38,7 +41,8 @@ pub fn progressive_jpeg() -> Vec<u8> {
     out
 }
 
-/// Every path the test origin serves: the photos below and the input zoo under `/inputs/`.
+/// Every path the test origin serves: the photos below, the input zoo under `/inputs/` and the
+/// pages under `/pages/`.
 pub fn origin_content() -> Vec<(String, Reply)> {
     let zoo = super::inputs::zoo().into_iter().map(|input| {
         (
@@ -48,6 +52,7 @@ pub fn origin_content() -> Vec<(String, Reply)> {
     });
     photos()
         .into_iter()
+        .chain(super::pages::pages())
         .map(|(path, reply)| (path.to_owned(), reply))
         .chain(zoo)
         .collect()
@@ -106,6 +111,7 @@ fn photos() -> Vec<(&'static str, Reply)> {
             Reply {
                 status: 500,
                 content_type: "text/plain",
+                encoding: None,
                 body: b"boom".to_vec(),
             },
         ),

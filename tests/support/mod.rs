@@ -6,6 +6,8 @@ pub mod client;
 pub mod fixtures;
 pub mod inputs;
 pub mod jobs;
+pub mod native;
 pub mod origin;
+pub mod pages;
 pub mod report;
 pub mod viceroy;

@@ -1,0 +1,92 @@
+//! `POST /events`: view and click beacons. Each accepted event is logged to the configured
+//! endpoint; with consent it also joins the visitor's recent history in the sealed cookie,
+//! which the next banner's re-rank reads.
+
+use super::context::RequestContext;
+use super::{respond, visitor};
+use crate::error::AppError;
+use crate::events::{self, Event, EventError};
+use crate::identity::history;
+use crate::identity::HistoryEntry;
+use crate::platform::Platform;
+use http::header::{HOST, ORIGIN, SET_COOKIE};
+use http::{Request, Response, StatusCode};
+
+pub async fn post<P: Platform>(
+    request: &Request<Vec<u8>>,
+    ctx: &RequestContext<'_>,
+    platform: &P,
+) -> Result<Response<Vec<u8>>, AppError> {
+    same_site(request)?;
+    let events = events::parse(request.body(), &ctx.config.events).map_err(|e| match e {
+        EventError::TooLarge { .. } => AppError::TooLarge(e.to_string()),
+        EventError::Invalid(_) => AppError::BadRequest(e.to_string()),
+    })?;
+    for event in &events {
+        log(ctx, platform, event);
+    }
+    let mut response = Response::new(Vec::new());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    respond::set(&mut response, http::header::CACHE_CONTROL, "no-store");
+    // Identity exists only with consent; without it the events are logged anonymously.
+    let set_cookie = match &ctx.identity.cookie {
+        Some(cookie) => {
+            let mut cookie = cookie.clone();
+            for event in &events {
+                history::record(
+                    &mut cookie.history,
+                    HistoryEntry {
+                        item: event.item.clone(),
+                        category: event.category.clone(),
+                        kind: event.kind.history_kind(),
+                    },
+                );
+            }
+            visitor::reseal(ctx.config, &cookie, platform).await
+        }
+        None => ctx.identity.set_cookie.clone(),
+    };
+    if let Some(value) = set_cookie {
+        respond::set(&mut response, SET_COOKIE, &value);
+    }
+    Ok(respond::finish(ctx, response, "events", "beacon"))
+}
+
+/// Beacons come from the site's own pages. A request naming another origin is refused, so
+/// a third-party page cannot write a visitor's history (browsers send `Origin` on POST).
+fn same_site(request: &Request<Vec<u8>>) -> Result<(), AppError> {
+    let Some(origin) = request.headers().get(ORIGIN) else {
+        return Ok(());
+    };
+    let origin_host = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, host)| host);
+    let host = request.headers().get(HOST).and_then(|h| h.to_str().ok());
+    match (origin_host, host) {
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "events are accepted from this site's own pages only".into(),
+        )),
+    }
+}
+
+fn log<P: Platform>(ctx: &RequestContext<'_>, platform: &P, event: &Event) {
+    let arms: std::collections::BTreeMap<&str, &str> = ctx
+        .assignments
+        .iter()
+        .map(|a| (a.experiment.as_str(), a.arm_name.as_str()))
+        .collect();
+    let line = serde_json::json!({
+        "event": event.kind,
+        "item": event.item,
+        "category": event.category,
+        "slot": event.slot,
+        "segment": ctx.decision.segment,
+        "visitor": ctx.identity.visitor_id(),
+        "arms": arms,
+        "ts_ms": platform.now_ms() as u64,
+    });
+    platform.log(&ctx.config.events.log_endpoint, &line.to_string());
+}

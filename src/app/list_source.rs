@@ -1,0 +1,257 @@
+//! Reading a segment's recommendation list through the layers: instance memory, the platform
+//! cache, KV (version pointer, then list); and when KV is missing, slow or returns garbage,
+//! the last good copy, then the bundled default. The visitor always gets a banner.
+
+use super::context::RequestContext;
+use crate::cache_key::{cache_key, platform_key, surrogate_keys, KeyParts};
+use crate::platform::{CacheLookup, CacheWrite, CachedObject, Platform, Remembered};
+use crate::recs::{self, RecList};
+use std::rc::Rc;
+
+/// The list served when nothing better is available.
+const DEFAULT_LIST_JSON: &str = include_str!("../../demo/default-recs.json");
+/// The version name reported for the bundled default list.
+pub const DEFAULT_VERSION: &str = "default";
+
+/// A list and where it came from: `memory`, `cache`, `kv`, `last-good` or `default`.
+#[derive(Debug, Clone)]
+pub struct ListRead {
+    pub list: Rc<RecList>,
+    pub version: String,
+    pub source: &'static str,
+}
+
+pub async fn read<P: Platform>(ctx: &RequestContext<'_>, platform: &P, segment: &str) -> ListRead {
+    let problem = match current_version(ctx, platform).await {
+        Ok(version) => match versioned(ctx, platform, segment, &version).await {
+            Ok((list, source)) => {
+                return ListRead {
+                    list,
+                    version,
+                    source,
+                }
+            }
+            Err(problem) => problem,
+        },
+        Err(problem) => problem,
+    };
+    let line = serde_json::json!({"level": "warn", "event": "recs_fallback", "segment": segment, "detail": problem});
+    platform.log(super::LOG_ENDPOINT, &line.to_string());
+    if let Some(read) = last_good(ctx, platform, segment).await {
+        return read;
+    }
+    ListRead {
+        list: Rc::new(bundled_default()),
+        version: DEFAULT_VERSION.into(),
+        source: "default",
+    }
+}
+
+/// The compiled-in list; it is checked by a unit test, so it always parses.
+fn bundled_default() -> RecList {
+    recs::parse_list(DEFAULT_LIST_JSON.as_bytes(), usize::MAX).unwrap_or(RecList {
+        segment: DEFAULT_VERSION.into(),
+        version: None,
+        items: Vec::new(),
+    })
+}
+
+/// The live version named by the pointer key: from memory, the platform cache or KV.
+async fn current_version<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+) -> Result<String, String> {
+    let settings = &ctx.config.recs;
+    let memo_key = "pointer";
+    if let Some(Remembered::Version(v)) = remembered(ctx, platform, memo_key) {
+        return Ok(v);
+    }
+    let parts = KeyParts::ListPointer;
+    if let Some(bytes) = cached(ctx, platform, &parts).await {
+        if let Ok(version) = recs::parse_version(&bytes) {
+            remember(platform, memo_key, Remembered::Version(version.clone()));
+            return Ok(version);
+        }
+    }
+    let bytes = match platform
+        .kv_get(&ctx.config.stores.kv, &settings.pointer_key)
+        .await
+    {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return Err(format!(
+                "list pointer '{}' is missing",
+                settings.pointer_key
+            ))
+        }
+        Err(e) => return Err(format!("KV store unavailable: {e}")),
+    };
+    let version = recs::parse_version(&bytes)
+        .map_err(|e| format!("list pointer '{}': {e}", settings.pointer_key))?;
+    store(
+        ctx,
+        platform,
+        &parts,
+        bytes,
+        ctx.config.cache.banner_ttl_seconds,
+    )
+    .await;
+    remember(platform, memo_key, Remembered::Version(version.clone()));
+    Ok(version)
+}
+
+/// The segment's list of `version`: from memory, the platform cache or KV. A list that parses
+/// also becomes the segment's last good copy.
+async fn versioned<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    segment: &str,
+    version: &str,
+) -> Result<(Rc<RecList>, &'static str), String> {
+    let memo_key = format!("list/{version}/{segment}");
+    if let Some(Remembered::List(list)) = remembered(ctx, platform, &memo_key) {
+        return Ok((list, "memory"));
+    }
+    let limit = ctx.config.limits.max_list_bytes;
+    let parts = KeyParts::List {
+        segment,
+        list_version: version,
+    };
+    if let Some(bytes) = cached(ctx, platform, &parts).await {
+        if let Ok(list) = recs::parse_list(&bytes, limit) {
+            let list = Rc::new(list);
+            keep(platform, segment, &memo_key, &list);
+            return Ok((list, "cache"));
+        }
+    }
+    let key = recs::kv_key(&ctx.config.recs.key_prefix, version, segment);
+    let bytes = match platform.kv_get(&ctx.config.stores.kv, &key).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Err(format!("list '{key}' is missing")),
+        Err(e) => return Err(format!("KV store unavailable: {e}")),
+    };
+    let list =
+        recs::parse_list(&bytes, limit).map_err(|e| format!("list '{key}' is unusable: {e}"))?;
+    let ttl = ctx.config.cache.banner_ttl_seconds;
+    store(ctx, platform, &parts, bytes.clone(), ttl).await;
+    let last_good = KeyParts::LastGoodList { segment };
+    store(
+        ctx,
+        platform,
+        &last_good,
+        bytes,
+        ctx.config.recs.last_good_ttl_seconds,
+    )
+    .await;
+    let list = Rc::new(list);
+    keep(platform, segment, &memo_key, &list);
+    Ok((list, "kv"))
+}
+
+/// The last list of the segment that parsed, of any age: from memory, else the platform cache.
+async fn last_good<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    segment: &str,
+) -> Option<ListRead> {
+    let from_memory = platform
+        .memo()
+        .and_then(|m| m.get(&last_good_key(segment), platform.now_ms(), f64::INFINITY));
+    let list = match from_memory {
+        Some(Remembered::List(list)) => list,
+        _ => {
+            let key = platform_key(&cache_key(&KeyParts::LastGoodList { segment }));
+            let hit = platform.cache_lookup(&key).await.ok()?.object?;
+            Rc::new(recs::parse_list(&hit.body, ctx.config.limits.max_list_bytes).ok()?)
+        }
+    };
+    Some(ListRead {
+        version: list.version.clone().unwrap_or_else(|| "unknown".into()),
+        list,
+        source: "last-good",
+    })
+}
+
+fn last_good_key(segment: &str) -> String {
+    format!("last-good/{segment}")
+}
+
+fn remembered<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    key: &str,
+) -> Option<Remembered> {
+    if ctx.bypass_cache {
+        return None;
+    }
+    let ttl_ms = f64::from(ctx.config.recs.memory_ttl_seconds) * 1000.0;
+    platform.memo()?.get(key, platform.now_ms(), ttl_ms)
+}
+
+fn remember<P: Platform>(platform: &P, key: &str, value: Remembered) {
+    if let Some(memo) = platform.memo() {
+        memo.put(key, value, platform.now_ms());
+    }
+}
+
+/// Remembers a list under its versioned key and as the segment's last good copy.
+fn keep<P: Platform>(platform: &P, segment: &str, memo_key: &str, list: &Rc<RecList>) {
+    remember(platform, memo_key, Remembered::List(Rc::clone(list)));
+    remember(
+        platform,
+        &last_good_key(segment),
+        Remembered::List(Rc::clone(list)),
+    );
+}
+
+/// A usable cached copy: fresh, or stale while another request refreshes it.
+async fn cached<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    parts: &KeyParts<'_>,
+) -> Option<Vec<u8>> {
+    if ctx.bypass_cache {
+        return None;
+    }
+    let key = platform_key(&cache_key(parts));
+    match platform.cache_lookup(&key).await {
+        Ok(CacheLookup {
+            object: Some(hit),
+            must_fill: false,
+            ..
+        }) => Some(hit.body),
+        _ => None,
+    }
+}
+
+/// Caches KV bytes, tagged so a purge by segment or list version drops them. A failed insert
+/// only means KV is asked again next time.
+async fn store<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    parts: &KeyParts<'_>,
+    bytes: Vec<u8>,
+    ttl_seconds: u32,
+) {
+    let write = CacheWrite {
+        ttl_seconds,
+        stale_while_revalidate_seconds: ctx.config.cache.banner_ttl_seconds,
+        surrogate_keys: surrogate_keys(parts),
+    };
+    let object = CachedObject {
+        headers: Vec::new(),
+        body: bytes,
+    };
+    let key = platform_key(&cache_key(parts));
+    let _ = platform.cache_insert(&key, &object, &write).await;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bundled_default_parses() {
+        let list =
+            crate::recs::parse_list(super::DEFAULT_LIST_JSON.as_bytes(), usize::MAX).unwrap();
+        assert!(list.items.len() >= 8);
+    }
+}

@@ -1,0 +1,202 @@
+//! `GET /page/{path}`: the origin's page with every `data-tailor-slot` placeholder filled with
+//! the visitor's banner for that slot, streamed as it arrives. Anything that is not a 200 HTML
+//! page (other types, errors, encodings we cannot read) passes through unchanged.
+
+use super::banner_route;
+use super::context::RequestContext;
+use super::image_route::origin_error;
+use super::outgoing::{Outgoing, PageBody};
+use super::respond;
+use crate::error::AppError;
+use crate::page::{PageStream, SlotFills};
+use crate::platform::{OriginRequest, Platform};
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Request, Response, StatusCode};
+
+/// Request headers the origin may vary a page on.
+const FORWARDED: [HeaderName; 3] = [header::ACCEPT, header::ACCEPT_LANGUAGE, header::USER_AGENT];
+
+/// Origin response headers that describe the connection, not the page.
+const HOP_BY_HOP: [&str; 7] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+];
+
+/// Headers that stop being true once the page is rewritten: its length, encoding and
+/// validators describe the origin's bytes, and caching is decided by us (it is personal now).
+const STALE_AFTER_REWRITE: [&str; 9] = [
+    "content-length",
+    "content-encoding",
+    "content-md5",
+    "etag",
+    "last-modified",
+    "accept-ranges",
+    "cache-control",
+    "expires",
+    "age",
+];
+
+pub async fn serve<P: Platform>(
+    request: &Request<Vec<u8>>,
+    ctx: &RequestContext<'_>,
+    rest: &str,
+    platform: &P,
+) -> Result<Response<Outgoing<P::Body>>, AppError> {
+    let path = crate::image::parse_image_path(rest, ctx.config.limits.max_path_bytes)
+        .map_err(|e| AppError::BadRequest(format!("page path: {e}")))?;
+    let mut origin_path = format!(
+        "{}/{path}",
+        ctx.config.stores.pages_path.trim_end_matches('/')
+    );
+    if let Some(query) = request.uri().query() {
+        origin_path = format!("{origin_path}?{query}");
+    }
+    let started_ms = platform.now_ms();
+    let origin = platform
+        .fetch(
+            &ctx.config.stores.origin_backend,
+            OriginRequest {
+                path: origin_path,
+                headers: origin_headers(request.headers()),
+            },
+        )
+        .await
+        .map_err(origin_error)?;
+    ctx.time("origin", platform.now_ms() - started_ms);
+
+    let encoding = origin
+        .headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let is_html = origin
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    let rewrite = if origin.status == 200 && is_html {
+        let fills = fills(ctx, platform).await;
+        PageStream::new(fills, encoding)
+    } else {
+        None
+    };
+    let rewritten = rewrite.is_some();
+
+    let mut response = Response::new(Vec::new());
+    *response.status_mut() = StatusCode::from_u16(origin.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    copy_headers(&origin.headers, response.headers_mut(), rewritten);
+    if rewritten {
+        response = respond::personal_page(ctx, response);
+        // Fastly compresses the rewritten page at the edge for clients that accept it.
+        respond::set(
+            &mut response,
+            HeaderName::from_static("x-compress-hint"),
+            "on",
+        );
+    }
+    let source = if rewritten {
+        "page"
+    } else {
+        "origin-passthrough"
+    };
+    let response = respond::annotate(ctx, response, "page", source);
+    let body = PageBody {
+        origin: origin.body,
+        rewrite,
+        path: path.to_owned(),
+        started_ms,
+    };
+    Ok(response.map(|_| Outgoing::Page(Box::new(body))))
+}
+
+/// Every configured slot rendered for this visitor, in config order, each leaving out the
+/// items already placed in an earlier slot. A slot that fails to render is logged and left
+/// with its fallback content.
+async fn fills<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> SlotFills {
+    let read = banner_route::read_list(ctx, platform).await;
+    let mut used: Vec<String> = Vec::new();
+    let mut fills = Vec::new();
+    for (name, slot) in &ctx.config.banners.slots {
+        let skip: Vec<&str> = used.iter().map(String::as_str).collect();
+        let rendered = banner_route::build(ctx, platform, &read, name, slot, "html", &skip)
+            .and_then(|assembled| {
+                let html = banner_route::render_html(ctx, platform, &assembled)?;
+                Ok((assembled, html))
+            });
+        match rendered {
+            Ok((assembled, html)) => {
+                used.extend(assembled.banner.items.iter().map(|i| i.id.clone()));
+                fills.push((name.clone(), html));
+            }
+            Err(e) => {
+                let line = serde_json::json!({"level": "error", "event": "slot_render", "slot": name, "detail": e.to_string()});
+                platform.log(super::LOG_ENDPOINT, &line.to_string());
+            }
+        }
+    }
+    SlotFills(fills)
+}
+
+/// The client's headers the origin may use, and an `Accept-Encoding` we can honour: gzip is
+/// decoded for rewriting, and only asked for when the client could take it as-is too (a
+/// non-HTML response passes through still compressed).
+fn origin_headers(client: &HeaderMap) -> Vec<(String, String)> {
+    let mut headers: Vec<(String, String)> = FORWARDED
+        .iter()
+        .filter_map(|name| {
+            let value = client.get(name)?.to_str().ok()?;
+            Some((name.as_str().to_owned(), value.to_owned()))
+        })
+        .collect();
+    let gzip_ok = client
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(accepts_gzip);
+    let encoding = if gzip_ok { "gzip" } else { "identity" };
+    headers.push(("accept-encoding".into(), encoding.into()));
+    headers
+}
+
+/// Whether an `Accept-Encoding` value admits gzip (`gzip` or `*`, not with `q=0`).
+fn accepts_gzip(value: &str) -> bool {
+    value.split(',').any(|part| {
+        let mut pieces = part.split(';').map(str::trim);
+        let coding = pieces.next().unwrap_or("").to_ascii_lowercase();
+        let refused = pieces.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (coding == "gzip" || coding == "x-gzip" || coding == "*") && !refused
+    })
+}
+
+fn copy_headers(from: &HeaderMap, to: &mut HeaderMap, rewritten: bool) {
+    for (name, value) in from {
+        let lower = name.as_str();
+        let dropped =
+            HOP_BY_HOP.contains(&lower) || (rewritten && STALE_AFTER_REWRITE.contains(&lower));
+        if !dropped {
+            to.append(name.clone(), HeaderValue::clone(value));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_asked_for_only_when_the_client_takes_it() {
+        assert!(accepts_gzip("gzip, deflate, br"));
+        assert!(accepts_gzip("br;q=1.0, gzip;q=0.8"));
+        assert!(accepts_gzip("*"));
+        assert!(!accepts_gzip("gzip;q=0, br"));
+        assert!(!accepts_gzip("br, zstd"));
+        assert!(!accepts_gzip(""));
+    }
+}

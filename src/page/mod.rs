@@ -1,0 +1,191 @@
+//! Page assembly: an origin's HTML streamed through `lol_html`, every element carrying
+//! `data-tailor-slot="S"` getting slot S's banner as its content. Everything else passes
+//! byte for byte, and output leaves as input arrives: the page is never held whole.
+
+mod decode;
+
+use decode::Decoder;
+use lol_html::html_content::ContentType;
+use lol_html::{element, HtmlRewriter, MemorySettings, OutputSink, Settings};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The attribute naming the slot an element is a placeholder for.
+pub const SLOT_ATTRIBUTE: &str = "data-tailor-slot";
+/// What the rewriter may hold at once (a tag split across chunks, say). Past it, the rest of
+/// the page passes through unmodified rather than failing.
+const REWRITER_MEMORY: usize = 1024 * 1024;
+
+/// Slot name → the HTML to put inside its placeholder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SlotFills(pub Vec<(String, String)>);
+
+impl SlotFills {
+    fn get(&self, slot: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == slot)
+            .map(|(_, html)| html.as_str())
+    }
+}
+
+/// What happened to one page, for the log line written when it ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageStats {
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// Slots filled, in page order.
+    pub filled: Vec<String>,
+    /// Placeholders naming a slot the config does not have (left as they were).
+    pub unknown: Vec<String>,
+    /// Why the rest of the page passed through unmodified, if it did.
+    pub bailed_out: Option<String>,
+}
+
+/// Output collected from the rewriter until the caller takes it.
+struct Collect(Rc<RefCell<Vec<u8>>>);
+
+impl OutputSink for Collect {
+    fn handle_chunk(&mut self, chunk: &[u8]) {
+        self.0.borrow_mut().extend_from_slice(chunk);
+    }
+}
+
+/// A page being rewritten: push origin chunks in, take rewritten chunks out.
+pub struct PageStream {
+    decoder: Decoder,
+    rewriter: Option<HtmlRewriter<'static, Collect>>,
+    output: Rc<RefCell<Vec<u8>>>,
+    log: Rc<RefCell<(Vec<String>, Vec<String>)>>,
+    stats: PageStats,
+}
+
+impl std::fmt::Debug for PageStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageStream")
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PageStream {
+    /// A rewriter for a page sent with `content_encoding`; `None` when that encoding cannot be
+    /// decoded here (the page should then pass through untouched).
+    pub fn new(fills: SlotFills, content_encoding: Option<&str>) -> Option<Self> {
+        let decoder = Decoder::for_encoding(content_encoding)?;
+        let output = Rc::new(RefCell::new(Vec::new()));
+        let log = Rc::new(RefCell::new((Vec::new(), Vec::new())));
+        let handler_log = Rc::clone(&log);
+        let settings = Settings::new()
+            .append_element_content_handler(element!("[data-tailor-slot]", move |el| {
+                let Some(slot) = el.get_attribute(SLOT_ATTRIBUTE) else {
+                    return Ok(());
+                };
+                let mut log = handler_log.borrow_mut();
+                match fills.get(&slot) {
+                    Some(html) => {
+                        el.set_inner_content(html, ContentType::Html);
+                        log.0.push(slot);
+                    }
+                    None => log.1.push(slot),
+                }
+                Ok(())
+            }))
+            // Ambiguous markup (rare, e.g. a slot inside <select>) is rewritten best-effort
+            // instead of aborting the page.
+            .with_strict(false)
+            .with_memory_settings(
+                MemorySettings::new()
+                    .with_max_allowed_memory_usage(REWRITER_MEMORY)
+                    .with_graceful_bail_out_on_memory_limit_exceeded(true),
+            );
+        let rewriter = HtmlRewriter::new(settings, Collect(Rc::clone(&output)));
+        Some(Self {
+            decoder,
+            rewriter: Some(rewriter),
+            output,
+            log,
+            stats: PageStats::default(),
+        })
+    }
+
+    /// Feeds one origin chunk, handing output to `emit` as it completes — piece by piece for
+    /// a compressed page, so even a highly compressed one is never held decoded.
+    pub fn push(&mut self, chunk: &[u8], emit: &mut Emit<'_>) -> Result<(), String> {
+        self.stats.bytes_in += chunk.len() as u64;
+        let Self {
+            decoder,
+            rewriter,
+            output,
+            stats,
+            ..
+        } = self;
+        decoder.feed(chunk, &mut |decoded| {
+            rewrite(rewriter, output, decoded, stats);
+            hand_over(output, stats, emit)
+        })
+    }
+
+    /// Ends the page, emitting the last output; returns the page's statistics.
+    pub fn finish(mut self, emit: &mut Emit<'_>) -> Result<PageStats, String> {
+        let Self {
+            decoder,
+            rewriter,
+            output,
+            stats,
+            ..
+        } = &mut self;
+        decoder.finish(&mut |decoded| {
+            rewrite(rewriter, output, decoded, stats);
+            hand_over(output, stats, emit)
+        })?;
+        if let Some(rewriter) = self.rewriter.take() {
+            if let Err(e) = rewriter.end() {
+                self.stats.bailed_out = Some(e.to_string());
+            }
+        }
+        hand_over(&self.output, &mut self.stats, emit)?;
+        let (filled, unknown) = self.log.take();
+        self.stats.filled = filled;
+        self.stats.unknown = unknown;
+        Ok(self.stats)
+    }
+}
+
+/// Where rewritten bytes go; an error (the client went away) stops the page.
+pub type Emit<'a> = dyn FnMut(&[u8]) -> Result<(), String> + 'a;
+
+fn hand_over(
+    output: &Rc<RefCell<Vec<u8>>>,
+    stats: &mut PageStats,
+    emit: &mut Emit<'_>,
+) -> Result<(), String> {
+    let out = std::mem::take(&mut *output.borrow_mut());
+    if out.is_empty() {
+        return Ok(());
+    }
+    stats.bytes_out += out.len() as u64;
+    emit(&out)
+}
+
+/// Runs decoded bytes through the rewriter, or straight to the output once it has bailed
+/// out (its graceful bail-out has already flushed what it held, unmodified).
+fn rewrite(
+    rewriter: &mut Option<HtmlRewriter<'static, Collect>>,
+    output: &Rc<RefCell<Vec<u8>>>,
+    decoded: &[u8],
+    stats: &mut PageStats,
+) {
+    match rewriter {
+        Some(active) => {
+            if let Err(e) = active.write(decoded) {
+                stats.bailed_out = Some(e.to_string());
+                *rewriter = None;
+            }
+        }
+        None => output.borrow_mut().extend_from_slice(decoded),
+    }
+}
+
+#[cfg(test)]
+mod tests;

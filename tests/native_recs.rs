@@ -1,0 +1,388 @@
+//! Recommendations on the in-memory host: the layered list read (memory, platform cache, KV,
+//! last good copy, bundled default), the version pointer, the re-rank from beacon events,
+//! escaping, and page assembly with its pass-through cases.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use support::client::{DESKTOP, IPHONE};
+use support::native::{demo_host, get, json, purge, send, send_body, DEBUG};
+use support::pages::{assert_assembled, demo_page, generated_page};
+use tailor::platform::memory::MemoryHost;
+use tailor::platform::Memo;
+
+const CONSENT: (&str, &str) = ("cookie", "tailor_consent=1");
+
+fn banner(host: &MemoryHost, slot: &str, headers: &[(&str, &str)]) -> http::Response<Vec<u8>> {
+    get(host, &format!("/banner.json?slot={slot}"), headers)
+}
+
+fn ids(body: &serde_json::Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn categories(body: &serde_json::Value) -> Vec<String> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["category"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn assert_caps(body: &serde_json::Value, cap: usize) {
+    let categories = categories(body);
+    for c in &categories {
+        let n = categories.iter().filter(|x| *x == c).count();
+        assert!(n <= cap, "{c} appears {n} times in {categories:?}");
+    }
+}
+
+/// The visitor cookie pair (`name=value`) from a response's `Set-Cookie`.
+fn visitor_cookie(response: &http::Response<Vec<u8>>) -> String {
+    let set = response.headers()["set-cookie"].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+fn source(response: &http::Response<Vec<u8>>) -> String {
+    response.headers()["x-tailor-source"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn segments_get_their_own_versioned_lists() {
+    let host = demo_host();
+    let phone = json(&banner(&host, "hero", &[("user-agent", IPHONE)]));
+    let desktop = json(&banner(&host, "hero", &[("user-agent", DESKTOP)]));
+    assert_eq!(phone["segment"], "mobile");
+    assert_eq!(desktop["segment"], "desktop");
+    assert_eq!(phone["list_version"], "v3");
+    assert_ne!(ids(&phone), ids(&desktop));
+    assert_eq!(ids(&phone).len(), 4);
+    assert_caps(&phone, 2);
+    assert_caps(&desktop, 2);
+}
+
+#[test]
+fn items_outside_their_date_window_never_show() {
+    let host = demo_host();
+    for ua in [IPHONE, DESKTOP] {
+        for slot in ["hero", "sidebar"] {
+            let body = json(&banner(&host, slot, &[("user-agent", ua)]));
+            let shown = ids(&body);
+            assert!(!shown.contains(&"sku-237".to_string()), "expired shown");
+            assert!(!shown.contains(&"sku-238".to_string()), "future shown");
+        }
+    }
+}
+
+#[test]
+fn a_click_lifts_its_category_and_drops_the_item() {
+    let host = demo_host();
+    let headers = [("user-agent", DESKTOP), CONSENT];
+    let first = banner(&host, "hero", &headers);
+    let cookie = visitor_cookie(&first);
+    let before = json(&first);
+    // A category the banner does not show yet, and its best item from the list.
+    let list: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/demo/kv/recs/v3/desktop.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let shown = categories(&before);
+    let clicked = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| !shown.contains(&i["category"].as_str().unwrap().to_owned()))
+        .unwrap();
+    let (item, category) = (
+        clicked["id"].as_str().unwrap(),
+        clicked["category"].as_str().unwrap(),
+    );
+    let event =
+        serde_json::json!({"type": "click", "item": item, "category": category, "slot": "hero"});
+    let cookies = format!("tailor_consent=1; {cookie}");
+    let posted = send_body(
+        &host,
+        "POST",
+        "/events",
+        &[("user-agent", DESKTOP), ("cookie", &cookies)],
+        event.to_string().into_bytes(),
+    );
+    assert_eq!(posted.status(), 204);
+    let updated = visitor_cookie(&posted);
+    assert_ne!(updated, cookie);
+    let logged = host.logs.borrow();
+    assert!(logged
+        .iter()
+        .any(|(endpoint, line)| endpoint == "tailor_events" && line.contains(item)));
+    drop(logged);
+
+    let cookies = format!("tailor_consent=1; {updated}");
+    let after = json(&banner(
+        &host,
+        "hero",
+        &[("user-agent", DESKTOP), ("cookie", &cookies)],
+    ));
+    assert!(
+        !ids(&after).contains(&item.to_owned()),
+        "clicked item shown again"
+    );
+    let position = categories(&after).iter().position(|c| c == category);
+    assert_eq!(
+        position,
+        Some(0),
+        "{category} not first: {:?}",
+        categories(&after)
+    );
+    assert_eq!(after["items"][0]["boosted"], true);
+    assert_caps(&after, 2);
+}
+
+#[test]
+fn without_consent_events_are_logged_but_not_remembered() {
+    let host = demo_host();
+    let event = r#"{"type":"view","item":"sku-001","category":"shoes"}"#;
+    let response = send_body(
+        &host,
+        "POST",
+        "/events",
+        &[("user-agent", DESKTOP)],
+        event.into(),
+    );
+    assert_eq!(response.status(), 204);
+    assert!(response.headers().get("set-cookie").is_none());
+    let logs = host.logs.borrow();
+    let line = logs
+        .iter()
+        .find(|(endpoint, _)| endpoint == "tailor_events")
+        .unwrap();
+    assert!(line.1.contains(r#""visitor":null"#), "{}", line.1);
+}
+
+#[test]
+fn bad_beacons_get_clear_errors() {
+    let host = demo_host();
+    let post = |body: &[u8], headers: &[(&str, &str)]| {
+        send_body(&host, "POST", "/events", headers, body.to_vec())
+    };
+    for body in [
+        &b"not json"[..],
+        br#"{"type":"buy","item":"a","category":"c"}"#,
+        br#"{"events":[]}"#,
+        br#"{"type":"view","item":"<script>","category":"c"}"#,
+    ] {
+        let response = post(body, &[]);
+        assert_eq!(response.status(), 400, "{}", String::from_utf8_lossy(body));
+        assert_eq!(json(&response)["error"], "bad_request");
+    }
+    assert_eq!(post(&[b' '; 9000], &[]).status(), 413);
+    let foreign = post(
+        br#"{"type":"view","item":"a","category":"c"}"#,
+        &[("origin", "https://evil.example"), ("host", "shop.example")],
+    );
+    assert_eq!(foreign.status(), 403);
+    assert_eq!(send(&host, "GET", "/events", &[]).status(), 405);
+}
+
+#[test]
+fn hostile_titles_are_escaped_in_html_and_json() {
+    let host = demo_host();
+    let sale = "/banner.json?slot=hero&utm_campaign=black-friday-2026";
+    let body = get(&host, sale, &[("user-agent", DESKTOP)]);
+    let text = String::from_utf8(body.body().clone()).unwrap();
+    assert!(!text.contains("<script>"), "{text}");
+    assert!(text.contains("\\u003cscript\\u003e"), "{text}");
+    assert_eq!(
+        json(&body)["items"][0]["title"],
+        "Flash deal <script>alert(\"xss\")</script> & \"more\""
+    );
+    let html = get(
+        &host,
+        "/banner?slot=hero&utm_campaign=black-friday-2026",
+        &[("user-agent", DESKTOP)],
+    );
+    let html = String::from_utf8(html.body().clone()).unwrap();
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(
+        html.contains(
+            "Flash deal &lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt; &amp; &quot;more&quot;"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn lists_are_read_through_the_layers() {
+    let mut host = demo_host();
+    host.memo = Some(Memo::default());
+    let read = |host: &MemoryHost| source(&banner(host, "hero", &[("user-agent", IPHONE), DEBUG]));
+    assert_eq!(read(&host), "kv");
+    assert_eq!(read(&host), "memory");
+    host.advance(31.0);
+    assert_eq!(read(&host), "cache");
+    // KV down: memory and cache carry on; past both, the last good copy.
+    host.kv_failing.borrow_mut().push("recs/".into());
+    host.advance(20.0);
+    assert_eq!(read(&host), "memory");
+    host.advance(200.0);
+    assert_eq!(read(&host), "last-good");
+    // An instance without memory (Fastly) gets the last good copy from the platform cache.
+    host.memo = None;
+    assert_eq!(read(&host), "last-good");
+    let logs = host.logs.borrow();
+    assert!(logs.iter().any(|(_, l)| l.contains("recs_fallback")));
+}
+
+#[test]
+fn with_kv_missing_the_bundled_default_is_served() {
+    let host = demo_host();
+    host.kv_failing.borrow_mut().push("recs/".into());
+    let response = banner(&host, "hero", &[("user-agent", DESKTOP), DEBUG]);
+    assert_eq!(response.status(), 200);
+    assert_eq!(source(&response), "default");
+    assert_eq!(json(&response)["list_version"], "default");
+    assert_eq!(ids(&json(&response)).len(), 4);
+}
+
+#[test]
+fn garbage_lists_and_pointers_fall_back() {
+    let mut host = demo_host();
+    host.put_kv("tailor_kv", "recs/v3/mobile", b"{not json".to_vec());
+    let response = banner(&host, "hero", &[("user-agent", IPHONE), DEBUG]);
+    assert_eq!(source(&response), "default");
+    let mut host = demo_host();
+    host.put_kv("tailor_kv", "recs/current", b"../etc".to_vec());
+    let response = banner(&host, "hero", &[("user-agent", DESKTOP), DEBUG]);
+    assert_eq!(source(&response), "default");
+}
+
+#[test]
+fn flipping_the_pointer_publishes_a_new_version() {
+    let mut host = demo_host();
+    let read = |host: &MemoryHost| json(&banner(host, "hero", &[("user-agent", DESKTOP)]));
+    assert_eq!(read(&host)["list_version"], "v3");
+    let mut list: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/demo/kv/recs/v3/desktop.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    list["items"][5]["score"] = serde_json::json!(10_000.0);
+    let star = list["items"][5]["id"].as_str().unwrap().to_owned();
+    host.put_kv(
+        "tailor_kv",
+        "recs/v4/desktop",
+        list.to_string().into_bytes(),
+    );
+    host.put_kv("tailor_kv", "recs/current", b"v4".to_vec());
+    // The cached pointer holds until it expires or is purged.
+    assert_eq!(read(&host)["list_version"], "v3");
+    assert_eq!(purge(&host, "list-pointer").status(), 200);
+    let now = read(&host);
+    assert_eq!(now["list_version"], "v4");
+    assert_eq!(ids(&now)[0], star);
+}
+
+#[test]
+fn pages_get_their_slots_filled_and_nothing_else_changes() {
+    let host = demo_host();
+    let headers = [("user-agent", DESKTOP)];
+    let hero = get(&host, "/banner?slot=hero", &headers);
+    let page = get(&host, "/page/index.html", &headers);
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "private, no-store");
+    assert!(page.headers().get("content-length").is_none());
+    let hero = String::from_utf8(hero.body().clone()).unwrap();
+    let sidebar = assert_assembled(&demo_page(), page.body(), &hero);
+    // The sidebar leaves out what the hero already shows.
+    let hero_ids: Vec<&str> = hero
+        .split("data-item=\"")
+        .skip(1)
+        .map(|s| &s[..7])
+        .collect();
+    for id in hero_ids {
+        assert!(
+            !sidebar.contains(&format!("data-item=\"{id}")),
+            "{id} twice"
+        );
+    }
+}
+
+#[test]
+fn compressed_pages_are_decoded_and_the_rest_passes_through() {
+    let host = demo_host();
+    let headers = [("user-agent", DESKTOP), ("accept-encoding", "gzip")];
+    let gz = get(&host, "/page/gzipped.html", &headers);
+    assert_eq!(gz.status(), 200);
+    assert!(gz.headers().get("content-encoding").is_none());
+    let hero = get(&host, "/banner?slot=hero", &headers);
+    assert_assembled(
+        &demo_page(),
+        gz.body(),
+        std::str::from_utf8(hero.body()).unwrap(),
+    );
+
+    let brotli = get(&host, "/page/brotli.html", &headers);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.body(), b"\x0b\x02\x80not really brotli\x03");
+    let data = get(&host, "/page/data.json", &headers);
+    assert_eq!(data.headers()["content-type"], "application/json");
+    assert!(String::from_utf8_lossy(data.body()).contains("<div data-tailor-slot"));
+    let broken = get(&host, "/page/broken.html", &headers);
+    assert_eq!(broken.status(), 503);
+    assert_eq!(
+        broken.body(),
+        b"<p data-tailor-slot=\"hero\">origin down</p>"
+    );
+    assert_eq!(get(&host, "/page/nowhere.html", &headers).status(), 404);
+    assert_eq!(get(&host, "/page/../secret", &headers).status(), 400);
+    let head = send(&host, "HEAD", "/page/index.html", &headers);
+    assert_eq!(head.status(), 200);
+    assert!(head.body().is_empty());
+}
+
+#[test]
+fn a_big_page_streams_in_pieces() {
+    let mut host = demo_host();
+    let page = generated_page(2 << 20);
+    host.put_origin("/pages/huge.html", 200, "text/html", page.clone());
+    let request = http::Request::builder()
+        .uri("/page/huge.html")
+        .header("user-agent", DESKTOP)
+        .body(Vec::new())
+        .unwrap();
+    let response = tailor::platform::block_on(tailor::serve(request, &host)).unwrap();
+    let tailor::app::Outgoing::Page(body) = response.into_body() else {
+        panic!("a page should stream");
+    };
+    let mut pieces = Vec::new();
+    let pumped = tailor::platform::block_on(tailor::app::pump(*body, &host, &mut |chunk| {
+        pieces.push(chunk.len());
+        Ok(())
+    }))
+    .unwrap();
+    assert!(pumped.is_ok());
+    assert!(pieces.len() >= 30, "{} pieces", pieces.len());
+    assert!(pieces.iter().all(|&n| n <= 72 * 1024), "{pieces:?}");
+    let total: usize = pieces.iter().sum();
+    assert!(total > page.len());
+}

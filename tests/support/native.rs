@@ -1,0 +1,92 @@
+//! The shared handler on the in-memory host, set up like the demo: every KV entry and secret
+//! of `fastly.toml`, the fixture origin, and a Dutch visitor.
+
+use super::fixtures::origin_content;
+use tailor::platform::memory::MemoryHost;
+use tailor::platform::{block_on, Geo};
+
+pub const DEBUG: (&str, &str) = ("x-tailor-debug", "demo-debug");
+
+/// The demo world of `fastly.toml` in memory: its KV entries (read from the manifest, so the
+/// two never drift), its secrets, the fixture origin and NL geo.
+pub fn demo_host() -> MemoryHost {
+    let mut host = MemoryHost::new();
+    let root = env!("CARGO_MANIFEST_DIR");
+    host.settings
+        .insert("config_key".into(), "config/v1".into());
+    let manifest: toml::Table = std::fs::read_to_string(format!("{root}/fastly.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let local = &manifest["local_server"];
+    for entry in local["kv_stores"]["tailor_kv"].as_array().unwrap() {
+        let file = entry["file"].as_str().unwrap();
+        let bytes = std::fs::read(format!("{root}/{file}")).unwrap();
+        host.put_kv("tailor_kv", entry["key"].as_str().unwrap(), bytes);
+    }
+    for entry in local["secret_stores"]["tailor_secrets"].as_array().unwrap() {
+        let data = entry["data"].as_str().unwrap();
+        host.secrets.insert(
+            entry["key"].as_str().unwrap().into(),
+            data.as_bytes().to_vec(),
+        );
+    }
+    for (path, reply) in origin_content() {
+        host.put_origin(&path, reply.status, reply.content_type, reply.body);
+        if let (Some(encoding), Some(stored)) = (reply.encoding, host.origin.get_mut(&path)) {
+            stored
+                .headers
+                .push(("content-encoding".into(), encoding.into()));
+        }
+    }
+    host.geo = Some(Geo {
+        country: Some("NL".into()),
+        ..Geo::default()
+    });
+    host
+}
+
+pub fn send(
+    host: &MemoryHost,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> http::Response<Vec<u8>> {
+    send_body(host, method, uri, headers, Vec::new())
+}
+
+pub fn send_body(
+    host: &MemoryHost,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> http::Response<Vec<u8>> {
+    let mut builder = http::Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    block_on(tailor::handle(builder.body(body).unwrap(), host)).unwrap()
+}
+
+pub fn get(host: &MemoryHost, uri: &str, headers: &[(&str, &str)]) -> http::Response<Vec<u8>> {
+    send(host, "GET", uri, headers)
+}
+
+/// `POST /admin/purge` of one surrogate key with the demo admin token.
+pub fn purge(host: &MemoryHost, surrogate_key: &str) -> http::Response<Vec<u8>> {
+    let body = serde_json::json!({ "surrogate_keys": [surrogate_key] })
+        .to_string()
+        .into_bytes();
+    send_body(
+        host,
+        "POST",
+        "/admin/purge",
+        &[("authorization", "Bearer demo-admin-token-0123456789abcdef")],
+        body,
+    )
+}
+
+pub fn json(response: &http::Response<Vec<u8>>) -> serde_json::Value {
+    serde_json::from_slice(response.body()).unwrap()
+}
