@@ -29,7 +29,7 @@ lint:
 	cargo clippy --target wasm32-wasip1 --features fastly --bins -- -D warnings
 
 unit:
-	cargo test --lib --test native_app --test image_inputs --test image_transform --test segmentation_properties --test cache_key_properties
+	cargo test --lib --test native_app --test native_recs --test banner_golden --test recs_properties --test image_inputs --test image_transform --test segmentation_properties --test cache_key_properties
 
 ## Validate the demo config and its cache-key budgets (`tailor check`).
 check-config:
@@ -43,6 +43,7 @@ bench: build
 	@scripts/install-bench-tools.sh
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_segmentation
+	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_recs
 	cargo run --release --example replay
 
 ## Regenerate the demo origin's synthetic photos.

@@ -10,10 +10,12 @@
 )]
 
 mod e2e_caching;
+mod e2e_recs;
 mod e2e_segmentation;
 mod support;
 
 use e2e_caching::*;
+use e2e_recs::*;
 use e2e_segmentation::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::sync::Arc;
@@ -567,8 +569,8 @@ fn main() {
     let args = Arguments::from_args();
     let hostile = project_root().join("tests/fixtures/recs-hostile.json");
     let harness = Arc::new(Harness::start(&[
-        ("recs/v1/tablet", Some(hostile)),
-        ("recs/v1/bot", None),
+        ("recs/v3/tablet", Some(hostile)),
+        ("recs/v3/bot", None),
     ]));
     let cases: &[(&str, Case)] = &cases![
         healthz,
@@ -600,6 +602,15 @@ fn main() {
         shared_and_personal_responses_carry_the_right_cache_headers,
         concurrent_misses_collapse_into_one_transform,
         segment_lists_are_served_from_the_platform_cache,
+        clicks_rerank_the_next_banner_within_the_caps,
+        beacons_are_validated,
+        the_sale_list_escapes_its_script_title,
+        expired_and_future_items_never_show,
+        without_lists_in_kv_the_bundled_default_is_served,
+        pages_get_slots_filled_and_the_rest_byte_identical,
+        non_html_and_failed_pages_pass_through,
+        a_page_streams_before_the_origin_finishes,
+        memory_does_not_grow_with_page_size,
     ];
     let trials = cases
         .iter()

@@ -6,6 +6,7 @@ use super::fixtures::{origin_content, Reply};
 use super::pages::gated_halves;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -19,10 +20,17 @@ pub struct TestOrigin {
 static GATE: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
 /// How long the gated page waits at most, so a failing test ends instead of hanging.
 const GATE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Set when the gated page stopped waiting because nobody opened the gate: the test never
+/// saw the first half, so the page was held back somewhere between origin and client.
+static GATE_TIMED_OUT: AtomicBool = AtomicBool::new(false);
 
 pub fn open_gate() {
     *GATE.0.lock().unwrap() = true;
     GATE.1.notify_all();
+}
+
+pub fn gate_timed_out() -> bool {
+    GATE_TIMED_OUT.load(Ordering::SeqCst)
 }
 
 /// The gated page's body: the first half, then (once the gate opens) the second.
@@ -40,7 +48,13 @@ impl Read for GatedBody {
         }
         if !self.waited {
             let open = GATE.0.lock().unwrap();
-            let _ = GATE.1.wait_timeout_while(open, GATE_TIMEOUT, |open| !*open);
+            let (_open, wait) = GATE
+                .1
+                .wait_timeout_while(open, GATE_TIMEOUT, |open| !*open)
+                .unwrap();
+            if wait.timed_out() {
+                GATE_TIMED_OUT.store(true, Ordering::SeqCst);
+            }
             self.waited = true;
         }
         self.second.read(buf)
