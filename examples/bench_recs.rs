@@ -12,9 +12,8 @@
 mod support;
 
 use std::fmt::Write as _;
-use std::time::Instant;
 use support::client::{get, request_with_body, DESKTOP};
-use support::report::{median, write_block};
+use support::report::{batch_median_us, median, write_block};
 use support::viceroy::{project_root, Harness};
 use tailor::banner::Banner;
 use tailor::identity::HistoryEntry;
@@ -55,16 +54,7 @@ fn native_us(config: &Config, list: &RecList, history: &[HistoryEntry]) -> f64 {
         let banner = Banner::new(config, "desktop", "hero", slot, &ranked);
         std::hint::black_box(banner.render_html(config, "cards").unwrap());
     };
-    let mut batches: Vec<f64> = (0..21)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..2_000 {
-                once();
-            }
-            start.elapsed().as_secs_f64() * 1e6 / 2_000.0
-        })
-        .collect();
-    median(&mut batches)
+    batch_median_us(21, 2_000, once)
 }
 
 fn timing_ms(header: &str, name: &str) -> f64 {
@@ -75,19 +65,18 @@ fn timing_ms(header: &str, name: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+fn cookie_pair(got: &support::client::Got) -> String {
+    let set = got.header("set-cookie").unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
 /// Median µs of re-rank + render, and of the list read, over `runs` banner requests.
 fn viceroy_us(list: &RecList, history: &[HistoryEntry], runs: usize) -> (f64, f64) {
     let harness = Harness::start(&[]);
     let url = harness.url("/banner?slot=hero");
     let consent = [("User-Agent", DESKTOP), ("Cookie", "tailor_consent=1")];
     let first = get(&url, &consent);
-    let visitor = first
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let visitor = cookie_pair(&first);
     let events: Vec<serde_json::Value> = history
         .iter()
         .map(|h| serde_json::json!({"type": if h.kind == 'c' { "click" } else { "view" }, "item": h.item, "category": h.category}))
@@ -102,13 +91,7 @@ fn viceroy_us(list: &RecList, history: &[HistoryEntry], runs: usize) -> (f64, f6
             .into_bytes(),
     );
     assert_eq!(posted.status, 204);
-    let visitor = posted
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let visitor = cookie_pair(&posted);
     let cookie = format!("tailor_consent=1; {visitor}");
     assert_eq!(list.items.len(), 200);
     let (mut work, mut read) = (Vec::new(), Vec::new());

@@ -12,9 +12,8 @@
 mod support;
 
 use std::fmt::Write as _;
-use std::time::Instant;
 use support::client::{get, DEBUG, DESKTOP};
-use support::report::{median, write_block};
+use support::report::{batch_median_us, median, write_block};
 use support::viceroy::Harness;
 use tailor::identity::has_consent;
 use tailor::segment::buckets::assign;
@@ -100,16 +99,7 @@ fn native_us(config: &Config) -> f64 {
         let arms = assign(&config.experiments, Some("0123456789abcdef01234567"), None);
         std::hint::black_box((decision, arms));
     };
-    let mut batches: Vec<f64> = (0..21)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..2_000 {
-                once();
-            }
-            start.elapsed().as_secs_f64() * 1e6 / 2_000.0
-        })
-        .collect();
-    median(&mut batches)
+    batch_median_us(21, 2_000, once)
 }
 
 fn viceroy_us(config_path: &std::path::Path, runs: usize) -> (f64, String) {

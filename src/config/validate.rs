@@ -39,6 +39,12 @@ impl TryFrom<RawConfig> for Config {
         }
         non_empty("stores.kv", &raw.stores.kv)?;
         non_empty("stores.origin_backend", &raw.stores.origin_backend)?;
+        if !raw.stores.pages_path.starts_with('/') {
+            return Err(ConfigError::at(
+                "stores.pages_path",
+                "must be an origin path starting with '/'",
+            ));
+        }
         if let Some(token) = &raw.debug_token {
             if token.len() < 8 {
                 return Err(ConfigError::at(

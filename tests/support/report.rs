@@ -34,3 +34,18 @@ pub fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
+
+/// The median over `batches` of the mean µs per call of `calls` calls of `f`: the native
+/// reference the benchmarks divide wasm timings by.
+pub fn batch_median_us(batches: usize, calls: usize, mut f: impl FnMut()) -> f64 {
+    let mut means: Vec<f64> = (0..batches)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            for _ in 0..calls {
+                f();
+            }
+            start.elapsed().as_secs_f64() * 1e6 / calls as f64
+        })
+        .collect();
+    median(&mut means)
+}
