@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
 FASTLY_BUILD := cargo build --release --target wasm32-wasip1 --features fastly --bin tailor-fastly
 
-.PHONY: serve test build tools lint unit check-config e2e bench clean demo-images
+.PHONY: serve test build tools lint unit check-config e2e bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare
 
 ## Install toolchain pieces (wasm targets, Viceroy) when missing or of another version.
 tools:
@@ -27,6 +27,7 @@ lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-wasip1 --features fastly --bins -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features cloudflare -- -D warnings
 
 unit:
 	cargo test --lib --test native_app --test native_recs --test banner_golden --test recs_properties --test image_inputs --test image_transform --test segmentation_properties --test cache_key_properties
@@ -35,15 +36,31 @@ unit:
 check-config:
 	cargo run --quiet --bin tailor -- check demo/config.json
 
-e2e: build
-	TAILOR_WASM=$(abspath $(WASM)) cargo test --test e2e_viceroy
+## The end-to-end suite, on Viceroy and on workerd.
+e2e: build build-cloudflare
+	TAILOR_WASM=$(abspath $(WASM)) cargo test --test e2e
+
+## Install wasm-bindgen-cli, worker-build and wrangler (package.json) when missing.
+tools-cloudflare: tools
+	@scripts/install-cloudflare-tools.sh
+
+## Build the Cloudflare Worker bundle (build/index.js, build/index_bg.wasm) and report its size.
+build-cloudflare: tools-cloudflare
+	scripts/build-cloudflare.sh
+	@echo "Worker bundle: $$(gzip -9 -c build/index_bg.wasm | wc -c) bytes of wasm gzipped, $$(gzip -9 -c build/index.js | wc -c) of JS"
+
+## Serve the demo on workerd (wrangler dev): origin on :7677, the Worker on :7676.
+serve-cloudflare: build-cloudflare
+	cargo build --release --example demo_origin
+	scripts/serve-cloudflare.sh
 
 ## Benchmarks over ../shared/corpus (or the demo photos): Viceroy, native, vipsthumbnail.
-bench: build
+bench: build build-cloudflare
 	@scripts/install-bench-tools.sh
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_segmentation
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_recs
+	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_runtimes
 	cargo run --release --example replay
 
 ## Regenerate the demo origin's synthetic photos.

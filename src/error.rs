@@ -26,6 +26,9 @@ pub enum AppError {
     OriginFailed(String),
     #[error("{0}")]
     OriginTimeout(String),
+    // The host cannot do it (e.g. purge by tag from a Cloudflare Worker).
+    #[error("{0}")]
+    NotImplemented(String),
     // The operator's fault: the deployed configuration is unusable.
     #[error("{0}")]
     Config(String),
@@ -53,6 +56,7 @@ impl AppError {
             Self::Undecodable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "undecodable_image"),
             Self::OriginFailed(_) => (StatusCode::BAD_GATEWAY, "origin_failed"),
             Self::OriginTimeout(_) => (StatusCode::GATEWAY_TIMEOUT, "origin_timeout"),
+            Self::NotImplemented(_) => (StatusCode::NOT_IMPLEMENTED, "not_implemented"),
             Self::Config(_) => (StatusCode::INTERNAL_SERVER_ERROR, "invalid_config"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

@@ -4,7 +4,7 @@
 
 use super::respond;
 use crate::error::AppError;
-use crate::platform::Platform;
+use crate::platform::{Platform, PlatformError};
 use http::header::{AUTHORIZATION, CACHE_CONTROL};
 use http::{Request, Response};
 use serde::Deserialize;
@@ -42,8 +42,13 @@ pub async fn purge<P: Platform>(
         )));
     }
     for key in &body.surrogate_keys {
-        platform.purge(key).await.map_err(|e| {
-            AppError::OriginFailed(format!("the platform refused to purge '{key}': {e}"))
+        platform.purge(key).await.map_err(|e| match e {
+            PlatformError::Unsupported(why) => AppError::NotImplemented(format!(
+                "purge by surrogate key is not available on this platform: {why}"
+            )),
+            other => {
+                AppError::OriginFailed(format!("the platform refused to purge '{key}': {other}"))
+            }
         })?;
     }
     let line = serde_json::json!({"event": "purge", "surrogate_keys": body.surrogate_keys});

@@ -1,8 +1,10 @@
 //! What the handler answers with: a complete body, or a page still arriving from the origin
-//! that the host streams to the client through [`pump`] after sending the headers.
+//! that the host streams to the client — pulled piece by piece with [`PageBody::next_piece`]
+//! (Cloudflare's stream), or pushed with [`pump`] (Fastly's streaming body).
 
 use crate::page::{PageStats, PageStream};
 use crate::platform::{linear_memory_bytes, BodyStream, Platform};
+use std::collections::VecDeque;
 
 /// A response body.
 #[derive(Debug)]
@@ -16,75 +18,99 @@ pub enum Outgoing<B> {
 #[derive(Debug)]
 pub struct PageBody<B> {
     pub(super) origin: B,
-    /// `None` passes the origin's bytes through untouched.
+    /// `None` passes the origin's bytes through untouched (or: the page has ended).
     pub(super) rewrite: Option<PageStream>,
     pub(super) path: String,
     pub(super) started_ms: f64,
+    pub(super) ready: VecDeque<Vec<u8>>,
+    pub(super) ended: bool,
+    pub(super) stats: PageStats,
 }
 
-/// Streams a page to `emit` chunk by chunk as the origin delivers it, then logs what happened
-/// (sizes, slots filled, peak memory) as one JSON line. An error means the response is
-/// incomplete and the host should abort it rather than end it cleanly.
+impl<B: BodyStream> PageBody<B> {
+    pub(super) fn new(origin: B, rewrite: Option<PageStream>, path: &str, started_ms: f64) -> Self {
+        Self {
+            origin,
+            rewrite,
+            path: path.to_owned(),
+            started_ms,
+            ready: VecDeque::new(),
+            ended: false,
+            stats: PageStats::default(),
+        }
+    }
+
+    /// The next piece of the page for the client, `None` once it is complete. Reads the origin
+    /// only when no rewritten piece is waiting, so at most one origin chunk is held.
+    pub async fn next_piece(&mut self) -> Result<Option<Vec<u8>>, String> {
+        loop {
+            if let Some(piece) = self.ready.pop_front() {
+                return Ok(Some(piece));
+            }
+            if self.ended {
+                return Ok(None);
+            }
+            let chunk = self.origin.next_chunk().await.map_err(|e| e.to_string())?;
+            let ready = &mut self.ready;
+            let mut emit = |piece: &[u8]| {
+                ready.push_back(piece.to_vec());
+                Ok(())
+            };
+            match (chunk, &mut self.rewrite) {
+                (Some(chunk), Some(stream)) => stream.push(&chunk, &mut emit)?,
+                (Some(chunk), None) => {
+                    self.stats.bytes_in += chunk.len() as u64;
+                    self.stats.bytes_out += chunk.len() as u64;
+                    self.ready.push_back(chunk);
+                }
+                (None, rewrite) => {
+                    if let Some(stream) = rewrite.take() {
+                        self.stats = stream.finish(&mut emit)?;
+                    }
+                    self.ended = true;
+                }
+            }
+        }
+    }
+
+    /// Logs what happened to the page (sizes, slots filled, peak memory) as one JSON line.
+    pub fn log_end<P: Platform>(&self, platform: &P, error: Option<&str>) {
+        let stats = &self.stats;
+        let line = serde_json::json!({
+            "level": if error.is_some() { "error" } else { "info" },
+            "event": "page",
+            "path": self.path,
+            "bytes_in": stats.bytes_in,
+            "bytes_out": stats.bytes_out,
+            "filled": stats.filled,
+            "unknown_slots": stats.unknown,
+            "bailed_out": stats.bailed_out,
+            "error": error,
+            "memory_peak_bytes": linear_memory_bytes(),
+            "ms": platform.now_ms() - self.started_ms,
+        });
+        platform.log(super::LOG_ENDPOINT, &line.to_string());
+    }
+}
+
+/// Streams a page to `emit` piece by piece as the origin delivers it, then logs it. An error
+/// means the response is incomplete and the host should abort it rather than end it cleanly.
 pub async fn pump<B: BodyStream, P: Platform>(
-    page: PageBody<B>,
+    mut page: PageBody<B>,
     platform: &P,
     emit: &mut dyn FnMut(&[u8]) -> Result<(), String>,
 ) -> Result<(), String> {
-    let PageBody {
-        mut origin,
-        rewrite,
-        path,
-        started_ms,
-    } = page;
-    let result = transfer(&mut origin, rewrite, emit).await;
-    let (level, stats, error) = match &result {
-        Ok(stats) => ("info", stats.clone(), None),
-        Err((stats, e)) => ("error", stats.clone(), Some(e.clone())),
-    };
-    let line = serde_json::json!({
-        "level": level,
-        "event": "page",
-        "path": path,
-        "bytes_in": stats.bytes_in,
-        "bytes_out": stats.bytes_out,
-        "filled": stats.filled,
-        "unknown_slots": stats.unknown,
-        "bailed_out": stats.bailed_out,
-        "error": error,
-        "memory_peak_bytes": linear_memory_bytes(),
-        "ms": platform.now_ms() - started_ms,
-    });
-    platform.log(super::LOG_ENDPOINT, &line.to_string());
-    result.map(|_| ()).map_err(|(_, e)| e)
-}
-
-async fn transfer<B: BodyStream>(
-    origin: &mut B,
-    rewrite: Option<PageStream>,
-    emit: &mut dyn FnMut(&[u8]) -> Result<(), String>,
-) -> Result<PageStats, (PageStats, String)> {
-    let Some(mut stream) = rewrite else {
-        let mut stats = PageStats::default();
-        loop {
-            match origin.next_chunk().await {
-                Ok(Some(chunk)) => {
-                    stats.bytes_in += chunk.len() as u64;
-                    stats.bytes_out += chunk.len() as u64;
-                    emit(&chunk).map_err(|e| (stats.clone(), e))?;
+    let result = loop {
+        match page.next_piece().await {
+            Ok(Some(piece)) => {
+                if let Err(e) = emit(&piece) {
+                    break Err(e);
                 }
-                Ok(None) => return Ok(stats),
-                Err(e) => return Err((stats, e.to_string())),
             }
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
         }
     };
-    loop {
-        match origin.next_chunk().await {
-            Ok(Some(chunk)) => stream
-                .push(&chunk, emit)
-                .map_err(|e| (PageStats::default(), e))?,
-            Ok(None) => break,
-            Err(e) => return Err((PageStats::default(), e.to_string())),
-        }
-    }
-    stream.finish(emit).map_err(|e| (PageStats::default(), e))
+    page.log_end(platform, result.as_ref().err().map(String::as_str));
+    result
 }

@@ -104,12 +104,7 @@ pub async fn serve<P: Platform>(
         "origin-passthrough"
     };
     let response = respond::annotate(ctx, response, "page", source);
-    let body = PageBody {
-        origin: origin.body,
-        rewrite,
-        path: path.to_owned(),
-        started_ms,
-    };
+    let body = PageBody::new(origin.body, rewrite, path, started_ms);
     Ok(response.map(|_| Outgoing::Page(Box::new(body))))
 }
 

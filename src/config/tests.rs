@@ -164,11 +164,27 @@ fn identifiers_stay_in_a_safe_alphabet() {
 #[test]
 fn recs_events_and_pages_settings_are_checked() {
     for (pointer, value, path) in [
-        ("/recs/rerank/decay", serde_json::json!(0.0), "recs.rerank.decay"),
-        ("/recs/rerank/max_per_category", serde_json::json!(0), "recs.rerank.max_per_category"),
-        ("/recs/pointer_key", serde_json::json!(" "), "recs.pointer_key"),
+        (
+            "/recs/rerank/decay",
+            serde_json::json!(0.0),
+            "recs.rerank.decay",
+        ),
+        (
+            "/recs/rerank/max_per_category",
+            serde_json::json!(0),
+            "recs.rerank.max_per_category",
+        ),
+        (
+            "/recs/pointer_key",
+            serde_json::json!(" "),
+            "recs.pointer_key",
+        ),
         ("/events/max_events", serde_json::json!(0), "events"),
-        ("/stores/pages_path", serde_json::json!("pages"), "stores.pages_path"),
+        (
+            "/stores/pages_path",
+            serde_json::json!("pages"),
+            "stores.pages_path",
+        ),
     ] {
         let mut doc = demo();
         *doc.pointer_mut(pointer).unwrap() = value;

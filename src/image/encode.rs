@@ -46,6 +46,7 @@ pub fn encode(
 
 /// Lossy WebP with libwebp itself (via the `webp` crate): the same encoder as `cwebp`, so the
 /// same bytes at the same settings. Alpha is kept (compressed losslessly, as cwebp does).
+#[cfg(feature = "webp")]
 fn encode_webp(
     pixels: &[u8],
     channels: u8,
@@ -77,6 +78,7 @@ fn encode_webp(
 
 /// AVIF with ravif (rav1e, pure Rust) at speed 8: 40–100 ms for a 150 px thumbnail in Viceroy,
 /// so the route only asks for it on small outputs. Uses the WebP quality, whose scale it shares.
+#[cfg(feature = "avif")]
 fn encode_avif(
     pixels: &[u8],
     channels: u8,
@@ -163,4 +165,23 @@ fn encode_png(pixels: &[u8], channels: u8, width: u32, height: u32) -> Result<Ve
         .write_image(pixels, width, height, color)
         .map_err(|e| ImageError::Internal(format!("PNG encoding failed: {e}")))?;
     Ok(out)
+}
+
+/// Stands in for an encoder this build leaves out; format negotiation never picks such a format,
+/// so reaching it means a caller asked for it explicitly.
+#[cfg(any(not(feature = "webp"), not(feature = "avif")))]
+fn not_built(format: &str) -> Result<Vec<u8>, ImageError> {
+    Err(ImageError::Unsupported(format!(
+        "{format} output is not available in this build"
+    )))
+}
+
+#[cfg(not(feature = "webp"))]
+fn encode_webp(_: &[u8], _: u8, _: u32, _: u32, _: u8) -> Result<Vec<u8>, ImageError> {
+    not_built("WebP")
+}
+
+#[cfg(not(feature = "avif"))]
+fn encode_avif(_: &[u8], _: u8, _: u32, _: u32, _: u8) -> Result<Vec<u8>, ImageError> {
+    not_built("AVIF")
 }

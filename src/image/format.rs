@@ -52,6 +52,8 @@ pub enum FormatRequest {
 pub enum FormatError {
     #[error("format '{0}' is not one of auto, jpeg, png, webp, avif")]
     Unknown(String),
+    #[error("format '{0}' is not available in this build")]
+    NotBuilt(&'static str),
 }
 
 impl FormatRequest {
@@ -60,8 +62,10 @@ impl FormatRequest {
             "auto" => Ok(Self::Auto),
             "jpeg" | "jpg" => Ok(Self::Fixed(OutputFormat::Jpeg)),
             "png" => Ok(Self::Fixed(OutputFormat::Png)),
-            "webp" => Ok(Self::Fixed(OutputFormat::Webp)),
-            "avif" => Ok(Self::Fixed(OutputFormat::Avif)),
+            "webp" if cfg!(feature = "webp") => Ok(Self::Fixed(OutputFormat::Webp)),
+            "avif" if cfg!(feature = "avif") => Ok(Self::Fixed(OutputFormat::Avif)),
+            "webp" => Err(FormatError::NotBuilt("webp")),
+            "avif" => Err(FormatError::NotBuilt("avif")),
             _ => Err(FormatError::Unknown(value.into())),
         }
     }
@@ -115,9 +119,10 @@ impl ClientFormats {
                 matches && !refused
             })
         };
+        // A build without an encoder never offers its format, whatever the client accepts.
         Self {
-            webp: names("image/webp"),
-            avif: names("image/avif"),
+            webp: cfg!(feature = "webp") && names("image/webp"),
+            avif: cfg!(feature = "avif") && names("image/avif"),
         }
     }
 }

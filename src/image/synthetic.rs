@@ -38,6 +38,7 @@ pub fn with_alpha(width: u32, height: u32) -> ImageBuffer<Rgba<u8>, Vec<u8>> {
 }
 
 /// Encodes an RGB image as a baseline JPEG.
+#[cfg(feature = "fixtures")]
 pub fn jpeg(image: &ImageBuffer<Rgb<u8>, Vec<u8>>, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);

@@ -6,6 +6,8 @@
 
 mod block_on;
 mod body;
+#[cfg(feature = "cloudflare")]
+pub mod cloudflare;
 #[cfg(feature = "fastly")]
 pub mod fastly;
 mod linear_memory;
@@ -26,6 +28,9 @@ pub enum PlatformError {
     BackendMissing(String),
     #[error("origin timed out")]
     Timeout,
+    /// The host has no such capability (e.g. purge by tag from a Worker).
+    #[error("{0}")]
+    Unsupported(String),
     #[error("{0}")]
     Other(String),
 }

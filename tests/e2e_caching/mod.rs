@@ -3,7 +3,7 @@
 
 use super::{check, expect_json_error, expect_status};
 use crate::support::client::{get, request, request_with_body, DEBUG, DESKTOP};
-use crate::support::viceroy::Harness;
+use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
 
 const ADMIN: (&str, &str) = ("Authorization", "Bearer demo-admin-token-0123456789abcdef");
@@ -47,6 +47,21 @@ pub fn a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss(
         "forbidden",
     )?;
     expect_json_error(&purge(h, ADMIN, "{\"keys\": 1}"), 400, "bad_request")?;
+    if h.runtime == Runtime::Workerd {
+        // Platform difference: the Workers Cache API cannot purge by tag; the answer says so
+        // (501) and the entry stays until its TTL.
+        let refused = purge(
+            h,
+            ADMIN,
+            "{\"surrogate_keys\": [\"image:photos/purge-me.jpg\"]}",
+        );
+        expect_json_error(&refused, 501, "not_implemented")?;
+        check(refused.text().contains("Cache API"), || refused.text())?;
+        let still = get(&url, &[DEBUG]);
+        return check(source(&still).as_deref() == Some("cache"), || {
+            format!("{:?}", still.headers)
+        });
+    }
     expect_json_error(
         &request("GET", &h.url("/admin/purge"), &[ADMIN]),
         405,
@@ -79,7 +94,13 @@ pub fn segment_lists_are_served_from_the_platform_cache(h: &Harness) -> Result<(
     let first = get(&url, &headers);
     expect_status(&first, 200)?;
     let second = get(&url, &headers);
-    check(second.header("x-tailor-source") == Some("cache"), || {
+    // Platform difference: workerd's isolate outlives the request, so the list is remembered
+    // in memory before the platform cache is asked; Fastly starts an instance per request.
+    let expected = match h.runtime {
+        Runtime::Viceroy => "cache",
+        Runtime::Workerd => "memory",
+    };
+    check(second.header("x-tailor-source") == Some(expected), || {
         format!("{:?}", second.headers)
     })?;
     check(second.json()["items"] == first.json()["items"], || {
@@ -89,7 +110,7 @@ pub fn segment_lists_are_served_from_the_platform_cache(h: &Harness) -> Result<(
 
 pub fn if_none_match_gets_304(h: &Harness) -> Result<(), Failed> {
     for path in [
-        "/img/thumbnail/photos/harbour.jpg?format=webp",
+        "/img/thumbnail/photos/harbour.jpg?format=png",
         "/banner.json?slot=sidebar",
     ] {
         let url = h.url(path);
@@ -173,5 +194,14 @@ pub fn concurrent_misses_collapse_into_one_transform(h: &Harness) -> Result<(), 
     // The core cache's transaction makes one request fill the entry; the others wait for it
     // and are served from the cache.
     let made = sources.iter().filter(|s| s.as_str() == "origin").count();
+    if h.runtime == Runtime::Workerd {
+        // Platform difference: the Cache API has no request collapsing; concurrent misses
+        // each transform, and the next request is a hit.
+        check(made >= 1, || format!("{sources:?}"))?;
+        let next = get(&url, &[DEBUG]);
+        return check(next.header("x-tailor-source") == Some("cache"), || {
+            format!("{:?}", next.headers)
+        });
+    }
     check(made == 1, || format!("{sources:?}"))
 }

@@ -3,7 +3,7 @@
 
 use super::{check, expect_status};
 use crate::support::client::{get, get_from, Got, DEBUG, DESKTOP, IPHONE};
-use crate::support::viceroy::Harness;
+use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
 
 const CONSENT: (&str, &str) = ("Cookie", "tailor_consent=1");
@@ -82,6 +82,16 @@ pub fn each_context_source_lands_in_its_demo_segment(h: &Harness) -> Result<(), 
                 )
             },
         )?;
+    }
+    if h.runtime == Runtime::Workerd {
+        // Platform difference: workerd takes geo from `request.cf`, one object per `wrangler
+        // dev` (the harness's cf.json says NL), not from the client address; it is read.
+        let nl = banner(h, "", &[("User-Agent", DESKTOP)]);
+        return check(
+            nl.header("x-tailor-rule")
+                .is_some_and(|r| r.contains("north-america: country=nl")),
+            || format!("{:?}", nl.header("x-tailor-rule")),
+        );
     }
     // 127.0.0.2 is the US in fastly.toml's geolocation fixtures.
     let us = get_from(

@@ -36,6 +36,8 @@ impl Got {
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        // A response that never ends fails its case instead of hanging the suite.
+        .timeout_global(Some(std::time::Duration::from_secs(120)))
         .build()
         .into()
 }
@@ -89,6 +91,7 @@ pub fn get_from(source: std::net::Ipv4Addr, url: &str, headers: &[(&str, &str)])
         .unwrap();
     socket.connect(&target.into()).unwrap();
     let mut stream: std::net::TcpStream = socket.into();
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(120)));
     let mut head = format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n");
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));

@@ -11,3 +11,4 @@ pub mod origin;
 pub mod pages;
 pub mod report;
 pub mod viceroy;
+pub mod workerd;

@@ -6,7 +6,6 @@ use super::fixtures::{origin_content, Reply};
 use super::pages::gated_halves;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -16,25 +15,27 @@ pub struct TestOrigin {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-/// Opened by the test once it has seen the gated page's first half.
-static GATE: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
+/// The runs (`?run=` of the gated page) whose test has seen the first half. One set for the
+/// process, so each runtime's run of the case uses its own id.
+static GATE: (Mutex<Vec<String>>, Condvar) = (Mutex::new(Vec::new()), Condvar::new());
 /// How long the gated page waits at most, so a failing test ends instead of hanging.
 const GATE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Set when the gated page stopped waiting because nobody opened the gate: the test never
-/// saw the first half, so the page was held back somewhere between origin and client.
-static GATE_TIMED_OUT: AtomicBool = AtomicBool::new(false);
+/// Runs whose gated page stopped waiting because nobody opened the gate: the test never saw
+/// the first half, so the page was held back somewhere between origin and client.
+static GATE_TIMED_OUT: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-pub fn open_gate() {
-    *GATE.0.lock().unwrap() = true;
+pub fn open_gate(run: &str) {
+    GATE.0.lock().unwrap().push(run.to_owned());
     GATE.1.notify_all();
 }
 
-pub fn gate_timed_out() -> bool {
-    GATE_TIMED_OUT.load(Ordering::SeqCst)
+pub fn gate_timed_out(run: &str) -> bool {
+    GATE_TIMED_OUT.lock().unwrap().iter().any(|r| r == run)
 }
 
 /// The gated page's body: the first half, then (once the gate opens) the second.
 struct GatedBody {
+    run: String,
     first: Cursor<Vec<u8>>,
     second: Cursor<Vec<u8>>,
     waited: bool,
@@ -47,13 +48,13 @@ impl Read for GatedBody {
             return Ok(n);
         }
         if !self.waited {
-            let open = GATE.0.lock().unwrap();
-            let (_open, wait) = GATE
+            let opened = GATE.0.lock().unwrap();
+            let (_opened, wait) = GATE
                 .1
-                .wait_timeout_while(open, GATE_TIMEOUT, |open| !*open)
+                .wait_timeout_while(opened, GATE_TIMEOUT, |opened| !opened.contains(&self.run))
                 .unwrap();
             if wait.timed_out() {
-                GATE_TIMED_OUT.store(true, Ordering::SeqCst);
+                GATE_TIMED_OUT.lock().unwrap().push(self.run.clone());
             }
             self.waited = true;
         }
@@ -66,10 +67,13 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
 }
 
 fn respond(request: tiny_http::Request, routes: &HashMap<String, Reply>) {
-    let path = request.url().split('?').next().unwrap_or("").to_string();
+    let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
+    let (path, query) = (path.to_owned(), query.to_owned());
     if path == "/pages/gated.html" {
         let (first, second) = gated_halves();
+        let run = query.strip_prefix("run=").unwrap_or("").to_owned();
         let body = GatedBody {
+            run,
             first: Cursor::new(first),
             second: Cursor::new(second),
             waited: false,

@@ -11,11 +11,21 @@ use std::time::{Duration, Instant};
 /// A KV entry to replace (with a file) or remove (with `None`) for one harness.
 pub type KvOverride = (&'static str, Option<PathBuf>);
 
+/// The local runtime a harness runs Tailor in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    /// Fastly's Viceroy, with the Fastly wasm.
+    Viceroy,
+    /// Cloudflare's workerd under `wrangler dev`, with the Worker bundle.
+    Workerd,
+}
+
 pub struct Harness {
-    child: Child,
+    pub(super) child: Child,
     pub base: String,
     pub log_path: PathBuf,
-    _origin: Option<TestOrigin>,
+    pub runtime: Runtime,
+    pub(super) _origin: Option<TestOrigin>,
 }
 
 pub fn project_root() -> PathBuf {
@@ -46,6 +56,18 @@ fn wasm_path() -> PathBuf {
     target.join("wasm32-wasip1/release/tailor-fastly.wasm")
 }
 
+/// A fresh temporary directory for one harness.
+pub(super) fn run_dir() -> PathBuf {
+    static RUN: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "tailor-e2e-{}-{}",
+        std::process::id(),
+        RUN.fetch_add(1, Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -56,7 +78,7 @@ pub fn free_port() -> u16 {
 
 /// The project's fastly.toml with the origin pointed at `origin_port`, every data file made
 /// absolute, and the KV overrides applied.
-fn manifest(origin_port: u16, overrides: &[KvOverride]) -> String {
+pub(super) fn manifest(origin_port: u16, overrides: &[KvOverride]) -> String {
     let root = project_root();
     let text = std::fs::read_to_string(root.join("fastly.toml")).unwrap();
     let mut doc: toml::Table = text.parse().unwrap();
@@ -97,13 +119,7 @@ impl Harness {
     }
 
     fn launch(origin_port: u16, origin: Option<TestOrigin>, overrides: &[KvOverride]) -> Self {
-        static RUN: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "tailor-e2e-{}-{}",
-            std::process::id(),
-            RUN.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = run_dir();
         let manifest_path = dir.join("fastly.toml");
         std::fs::write(&manifest_path, manifest(origin_port, overrides)).unwrap();
         let log_path = dir.join("viceroy.log");
@@ -124,13 +140,22 @@ impl Harness {
             child,
             base: format!("http://127.0.0.1:{port}"),
             log_path,
+            runtime: Runtime::Viceroy,
             _origin: origin,
         };
         harness.wait_until_up();
         harness
     }
 
-    fn wait_until_up(&self) {
+    /// Another harness of the same runtime, with other KV overrides.
+    pub fn restart_with(&self, overrides: &[KvOverride]) -> Self {
+        match self.runtime {
+            Runtime::Viceroy => Self::start(overrides),
+            Runtime::Workerd => Self::start_workerd(overrides),
+        }
+    }
+
+    pub(super) fn wait_until_up(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if ureq::get(&format!("{}/healthz", self.base)).call().is_ok() {
@@ -138,7 +163,7 @@ impl Harness {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("Viceroy did not come up; log:\n{}", self.log());
+        panic!("{:?} did not come up; log:\n{}", self.runtime, self.log());
     }
 
     pub fn log(&self) -> String {
@@ -152,6 +177,12 @@ impl Harness {
 
 impl Drop for Harness {
     fn drop(&mut self) {
+        // wrangler runs workerd as a child: end the whole process group.
+        if self.runtime == Runtime::Workerd {
+            let _ = Command::new("kill")
+                .args(["-TERM", "--", &format!("-{}", self.child.id())])
+                .status();
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
         if let Some(dir) = self

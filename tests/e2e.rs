@@ -1,7 +1,9 @@
-//! End-to-end suite: the compiled Fastly wasm in a real Viceroy, with the project's
-//! `fastly.toml`, a real HTTP test origin, and real HTTP requests.
+//! End-to-end conformance suite: every case runs against the Fastly wasm in a real Viceroy
+//! (with the project's `fastly.toml`) and against the Cloudflare Worker in workerd under a
+//! real `wrangler dev`, each with a real HTTP test origin and real HTTP requests. Where the
+//! platforms genuinely differ, the case says so and checks each platform's own behaviour.
 //!
-//! Run through `make test` (which builds the wasm and installs Viceroy).
+//! Run through `make test` (which builds both and installs Viceroy and wrangler).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -18,9 +20,9 @@ use e2e_caching::*;
 use e2e_recs::*;
 use e2e_segmentation::*;
 use libtest_mimic::{Arguments, Failed, Trial};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use support::client::{get, request, Got, DEBUG, DESKTOP, GOOGLEBOT, IPAD, IPHONE};
-use support::viceroy::{project_root, Harness};
+use support::viceroy::{project_root, Harness, KvOverride, Runtime};
 
 type Case = fn(&Harness) -> Result<(), Failed>;
 
@@ -118,9 +120,13 @@ fn phone_and_desktop_get_different_segments_and_items(h: &Harness) -> Result<(),
     check(phone.header("x-tailor-segment") == Some("mobile"), || {
         format!("{:?}", phone.headers)
     })?;
-    // From KV, or from the platform cache when another request read the list recently.
+    // From KV, or from the platform cache when another request read the list recently (or,
+    // on workerd, whose isolate lives on, from its memory).
     check(
-        matches!(phone.header("x-tailor-source"), Some("kv" | "cache")),
+        matches!(
+            phone.header("x-tailor-source"),
+            Some("kv" | "cache" | "memory")
+        ),
         || format!("{:?}", phone.headers),
     )?;
     let key = phone.header("x-tailor-cache-key").unwrap_or("");
@@ -280,6 +286,9 @@ fn variants_have_their_widths_and_small_images_are_not_upscaled(h: &Harness) -> 
 fn auto_format_follows_accept_in_either_order(h: &Harness) -> Result<(), Failed> {
     const CHROME: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
     const OLD: &str = "image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5";
+    if h.runtime == Runtime::Workerd {
+        return auto_format_without_the_heavy_encoders(h, CHROME, OLD);
+    }
     for order in [[CHROME, OLD], [OLD, CHROME]] {
         let url = h.url(&format!(
             "/img/preview/photos/harbour.jpg?order={}",
@@ -333,6 +342,41 @@ fn auto_format_follows_accept_in_either_order(h: &Harness) -> Result<(), Failed>
     check(lossy.body.get(12..16) == Some(b"VP8 "), || {
         "format=webp is lossy VP8".into()
     })
+}
+
+/// Platform difference: the Worker is built without libwebp and ravif (bundle size), so
+/// `auto` picks JPEG for every client and `format=webp|avif` is refused, saying why.
+fn auto_format_without_the_heavy_encoders(
+    h: &Harness,
+    chrome: &str,
+    old: &str,
+) -> Result<(), Failed> {
+    for accept in [chrome, old] {
+        let got = get(
+            &h.url("/img/preview/photos/harbour.jpg"),
+            &[("Accept", accept), DEBUG],
+        );
+        expect_status(&got, 200)?;
+        check(
+            got.header("content-type") == Some("image/jpeg")
+                && image::guess_format(&got.body)? == image::ImageFormat::Jpeg,
+            || format!("{accept}: {:?}", got.headers),
+        )?;
+        check(got.header("vary") == Some("Accept"), || {
+            format!("{:?}", got.headers)
+        })?;
+    }
+    for format in ["webp", "avif"] {
+        let got = get(
+            &h.url(&format!("/img/thumbnail/photos/big.jpg?format={format}")),
+            &[],
+        );
+        expect_json_error(&got, 400, "bad_request")?;
+        check(got.text().contains("not available in this build"), || {
+            got.text()
+        })?;
+    }
+    Ok(())
 }
 
 /// The demo signing key from fastly.toml's secret store.
@@ -553,9 +597,9 @@ fn routing_errors_are_precise_json(h: &Harness) -> Result<(), Failed> {
     check(head.body.is_empty(), || "HEAD has a body".into())
 }
 
-fn invalid_config_is_a_500_naming_the_field(_: &Harness) -> Result<(), Failed> {
+fn invalid_config_is_a_500_naming_the_field(h: &Harness) -> Result<(), Failed> {
     let bad = project_root().join("tests/fixtures/config-invalid.json");
-    let harness = Harness::start(&[("config/v1", Some(bad))]);
+    let harness = h.restart_with(&[("config/v1", Some(bad))]);
     let got = get(&harness.url("/banner.json?slot=hero"), &[]);
     expect_json_error(&got, 500, "invalid_config")?;
     let detail = got.json()["detail"].as_str().unwrap_or("").to_string();
@@ -565,13 +609,14 @@ fn invalid_config_is_a_500_naming_the_field(_: &Harness) -> Result<(), Failed> {
     check(!harness.log().contains("panicked"), || harness.log())
 }
 
+/// The KV entries every harness of the main run replaces: a hostile list and a missing one.
+fn main_overrides() -> Vec<KvOverride> {
+    let hostile = project_root().join("tests/fixtures/recs-hostile.json");
+    vec![("recs/v3/tablet", Some(hostile)), ("recs/v3/bot", None)]
+}
+
 fn main() {
     let args = Arguments::from_args();
-    let hostile = project_root().join("tests/fixtures/recs-hostile.json");
-    let harness = Arc::new(Harness::start(&[
-        ("recs/v3/tablet", Some(hostile)),
-        ("recs/v3/bot", None),
-    ]));
     let cases: &[(&str, Case)] = &cases![
         healthz,
         demo_page_shows_segment_banner_variants_and_geo,
@@ -612,17 +657,30 @@ fn main() {
         a_page_streams_before_the_origin_finishes,
         memory_does_not_grow_with_page_size,
     ];
-    let trials = cases
-        .iter()
-        .map(|&(name, case)| {
-            let harness = Arc::clone(&harness);
-            Trial::test(name, move || case(&harness))
-        })
-        .collect();
+    // One harness per runtime, started by the first case that needs it (a filtered run starts
+    // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.
+    let runtimes = [("viceroy", Runtime::Viceroy), ("workerd", Runtime::Workerd)];
+    let harnesses: Vec<Arc<OnceLock<Harness>>> =
+        runtimes.iter().map(|_| Arc::new(OnceLock::new())).collect();
+    let mut trials = Vec::new();
+    for ((prefix, runtime), harness) in runtimes.iter().zip(&harnesses) {
+        for &(name, case) in cases {
+            let (harness, runtime) = (Arc::clone(harness), *runtime);
+            trials.push(Trial::test(format!("{prefix}::{name}"), move || {
+                let h = harness.get_or_init(|| match runtime {
+                    Runtime::Viceroy => Harness::start(&main_overrides()),
+                    Runtime::Workerd => Harness::start_workerd(&main_overrides()),
+                });
+                case(h)
+            }));
+        }
+    }
     let conclusion = libtest_mimic::run(&args, trials);
     if conclusion.has_failed() {
-        eprintln!("--- Viceroy log ---\n{}", harness.log());
+        for harness in harnesses.iter().filter_map(|h| h.get()) {
+            eprintln!("--- {:?} log ---\n{}", harness.runtime, harness.log());
+        }
     }
-    drop(harness);
+    drop(harnesses);
     conclusion.exit();
 }

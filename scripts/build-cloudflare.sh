@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the Cloudflare Worker (build/index.js + build/index_bg.wasm) with worker-build, using
+# only tools from the registries: wasm-bindgen-cli from crates.io, esbuild from npm (wrangler's),
+# no wasm-opt. The heavy encoders (libwebp, ravif) are left out: see the README's feature table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+export WASM_BINDGEN_BIN="$bin/wasm-bindgen"
+export ESBUILD_BIN="$PWD/node_modules/@esbuild/linux-x64/bin/esbuild"
+# Size over speed for the Worker: the gzip budget is the binding limit on Cloudflare.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=s CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+# No function-name section: 0.8 MB of the module, only useful to debuggers.
+export CARGO_PROFILE_RELEASE_STRIP=symbols
+"$bin/worker-build" --release --no-opt --no-default-features --features cloudflare

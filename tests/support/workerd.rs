@@ -1,0 +1,127 @@
+//! Runs the Cloudflare Worker bundle (`build/`, from `make build-cloudflare`) in workerd under
+//! a real `wrangler dev`, against the same test origin and the same KV entries (the project's
+//! `fastly.toml` list, with the same overrides) as the Viceroy harness: one suite, two runtimes.
+
+use super::origin::TestOrigin;
+use super::viceroy::{free_port, manifest, project_root, run_dir, Harness, KvOverride, Runtime};
+use base64::Engine;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// What `request.cf` says locally: the same place as Viceroy's geo fixture for 127.0.0.1.
+const CF: &str = r#"{"country": "NL", "regionCode": "NH", "region": "North Holland", "city": "Amsterdam",
+  "colo": "AMS", "continent": "EU", "timezone": "Europe/Amsterdam", "asn": 64500,
+  "httpProtocol": "HTTP/1.1", "clientTcpRtt": 0, "tlsVersion": "TLSv1.3",
+  "tlsCipher": "AEAD-AES128-GCM-SHA256", "edgeRequestKeepAliveStatus": 0}"#;
+
+fn wrangler() -> std::path::PathBuf {
+    project_root().join("node_modules/.bin/wrangler")
+}
+
+/// Environment for every wrangler call: no telemetry, no fetch of the real `cf` object.
+fn quiet<'c>(command: &'c mut Command, dir: &Path) -> &'c mut Command {
+    command
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_PATH", dir.join("cf.json"))
+        .env("CI", "1")
+        .env("NO_COLOR", "1")
+}
+
+/// The KV entries of the Viceroy manifest (overrides applied) as a `wrangler kv bulk put` file.
+fn kv_bulk(origin_port: u16, overrides: &[KvOverride]) -> String {
+    let doc: toml::Table = manifest(origin_port, overrides).parse().unwrap();
+    let entries = doc["local_server"]["kv_stores"]["tailor_kv"]
+        .as_array()
+        .unwrap();
+    let bulk: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            let bytes = std::fs::read(e["file"].as_str().unwrap()).unwrap();
+            serde_json::json!({
+                "key": e["key"].as_str().unwrap(),
+                "value": base64::engine::general_purpose::STANDARD.encode(bytes),
+                "base64": true,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(bulk).to_string()
+}
+
+impl Harness {
+    /// workerd under `wrangler dev` against a fresh test origin serving the fixtures.
+    pub fn start_workerd(overrides: &[KvOverride]) -> Self {
+        let root = project_root();
+        let bundle = root.join("build/index.js");
+        assert!(
+            bundle.is_file() && wrangler().is_file(),
+            "no Worker bundle or wrangler: run `make build-cloudflare` (or `make test`) first"
+        );
+        let origin = TestOrigin::start();
+        let dir = run_dir();
+        let config = format!(
+            "name = \"tailor-e2e\"\nmain = \"{}\"\ncompatibility_date = \"2026-04-20\"\n\n\
+             [[kv_namespaces]]\nbinding = \"tailor_kv\"\nid = \"7a11015e7a11015e7a11015e7a11015e\"\n\n\
+             [vars]\nconfig_key = \"config/v1\"\nconfig_kv_store = \"tailor_kv\"\n\
+             backend_origin = \"http://127.0.0.1:{}\"\n",
+            bundle.display(),
+            origin.port
+        );
+        std::fs::write(dir.join("wrangler.toml"), config).unwrap();
+        std::fs::copy(root.join(".dev.vars"), dir.join(".dev.vars")).unwrap();
+        std::fs::write(dir.join("cf.json"), CF).unwrap();
+        std::fs::write(dir.join("kv.json"), kv_bulk(origin.port, overrides)).unwrap();
+        let state = dir.join("state");
+        let seeded = quiet(&mut Command::new(wrangler()), &dir)
+            .args([
+                "kv",
+                "bulk",
+                "put",
+                "kv.json",
+                "--binding",
+                "tailor_kv",
+                "--local",
+            ])
+            .arg("--persist-to")
+            .arg(&state)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            seeded.status.success(),
+            "seeding local KV failed: {}",
+            String::from_utf8_lossy(&seeded.stderr)
+        );
+        let log_path = dir.join("wrangler.log");
+        let log = std::fs::File::create(&log_path).unwrap();
+        let port = free_port();
+        let child = quiet(&mut Command::new(wrangler()), &dir)
+            .args([
+                "dev",
+                "--local",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ])
+            .arg("--persist-to")
+            .arg(&state)
+            .arg("--show-interactive-dev-session=false")
+            .current_dir(&dir)
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap();
+        let harness = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log_path,
+            runtime: Runtime::Workerd,
+            _origin: Some(origin),
+        };
+        harness.wait_until_up();
+        harness
+    }
+}
