@@ -267,3 +267,25 @@ fn avif_is_off_unless_configured_and_then_only_for_small_outputs() {
         .unwrap()
         .contains("turned off"));
 }
+
+#[test]
+fn a_long_lived_instance_remembers_the_parsed_config_for_30_seconds() {
+    let mut host = demo_host();
+    host.memo = Some(tailor::platform::Memo::default());
+    let config_of = |host: &tailor::platform::memory::MemoryHost| {
+        get(host, "/banner.json?slot=hero", &[DEBUG]).headers()["x-tailor-cache-key"]
+            .to_str()
+            .unwrap()
+            .rsplit("cfg=")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let first = config_of(&host);
+    let mut doc: serde_json::Value = serde_json::from_str(tailor::config::BUNDLED_JSON).unwrap();
+    doc["banners"]["slots"]["hero"]["max_items"] = serde_json::json!(3);
+    host.put_kv("tailor_kv", "config/v1", doc.to_string().into_bytes());
+    assert_eq!(config_of(&host), first, "read again within the memo's 30 s");
+    host.advance(31.0);
+    assert_ne!(config_of(&host), first, "the new config after 30 s");
+}

@@ -3,7 +3,8 @@
 
 use crate::config::Config;
 use crate::error::AppError;
-use crate::platform::Platform;
+use crate::platform::{Platform, Remembered};
+use std::rc::Rc;
 
 /// The setting naming the KV key that holds the config document.
 pub const CONFIG_KEY_SETTING: &str = "config_key";
@@ -12,6 +13,9 @@ pub const CONFIG_STORE_SETTING: &str = "config_kv_store";
 const DEFAULT_CONFIG_STORE: &str = "tailor_kv";
 /// A config document larger than this is refused before parsing.
 const MAX_CONFIG_BYTES: usize = 512 * 1024;
+/// How long an instance that outlives its request keeps a parsed config: a published change
+/// shows within this (plus KV's own propagation).
+const CONFIG_MEMORY_TTL_MS: f64 = 30_000.0;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigSource {
@@ -22,7 +26,9 @@ pub enum ConfigSource {
 /// Loads and validates the config. A missing or invalid deployed config is an operator error
 /// (500 naming the field), never a silent fallback: serving the demo config in production
 /// would be worse than failing loudly.
-pub async fn load_config<P: Platform>(platform: &P) -> Result<(Config, ConfigSource), AppError> {
+pub async fn load_config<P: Platform>(
+    platform: &P,
+) -> Result<(Rc<Config>, ConfigSource), AppError> {
     let setting_failed =
         |e: crate::platform::PlatformError| AppError::Config(format!("settings unavailable: {e}"));
     let Some(key) = platform
@@ -30,7 +36,10 @@ pub async fn load_config<P: Platform>(platform: &P) -> Result<(Config, ConfigSou
         .await
         .map_err(setting_failed)?
     else {
-        let config = Config::bundled().map_err(|e| AppError::Config(e.to_string()))?;
+        let config = match cached(platform, "config/bundled") {
+            Some(config) => config,
+            None => keep(platform, "config/bundled", Config::bundled())?,
+        };
         return Ok((config, ConfigSource::Bundled));
     };
     let store = platform
@@ -38,6 +47,10 @@ pub async fn load_config<P: Platform>(platform: &P) -> Result<(Config, ConfigSou
         .await
         .map_err(setting_failed)?
         .unwrap_or_else(|| DEFAULT_CONFIG_STORE.into());
+    let memo_key = format!("config/{store}/{key}");
+    if let Some(config) = cached(platform, &memo_key) {
+        return Ok((config, ConfigSource::Kv { store, key }));
+    }
     let bytes = platform
         .kv_get(&store, &key)
         .await
@@ -53,6 +66,34 @@ pub async fn load_config<P: Platform>(platform: &P) -> Result<(Config, ConfigSou
             bytes.len()
         )));
     }
-    let config = Config::from_json(&bytes).map_err(|e| AppError::Config(e.to_string()))?;
+    let config = keep(platform, &memo_key, Config::from_json(&bytes))?;
     Ok((config, ConfigSource::Kv { store, key }))
+}
+
+/// The config remembered under `memo_key`, if fresh.
+fn cached<P: Platform>(platform: &P, memo_key: &str) -> Option<Rc<Config>> {
+    match platform
+        .memo()?
+        .get(memo_key, platform.now_ms(), CONFIG_MEMORY_TTL_MS)
+    {
+        Some(Remembered::Config(config)) => Some(config),
+        _ => None,
+    }
+}
+
+/// A freshly parsed config, remembered when the instance outlives the request.
+fn keep<P: Platform>(
+    platform: &P,
+    memo_key: &str,
+    parsed: Result<Config, crate::config::ConfigError>,
+) -> Result<Rc<Config>, AppError> {
+    let config = Rc::new(parsed.map_err(|e| AppError::Config(e.to_string()))?);
+    if let Some(memo) = platform.memo() {
+        memo.put(
+            memo_key,
+            Remembered::Config(Rc::clone(&config)),
+            platform.now_ms(),
+        );
+    }
+    Ok(config)
 }

@@ -1,7 +1,8 @@
 //! What an instance remembers between requests, on hosts whose instances outlive a request
-//! (Cloudflare isolates; the native test host): recent list versions and lists, in an LRU with
-//! a time-to-live. Fastly starts an instance per request, so its adapter offers none.
+//! (Cloudflare isolates; the native test host): the parsed config, recent list versions and
+//! lists, in an LRU with a time-to-live. Fastly starts an instance per request, so its adapter offers none.
 
+use crate::config::Config;
 use crate::recs::RecList;
 use lru::LruCache;
 use std::cell::RefCell;
@@ -15,6 +16,8 @@ const CAPACITY: usize = 64;
 pub enum Remembered {
     Version(String),
     List(Rc<RecList>),
+    /// A parsed, validated config (templates compiled): the most expensive thing to redo.
+    Config(Rc<Config>),
 }
 
 #[derive(Debug)]

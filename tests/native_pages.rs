@@ -1,0 +1,99 @@
+//! Page assembly on the in-memory host: slots filled with the rest byte-identical, compressed
+//! pages decoded, pass-through cases, and a big page emitted in pieces.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use support::client::DESKTOP;
+use support::native::{demo_host, get, send};
+use support::pages::{assert_assembled, demo_page, generated_page};
+
+#[test]
+fn pages_get_their_slots_filled_and_nothing_else_changes() {
+    let host = demo_host();
+    let headers = [("user-agent", DESKTOP)];
+    let hero = get(&host, "/banner?slot=hero", &headers);
+    let page = get(&host, "/page/index.html", &headers);
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "private, no-store");
+    assert!(page.headers().get("content-length").is_none());
+    let hero = String::from_utf8(hero.body().clone()).unwrap();
+    let sidebar = assert_assembled(&demo_page(), page.body(), &hero);
+    // The sidebar leaves out what the hero already shows.
+    let hero_ids: Vec<&str> = hero
+        .split("data-item=\"")
+        .skip(1)
+        .map(|s| &s[..7])
+        .collect();
+    for id in hero_ids {
+        assert!(
+            !sidebar.contains(&format!("data-item=\"{id}")),
+            "{id} twice"
+        );
+    }
+}
+
+#[test]
+fn compressed_pages_are_decoded_and_the_rest_passes_through() {
+    let host = demo_host();
+    let headers = [("user-agent", DESKTOP), ("accept-encoding", "gzip")];
+    let gz = get(&host, "/page/gzipped.html", &headers);
+    assert_eq!(gz.status(), 200);
+    assert!(gz.headers().get("content-encoding").is_none());
+    let hero = get(&host, "/banner?slot=hero", &headers);
+    assert_assembled(
+        &demo_page(),
+        gz.body(),
+        std::str::from_utf8(hero.body()).unwrap(),
+    );
+
+    let brotli = get(&host, "/page/brotli.html", &headers);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.body(), b"\x0b\x02\x80not really brotli\x03");
+    let data = get(&host, "/page/data.json", &headers);
+    assert_eq!(data.headers()["content-type"], "application/json");
+    assert!(String::from_utf8_lossy(data.body()).contains("<div data-tailor-slot"));
+    let broken = get(&host, "/page/broken.html", &headers);
+    assert_eq!(broken.status(), 503);
+    assert_eq!(
+        broken.body(),
+        b"<p data-tailor-slot=\"hero\">origin down</p>"
+    );
+    assert_eq!(get(&host, "/page/nowhere.html", &headers).status(), 404);
+    assert_eq!(get(&host, "/page/../secret", &headers).status(), 400);
+    let head = send(&host, "HEAD", "/page/index.html", &headers);
+    assert_eq!(head.status(), 200);
+    assert!(head.body().is_empty());
+}
+
+#[test]
+fn a_big_page_streams_in_pieces() {
+    let mut host = demo_host();
+    let page = generated_page(2 << 20);
+    host.put_origin("/pages/huge.html", 200, "text/html", page.clone());
+    let request = http::Request::builder()
+        .uri("/page/huge.html")
+        .header("user-agent", DESKTOP)
+        .body(Vec::new())
+        .unwrap();
+    let response = tailor::platform::block_on(tailor::serve(request, &host)).unwrap();
+    let tailor::app::Outgoing::Page(body) = response.into_body() else {
+        panic!("a page should stream");
+    };
+    let mut pieces = Vec::new();
+    let pumped = tailor::platform::block_on(tailor::app::pump(*body, &host, &mut |chunk| {
+        pieces.push(chunk.len());
+        Ok(())
+    }))
+    .unwrap();
+    assert!(pumped.is_ok());
+    assert!(pieces.len() >= 30, "{} pieces", pieces.len());
+    assert!(pieces.iter().all(|&n| n <= 72 * 1024), "{pieces:?}");
+    let total: usize = pieces.iter().sum();
+    assert!(total > page.len());
+}
