@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
-FASTLY_BUILD := cargo build --release --target wasm32-wasip1 --features fastly --bin tailor-fastly
+FASTLY_BUILD := cargo build --release --target wasm32-wasip1 --no-default-features --features fastly,webp,avif --bin tailor-fastly
 
 .PHONY: serve test build tools lint unit check-config e2e bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare
 
@@ -26,7 +26,7 @@ test: build lint unit check-config e2e
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target wasm32-wasip1 --features fastly --bins -- -D warnings
+	cargo clippy --target wasm32-wasip1 --no-default-features --features fastly,webp,avif --bins -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features cloudflare -- -D warnings
 
 unit:

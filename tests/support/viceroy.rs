@@ -44,8 +44,9 @@ fn wasm_path() -> PathBuf {
             "--release",
             "--target",
             "wasm32-wasip1",
+            "--no-default-features",
             "--features",
-            "fastly",
+            "fastly,webp,avif",
         ])
         .args(["--bin", "tailor-fastly", "--target-dir"])
         .arg(&target)

@@ -1,5 +1,5 @@
-//! The Cloudflare Workers adapter: [`Platform`] over the `worker` crate, the conversions between
-//! `worker` and `http` types, and the `#[event(fetch)]` entry that awaits the shared handler.
+//! The Cloudflare Workers adapter: [`Platform`] over the `worker` crate; the `#[event(fetch)]`
+//! entry and the type conversions are in `entry`.
 //!
 //! Bindings: KV namespaces under their store names (`tailor_kv`), settings as vars, secrets as
 //! Worker secrets named in capitals with `_` (`cookie-k1` → `COOKIE_K1`), an origin backend
@@ -9,15 +9,10 @@ use super::{
     BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, Memo, OriginRequest, OriginResponse,
     Platform, PlatformError,
 };
-use crate::app::{serve, Outgoing, PageBody};
 use futures_util::StreamExt;
-use worker::{
-    console_log, event, ByteStream, Cache, Context, Env, Fetch, Headers, Method, RequestInit,
-    Response,
-};
+use worker::{console_log, ByteStream, Cache, Env, Fetch, Headers, Method, RequestInit, Response};
 
-/// Client request bodies larger than this are cut off (only beacons have bodies).
-const MAX_CLIENT_BODY: usize = 64 * 1024;
+mod entry;
 /// The synthetic origin of cache-key URLs: the Cache API is keyed by URL.
 const CACHE_URL: &str = "https://tailor.cache.invalid/";
 /// Where a stored object's own headers, stored time, TTL and stale window travel.
@@ -36,6 +31,16 @@ pub struct CloudflareHost {
     env: Env,
     geo: Option<Geo>,
     memo: &'static Memo,
+}
+
+impl CloudflareHost {
+    fn new(env: Env, geo: Option<Geo>) -> Self {
+        Self {
+            env,
+            geo,
+            memo: MEMO.with(|memo| *memo),
+        }
+    }
 }
 
 impl std::fmt::Debug for CloudflareHost {
@@ -231,91 +236,4 @@ impl Platform for CloudflareHost {
     fn memo(&self) -> Option<&Memo> {
         Some(self.memo)
     }
-}
-
-async fn to_http(mut request: worker::Request) -> Result<http::Request<Vec<u8>>, worker::Error> {
-    let url = request.url()?;
-    let path_and_query = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    };
-    let method = request.method();
-    let body = match method {
-        Method::Post => {
-            let mut bytes = request.bytes().await.unwrap_or_default();
-            bytes.truncate(MAX_CLIENT_BODY);
-            bytes
-        }
-        _ => Vec::new(),
-    };
-    let mut builder = http::Request::builder()
-        .method(method.as_ref())
-        .uri(path_and_query);
-    for (name, value) in request.headers().entries() {
-        builder = builder.header(name, value);
-    }
-    Ok(builder.body(body).unwrap_or_else(|_| {
-        // An unparsable URI cannot route anywhere; the handler answers it with a 404.
-        let mut fallback = http::Request::new(Vec::new());
-        *fallback.uri_mut() = http::Uri::from_static("/_invalid");
-        fallback
-    }))
-}
-
-fn response_headers(headers: &http::HeaderMap) -> Result<Headers, worker::Error> {
-    let out = Headers::new();
-    for (name, value) in headers {
-        if let Ok(value) = value.to_str() {
-            out.append(name.as_str(), value)?;
-        }
-    }
-    Ok(out)
-}
-
-/// A page streamed as the origin delivers it; the host moves into the stream, which logs the
-/// page when it ends.
-fn page_stream(
-    page: PageBody<CloudflareBody>,
-    host: CloudflareHost,
-) -> impl futures_util::Stream<Item = Result<Vec<u8>, worker::Error>> {
-    futures_util::stream::unfold(Some((page, host)), |state| async move {
-        let (mut page, host) = state?;
-        match page.next_piece().await {
-            Ok(Some(piece)) => Some((Ok(piece), Some((page, host)))),
-            Ok(None) => {
-                page.log_end(&host, None);
-                None
-            }
-            Err(e) => {
-                page.log_end(&host, Some(&e));
-                Some((Err(worker::Error::RustError(e)), None))
-            }
-        }
-    })
-}
-
-#[event(fetch)]
-async fn fetch(request: worker::Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    let geo = request.cf().map(|cf| Geo {
-        country: cf.country(),
-        region: cf.region_code(),
-        city: cf.city(),
-        utc_offset_minutes: None,
-    });
-    let host = CloudflareHost {
-        env,
-        geo,
-        memo: MEMO.with(|memo| *memo),
-    };
-    let request = to_http(request).await?;
-    let (parts, body) = serve(request, &host).await.into_parts();
-    let headers = response_headers(&parts.headers)?;
-    let response = match body {
-        Outgoing::Full(bytes) if bytes.is_empty() => Response::empty()?,
-        Outgoing::Full(bytes) => Response::from_bytes(bytes)?,
-        Outgoing::Page(page) => Response::from_stream(page_stream(*page, host))?,
-    };
-    Ok(response
-        .with_status(parts.status.as_u16())
-        .with_headers(headers))
 }
