@@ -10,6 +10,7 @@
 
 mod support;
 
+use support::banners::{categories, ids};
 use support::client::{DESKTOP, IPHONE};
 use support::native::{demo_host, get, json, purge, send, send_body, DEBUG};
 use tailor::platform::memory::MemoryHost;
@@ -19,24 +20,6 @@ const CONSENT: (&str, &str) = ("cookie", "tailor_consent=1");
 
 fn banner(host: &MemoryHost, slot: &str, headers: &[(&str, &str)]) -> http::Response<Vec<u8>> {
     get(host, &format!("/banner.json?slot={slot}"), headers)
-}
-
-fn ids(body: &serde_json::Value) -> Vec<String> {
-    body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn categories(body: &serde_json::Value) -> Vec<String> {
-    body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["category"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 fn assert_caps(body: &serde_json::Value, cap: usize) {

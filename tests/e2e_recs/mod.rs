@@ -4,36 +4,13 @@
 //! memory that does not grow with page size.
 
 use super::{check, expect_json_error, expect_status};
+use crate::support::banners::{categories, ids};
 use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
 use crate::support::origin::{gate_timed_out, open_gate};
 use crate::support::pages::{assert_assembled, demo_page, GATE_MARKER};
 use crate::support::viceroy::Harness;
 use libtest_mimic::Failed;
 use std::io::Read;
-
-fn ids(body: &serde_json::Value) -> Vec<String> {
-    body["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|i| i["id"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn categories(body: &serde_json::Value) -> Vec<String> {
-    body["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|i| i["category"].as_str().unwrap_or("").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn cookie_pair(got: &Got) -> String {
     got.header("set-cookie")

@@ -2,6 +2,7 @@
 //! harness. Each integration test crate uses the parts it needs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod banners;
 pub mod client;
 pub mod fixtures;
 pub mod inputs;
