@@ -222,11 +222,12 @@ fn stored_headers(
     let tags = surrogate_keys(parts);
     let mut headers = vec![
         (CONTENT_TYPE.to_string(), out.format.content_type().into()),
-        // Browsers keep it for the TTL; shared caches (Fastly's edge in front, or any CDN)
-        // follow Surrogate-Control and may serve it stale while it is refreshed.
+        // Browsers keep it for a day (they cannot be purged); shared caches (Fastly's edge in
+        // front, or any CDN) follow Surrogate-Control: the long edge TTL, served stale while
+        // it is refreshed.
         (
             CACHE_CONTROL.to_string(),
-            format!("public, max-age={}", cache.image_ttl_seconds),
+            format!("public, max-age={}", cache.image_browser_ttl_seconds),
         ),
         (
             "surrogate-control".into(),

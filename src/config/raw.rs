@@ -220,7 +220,11 @@ impl Default for RawLimits {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawCache {
+    /// How long the edge keeps an image variant. Long, because a variant changes only when its
+    /// original does (purge its path then) or its definition does (a new key).
     pub image_ttl_seconds: u32,
+    /// How long browsers keep one (`Cache-Control`): short, since a browser cannot be purged.
+    pub image_browser_ttl_seconds: u32,
     pub banner_ttl_seconds: u32,
     /// How long past its TTL a cached object may still be served while one request refreshes it.
     pub stale_while_revalidate_seconds: u32,
@@ -232,7 +236,8 @@ pub struct RawCache {
 impl Default for RawCache {
     fn default() -> Self {
         Self {
-            image_ttl_seconds: 86_400,
+            image_ttl_seconds: 2_592_000,
+            image_browser_ttl_seconds: 86_400,
             banner_ttl_seconds: 60,
             stale_while_revalidate_seconds: 3_600,
             max_keys_per_image: 200,
