@@ -46,6 +46,10 @@ pub enum KeyParts<'a> {
         settings: &'a str,
         path: &'a str,
     },
+    /// An original as the origin sent it: what every variant of `path` is made from, kept so a
+    /// variant miss does not go back to the origin. Tagged with the path like its variants, so
+    /// purging the path drops both.
+    Original { path: &'a str },
 }
 
 /// The full, human-readable key: shown in `X-Tailor-Cache-Key`.
@@ -80,6 +84,7 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
             key,
             "img/var={variant}/{settings}/fmt={format}/dpr={dpr}/{path}"
         ),
+        KeyParts::Original { path } => write!(key, "original/{path}"),
     };
     key
 }
@@ -133,6 +138,9 @@ pub fn surrogate_keys(parts: &KeyParts<'_>) -> Vec<String> {
             vec!["banners".into(), format!("segment:{segment}")]
         }
         KeyParts::Image { path, .. } => vec!["images".into(), format!("image:{path}")],
+        KeyParts::Original { path } => {
+            vec!["images".into(), format!("image:{path}"), "originals".into()]
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod identity;
 pub mod image;
+pub mod origin_ttl;
 pub mod page;
 pub mod platform;
 pub mod recs;

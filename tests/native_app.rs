@@ -50,16 +50,12 @@ fn images_are_resized_cached_and_logged() {
     assert_eq!(first.headers()["x-tailor-source"], "origin");
     let img = image::load_from_memory(first.body()).unwrap();
     assert_eq!((img.width(), img.height()), (150, 94));
-    let (key, (_, write, _)) = host
-        .cache
-        .borrow()
-        .iter()
-        .next()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .unwrap();
+    // Stored under the hashed full key (next to its original), tagged with the path.
     let full_key = first.headers()["x-tailor-cache-key"].to_str().unwrap();
-    assert_eq!(key, tailor::cache_key::platform_key(full_key));
+    let platform_key = tailor::cache_key::platform_key(full_key);
+    let (_, write, _) = host.cache.borrow()[&platform_key].clone();
     assert_eq!(write.surrogate_keys, ["images", "image:photos/big.jpg"]);
+    assert_eq!(host.cache.borrow().len(), 2, "the variant and its original");
     let second = get(&host, "/img/thumbnail/photos/big.jpg", &[DEBUG]);
     assert_eq!(second.headers()["x-tailor-source"], "cache");
     assert_eq!(second.body(), first.body());
@@ -107,13 +103,14 @@ fn stale_entries_are_refreshed_by_the_request_that_finds_them() {
     let source = |uri: &str| get(&host, uri, &[DEBUG]).headers()["x-tailor-source"].clone();
     assert_eq!(source(url), "origin");
     assert_eq!(source(url), "cache");
-    // Past the TTL (1 day) but within stale-while-revalidate (1 hour): this request remakes
-    // the variant; the next one finds it fresh.
-    host.advance(86_400.0 + 60.0);
+    // Past the edge TTL (30 days) but within stale-while-revalidate (1 hour): this request
+    // remakes the variant; the next one finds it fresh.
+    let ttl = 30.0 * 86_400.0;
+    host.advance(ttl + 60.0);
     assert_eq!(source(url), "refresh");
     assert_eq!(source(url), "cache");
     // Past both: a plain miss.
-    host.advance(86_400.0 + 3_600.0 + 60.0);
+    host.advance(ttl + 3_600.0 + 60.0);
     assert_eq!(source(url), "origin");
 }
 

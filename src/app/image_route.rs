@@ -2,14 +2,12 @@
 
 use super::context::RequestContext;
 use super::image_request;
+use super::original_source;
 use super::respond;
 use crate::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
 use crate::image::{self, ImageError, Transformed};
-use crate::platform::{
-    read_to_end_limited, BodyError, CacheLookup, CacheWrite, CachedObject, OriginRequest, Platform,
-    PlatformError,
-};
+use crate::platform::{CacheLookup, CacheWrite, CachedObject, Platform};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderName, Response};
 
@@ -49,7 +47,9 @@ pub async fn serve<P: Platform>(
     // A miss, or a stale entry this request was chosen to refresh: the variant is made now
     // (the requests arriving meanwhile get the stale copy or wait for this one).
 
-    let input = fetch_original(ctx, platform, path).await?;
+    let original = original_source::read(ctx, platform, path).await?;
+    let input = original.bytes;
+    let original_from = original.source;
     let now = || platform.now_ms();
     let siblings = image_request::smaller_siblings(&inputs, &request);
     let jobs: Vec<_> = std::iter::once(request.job)
@@ -64,7 +64,13 @@ pub async fn serve<P: Platform>(
     ctx.time("decode", out.timings.decode_ms);
     ctx.time("resize", out.timings.resize_ms);
     ctx.time("encode", out.timings.encode_ms);
-    log_transform(platform, path, variant_name, input.len(), &out);
+    log_transform(
+        platform,
+        path,
+        variant_name,
+        (input.len(), original_from),
+        &out,
+    );
     let vary = request.format.varies_by_accept();
     // The siblings made from the same decode go straight into the cache.
     for ((name, variant, job), sibling) in siblings.iter().zip(outputs) {
@@ -91,61 +97,6 @@ pub async fn serve<P: Platform>(
     store(ctx, platform, &key, &parts, &object).await;
     let source = if refreshing { "refresh" } else { "origin" };
     Ok(respond::finish(ctx, from_cache(object), &key, source))
-}
-
-async fn fetch_original<P: Platform>(
-    ctx: &RequestContext<'_>,
-    platform: &P,
-    path: &str,
-) -> Result<Vec<u8>, AppError> {
-    let start = platform.now_ms();
-    let request = OriginRequest {
-        path: format!("/{path}"),
-        headers: vec![("accept".into(), "image/*".into())],
-    };
-    let backend = &ctx.config.stores.origin_backend;
-    let mut response = platform
-        .fetch(backend, request)
-        .await
-        .map_err(origin_error)?;
-    match response.status {
-        200..=299 => {}
-        404 | 410 => {
-            return Err(AppError::NotFound(format!(
-                "the origin has no image at '{path}'"
-            )))
-        }
-        status => {
-            return Err(AppError::OriginFailed(format!(
-                "the origin answered {status} for '{path}'"
-            )))
-        }
-    }
-    let hint = response
-        .headers
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let limit = ctx.config.limits.max_input_bytes;
-    let bytes = read_to_end_limited(&mut response.body, limit, hint)
-        .await
-        .map_err(|e| match e {
-            BodyError::TooLarge { limit } => AppError::TooLarge(format!(
-                "the original is larger than the {limit}-byte input limit"
-            )),
-            BodyError::Read(e) => origin_error(e),
-        })?;
-    ctx.time("fetch", platform.now_ms() - start);
-    Ok(bytes)
-}
-
-pub(super) fn origin_error(error: PlatformError) -> AppError {
-    match error {
-        PlatformError::Timeout => {
-            AppError::OriginTimeout("the origin did not answer in time".into())
-        }
-        other => AppError::OriginFailed(format!("the origin could not be reached: {other}")),
-    }
 }
 
 fn image_error(error: ImageError) -> AppError {
@@ -260,7 +211,7 @@ fn log_transform<P: Platform>(
     platform: &P,
     path: &str,
     variant: &str,
-    input_bytes: usize,
+    (input_bytes, original_from): (usize, &str),
     out: &Transformed,
 ) {
     let ratio = if input_bytes == 0 {
@@ -270,7 +221,7 @@ fn log_transform<P: Platform>(
     };
     let line = serde_json::json!({
         "event": "transform", "path": path, "variant": variant,
-        "in": {"bytes": input_bytes, "width": out.input_width, "height": out.input_height, "format": out.input_format},
+        "in": {"bytes": input_bytes, "width": out.input_width, "height": out.input_height, "format": out.input_format, "from": original_from},
         "out": {"bytes": out.bytes.len(), "width": out.width, "height": out.height, "format": out.format.token()},
         "ratio": ratio,
         "ms": {"decode": out.timings.decode_ms, "resize": out.timings.resize_ms, "encode": out.timings.encode_ms},

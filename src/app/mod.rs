@@ -10,6 +10,7 @@ mod events_route;
 mod image_request;
 mod image_route;
 mod list_source;
+mod original_source;
 mod outgoing;
 mod page_route;
 mod respond;

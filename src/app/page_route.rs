@@ -4,7 +4,7 @@
 
 use super::banner_route;
 use super::context::RequestContext;
-use super::image_route::origin_error;
+use super::original_source::origin_error;
 use super::outgoing::{Outgoing, PageBody};
 use super::respond;
 use crate::error::AppError;
@@ -63,6 +63,7 @@ pub async fn serve<P: Platform>(
             OriginRequest {
                 path: origin_path,
                 headers: origin_headers(request.headers()),
+                pass: false,
             },
         )
         .await

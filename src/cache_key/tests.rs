@@ -59,6 +59,12 @@ fn surrogate_keys_tag_paths_segments_and_lists() {
         surrogate_keys(&banner("mobile", "compact", "html")),
         ["banners", "segment:mobile", "list:v1"]
     );
+    assert_eq!(
+        surrogate_keys(&KeyParts::Original {
+            path: "photos/a.jpg"
+        }),
+        ["images", "image:photos/a.jpg", "originals"]
+    );
 }
 
 fn ident() -> impl Strategy<Value = String> {
@@ -80,5 +86,10 @@ proptest! {
         let (ba, bb) = (banner(&s.0, &s.1, &s.2), banner(&t.0, &t.1, &t.2));
         prop_assert_eq!(ba == bb, cache_key(&ba) == cache_key(&bb));
         prop_assert_ne!(cache_key(&ia), cache_key(&ba));
+        // An original never shares a key with a variant, a banner or another path's original.
+        let (oa, ob) = (KeyParts::Original { path: &a.3 }, KeyParts::Original { path: &b.3 });
+        prop_assert_eq!(a.3 == b.3, cache_key(&oa) == cache_key(&ob));
+        prop_assert_ne!(cache_key(&oa), cache_key(&ia));
+        prop_assert_ne!(cache_key(&oa), cache_key(&ba));
     }
 }

@@ -225,6 +225,9 @@ pub struct RawCache {
     pub image_ttl_seconds: u32,
     /// How long browsers keep one (`Cache-Control`): short, since a browser cannot be purged.
     pub image_browser_ttl_seconds: u32,
+    /// How long the edge keeps an original for the next variant of it: as long as the origin's
+    /// `Cache-Control` allows, at most this (0: originals are not kept).
+    pub original_ttl_seconds: u32,
     pub banner_ttl_seconds: u32,
     /// How long past its TTL a cached object may still be served while one request refreshes it.
     pub stale_while_revalidate_seconds: u32,
@@ -238,6 +241,7 @@ impl Default for RawCache {
         Self {
             image_ttl_seconds: 2_592_000,
             image_browser_ttl_seconds: 86_400,
+            original_ttl_seconds: 86_400,
             banner_ttl_seconds: 60,
             stale_while_revalidate_seconds: 3_600,
             max_keys_per_image: 200,

@@ -97,6 +97,7 @@ impl Platform for FastlyHost {
         request: OriginRequest,
     ) -> Result<OriginResponse<FastlyBody>, PlatformError> {
         let mut outgoing = fastly::Request::get(format!("http://{backend}{}", request.path));
+        outgoing.set_pass(request.pass);
         for (name, value) in &request.headers {
             outgoing.set_header(name.as_str(), value.as_str());
         }
@@ -178,6 +179,13 @@ impl Platform for FastlyHost {
         .map_err(|e| other(&e))?;
         body.write_all(&object.body).map_err(|e| other(&e))?;
         body.finish().map_err(|e| other(&e))
+    }
+
+    fn cache_abandon(&self, key: &str) {
+        if let Some(transaction) = self.obligations.borrow_mut().remove(key) {
+            // Failing to cancel leaves the fill to the end of the request, as before.
+            let _ = transaction.cancel_insert_or_update();
+        }
     }
 
     async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError> {

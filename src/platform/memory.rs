@@ -49,6 +49,8 @@ pub struct MemoryHost {
     pub settings: HashMap<String, String>,
     pub secrets: HashMap<String, Vec<u8>>,
     pub origin: HashMap<String, OriginReply>,
+    /// The paths fetched from the origin, in order.
+    pub fetched: RefCell<Vec<String>>,
     pub geo: Option<Geo>,
     /// Entries with the clock reading at which they were stored.
     pub cache: RefCell<HashMap<String, (CachedObject, CacheWrite, f64)>>,
@@ -115,6 +117,7 @@ impl Platform for MemoryHost {
         if backend != "origin" {
             return Err(PlatformError::BackendMissing(backend.into()));
         }
+        self.fetched.borrow_mut().push(request.path.clone());
         let reply = self
             .origin
             .get(&request.path)

@@ -49,6 +49,9 @@ pub struct Geo {
 pub struct OriginRequest {
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// Past the platform's own HTTP cache (Fastly's readthrough cache): for responses Tailor
+    /// keeps itself, so no second, untagged copy outlives a purge.
+    pub pass: bool,
 }
 
 /// An origin's answer; the body is read (or streamed) by the caller.
@@ -114,6 +117,10 @@ pub trait Platform {
         object: &CachedObject,
         write: &CacheWrite,
     ) -> Result<(), PlatformError>;
+    /// Gives up the fill `cache_lookup` chose this request for (`must_fill`) without inserting,
+    /// so the requests waiting on the key stop waiting. Hosts without request collapsing have
+    /// nothing to give up.
+    fn cache_abandon(&self, _key: &str) {}
     /// Purges every cached object tagged with `surrogate_key`, on every node.
     async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError>;
     /// The visitor's location, when the host can tell.

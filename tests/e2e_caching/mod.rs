@@ -1,5 +1,5 @@
-//! Caching end to end in Viceroy: cache hits, conditional requests, purge by surrogate key,
-//! and the cache headers of shared and personalized responses.
+//! Caching end to end: cache hits, originals kept for the next variant, conditional requests,
+//! purge by surrogate key, and the cache headers of shared and personalized responses.
 
 use super::{check, expect_json_error, expect_status};
 use crate::support::client::{get, request, request_with_body, DEBUG, DESKTOP};
@@ -206,4 +206,41 @@ pub fn concurrent_misses_collapse_into_one_transform(h: &Harness) -> Result<(), 
         });
     }
     check(made == 1, || format!("{sources:?}"))
+}
+
+/// The stages of a variant made now (`fetch` when its original came from the origin,
+/// `original` when from the platform cache).
+fn made(h: &Harness, variant: &str) -> Result<String, Failed> {
+    let got = get(
+        &h.url(&format!("/img/{variant}/photos/originals.jpg")),
+        &[DEBUG],
+    );
+    expect_status(&got, 200)?;
+    check(got.header("x-tailor-source") == Some("origin"), || {
+        format!("{:?}", got.headers)
+    })?;
+    Ok(got.header("server-timing").unwrap_or("").to_owned())
+}
+
+pub fn variants_are_made_from_one_cached_original(h: &Harness) -> Result<(), Failed> {
+    let first = made(h, "thumbnail")?;
+    check(first.contains("fetch;"), || first.clone())?;
+    // The next variant misses, but its original comes from the platform cache.
+    let second = made(h, "preview")?;
+    check(
+        second.contains("original;") && !second.contains("fetch;"),
+        || second.clone(),
+    )?;
+    if h.runtime == Runtime::Workerd {
+        return Ok(()); // no purge by tag on Cloudflare (see the purge case)
+    }
+    // Purging the image's path drops its original with its variants.
+    let purged = purge(
+        h,
+        ADMIN,
+        "{\"surrogate_keys\": [\"image:photos/originals.jpg\"]}",
+    );
+    expect_status(&purged, 200)?;
+    let third = made(h, "full")?;
+    check(third.contains("fetch;"), || third.clone())
 }

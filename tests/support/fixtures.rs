@@ -75,6 +75,13 @@ fn photos() -> Vec<(&'static str, Reply)> {
             ),
         ),
         ("/photos/collapse.jpg", Reply::ok("image/jpeg", big.clone())),
+        (
+            "/photos/originals.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(1200, 800, 23), 85),
+            ),
+        ),
         ("/photos/big.jpg", Reply::ok("image/jpeg", big)),
         (
             "/photos/progressive.jpg",

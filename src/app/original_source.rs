@@ -1,0 +1,139 @@
+//! Originals for the image route: read through the platform cache, fetched from the origin on
+//! a miss and kept as long as the origin's `Cache-Control` allows (at most
+//! `cache.original_ttl_seconds`), tagged with the image's path so a purge of the path drops
+//! the original with its variants.
+
+use super::context::RequestContext;
+use crate::cache_key::{cache_key, platform_key, surrogate_keys, KeyParts};
+use crate::error::AppError;
+use crate::origin_ttl::shared_ttl;
+use crate::platform::{
+    read_to_end_limited, BodyError, CacheWrite, CachedObject, OriginRequest, Platform,
+    PlatformError,
+};
+
+/// An original's bytes and where they came from: `cache` or `origin`.
+pub struct Original {
+    pub bytes: Vec<u8>,
+    pub source: &'static str,
+}
+
+/// The original at `path`, timed as `original` (from the cache) or `fetch` (from the origin).
+pub async fn read<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    path: &str,
+) -> Result<Original, AppError> {
+    let parts = KeyParts::Original { path };
+    let key = platform_key(&cache_key(&parts));
+    let max_ttl = ctx.config.cache.original_ttl_seconds;
+    let kept = max_ttl > 0 && !ctx.bypass_cache;
+    if kept {
+        let start = platform.now_ms();
+        // A cache outage is a miss. Concurrent misses of one original wait for one fetch.
+        let lookup = platform.cache_lookup(&key).await.unwrap_or_default();
+        let limit = ctx.config.limits.max_input_bytes;
+        if let Some(object) = lookup
+            .object
+            .filter(|o| !lookup.stale && o.body.len() <= limit)
+        {
+            ctx.time("original", platform.now_ms() - start);
+            return Ok(Original {
+                bytes: object.body,
+                source: "cache",
+            });
+        }
+    }
+    let fetched = fetch(ctx, platform, path).await;
+    let ttl = match &fetched {
+        Ok((_, cache_control)) if kept => shared_ttl(cache_control.as_deref(), max_ttl),
+        _ => None,
+    };
+    let Some(ttl) = ttl else {
+        platform.cache_abandon(&key);
+        return fetched.map(|(bytes, _)| Original {
+            bytes,
+            source: "origin",
+        });
+    };
+    let (bytes, _) = fetched?;
+    let object = CachedObject {
+        headers: Vec::new(),
+        body: bytes,
+    };
+    let write = CacheWrite {
+        ttl_seconds: ttl,
+        stale_while_revalidate_seconds: 0,
+        surrogate_keys: surrogate_keys(&parts),
+    };
+    if let Err(e) = platform.cache_insert(&key, &object, &write).await {
+        let line = serde_json::json!({"level": "warn", "event": "cache_insert_failed", "what": "original", "detail": e.to_string()});
+        platform.log(super::LOG_ENDPOINT, &line.to_string());
+    }
+    Ok(Original {
+        bytes: object.body,
+        source: "origin",
+    })
+}
+
+/// The original's bytes and `Cache-Control` from the origin, past the platform's own HTTP
+/// cache (Tailor keeps originals itself, tagged).
+async fn fetch<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    path: &str,
+) -> Result<(Vec<u8>, Option<String>), AppError> {
+    let start = platform.now_ms();
+    let request = OriginRequest {
+        path: format!("/{path}"),
+        headers: vec![("accept".into(), "image/*".into())],
+        pass: true,
+    };
+    let backend = &ctx.config.stores.origin_backend;
+    let mut response = platform
+        .fetch(backend, request)
+        .await
+        .map_err(origin_error)?;
+    match response.status {
+        200..=299 => {}
+        404 | 410 => {
+            return Err(AppError::NotFound(format!(
+                "the origin has no image at '{path}'"
+            )))
+        }
+        status => {
+            return Err(AppError::OriginFailed(format!(
+                "the origin answered {status} for '{path}'"
+            )))
+        }
+    }
+    let header = |name: http::HeaderName| {
+        response
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let cache_control = header(http::header::CACHE_CONTROL);
+    let hint = header(http::header::CONTENT_LENGTH).and_then(|v| v.parse::<usize>().ok());
+    let limit = ctx.config.limits.max_input_bytes;
+    let bytes = read_to_end_limited(&mut response.body, limit, hint)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge { limit } => AppError::TooLarge(format!(
+                "the original is larger than the {limit}-byte input limit"
+            )),
+            BodyError::Read(e) => origin_error(e),
+        })?;
+    ctx.time("fetch", platform.now_ms() - start);
+    Ok((bytes, cache_control))
+}
+
+pub(super) fn origin_error(error: PlatformError) -> AppError {
+    match error {
+        PlatformError::Timeout => {
+            AppError::OriginTimeout("the origin did not answer in time".into())
+        }
+        other => AppError::OriginFailed(format!("the origin could not be reached: {other}")),
+    }
+}

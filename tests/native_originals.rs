@@ -1,0 +1,83 @@
+//! Originals kept in the platform cache: one origin fetch serves every variant of an image,
+//! a purge of the image's path drops the original with its variants, and the origin's
+//! `Cache-Control` decides whether and how long an original is kept.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use support::native::{demo_host, get, purge, DEBUG};
+use tailor::platform::memory::MemoryHost;
+
+const ORIGINAL: &str = "/photos/harbour.jpg";
+
+fn fetches(host: &MemoryHost) -> usize {
+    host.fetched
+        .borrow()
+        .iter()
+        .filter(|p| p.as_str() == ORIGINAL)
+        .count()
+}
+
+/// The stages of a variant made now: `fetch` when its original came from the origin,
+/// `original` when it came from the cache.
+fn stages(host: &MemoryHost, variant: &str) -> String {
+    let response = get(host, &format!("/img/{variant}{ORIGINAL}"), &[DEBUG]);
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-tailor-source"], "origin");
+    response.headers()["server-timing"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn with_origin_cache_control(value: &str) -> MemoryHost {
+    let mut host = demo_host();
+    let reply = host.origin.get_mut(ORIGINAL).unwrap();
+    reply.headers.push(("cache-control".into(), value.into()));
+    host
+}
+
+#[test]
+fn every_variant_of_an_image_is_made_from_one_origin_fetch() {
+    let host = demo_host();
+    assert!(stages(&host, "thumbnail").contains("fetch;"));
+    let preview = stages(&host, "preview");
+    assert!(preview.contains("original;"), "{preview}");
+    assert!(!preview.contains("fetch;"), "{preview}");
+    assert!(stages(&host, "full").contains("original;"));
+    assert_eq!(fetches(&host), 1);
+    // The same bytes as a variant made straight from the origin.
+    let cached = get(&host, &format!("/img/preview{ORIGINAL}"), &[]);
+    let fresh = get(&demo_host(), &format!("/img/preview{ORIGINAL}"), &[]);
+    assert_eq!(cached.body(), fresh.body());
+}
+
+#[test]
+fn purging_an_image_path_drops_its_original_too() {
+    let host = demo_host();
+    stages(&host, "thumbnail");
+    assert_eq!(purge(&host, "image:photos/harbour.jpg").status(), 200);
+    assert!(stages(&host, "preview").contains("fetch;"));
+    assert_eq!(fetches(&host), 2);
+}
+
+#[test]
+fn the_origin_decides_whether_and_how_long_an_original_is_kept() {
+    let host = with_origin_cache_control("no-store");
+    stages(&host, "thumbnail");
+    stages(&host, "preview");
+    assert_eq!(fetches(&host), 2, "no-store: never kept");
+
+    let host = with_origin_cache_control("public, max-age=60");
+    stages(&host, "thumbnail");
+    stages(&host, "preview");
+    assert_eq!(fetches(&host), 1);
+    host.advance(61.0);
+    stages(&host, "full");
+    assert_eq!(fetches(&host), 2, "kept 60 s, as the origin said");
+}
