@@ -1,18 +1,30 @@
 //! An LRU cache counted in entries that honours a TTL and a stale-while-revalidate window,
-//! counting hits per day and route.
+//! keeps originals for the next variant, and counts hits per day and route.
 
 use super::traffic::{Request, Route};
 use super::{DAYS, DAY_S};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 
-/// An LRU of `size` entries whose entries are fresh for `ttl_s` and then servable while
-/// stale for `swr_s` (one refresh renews them), as the platform caches keep them.
+/// How long entries live, as the handler stores them.
+#[derive(Clone, Copy)]
+pub struct Lifetimes {
+    /// Fresh for this long…
+    pub ttl_s: u64,
+    /// …then served stale for this long while one request refreshes it.
+    pub swr_s: u64,
+    /// How long an original fetched for a transform is kept (no stale window).
+    pub original_s: u64,
+}
+
+/// An LRU of `size` entries (variants, originals and lists alike), as the platform caches
+/// keep them.
 pub struct Cache {
     lru: lru::LruCache<u64, u64>,
     /// Per day, per route: (hits, requests).
     days: Vec<HashMap<Route, (u64, u64)>>,
     pub transforms: Vec<u64>,
+    pub origin_fetches: Vec<u64>,
 }
 
 impl Cache {
@@ -29,14 +41,29 @@ impl Cache {
             lru,
             days: vec![HashMap::new(); DAYS],
             transforms: vec![0; DAYS],
+            origin_fetches: vec![0; DAYS],
         }
     }
 
-    pub fn serve(&mut self, request: &Request, now_s: u64, ttl_s: u64, swr_s: u64) {
+    /// Whether `key` is stored and younger than `fresh_s` (an LRU touch, like a lookup).
+    fn age(&mut self, key: u64, now_s: u64) -> Option<u64> {
+        self.lru.get(&key).map(|&stored| now_s - stored)
+    }
+
+    pub fn serve(&mut self, request: &Request, now_s: u64, life: Lifetimes) {
         let day = (now_s / DAY_S) as usize;
-        let age = self.lru.get(&request.key).map(|&stored| now_s - stored);
-        let hit = age.is_some_and(|a| a < ttl_s + swr_s);
-        if age.is_none_or(|a| a >= ttl_s) {
+        let age = self.age(request.key, now_s);
+        let hit = age.is_some_and(|a| a < life.ttl_s + life.swr_s);
+        if age.is_none_or(|a| a >= life.ttl_s) {
+            if let Some(original) = request.original {
+                if self
+                    .age(original, now_s)
+                    .is_none_or(|a| a >= life.original_s)
+                {
+                    self.origin_fetches[day] += 1;
+                    self.lru.put(original, now_s);
+                }
+            }
             // A miss, or a stale hit that one request refreshes: a transform either way.
             self.lru.put(request.key, now_s);
             for &sibling in &request.siblings {

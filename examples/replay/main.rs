@@ -17,7 +17,7 @@ mod support;
 mod cache;
 mod traffic;
 
-use cache::Cache;
+use cache::{Cache, Lifetimes};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use tailor::Config;
@@ -45,8 +45,24 @@ struct Run {
 }
 
 fn run(config: &Config, ttl_s: u64, sizes: &[usize]) -> Run {
-    let swr = u64::from(config.cache.stale_while_revalidate_seconds);
     let banner_ttl = u64::from(config.cache.banner_ttl_seconds);
+    let original_s = u64::from(config.cache.original_ttl_seconds);
+    let images = Lifetimes {
+        ttl_s,
+        swr_s: u64::from(config.cache.stale_while_revalidate_seconds),
+        original_s,
+    };
+    // Lists are kept for the banner TTL and served stale as long again (`list_source`).
+    let lists = Lifetimes {
+        ttl_s: banner_ttl,
+        swr_s: banner_ttl,
+        original_s,
+    };
+    let forever = Lifetimes {
+        ttl_s: u64::MAX / 2,
+        swr_s: 0,
+        original_s: u64::MAX / 2,
+    };
     let mut caches: Vec<(usize, Cache)> = sizes.iter().map(|&s| (s, Cache::new(s))).collect();
     let mut traffic = Traffic::new(config);
     let mut distinct: HashMap<Route, HashSet<u64>> = HashMap::new();
@@ -63,16 +79,15 @@ fn run(config: &Config, ttl_s: u64, sizes: &[usize]) -> Run {
             pixels += f64::from(request.width).powi(2) / 1.5;
         }
         if i < REQUESTS_PER_DAY {
-            unbounded.serve(&request, now_s, u64::MAX / 2, 0);
+            unbounded.serve(&request, now_s, forever);
         }
-        // Lists are kept for the banner TTL and served stale as long again (`list_source`).
-        let (ttl, stale) = if request.route == Route::Banner {
-            (banner_ttl, banner_ttl)
+        let life = if request.route == Route::Banner {
+            lists
         } else {
-            (ttl_s, swr)
+            images
         };
         for (_, cache) in &mut caches {
-            cache.serve(&request, now_s, ttl, stale);
+            cache.serve(&request, now_s, life);
         }
     }
     let images: usize = IMAGES_ROUTES
@@ -123,20 +138,21 @@ fn main() {
          Keys come from Tailor's own normalization (`app::normalize_image_request`) and \
          `cache_key`; each cache is an LRU counted in entries that keeps an entry fresh for the \
          edge TTL and serves it stale for the config's stale-while-revalidate window while one \
-         request refreshes it; a named-variant miss also fills its smaller siblings, as the \
-         handler does. Day 1 starts from an empty cache.\n"
+         request refreshes it; a named-variant miss also fills its smaller siblings, and a \
+         transform reads its original from the cache (kept a day, `cache.original_ttl_seconds`, \
+         taking an entry) or fetches it from the origin, as the handler does. Day 1 starts from an empty cache.\n"
     );
     let _ = writeln!(
         out,
-        "| ladder | edge TTL | cache entries | day 1 (cold): all images | day 2 | day {DAYS}: named variants | day {DAYS}: free-form | **day {DAYS}: all images** | day {DAYS}: banner lists | transforms on day {DAYS} |"
+        "| ladder | edge TTL | cache entries | day 1 (cold): all images | day 2 | day {DAYS}: named variants | day {DAYS}: free-form | **day {DAYS}: all images** | day {DAYS}: banner lists | transforms on day {DAYS} | origin fetches on day {DAYS} |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|---|");
     let last = DAYS - 1;
     for (label, ttl, run) in &runs {
         for (size, cache) in &run.caches {
             let _ = writeln!(
                 out,
-                "| {label} | {} d | {size} | {} | {} | {} | {} | **{}** | {} | {} |",
+                "| {label} | {} d | {size} | {} | {} | {} | {} | **{}** | {} | {} | {} |",
                 ttl / DAY_S,
                 pct(cache.ratio(0, &IMAGES_ROUTES)),
                 pct(cache.ratio(1, &IMAGES_ROUTES)),
@@ -145,6 +161,7 @@ fn main() {
                 pct(cache.ratio(last, &IMAGES_ROUTES)),
                 pct(cache.ratio(last, &[Route::Banner])),
                 cache.transforms[last],
+                cache.origin_fetches[last],
             );
             eprintln!(
                 "ladder={label} ttl={}d size={size}: by day {:?}",

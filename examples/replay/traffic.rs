@@ -55,6 +55,8 @@ pub struct Request {
     pub width: u32,
     /// Keys a miss fills too: the smaller named variants made from the same decode.
     pub siblings: Vec<u64>,
+    /// The key of the original a miss is made from (images only).
+    pub original: Option<u64>,
 }
 
 fn zipf_cdf() -> Vec<f64> {
@@ -165,6 +167,9 @@ impl<'c> Traffic<'c> {
             key,
             width,
             siblings: sibling_paths.iter().map(|p| key_of(p).0).collect(),
+            original: Some(hash(&cache_key(&KeyParts::Original {
+                path: &format!("photos/p{image}.jpg"),
+            }))),
         }
     }
 
@@ -181,6 +186,7 @@ impl<'c> Traffic<'c> {
             })),
             width: 0,
             siblings: Vec::new(),
+            original: None,
         }
     }
 }
