@@ -2,7 +2,7 @@
 
 use super::context::RequestContext;
 use super::image_request;
-use super::original_source;
+use super::original_source::{self, Original};
 use super::respond;
 use crate::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
@@ -48,14 +48,13 @@ pub async fn serve<P: Platform>(
     // (the requests arriving meanwhile get the stale copy or wait for this one).
 
     let original = original_source::read(ctx, platform, path).await?;
-    let input = original.bytes;
-    let original_from = original.source;
+    let input = &original.bytes;
     let now = || platform.now_ms();
     let siblings = image_request::smaller_siblings(&inputs, &request);
     let jobs: Vec<_> = std::iter::once(request.job)
         .chain(siblings.iter().map(|(_, _, job)| *job))
         .collect();
-    let mut outputs = image::transform_many(&input, &jobs, &now)
+    let mut outputs = image::transform_many(input, &jobs, &now)
         .map_err(image_error)?
         .into_iter();
     let out = outputs
@@ -64,13 +63,7 @@ pub async fn serve<P: Platform>(
     ctx.time("decode", out.timings.decode_ms);
     ctx.time("resize", out.timings.resize_ms);
     ctx.time("encode", out.timings.encode_ms);
-    log_transform(
-        platform,
-        path,
-        variant_name,
-        (input.len(), original_from),
-        &out,
-    );
+    log_transform(platform, path, variant_name, &original, &out);
     let vary = request.format.varies_by_accept();
     // The siblings made from the same decode go straight into the cache.
     for ((name, variant, job), sibling) in siblings.iter().zip(outputs) {
@@ -211,9 +204,10 @@ fn log_transform<P: Platform>(
     platform: &P,
     path: &str,
     variant: &str,
-    (input_bytes, original_from): (usize, &str),
+    original: &Original,
     out: &Transformed,
 ) {
+    let input_bytes = original.bytes.len();
     let ratio = if input_bytes == 0 {
         0.0
     } else {
@@ -221,7 +215,7 @@ fn log_transform<P: Platform>(
     };
     let line = serde_json::json!({
         "event": "transform", "path": path, "variant": variant,
-        "in": {"bytes": input_bytes, "width": out.input_width, "height": out.input_height, "format": out.input_format, "from": original_from},
+        "in": {"bytes": input_bytes, "width": out.input_width, "height": out.input_height, "format": out.input_format, "from": original.source},
         "out": {"bytes": out.bytes.len(), "width": out.width, "height": out.height, "format": out.format.token()},
         "ratio": ratio,
         "ms": {"decode": out.timings.decode_ms, "resize": out.timings.resize_ms, "encode": out.timings.encode_ms},
