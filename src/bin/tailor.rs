@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         );
     }
     println!(
-        "keys per image (named variants x formats x dpr): {} (budget {})",
+        "keys per image (named variants x formats x dpr, + the original): {} (budget {})",
         c.named_keys_per_image, config.cache.max_keys_per_image
     );
     println!(

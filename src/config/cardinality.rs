@@ -1,4 +1,5 @@
-//! How many cache keys a config allows: per image (named variants × format tokens × dpr) and
+//! How many cache keys a config allows: per image (named variants × format tokens × dpr, and
+//! the original when originals are kept) and
 //! for banners (segments × templates × slots × formats). `tailor check` prints these and
 //! fails above the budgets in `cache`.
 
@@ -14,7 +15,8 @@ pub const BANNER_FORMATS: [&str; 2] = ["html", "json"];
 pub struct Cardinality {
     /// Reachable segments, in list order.
     pub segments: Vec<String>,
-    /// Keys one origin image can have through the named variants.
+    /// Keys one origin image can have through the named variants, its original included
+    /// when `cache.original_ttl_seconds` keeps originals.
     pub named_keys_per_image: u64,
     /// Keys one origin image can have per free-form parameter set (width ladder × format
     /// tokens); height, fit, gravity, quality and background multiply this, but only as far as
@@ -47,7 +49,8 @@ pub fn cardinality(config: &Config) -> Cardinality {
                 .map(move |dpr| (v.width * dpr).min(max))
         })
         .map(|width| format_tokens(config, width))
-        .sum();
+        .sum::<u64>()
+        + u64::from(config.cache.original_ttl_seconds > 0);
     let free_form_keys_per_parameter_set = config
         .images
         .width_ladder
@@ -107,8 +110,8 @@ mod tests {
         let c = cardinality(&config);
         assert_eq!(c.segments.len(), 8);
         // dpr is bucketed to 1 and 2 (images.max_dpr): thumbnail 150 and 300 px allow AVIF
-        // (7 tokens each); preview and full: 5 tokens at each dpr.
-        assert_eq!(c.named_keys_per_image, 7 + 7 + 10 + 10);
+        // (7 tokens each); preview and full: 5 tokens at each dpr; and the original.
+        assert_eq!(c.named_keys_per_image, 7 + 7 + 10 + 10 + 1);
         // 8 segments, 3 of which an arm gives a second template; 2 slots; 2 formats.
         assert_eq!(c.banner_keys, 11 * 2 * 2);
         assert!(over_budget(&config, &c).is_empty());
