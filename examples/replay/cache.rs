@@ -45,7 +45,7 @@ impl Cache {
         }
     }
 
-    /// Whether `key` is stored and younger than `fresh_s` (an LRU touch, like a lookup).
+    /// How long ago `key` was stored, if it is (touching it in the LRU, as a lookup does).
     fn age(&mut self, key: u64, now_s: u64) -> Option<u64> {
         self.lru.get(&key).map(|&stored| now_s - stored)
     }

@@ -1,5 +1,6 @@
 //! `GET /img/{variant}/{path}`: fetch, transform and cache an image variant, named or free-form.
 
+use super::cache_store::{self, Lifetime};
 use super::context::RequestContext;
 use super::image_request;
 use super::original_source::{self, Original};
@@ -7,7 +8,7 @@ use super::respond;
 use crate::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
 use crate::image::{self, ImageError, Transformed};
-use crate::platform::{CacheLookup, CacheWrite, CachedObject, Platform};
+use crate::platform::{CacheLookup, CachedObject, Platform};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderName, Response};
 
@@ -117,8 +118,7 @@ fn cached_object(
     }
 }
 
-/// Inserts `object` under (the platform form of) `key`, tagged with the surrogate keys of `parts`. A failed insert is
-/// logged, not fatal: the response is already made.
+/// Stores a variant for the edge TTL and its stale window.
 async fn store<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
@@ -126,18 +126,12 @@ async fn store<P: Platform>(
     parts: &KeyParts<'_>,
     object: &CachedObject,
 ) {
-    let write = CacheWrite {
-        ttl_seconds: ctx.config.cache.image_ttl_seconds,
-        stale_while_revalidate_seconds: ctx.config.cache.stale_while_revalidate_seconds,
-        surrogate_keys: surrogate_keys(parts),
+    let cache = &ctx.config.cache;
+    let lifetime = Lifetime {
+        ttl_seconds: cache.image_ttl_seconds,
+        stale_while_revalidate_seconds: cache.stale_while_revalidate_seconds,
     };
-    if let Err(e) = platform
-        .cache_insert(&platform_key(key), object, &write)
-        .await
-    {
-        let line = serde_json::json!({"level": "warn", "event": "cache_insert_failed", "detail": e.to_string()});
-        platform.log(super::LOG_ENDPOINT, &line.to_string());
-    }
+    cache_store::store(platform, &platform_key(key), parts, object, lifetime).await;
 }
 
 /// Headers that belong to the variant itself, stored with it so a cache hit is identical.

@@ -2,9 +2,10 @@
 //! cache, KV (version pointer, then list); and when KV is missing, slow or returns garbage,
 //! the last good copy, then the bundled default. The visitor always gets a banner.
 
+use super::cache_store::{self, Lifetime};
 use super::context::RequestContext;
-use crate::cache_key::{cache_key, platform_key, surrogate_keys, KeyParts};
-use crate::platform::{CacheLookup, CacheWrite, CachedObject, Platform, Remembered};
+use crate::cache_key::{cache_key, platform_key, KeyParts};
+use crate::platform::{CacheLookup, CachedObject, Platform, Remembered};
 use crate::recs::{self, RecList};
 use std::rc::Rc;
 
@@ -233,17 +234,16 @@ async fn store<P: Platform>(
     bytes: Vec<u8>,
     ttl_seconds: u32,
 ) {
-    let write = CacheWrite {
-        ttl_seconds,
-        stale_while_revalidate_seconds: ctx.config.cache.banner_ttl_seconds,
-        surrogate_keys: surrogate_keys(parts),
-    };
     let object = CachedObject {
         headers: Vec::new(),
         body: bytes,
     };
+    let lifetime = Lifetime {
+        ttl_seconds,
+        stale_while_revalidate_seconds: ctx.config.cache.banner_ttl_seconds,
+    };
     let key = platform_key(&cache_key(parts));
-    let _ = platform.cache_insert(&key, &object, &write).await;
+    cache_store::store(platform, &key, parts, &object, lifetime).await;
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod admin;
 mod banner_route;
+mod cache_store;
 mod config_source;
 mod context;
 mod demo_page;

@@ -3,13 +3,13 @@
 //! `cache.original_ttl_seconds`), tagged with the image's path so a purge of the path drops
 //! the original with its variants.
 
+use super::cache_store::{self, Lifetime};
 use super::context::RequestContext;
-use crate::cache_key::{cache_key, platform_key, surrogate_keys, KeyParts};
+use crate::cache_key::{cache_key, platform_key, KeyParts};
 use crate::error::AppError;
 use crate::origin_ttl::shared_ttl;
 use crate::platform::{
-    read_to_end_limited, BodyError, CacheWrite, CachedObject, OriginRequest, Platform,
-    PlatformError,
+    read_to_end_limited, BodyError, CachedObject, OriginRequest, Platform, PlatformError,
 };
 
 /// An original's bytes and where they came from: `cache` or `origin`.
@@ -61,15 +61,11 @@ pub async fn read<P: Platform>(
         headers: Vec::new(),
         body: bytes,
     };
-    let write = CacheWrite {
+    let lifetime = Lifetime {
         ttl_seconds: ttl,
         stale_while_revalidate_seconds: 0,
-        surrogate_keys: surrogate_keys(&parts),
     };
-    if let Err(e) = platform.cache_insert(&key, &object, &write).await {
-        let line = serde_json::json!({"level": "warn", "event": "cache_insert_failed", "what": "original", "detail": e.to_string()});
-        platform.log(super::LOG_ENDPOINT, &line.to_string());
-    }
+    cache_store::store(platform, &key, &parts, &object, lifetime).await;
     Ok(Original {
         bytes: object.body,
         source: "origin",
