@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
-FASTLY_BUILD := cargo build --release --target wasm32-wasip1 --no-default-features --features fastly,webp,avif --bin tailor-fastly
+FASTLY_BUILD := cargo build --release --target wasm32-wasip1 -p tailor-fastly
 
 .PHONY: serve test build tools lint unit check-config e2e bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare
 
@@ -23,22 +23,24 @@ serve: build
 ## Everything: formatting, lints (native and wasm), unit + native tests, Viceroy end to end.
 test: build lint unit check-config e2e
 
+## Formatting and lints on every crate, natively and for both wasm targets.
 lint:
-	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target wasm32-wasip1 --no-default-features --features fastly,webp,avif --bins -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features cloudflare -- -D warnings
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p tailor-fastly --target wasm32-wasip1 -- -D warnings
+	cargo clippy -p tailor-cloudflare --target wasm32-unknown-unknown -- -D warnings
 
+## Every crate's unit and integration tests (the end-to-end suite needs the e2e feature).
 unit:
-	cargo test --lib --test native_app --test native_recs --test native_pages --test native_originals --test banner_golden --test recs_properties --test image_inputs --test image_transform --test segmentation_properties --test cache_key_properties
+	cargo test --workspace
 
 ## Validate the demo config and its cache-key budgets (`tailor check`).
 check-config:
-	cargo run --quiet --bin tailor -- check demo/config.json
+	cargo run --quiet -p tailor-cli -- check demo/config.json
 
 ## The end-to-end suite, on Viceroy and on workerd.
 e2e: build build-cloudflare
-	TAILOR_WASM=$(abspath $(WASM)) cargo test --test e2e
+	TAILOR_WASM=$(abspath $(WASM)) cargo test --features e2e --test e2e
 
 ## Install wasm-bindgen-cli, worker-build and wrangler (package.json) when missing.
 tools-cloudflare: tools

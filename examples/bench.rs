@@ -19,7 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use support::client::{get, DEBUG};
 use support::viceroy::{free_port, project_root, Harness};
-use tailor::config::Config;
+use tailor_config::Config;
 
 struct Row {
     image: String,
@@ -145,18 +145,18 @@ fn native_ms(path: &Path, width: u32, quality: u8, runs: usize) -> f64 {
     let mut times = Vec::new();
     for _ in 0..runs {
         let start = now();
-        let job = tailor::image::Job {
-            geometry: tailor::image::Geometry::width(width),
+        let job = tailor_image::Job {
+            geometry: tailor_image::Geometry::width(width),
             background: [255, 255, 255],
-            quality: Some(tailor::image::Qualities {
+            quality: Some(tailor_image::Qualities {
                 jpeg: quality,
                 webp: quality,
             }),
-            format: tailor::image::FormatRequest::Fixed(tailor::image::OutputFormat::Jpeg),
-            client: tailor::image::ClientFormats::default(),
+            format: tailor_image::FormatRequest::Fixed(tailor_image::OutputFormat::Jpeg),
+            client: tailor_image::ClientFormats::default(),
             max_pixels: 40_000_000,
         };
-        if tailor::image::transform(&bytes, &job, &now).is_err() {
+        if tailor_image::transform(&bytes, &job, &now).is_err() {
             return f64::NAN;
         }
         times.push(now() - start);
@@ -164,16 +164,16 @@ fn native_ms(path: &Path, width: u32, quality: u8, runs: usize) -> f64 {
     median(times)
 }
 
-fn native_job(width: u32, format: tailor::image::OutputFormat, quality: u8) -> tailor::image::Job {
-    tailor::image::Job {
-        geometry: tailor::image::Geometry::width(width),
+fn native_job(width: u32, format: tailor_image::OutputFormat, quality: u8) -> tailor_image::Job {
+    tailor_image::Job {
+        geometry: tailor_image::Geometry::width(width),
         background: [255, 255, 255],
-        quality: Some(tailor::image::Qualities {
+        quality: Some(tailor_image::Qualities {
             jpeg: quality,
             webp: quality,
         }),
-        format: tailor::image::FormatRequest::Fixed(format),
-        client: tailor::image::ClientFormats::default(),
+        format: tailor_image::FormatRequest::Fixed(format),
+        client: tailor_image::ClientFormats::default(),
         max_pixels: 40_000_000,
     }
 }
@@ -181,16 +181,16 @@ fn native_job(width: u32, format: tailor::image::OutputFormat, quality: u8) -> t
 /// Tailor's WebP against `cwebp -q Q -m 4` (cwebp's defaults otherwise) on identical pixels:
 /// the resized image is handed to cwebp as a lossless PNG.
 fn webp_vs_cwebp(path: &Path, width: u32, quality: u8) -> Option<(usize, usize)> {
-    use tailor::image::OutputFormat;
+    use tailor_image::OutputFormat;
     let bytes = std::fs::read(path).ok()?;
     let clock = || 0.0;
-    let reference = tailor::image::transform(
+    let reference = tailor_image::transform(
         &bytes,
         &native_job(width, OutputFormat::Png, quality),
         &clock,
     )
     .ok()?;
-    let ours = tailor::image::transform(
+    let ours = tailor_image::transform(
         &bytes,
         &native_job(width, OutputFormat::Webp, quality),
         &clock,
@@ -224,7 +224,7 @@ fn vips(path: &Path, width: u32, quality: u8, runs: usize) -> Option<(f64, f64)>
     if !tiny.exists() {
         std::fs::write(
             &tiny,
-            tailor::image::synthetic::jpeg(&tailor::image::synthetic::photo(8, 8, 1), 80),
+            tailor_testing::synthetic::jpeg(&tailor_testing::synthetic::photo(8, 8, 1), 80),
         )
         .ok()?;
     }
@@ -298,7 +298,7 @@ fn main() {
         })
         .collect();
     images.sort();
-    let config = Config::bundled().unwrap();
+    let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
     let (mut origin, port) = start_origin(&corpus);
     let harness = Harness::with_origin(port, &[]);
     let mut rows = Vec::new();

@@ -15,10 +15,10 @@ use std::fmt::Write as _;
 use support::client::{get, request_with_body, DESKTOP};
 use support::report::{batch_median_us, median, write_block};
 use support::viceroy::{project_root, Harness};
-use tailor::banner::Banner;
-use tailor::identity::HistoryEntry;
-use tailor::recs::{parse_list, rerank, RecList};
-use tailor::Config;
+use tailor_config::Config;
+use tailor_core::banner::Banner;
+use tailor_core::identity::HistoryEntry;
+use tailor_core::recs::{parse_list, rerank, RecList};
 
 fn desktop_list() -> RecList {
     let bytes = std::fs::read(project_root().join("demo/kv/recs/v3/desktop.json")).unwrap();
@@ -51,8 +51,12 @@ fn native_us(config: &Config, list: &RecList, history: &[HistoryEntry]) -> f64 {
             &config.recs.rerank,
             &[],
         );
-        let banner = Banner::new(config, "desktop", "hero", slot, &ranked);
-        std::hint::black_box(banner.render_html(config, "cards").unwrap());
+        let banner = Banner::new(config.image_links(slot), "desktop", "hero", &ranked);
+        std::hint::black_box(
+            banner
+                .render_html(&config.banners.templates, "cards")
+                .unwrap(),
+        );
     };
     batch_median_us(21, 2_000, once)
 }
@@ -105,7 +109,7 @@ fn viceroy_us(list: &RecList, history: &[HistoryEntry], runs: usize) -> (f64, f6
 }
 
 fn main() {
-    let config = Config::bundled().unwrap();
+    let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
     let list = desktop_list();
     let history = history(&list);
     let native = native_us(&config, &list, &history);

@@ -15,16 +15,16 @@ use std::fmt::Write as _;
 use support::client::{get, DEBUG, DESKTOP};
 use support::report::{batch_median_us, median, write_block};
 use support::viceroy::Harness;
-use tailor::identity::has_consent;
-use tailor::segment::buckets::assign;
-use tailor::segment::condition::Facts;
-use tailor::segment::{choose, RequestFacts, VisitorContext};
-use tailor::Config;
+use tailor_config::Config;
+use tailor_core::identity::has_consent;
+use tailor_core::segment::buckets::assign;
+use tailor_core::segment::condition::Facts;
+use tailor_core::segment::{choose, RequestFacts, VisitorContext};
 
 /// The demo config grown to 20 rules of the kinds a shop would write; the benchmark visitor
 /// matches none of them, so every rule is evaluated (the worst case).
 fn bench_config() -> serde_json::Value {
-    let mut doc: serde_json::Value = serde_json::from_str(tailor::config::BUNDLED_JSON).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(tailor_demo::CONFIG_JSON).unwrap();
     let extra = serde_json::json!([
         {"name": "vip-cookie", "segment": "sale", "when": {"field": "cookie.plan", "in": ["vip", "gold"]}},
         {"name": "newsletter", "segment": "sale", "when": {"all": [{"field": "utm_medium", "equals": "email"}, {"field": "utm_source", "prefix": "news"}]}},
@@ -89,7 +89,7 @@ fn native_us(config: &Config) -> f64 {
         );
         let consent = has_consent(&context, &config.consent);
         let decision = choose(
-            config,
+            &config.segments.rules,
             Facts {
                 context: &context,
                 consent,

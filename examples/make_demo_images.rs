@@ -2,7 +2,7 @@
 //! They are synthetic so the repository ships no third-party pictures.
 
 use std::path::Path;
-use tailor::image::synthetic;
+use tailor_testing::synthetic;
 
 fn main() -> std::io::Result<()> {
     let dir = Path::new("demo/origin/photos");

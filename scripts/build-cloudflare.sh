@@ -11,4 +11,8 @@ export ESBUILD_BIN="$PWD/node_modules/@esbuild/linux-x64/bin/esbuild"
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=s CARGO_PROFILE_RELEASE_LTO=fat CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
 # No function-name section: 0.8 MB of the module, only useful to debuggers.
 export CARGO_PROFILE_RELEASE_STRIP=symbols
-"$bin/worker-build" --release --no-opt --no-default-features --features cloudflare
+# worker-build builds the crate in the current directory and writes build/ there; the
+# bundle is moved to the top level, where wrangler.toml (and the workerd test harness) expect it.
+(cd crates/cloudflare && "$bin/worker-build" --release --no-opt)
+rm -rf build
+mv crates/cloudflare/build build

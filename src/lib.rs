@@ -1,28 +1,15 @@
 //! Tailor: edge personalization and on-the-fly image variants for Fastly Compute and Cloudflare
-//! Workers, from one I/O-free core.
-//!
-//! The core modules (`config`, `segment`, `identity`, `recs`, `events`, `banner`, `page`,
-//! `image`, `cache_key`) are plain functions over plain data. [`app::serve`] is the only async
-//! code; it talks to the host through the [`platform::Platform`] trait, which the adapters in
-//! [`platform`] implement.
+//! Workers. This crate is the app: routing and orchestration over the host, the only async
+//! code. It is generic over [`tailor_platform::Platform`], which the adapter crates
+//! (`tailor-fastly`, `tailor-cloudflare`) implement; everything it decides, it decides by
+//! calling the I/O-free crates below it (`tailor-core`, `tailor-image`, `tailor-config`).
 
 pub mod app;
-pub mod banner;
-pub mod cache_key;
-pub mod config;
-pub mod constant_time;
+mod bundle;
 pub mod error;
-pub mod events;
-pub mod identity;
-pub mod image;
-pub mod origin_ttl;
-pub mod page;
-pub mod platform;
-pub mod recs;
-pub mod segment;
 
 pub use app::{handle, serve};
-pub use config::Config;
+pub use bundle::Bundle;
 pub use error::AppError;
 
 /// The crate version, reported by `/healthz`.

@@ -9,10 +9,10 @@
 )]
 
 use std::path::PathBuf;
-use tailor::banner::Banner;
-use tailor::identity::HistoryEntry;
-use tailor::recs::{parse_list, rerank, RecList};
-use tailor::Config;
+use tailor_config::Config;
+use tailor_core::banner::Banner;
+use tailor_core::identity::HistoryEntry;
+use tailor_core::recs::{parse_list, rerank, RecList};
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -52,17 +52,17 @@ fn banner(config: &Config, slot: &str, history: &[HistoryEntry]) -> Banner {
         settings,
         &[],
     );
-    Banner::new(config, "desktop", slot, slot_config, &ranked)
+    Banner::new(config.image_links(slot_config), "desktop", slot, &ranked)
 }
 
 #[test]
 fn every_template_renders_as_recorded() {
-    let config = Config::bundled().unwrap();
+    let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
     let templates = ["cards", "cards-big", "compact", "text"];
     for template in templates {
         for slot in ["hero", "sidebar"] {
             let html = banner(&config, slot, &[])
-                .render_html(&config, template)
+                .render_html(&config.banners.templates, template)
                 .unwrap();
             check(&format!("{template}-{slot}.html"), &format!("{html}\n"));
         }
@@ -71,21 +71,21 @@ fn every_template_renders_as_recorded() {
 
 #[test]
 fn a_clicked_category_leads_the_rendered_banner() {
-    let config = Config::bundled().unwrap();
+    let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
     let history = [HistoryEntry {
         item: "sku-999".into(),
         category: "shoes".into(),
         kind: 'c',
     }];
     let html = banner(&config, "hero", &history)
-        .render_html(&config, "cards")
+        .render_html(&config.banners.templates, "cards")
         .unwrap();
     check("cards-hero-after-shoes-click.html", &format!("{html}\n"));
 }
 
 #[test]
 fn the_json_items_are_as_recorded() {
-    let config = Config::bundled().unwrap();
+    let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
     let banner = banner(&config, "hero", &[]);
     let json = serde_json::to_string_pretty(&banner.items).unwrap();
     check("items-hero.json", &format!("{json}\n"));

@@ -10,9 +10,9 @@
 
 use proptest::prelude::*;
 use tailor::app::{normalize_image_request, ImageInputs};
-use tailor::cache_key::{cache_key, KeyParts};
-use tailor::image::ClientFormats;
-use tailor::Config;
+use tailor_config::Config;
+use tailor_core::cache_key::{cache_key, KeyParts};
+use tailor_image::ClientFormats;
 
 fn key(config: &Config, rest: &str, query: &[(String, String)], accept: &str) -> String {
     let inputs = ImageInputs {
@@ -31,7 +31,7 @@ fn key(config: &Config, rest: &str, query: &[(String, String)], accept: &str) ->
 }
 
 fn unsigned() -> Config {
-    let mut doc: serde_json::Value = serde_json::from_str(tailor::config::BUNDLED_JSON).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(tailor_demo::CONFIG_JSON).unwrap();
     doc["images"]["allow_unsigned"] = serde_json::json!(true);
     Config::from_json(doc.to_string().as_bytes()).unwrap()
 }
@@ -101,7 +101,7 @@ proptest! {
         seed in any::<u64>(),
         variant in prop_oneof![Just("thumbnail"), Just("preview"), Just("full")],
     ) {
-        let config = Config::bundled().unwrap();
+        let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
         let rest = format!("{variant}/photos/a.jpg");
         let accept = "image/avif,image/webp,*/*";
         let plain = key(&config, &rest, &base, accept);
@@ -126,7 +126,7 @@ proptest! {
         a in (0usize..3, 0usize..4),
         b in (0usize..3, 0usize..4),
     ) {
-        let config = Config::bundled().unwrap();
+        let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
         let variants = ["thumbnail", "preview", "full"];
         let formats = ["auto", "webp", "jpeg", "png"];
         let key_of = |(v, f): (usize, usize)| {
@@ -139,7 +139,7 @@ proptest! {
 
 #[test]
 fn webp_and_jpeg_only_clients_get_their_own_keys() {
-    let config = Config::bundled().unwrap();
+    let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
     let webp = key(&config, "preview/photos/a.jpg", &[], "image/webp,*/*");
     let jpeg = key(&config, "preview/photos/a.jpg", &[], "image/jpeg,*/*");
     let other_webp = key(

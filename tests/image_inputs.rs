@@ -11,7 +11,8 @@ mod support;
 
 use image::ImageFormat;
 use support::jobs::{clock, job, run};
-use tailor::image::{synthetic, transform, FormatRequest, ImageError, OutputFormat};
+use tailor_image::{transform, FormatRequest, ImageError, OutputFormat};
+use tailor_testing::synthetic;
 
 #[test]
 fn webp_with_alpha_and_animated_gif_inputs_decode() {

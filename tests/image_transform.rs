@@ -11,9 +11,10 @@ mod support;
 
 use image::ImageFormat;
 use support::jobs::{clock, job, run};
-use tailor::image::{
-    fit_width, synthetic, transform, ClientFormats, FormatRequest, ImageError, Job, OutputFormat,
+use tailor_image::{
+    fit_width, transform, ClientFormats, FormatRequest, ImageError, Job, OutputFormat,
 };
+use tailor_testing::synthetic;
 
 #[test]
 fn jpeg_is_resized_to_the_target_width_keeping_aspect() {

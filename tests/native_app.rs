@@ -52,7 +52,7 @@ fn images_are_resized_cached_and_logged() {
     assert_eq!((img.width(), img.height()), (150, 94));
     // Stored under the hashed full key (next to its original), tagged with the path.
     let full_key = first.headers()["x-tailor-cache-key"].to_str().unwrap();
-    let platform_key = tailor::cache_key::platform_key(full_key);
+    let platform_key = tailor_core::cache_key::platform_key(full_key);
     let (_, write, _) = host.cache.borrow()[&platform_key].clone();
     assert_eq!(write.surrogate_keys, ["images", "image:photos/big.jpg"]);
     assert_eq!(host.cache.borrow().len(), 2, "the variant and its original");
@@ -268,8 +268,8 @@ fn avif_is_off_unless_configured_and_then_only_for_small_outputs() {
 #[test]
 fn a_long_lived_instance_remembers_the_parsed_config_for_30_seconds() {
     let mut host = demo_host();
-    host.memo = Some(tailor::platform::Memo::default());
-    let config_of = |host: &tailor::platform::memory::MemoryHost| {
+    host.memo = Some(tailor_platform::Memo::default());
+    let config_of = |host: &tailor_testing::memory::MemoryHost| {
         get(host, "/banner.json?slot=hero", &[DEBUG]).headers()["x-tailor-cache-key"]
             .to_str()
             .unwrap()
@@ -279,7 +279,7 @@ fn a_long_lived_instance_remembers_the_parsed_config_for_30_seconds() {
             .to_owned()
     };
     let first = config_of(&host);
-    let mut doc: serde_json::Value = serde_json::from_str(tailor::config::BUNDLED_JSON).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(tailor_demo::CONFIG_JSON).unwrap();
     doc["banners"]["slots"]["hero"]["max_items"] = serde_json::json!(3);
     host.put_kv("tailor_kv", "config/v1", doc.to_string().into_bytes());
     assert_eq!(config_of(&host), first, "read again within the memo's 30 s");

@@ -11,7 +11,7 @@
 mod support;
 
 use support::native::{demo_host, get, purge, DEBUG};
-use tailor::platform::memory::MemoryHost;
+use tailor_testing::memory::MemoryHost;
 
 const ORIGINAL: &str = "/photos/harbour.jpg";
 

@@ -81,12 +81,13 @@ fn a_big_page_streams_in_pieces() {
         .header("user-agent", DESKTOP)
         .body(Vec::new())
         .unwrap();
-    let response = tailor::platform::block_on(tailor::serve(request, &host)).unwrap();
+    let response =
+        tailor_platform::block_on(tailor::serve(request, &host, &support::native::BUNDLE)).unwrap();
     let tailor::app::Outgoing::Page(body) = response.into_body() else {
         panic!("a page should stream");
     };
     let mut pieces = Vec::new();
-    let pumped = tailor::platform::block_on(tailor::app::pump(*body, &host, &mut |chunk| {
+    let pumped = tailor_platform::block_on(tailor::app::pump(*body, &host, &mut |chunk| {
         pieces.push(chunk.len());
         Ok(())
     }))

@@ -13,8 +13,8 @@ mod support;
 use support::banners::{categories, ids};
 use support::client::{DESKTOP, IPHONE};
 use support::native::{demo_host, get, json, purge, send, send_body, DEBUG};
-use tailor::platform::memory::MemoryHost;
-use tailor::platform::Memo;
+use tailor_platform::Memo;
+use tailor_testing::memory::MemoryHost;
 
 const CONSENT: (&str, &str) = ("cookie", "tailor_consent=1");
 

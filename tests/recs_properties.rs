@@ -10,11 +10,11 @@
 
 use proptest::prelude::*;
 use std::collections::HashSet;
-use tailor::events::{self, EventSettings};
-use tailor::identity::history::record;
-use tailor::identity::HistoryEntry;
-use tailor::page::{PageStream, SlotFills};
-use tailor::recs::{rerank, Item, RerankSettings};
+use tailor_core::events::{self, EventSettings};
+use tailor_core::identity::history::record;
+use tailor_core::identity::HistoryEntry;
+use tailor_core::page::{PageStream, SlotFills};
+use tailor_core::recs::{rerank, Item, RerankSettings};
 
 fn item_strategy() -> impl Strategy<Value = Item> {
     (
@@ -175,7 +175,7 @@ proptest! {
 
     #[test]
     fn history_stays_bounded_and_unique(history in history_strategy()) {
-        prop_assert!(history.len() <= tailor::identity::sealed::MAX_HISTORY);
+        prop_assert!(history.len() <= tailor_core::identity::sealed::MAX_HISTORY);
         let ids: HashSet<&str> = history.iter().map(|h| h.item.as_str()).collect();
         prop_assert_eq!(ids.len(), history.len());
     }

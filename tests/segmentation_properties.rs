@@ -9,12 +9,12 @@
 )]
 
 use proptest::prelude::*;
-use tailor::identity::sealed::{self, CookieKey};
-use tailor::identity::{has_consent, preview};
-use tailor::segment::buckets::{arm_for_slot, slot, SLOTS};
-use tailor::segment::condition::Facts;
-use tailor::segment::{choose, DeviceClass, RequestFacts, VisitorContext};
-use tailor::Config;
+use tailor_config::Config;
+use tailor_core::identity::sealed::{self, CookieKey};
+use tailor_core::identity::{has_consent, preview};
+use tailor_core::segment::buckets::{arm_for_slot, slot, SLOTS};
+use tailor_core::segment::condition::Facts;
+use tailor_core::segment::{choose, DeviceClass, RequestFacts, VisitorContext};
 
 const HEADERS: &[&str] = &[
     "user-agent",
@@ -58,9 +58,9 @@ proptest! {
         query in proptest::collection::vec((".{0,12}", ".{0,40}"), 0..4),
     ) {
         let context = context_from(&values, &query);
-        let config = Config::bundled().unwrap();
+        let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
         let consent = has_consent(&context, &config.consent);
-        let decision = choose(&config, Facts { context: &context, consent }, true);
+        let decision = choose(&config.segments.rules, Facts { context: &context, consent }, true);
         prop_assert!(config.segment(&decision.segment).is_some());
         prop_assert!(decision.explanation.is_ascii(), "{}", decision.explanation);
     }

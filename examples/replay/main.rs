@@ -20,7 +20,7 @@ mod traffic;
 use cache::{Cache, Lifetimes};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use tailor::Config;
+use tailor_config::Config;
 use traffic::{Route, Traffic};
 
 const IMAGES: usize = 10_000;
@@ -109,8 +109,8 @@ fn pct(v: f64) -> String {
 }
 
 fn main() {
-    let with_ladder = Config::bundled().unwrap();
-    let mut doc: serde_json::Value = serde_json::from_str(tailor::config::BUNDLED_JSON).unwrap();
+    let with_ladder = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(tailor_demo::CONFIG_JSON).unwrap();
     // Every width its own rung: the same as no ladder.
     doc["images"]["width_ladder"] = serde_json::json!((1..=4096).collect::<Vec<u32>>());
     let without_ladder = Config::from_json(doc.to_string().as_bytes()).unwrap();

@@ -4,9 +4,9 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use tailor::app::{normalize_image_request, ImageInputs};
-use tailor::cache_key::{cache_key, KeyParts};
-use tailor::image::ClientFormats;
-use tailor::Config;
+use tailor_config::Config;
+use tailor_core::cache_key::{cache_key, KeyParts};
+use tailor_image::ClientFormats;
 
 const IMAGES: usize = super::IMAGES;
 const ZIPF_S: f64 = super::ZIPF_S;

@@ -4,10 +4,10 @@
 
 use super::respond;
 use crate::error::AppError;
-use crate::platform::{Platform, PlatformError};
 use http::header::{AUTHORIZATION, CACHE_CONTROL};
 use http::{Request, Response};
 use serde::Deserialize;
+use tailor_platform::{Platform, PlatformError};
 
 /// The secret holding the admin token.
 pub const TOKEN_SECRET: &str = "admin-token";
@@ -77,7 +77,7 @@ async fn authorize<P: Platform>(request: &Request<Vec<u8>>, platform: &P) -> Res
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| AppError::Forbidden("send Authorization: Bearer <admin token>".into()))?;
-    if crate::constant_time::eq(given.trim().as_bytes(), &expected) {
+    if tailor_core::constant_time::eq(given.trim().as_bytes(), &expected) {
         Ok(())
     } else {
         Err(AppError::Forbidden("the admin token is wrong".into()))

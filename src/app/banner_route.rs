@@ -4,13 +4,13 @@
 use super::context::RequestContext;
 use super::list_source::{self, ListRead};
 use super::respond;
-use crate::banner::{escape_json_for_html, Banner};
-use crate::cache_key::{cache_key, KeyParts};
-use crate::config::Slot;
 use crate::error::AppError;
-use crate::platform::Platform;
-use crate::recs;
 use http::Response;
+use tailor_config::Slot;
+use tailor_core::banner::{escape_json_for_html, Banner};
+use tailor_core::cache_key::{cache_key, KeyParts};
+use tailor_core::recs;
+use tailor_platform::Platform;
 
 /// A banner ready to render, and where its list came from.
 pub struct Assembled {
@@ -69,7 +69,7 @@ pub fn render_html<P: Platform>(
     let start = platform.now_ms();
     let html = assembled
         .banner
-        .render_html(ctx.config, &assembled.template)
+        .render_html(&ctx.config.banners.templates, &assembled.template)
         .map_err(|e| AppError::Config(e.to_string()))?;
     ctx.time("render", platform.now_ms() - start);
     Ok(html)
@@ -142,7 +142,7 @@ pub fn build<P: Platform>(
         &ctx.config.recs.rerank,
         skip,
     );
-    let banner = Banner::new(ctx.config, segment, slot_name, slot, &ranked);
+    let banner = Banner::new(ctx.config.image_links(slot), segment, slot_name, &ranked);
     ctx.time("rerank", platform.now_ms() - start);
     let key = cache_key(&KeyParts::Banner {
         segment,

@@ -2,8 +2,8 @@
 //! keys of what it depends on. A failed write is logged and never fails the request — the
 //! response is already made, and the next request simply misses.
 
-use crate::cache_key::{surrogate_keys, KeyParts};
-use crate::platform::{CacheWrite, CachedObject, Platform};
+use tailor_core::cache_key::{surrogate_keys, KeyParts};
+use tailor_platform::{CacheWrite, CachedObject, Platform};
 
 /// How long an entry is fresh, and how long past that it may be served stale.
 #[derive(Debug, Clone, Copy)]

@@ -1,10 +1,11 @@
 //! Where the request's config comes from: a KV key named by a deployment setting, or the
 //! bundled default when no key is set.
 
-use crate::config::Config;
 use crate::error::AppError;
-use crate::platform::{Platform, Remembered};
+use crate::Bundle;
 use std::rc::Rc;
+use tailor_config::Config;
+use tailor_platform::Platform;
 
 /// The setting naming the KV key that holds the config document.
 pub const CONFIG_KEY_SETTING: &str = "config_key";
@@ -28,9 +29,10 @@ pub enum ConfigSource {
 /// would be worse than failing loudly.
 pub async fn load_config<P: Platform>(
     platform: &P,
+    bundle: &Bundle,
 ) -> Result<(Rc<Config>, ConfigSource), AppError> {
     let setting_failed =
-        |e: crate::platform::PlatformError| AppError::Config(format!("settings unavailable: {e}"));
+        |e: tailor_platform::PlatformError| AppError::Config(format!("settings unavailable: {e}"));
     let Some(key) = platform
         .setting(CONFIG_KEY_SETTING)
         .await
@@ -38,7 +40,11 @@ pub async fn load_config<P: Platform>(
     else {
         let config = match cached(platform, "config/bundled") {
             Some(config) => config,
-            None => keep(platform, "config/bundled", Config::bundled())?,
+            None => keep(
+                platform,
+                "config/bundled",
+                Config::from_json(bundle.config_json.as_bytes()),
+            )?,
         };
         return Ok((config, ConfigSource::Bundled));
     };
@@ -72,28 +78,20 @@ pub async fn load_config<P: Platform>(
 
 /// The config remembered under `memo_key`, if fresh.
 fn cached<P: Platform>(platform: &P, memo_key: &str) -> Option<Rc<Config>> {
-    match platform
+    platform
         .memo()?
-        .get(memo_key, platform.now_ms(), CONFIG_MEMORY_TTL_MS)
-    {
-        Some(Remembered::Config(config)) => Some(config),
-        _ => None,
-    }
+        .get::<Config>(memo_key, platform.now_ms(), CONFIG_MEMORY_TTL_MS)
 }
 
 /// A freshly parsed config, remembered when the instance outlives the request.
 fn keep<P: Platform>(
     platform: &P,
     memo_key: &str,
-    parsed: Result<Config, crate::config::ConfigError>,
+    parsed: Result<Config, tailor_config::ConfigError>,
 ) -> Result<Rc<Config>, AppError> {
     let config = Rc::new(parsed.map_err(|e| AppError::Config(e.to_string()))?);
     if let Some(memo) = platform.memo() {
-        memo.put(
-            memo_key,
-            Remembered::Config(Rc::clone(&config)),
-            platform.now_ms(),
-        );
+        memo.put(memo_key, Rc::clone(&config), platform.now_ms());
     }
     Ok(config)
 }

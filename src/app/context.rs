@@ -4,14 +4,15 @@
 use super::config_source::ConfigSource;
 use super::timing::ServerTiming;
 use super::visitor::{self, Identity};
-use crate::config::Config;
-use crate::identity::{self, preview};
-use crate::image::ClientFormats;
-use crate::platform::Platform;
-use crate::segment::buckets::{self, Assignment, Reason};
-use crate::segment::condition::Facts;
-use crate::segment::{self, Decision, DeviceClass, RequestFacts, VisitorContext};
+use crate::Bundle;
 use std::cell::RefCell;
+use tailor_config::Config;
+use tailor_core::identity::{self, preview};
+use tailor_core::segment::buckets::{self, Assignment, Reason};
+use tailor_core::segment::condition::Facts;
+use tailor_core::segment::{self, Decision, DeviceClass, RequestFacts, VisitorContext};
+use tailor_image::ClientFormats;
+use tailor_platform::Platform;
 
 /// The request header carrying the debug token.
 pub const DEBUG_HEADER: &str = "x-tailor-debug";
@@ -21,6 +22,8 @@ pub const CACHE_HEADER: &str = "x-tailor-cache";
 #[derive(Debug)]
 pub struct RequestContext<'a> {
     pub config: &'a Config,
+    /// What the deployment compiled in: the default list, the demo page.
+    pub bundle: &'a Bundle,
     pub config_source: ConfigSource,
     pub query: Vec<(String, String)>,
     pub visitor: VisitorContext,
@@ -46,6 +49,7 @@ impl<'a> RequestContext<'a> {
         request: &http::Request<Vec<u8>>,
         config: &'a Config,
         config_source: ConfigSource,
+        bundle: &'a Bundle,
         platform: &P,
     ) -> Self {
         let debug = debug_allowed(request.headers(), config);
@@ -81,7 +85,7 @@ impl<'a> RequestContext<'a> {
         let decision = match &forced {
             Some(segment) => segment::forced(segment),
             None => segment::choose(
-                config,
+                &config.segments.rules,
                 Facts {
                     context: &visitor,
                     consent,
@@ -107,6 +111,7 @@ impl<'a> RequestContext<'a> {
                 .is_some_and(|v| v == "bypass");
         Self {
             config,
+            bundle,
             config_source,
             query,
             visitor,
@@ -198,5 +203,5 @@ fn debug_allowed(headers: &http::HeaderMap, config: &Config) -> bool {
     else {
         return false;
     };
-    crate::constant_time::eq(expected.as_bytes(), given.as_bytes())
+    tailor_core::constant_time::eq(expected.as_bytes(), given.as_bytes())
 }

@@ -5,12 +5,12 @@ use super::banner_route;
 use super::context::RequestContext;
 use super::respond;
 use crate::error::AppError;
-use crate::platform::Platform;
 use http::Response;
+use tailor_platform::Platform;
 
-const PAGE_TEMPLATE: &str = include_str!("../../demo/templates/index.html");
-/// The view/click beacon script pages include as `/tailor.js`.
-const BEACON_SCRIPT: &str = include_str!("../../demo/templates/beacon.js");
+/// The view/click beacon script pages include as `/tailor.js`: part of the product, not the
+/// demo, so it ships with the library.
+const BEACON_SCRIPT: &str = include_str!("tailor.js");
 /// The origin photo the page shows in every variant.
 const DEMO_PHOTO: &str = "photos/harbour.jpg";
 /// The slot the page shows unless `?slot=` names another.
@@ -30,15 +30,15 @@ pub async fn render<P: Platform>(
         .iter()
         .map(|(name, v)| serde_json::json!({"name": name, "width": v.width, "src": format!("/img/{name}/{DEMO_PHOTO}")}))
         .collect();
-    let env = crate::banner::html_environment(ctx.config.limits.template_fuel);
+    let env = tailor_core::banner::html_environment(ctx.config.limits.template_fuel);
     let page = env
         .render_str(
-            PAGE_TEMPLATE,
+            ctx.bundle.demo_page,
             minijinja::Value::from(minijinja::value::Serde(serde_json::json!({
                 "version": crate::VERSION,
                 "segment": ctx.decision.segment,
                 "rule": ctx.decision.rule.as_deref().unwrap_or("(default)"),
-                "buckets": crate::segment::buckets::explain(&ctx.assignments),
+                "buckets": tailor_core::segment::buckets::explain(&ctx.assignments),
                 "consent": ctx.consent,
                 "device": ctx.visitor.device.as_str(),
                 "country": ctx.visitor.country.as_deref().map_or("unknown".into(), str::to_uppercase),

@@ -5,12 +5,12 @@
 use super::context::RequestContext;
 use super::{respond, visitor};
 use crate::error::AppError;
-use crate::events::{self, Event, EventError};
-use crate::identity::history;
-use crate::identity::HistoryEntry;
-use crate::platform::Platform;
 use http::header::{HOST, ORIGIN, SET_COOKIE};
 use http::{Request, Response, StatusCode};
+use tailor_core::events::{self, Event, EventError};
+use tailor_core::identity::history;
+use tailor_core::identity::HistoryEntry;
+use tailor_platform::Platform;
 
 pub async fn post<P: Platform>(
     request: &Request<Vec<u8>>,

@@ -1,13 +1,13 @@
 //! Turns `/img/{variant}/{path}` plus its query into a transform job and its cache identity:
 //! named variants from the config, free-form (`_`) ones from signed parameters.
 
-use crate::config::{Config, Variant};
 use crate::error::AppError;
-use crate::image::{
-    self, signature, ClientFormats, FormatRequest, FreeForm, Geometry, Job, OutputFormat,
+use tailor_config::{Config, Variant};
+use tailor_image::{
+    self as image, signature, ClientFormats, FormatRequest, FreeForm, Geometry, Job, OutputFormat,
     Qualities, VariantParams,
 };
-use crate::platform::Platform;
+use tailor_platform::Platform;
 
 /// What an image request is made from: the config, the query and the client's formats. Pure
 /// data, so the same normalization serves the handler and the cache replay.

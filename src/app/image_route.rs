@@ -5,12 +5,12 @@ use super::context::RequestContext;
 use super::image_request;
 use super::original_source::{self, Original};
 use super::respond;
-use crate::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
-use crate::image::{self, ImageError, Transformed};
-use crate::platform::{CacheLookup, CachedObject, Platform};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderName, Response};
+use tailor_core::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
+use tailor_image::{self as image, ImageError, Transformed};
+use tailor_platform::{CacheLookup, CachedObject, Platform};
 
 pub async fn serve<P: Platform>(
     ctx: &RequestContext<'_>,

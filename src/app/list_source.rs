@@ -4,13 +4,11 @@
 
 use super::cache_store::{self, Lifetime};
 use super::context::RequestContext;
-use crate::cache_key::{cache_key, platform_key, KeyParts};
-use crate::platform::{CacheLookup, CachedObject, Platform, Remembered};
-use crate::recs::{self, RecList};
 use std::rc::Rc;
+use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
+use tailor_core::recs::{self, RecList};
+use tailor_platform::{CacheLookup, CachedObject, Platform};
 
-/// The list served when nothing better is available.
-const DEFAULT_LIST_JSON: &str = include_str!("../../demo/default-recs.json");
 /// The version name reported for the bundled default list.
 pub const DEFAULT_VERSION: &str = "default";
 
@@ -42,15 +40,16 @@ pub async fn read<P: Platform>(ctx: &RequestContext<'_>, platform: &P, segment: 
         return read;
     }
     ListRead {
-        list: Rc::new(bundled_default()),
+        list: Rc::new(bundled_default(ctx.bundle.default_list_json)),
         version: DEFAULT_VERSION.into(),
         source: "default",
     }
 }
 
-/// The compiled-in list; it is checked by a unit test, so it always parses.
-fn bundled_default() -> RecList {
-    recs::parse_list(DEFAULT_LIST_JSON.as_bytes(), usize::MAX).unwrap_or(RecList {
+/// The deployment's compiled-in list; an unusable one serves an empty banner rather than an
+/// error page (the demo's is checked by a test).
+fn bundled_default(json: &str) -> RecList {
+    recs::parse_list(json.as_bytes(), usize::MAX).unwrap_or(RecList {
         segment: DEFAULT_VERSION.into(),
         version: None,
         items: Vec::new(),
@@ -64,13 +63,13 @@ async fn current_version<P: Platform>(
 ) -> Result<String, String> {
     let settings = &ctx.config.recs;
     let memo_key = "pointer";
-    if let Some(Remembered::Version(v)) = remembered(ctx, platform, memo_key) {
-        return Ok(v);
+    if let Some(v) = remembered::<String, P>(ctx, platform, memo_key) {
+        return Ok(v.as_ref().clone());
     }
     let parts = KeyParts::ListPointer;
     if let Some(bytes) = cached(ctx, platform, &parts).await {
         if let Ok(version) = recs::parse_version(&bytes) {
-            remember(platform, memo_key, Remembered::Version(version.clone()));
+            remember(platform, memo_key, Rc::new(version.clone()));
             return Ok(version);
         }
     }
@@ -97,7 +96,7 @@ async fn current_version<P: Platform>(
         ctx.config.cache.banner_ttl_seconds,
     )
     .await;
-    remember(platform, memo_key, Remembered::Version(version.clone()));
+    remember(platform, memo_key, Rc::new(version.clone()));
     Ok(version)
 }
 
@@ -110,7 +109,7 @@ async fn versioned<P: Platform>(
     version: &str,
 ) -> Result<(Rc<RecList>, &'static str), String> {
     let memo_key = format!("list/{version}/{segment}");
-    if let Some(Remembered::List(list)) = remembered(ctx, platform, &memo_key) {
+    if let Some(list) = remembered::<RecList, P>(ctx, platform, &memo_key) {
         return Ok((list, "memory"));
     }
     let limit = ctx.config.limits.max_list_bytes;
@@ -157,10 +156,10 @@ async fn last_good<P: Platform>(
 ) -> Option<ListRead> {
     let from_memory = platform
         .memo()
-        .and_then(|m| m.get(&last_good_key(segment), platform.now_ms(), f64::INFINITY));
+        .and_then(|m| m.get::<RecList>(&last_good_key(segment), platform.now_ms(), f64::INFINITY));
     let list = match from_memory {
-        Some(Remembered::List(list)) => list,
-        _ => {
+        Some(list) => list,
+        None => {
             let key = platform_key(&cache_key(&KeyParts::LastGoodList { segment }));
             let hit = platform.cache_lookup(&key).await.ok()?.object?;
             Rc::new(recs::parse_list(&hit.body, ctx.config.limits.max_list_bytes).ok()?)
@@ -177,11 +176,11 @@ fn last_good_key(segment: &str) -> String {
     format!("last-good/{segment}")
 }
 
-fn remembered<P: Platform>(
+fn remembered<T: 'static, P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     key: &str,
-) -> Option<Remembered> {
+) -> Option<Rc<T>> {
     if ctx.bypass_cache {
         return None;
     }
@@ -189,7 +188,7 @@ fn remembered<P: Platform>(
     platform.memo()?.get(key, platform.now_ms(), ttl_ms)
 }
 
-fn remember<P: Platform>(platform: &P, key: &str, value: Remembered) {
+fn remember<T: 'static, P: Platform>(platform: &P, key: &str, value: Rc<T>) {
     if let Some(memo) = platform.memo() {
         memo.put(key, value, platform.now_ms());
     }
@@ -197,12 +196,8 @@ fn remember<P: Platform>(platform: &P, key: &str, value: Remembered) {
 
 /// Remembers a list under its versioned key and as the segment's last good copy.
 fn keep<P: Platform>(platform: &P, segment: &str, memo_key: &str, list: &Rc<RecList>) {
-    remember(platform, memo_key, Remembered::List(Rc::clone(list)));
-    remember(
-        platform,
-        &last_good_key(segment),
-        Remembered::List(Rc::clone(list)),
-    );
+    remember(platform, memo_key, Rc::clone(list));
+    remember(platform, &last_good_key(segment), Rc::clone(list));
 }
 
 /// A usable cached copy: fresh, or stale while another request refreshes it.
@@ -249,9 +244,10 @@ async fn store<P: Platform>(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_bundled_default_parses() {
+    fn the_demo_default_parses() {
         let list =
-            crate::recs::parse_list(super::DEFAULT_LIST_JSON.as_bytes(), usize::MAX).unwrap();
+            tailor_core::recs::parse_list(tailor_demo::DEFAULT_LIST_JSON.as_bytes(), usize::MAX)
+                .unwrap();
         assert!(list.items.len() >= 8);
     }
 }

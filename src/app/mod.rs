@@ -19,9 +19,10 @@ mod timing;
 mod visitor;
 
 use crate::error::AppError;
-use crate::platform::Platform;
+use crate::Bundle;
 use context::RequestContext;
 use http::{Method, Request, Response};
+use tailor_platform::Platform;
 
 pub use config_source::{load_config, ConfigSource};
 pub use image_request::{normalize as normalize_image_request, ImageInputs, ImageRequest};
@@ -37,9 +38,10 @@ pub const LOG_ENDPOINT: &str = "tailor_log";
 pub async fn serve<P: Platform>(
     request: Request<Vec<u8>>,
     platform: &P,
+    bundle: &Bundle,
 ) -> Response<Outgoing<P::Body>> {
     let is_head = request.method() == Method::HEAD;
-    let response = match route(&request, platform).await {
+    let response = match route(&request, platform, bundle).await {
         Ok(response) => response,
         Err(error) => {
             if let AppError::Internal(detail) | AppError::Config(detail) = &error {
@@ -56,8 +58,12 @@ pub async fn serve<P: Platform>(
 }
 
 /// [`serve`] with any streamed body collected: for hosts and tests that want whole bodies.
-pub async fn handle<P: Platform>(request: Request<Vec<u8>>, platform: &P) -> Response<Vec<u8>> {
-    let (parts, body) = serve(request, platform).await.into_parts();
+pub async fn handle<P: Platform>(
+    request: Request<Vec<u8>>,
+    platform: &P,
+    bundle: &Bundle,
+) -> Response<Vec<u8>> {
+    let (parts, body) = serve(request, platform, bundle).await.into_parts();
     let bytes = match body {
         Outgoing::Full(bytes) => bytes,
         Outgoing::Page(page) => {
@@ -76,6 +82,7 @@ pub async fn handle<P: Platform>(request: Request<Vec<u8>>, platform: &P) -> Res
 async fn route<P: Platform>(
     request: &Request<Vec<u8>>,
     platform: &P,
+    bundle: &Bundle,
 ) -> Result<Response<Outgoing<P::Body>>, AppError> {
     let path = request.uri().path();
     let method = request.method();
@@ -100,8 +107,8 @@ async fn route<P: Platform>(
     if path == "/tailor.js" {
         return Ok(demo_page::beacon_script().map(Outgoing::Full));
     }
-    let (config, source) = load_config(platform).await?;
-    let ctx = RequestContext::new(request, &config, source, platform).await;
+    let (config, source) = load_config(platform, bundle).await?;
+    let ctx = RequestContext::new(request, &config, source, bundle, platform).await;
     if let Some(rest) = path.strip_prefix("/page/") {
         return page_route::serve(request, &ctx, rest, platform).await;
     }

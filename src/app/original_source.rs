@@ -5,10 +5,10 @@
 
 use super::cache_store::{self, Lifetime};
 use super::context::RequestContext;
-use crate::cache_key::{cache_key, platform_key, KeyParts};
 use crate::error::AppError;
-use crate::origin_ttl::shared_ttl;
-use crate::platform::{
+use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
+use tailor_core::origin_ttl::shared_ttl;
+use tailor_platform::{
     read_to_end_limited, BodyError, CachedObject, OriginRequest, Platform, PlatformError,
 };
 

@@ -2,9 +2,9 @@
 //! that the host streams to the client — pulled piece by piece with [`PageBody::next_piece`]
 //! (Cloudflare's stream), or pushed with [`pump`] (Fastly's streaming body).
 
-use crate::page::{PageStats, PageStream};
-use crate::platform::{linear_memory_bytes, BodyStream, Platform};
 use std::collections::VecDeque;
+use tailor_core::page::{PageStats, PageStream};
+use tailor_platform::{linear_memory_bytes, BodyStream, Platform};
 
 /// A response body.
 #[derive(Debug)]

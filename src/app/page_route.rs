@@ -8,10 +8,10 @@ use super::original_source::origin_error;
 use super::outgoing::{Outgoing, PageBody};
 use super::respond;
 use crate::error::AppError;
-use crate::page::{PageStream, SlotFills};
-use crate::platform::{OriginRequest, Platform};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Request, Response, StatusCode};
+use tailor_core::page::{PageStream, SlotFills};
+use tailor_platform::{OriginRequest, Platform};
 
 /// Request headers the origin may vary a page on.
 const FORWARDED: [HeaderName; 3] = [header::ACCEPT, header::ACCEPT_LANGUAGE, header::USER_AGENT];
@@ -47,7 +47,7 @@ pub async fn serve<P: Platform>(
     rest: &str,
     platform: &P,
 ) -> Result<Response<Outgoing<P::Body>>, AppError> {
-    let path = crate::image::parse_image_path(rest, ctx.config.limits.max_path_bytes)
+    let path = tailor_image::parse_image_path(rest, ctx.config.limits.max_path_bytes)
         .map_err(|e| AppError::BadRequest(format!("page path: {e}")))?;
     let mut origin_path = format!(
         "{}/{path}",

@@ -2,9 +2,9 @@
 
 use super::config_source::ConfigSource;
 use super::context::RequestContext;
-use crate::cache_key::{etag, etag_matches};
 use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, ETAG, SET_COOKIE};
 use http::{Response, StatusCode};
+use tailor_core::cache_key::{etag, etag_matches};
 
 pub fn healthz() -> Response<Vec<u8>> {
     let mut response = with_body(
@@ -130,7 +130,7 @@ pub fn annotate(
             ConfigSource::Kv { store, key } => format!("kv:{store}/{key}"),
             ConfigSource::Bundled => "bundled".into(),
         };
-        let buckets = crate::segment::buckets::explain(&ctx.assignments);
+        let buckets = tailor_core::segment::buckets::explain(&ctx.assignments);
         let warnings = ctx.visitor.warnings.join("; ");
         let consent = if ctx.consent { "given" } else { "absent" };
         let debug = [
@@ -153,7 +153,7 @@ pub fn annotate(
                 &warnings,
             );
         }
-        if let Some(bytes) = crate::platform::linear_memory_bytes() {
+        if let Some(bytes) = tailor_platform::linear_memory_bytes() {
             set(
                 &mut response,
                 HeaderName::from_static("x-tailor-memory-peak"),

@@ -2,11 +2,11 @@
 //! from the secret store, and the `Set-Cookie` to send. Identity exists only with consent;
 //! without it a leftover visitor cookie is deleted.
 
-use crate::config::Config;
-use crate::identity::sealed::{self, new_visitor_id};
-use crate::identity::{CookieKey, VisitorCookie};
-use crate::platform::Platform;
-use crate::segment::VisitorContext;
+use tailor_config::Config;
+use tailor_core::identity::sealed::{self, new_visitor_id};
+use tailor_core::identity::{CookieKey, VisitorCookie};
+use tailor_core::segment::VisitorContext;
+use tailor_platform::Platform;
 
 /// A cookie older than this is re-issued with a fresh issue time (sliding expiry), at most
 /// once a day per visitor.

@@ -1,6 +1,6 @@
 //! Origin content for tests, generated in the test so no binary fixtures need shipping.
 
-use tailor::image::synthetic;
+use tailor_testing::synthetic;
 
 /// One origin answer.
 #[derive(Clone, Debug)]

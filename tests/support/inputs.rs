@@ -4,7 +4,7 @@
 //! table.
 
 use image::ImageFormat;
-use tailor::image::synthetic;
+use tailor_testing::synthetic;
 
 /// What `GET /img/thumbnail/inputs/<name>` must return, with an `Accept` that allows no WebP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

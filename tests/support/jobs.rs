@@ -1,6 +1,6 @@
 //! Transform jobs for the image test suites: a counting clock and a default JPEG job.
 
-use tailor::image::{
+use tailor_image::{
     transform, ClientFormats, FormatRequest, Geometry, ImageError, Job, OutputFormat, Qualities,
     Transformed,
 };

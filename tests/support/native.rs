@@ -2,8 +2,8 @@
 //! of `fastly.toml`, the fixture origin, and a Dutch visitor.
 
 use super::fixtures::origin_content;
-use tailor::platform::memory::MemoryHost;
-use tailor::platform::{block_on, Geo};
+use tailor_platform::{block_on, Geo};
+use tailor_testing::memory::MemoryHost;
 
 pub const DEBUG: (&str, &str) = ("x-tailor-debug", "demo-debug");
 
@@ -66,8 +66,15 @@ pub fn send_body(
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    block_on(tailor::handle(builder.body(body).unwrap(), host)).unwrap()
+    block_on(tailor::handle(builder.body(body).unwrap(), host, &BUNDLE)).unwrap()
 }
+
+/// The demo deployment's compiled-in files, as the entry points bundle them.
+pub const BUNDLE: tailor::Bundle = tailor::Bundle {
+    config_json: tailor_demo::CONFIG_JSON,
+    default_list_json: tailor_demo::DEFAULT_LIST_JSON,
+    demo_page: tailor_demo::PAGE_TEMPLATE,
+};
 
 pub fn get(host: &MemoryHost, uri: &str, headers: &[(&str, &str)]) -> http::Response<Vec<u8>> {
     send(host, "GET", uri, headers)

@@ -44,11 +44,10 @@ fn wasm_path() -> PathBuf {
             "--release",
             "--target",
             "wasm32-wasip1",
-            "--no-default-features",
-            "--features",
-            "fastly,webp,avif",
+            "-p",
+            "tailor-fastly",
         ])
-        .args(["--bin", "tailor-fastly", "--target-dir"])
+        .args(["--target-dir"])
         .arg(&target)
         .current_dir(project_root())
         .status()

@@ -1,0 +1,238 @@
+//! The Cloudflare Workers adapter: [`Platform`] over the `worker` crate; the `#[event(fetch)]`
+//! entry and the type conversions are in `entry`.
+//!
+//! Bindings: KV namespaces under their store names (`tailor_kv`), settings as vars, secrets as
+//! Worker secrets named in capitals with `_` (`cookie-k1` → `COOKIE_K1`), an origin backend
+//! `NAME` as the var `backend_NAME` (its base URL), the Cache API for the platform cache.
+
+use futures_util::StreamExt;
+use tailor_platform::{
+    BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, Memo, OriginRequest, OriginResponse,
+    Platform, PlatformError,
+};
+use worker::{console_log, ByteStream, Cache, Env, Fetch, Headers, Method, RequestInit, Response};
+
+/// The synthetic origin of cache-key URLs: the Cache API is keyed by URL.
+const CACHE_URL: &str = "https://tailor.cache.invalid/";
+/// Where a stored object's own headers, stored time, TTL and stale window travel.
+const META: &str = "x-tailor-cache-meta";
+
+/// The [`META`] header's content: the object's headers, when it was stored (ms), TTL, stale window.
+type Meta = (Vec<(String, String)>, f64, u32, u32);
+
+thread_local! {
+    /// The isolate outlives requests, so lists and pointers are remembered across them.
+    static MEMO: &'static Memo = Box::leak(Box::default());
+}
+
+/// The per-request host.
+pub struct CloudflareHost {
+    env: Env,
+    geo: Option<Geo>,
+    memo: &'static Memo,
+}
+
+impl CloudflareHost {
+    fn new(env: Env, geo: Option<Geo>) -> Self {
+        Self {
+            env,
+            geo,
+            memo: MEMO.with(|memo| *memo),
+        }
+    }
+}
+
+impl std::fmt::Debug for CloudflareHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudflareHost")
+            .field("geo", &self.geo)
+            .finish()
+    }
+}
+
+/// An origin body read chunk by chunk.
+#[derive(Debug)]
+pub struct CloudflareBody(Option<ByteStream>);
+
+impl BodyStream for CloudflareBody {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
+        let Some(stream) = self.0.as_mut() else {
+            return Ok(None);
+        };
+        match stream.next().await {
+            Some(chunk) => chunk.map(Some).map_err(other),
+            None => Ok(None),
+        }
+    }
+}
+
+fn other(e: impl std::fmt::Display) -> PlatformError {
+    PlatformError::Other(e.to_string())
+}
+
+/// The Worker secret holding a Tailor secret: `cookie-k1` → `COOKIE_K1`.
+fn secret_binding(name: &str) -> String {
+    name.replace('-', "_").to_ascii_uppercase()
+}
+
+fn headers_of(pairs: &[(String, String)]) -> Result<Headers, worker::Error> {
+    let headers = Headers::new();
+    for (name, value) in pairs {
+        headers.append(name, value)?;
+    }
+    Ok(headers)
+}
+
+impl Platform for CloudflareHost {
+    type Body = CloudflareBody;
+
+    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        let kv = self
+            .env
+            .kv(store)
+            .map_err(|_| PlatformError::StoreMissing(store.into()))?;
+        kv.get(key).bytes().await.map_err(other)
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError> {
+        Ok(self.env.var(key).ok().map(|v| v.to_string()))
+    }
+
+    async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        let secret = self.env.secret(&secret_binding(name)).ok();
+        Ok(secret.map(|s| s.to_string().into_bytes()))
+    }
+
+    async fn fetch(
+        &self,
+        backend: &str,
+        request: OriginRequest,
+    ) -> Result<OriginResponse<CloudflareBody>, PlatformError> {
+        let base = self
+            .env
+            .var(&format!("backend_{backend}"))
+            .map_err(|_| PlatformError::BackendMissing(backend.into()))?
+            .to_string();
+        let url = format!("{}{}", base.trim_end_matches('/'), request.path);
+        let mut init = RequestInit::new();
+        init.with_method(Method::Get)
+            .with_headers(headers_of(&request.headers).map_err(other)?);
+        let outgoing = worker::Request::new_with_init(&url, &init).map_err(other)?;
+        let mut response = Fetch::Request(outgoing).send().await.map_err(other)?;
+        let mut headers = http::HeaderMap::new();
+        // The Workers runtime decodes gzip/br bodies itself but leaves `Content-Encoding` (and
+        // the encoded `Content-Length`) in place: drop both so the handler sees the truth.
+        let encoded = response.headers().has("content-encoding").unwrap_or(false);
+        let decoded =
+            |name: &str| encoded && (name == "content-encoding" || name == "content-length");
+        for (name, value) in response.headers().entries().filter(|(n, _)| !decoded(n)) {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(&value),
+            ) {
+                headers.append(name, value);
+            }
+        }
+        Ok(OriginResponse {
+            status: response.status_code(),
+            headers,
+            body: CloudflareBody(response.stream().ok()),
+        })
+    }
+
+    async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
+        let miss = CacheLookup {
+            must_fill: true,
+            ..CacheLookup::default()
+        };
+        let cache = Cache::default();
+        let Some(mut hit) = cache
+            .get(format!("{CACHE_URL}{key}"), false)
+            .await
+            .map_err(other)?
+        else {
+            return Ok(miss);
+        };
+        let meta: Option<Meta> = hit
+            .headers()
+            .get(META)
+            .ok()
+            .flatten()
+            .and_then(|m| serde_json::from_str(&m).ok());
+        let Some((headers, stored_ms, ttl, swr)) = meta else {
+            return Ok(miss);
+        };
+        let age_s = (self.now_ms() - stored_ms) / 1000.0;
+        if age_s >= f64::from(ttl) + f64::from(swr) {
+            return Ok(miss);
+        }
+        let body = hit.bytes().await.map_err(other)?;
+        let stale = age_s >= f64::from(ttl);
+        // No request collapsing in the Cache API: every stale or missing lookup refreshes.
+        Ok(CacheLookup {
+            object: Some(CachedObject { headers, body }),
+            stale,
+            must_fill: stale,
+        })
+    }
+
+    async fn cache_insert(
+        &self,
+        key: &str,
+        object: &CachedObject,
+        write: &CacheWrite,
+    ) -> Result<(), PlatformError> {
+        let meta = serde_json::json!([
+            object.headers,
+            self.now_ms(),
+            write.ttl_seconds,
+            write.stale_while_revalidate_seconds
+        ]);
+        let headers = Headers::new();
+        let lifetime = write.ttl_seconds + write.stale_while_revalidate_seconds;
+        let stored = [
+            ("cache-control", format!("public, max-age={lifetime}")),
+            (META, meta.to_string()),
+            ("cache-tag", write.surrogate_keys.join(",")),
+        ];
+        for (name, value) in stored {
+            headers.set(name, &value).map_err(other)?;
+        }
+        let response = Response::from_bytes(object.body.clone())
+            .map_err(other)?
+            .with_headers(headers);
+        Cache::default()
+            .put(format!("{CACHE_URL}{key}"), response)
+            .await
+            .map_err(other)
+    }
+
+    async fn purge(&self, _surrogate_key: &str) -> Result<(), PlatformError> {
+        Err(PlatformError::Unsupported(
+            "the Workers Cache API deletes single URLs only; purge by tag needs the Cloudflare \
+             API (Cache-Tag purge). Entries expire with their TTL"
+                .into(),
+        ))
+    }
+
+    fn geo(&self) -> Option<Geo> {
+        self.geo.clone()
+    }
+
+    fn log(&self, endpoint: &str, line: &str) {
+        console_log!("{endpoint} :: {line}");
+    }
+
+    fn now_ms(&self) -> f64 {
+        worker::Date::now().as_millis() as f64
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) {
+        // crypto.getRandomValues cannot fail for buffers this small.
+        let _ = getrandom::fill(buf);
+    }
+
+    fn memo(&self) -> Option<&Memo> {
+        Some(self.memo)
+    }
+}

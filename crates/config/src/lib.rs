@@ -1,0 +1,171 @@
+//! Configuration: one JSON document (schema 1) parsed once into validated, typed values —
+//! the core's and the image pipeline's own types wherever they exist.
+//!
+//! `raw` mirrors the document; `validate` turns it into [`Config`] or a [`ConfigError`] that
+//! names the offending field; `cardinality` counts the cache keys a config allows.
+
+pub mod cardinality;
+mod conditions;
+mod experiments;
+mod images;
+mod raw;
+mod recs;
+mod segments;
+mod validate;
+
+use sha2::Digest;
+use std::collections::BTreeMap;
+
+pub use raw::{
+    RawCache as CacheTtls, RawImages as Images, RawKeys as KeyIds, RawLimits as Limits,
+    RawStores as Stores, RawVisitor as VisitorCookieSettings,
+};
+pub use recs::RawRecs as RecsSettings;
+pub use tailor_core::identity::Consent;
+pub use tailor_core::segment::buckets::{Arm, Experiment, GroupShare};
+pub use tailor_core::segment::{Rule, RuleSet};
+
+/// The schema version this build understands.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A configuration problem: where in the document, and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("config {path}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A validated configuration. Constructed only through [`Config::from_json`].
+#[derive(Debug)]
+pub struct Config {
+    /// The first 12 hex digits of the document's SHA-256: part of keys whose content the
+    /// config shapes (banners), and shown in debug output.
+    pub version: String,
+    pub debug_token: Option<String>,
+    pub stores: Stores,
+    pub consent: Consent,
+    pub visitor: VisitorCookieSettings,
+    pub keys: KeyIds,
+    pub segments: Segments,
+    pub experiments: Vec<Experiment>,
+    pub variants: BTreeMap<String, Variant>,
+    pub banners: Banners,
+    pub limits: Limits,
+    pub cache: CacheTtls,
+    pub images: Images,
+    pub recs: RecsSettings,
+    pub events: tailor_core::events::EventSettings,
+}
+
+#[derive(Debug)]
+pub struct Segments {
+    pub list: Vec<SegmentDef>,
+    /// The ordered rules and the default segment, as the core's rule engine takes them.
+    pub rules: RuleSet,
+    /// Segments some visitor can land in, in list order: the segment cardinality of keys.
+    pub reachable: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct SegmentDef {
+    pub id: String,
+    pub template: String,
+}
+
+/// A named image variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant {
+    pub width: u32,
+    pub jpeg_quality: u8,
+    pub webp_quality: u8,
+}
+
+impl Variant {
+    /// What the variant resolves to, for its cache keys: `w500.q85.80`. Changing a variant's
+    /// definition changes its keys, so old renderings are never served under the new name.
+    pub fn key_settings(&self) -> String {
+        format!(
+            "w{}.q{}.{}",
+            self.width, self.jpeg_quality, self.webp_quality
+        )
+    }
+}
+
+#[derive(Debug)]
+pub struct Banners {
+    pub slots: BTreeMap<String, Slot>,
+    /// Templates compiled at load, so a syntax error is a config error and not a request error.
+    pub templates: minijinja::Environment<'static>,
+}
+
+#[derive(Debug)]
+pub struct Slot {
+    pub max_items: usize,
+    pub image_variant: String,
+}
+
+impl Config {
+    /// Parses and validates a config document.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, ConfigError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let raw: raw::RawConfig =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                ConfigError::at(display_path(&e.path().to_string()), e.inner().to_string())
+            })?;
+        let mut config = Self::try_from(raw)?;
+        config.version = sha2::Sha256::digest(bytes)
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(config)
+    }
+
+    /// How the banner of `slot` links its pictures.
+    pub fn image_links<'c>(&'c self, slot: &'c Slot) -> tailor_core::banner::ImageLinks<'c> {
+        tailor_core::banner::ImageLinks {
+            variant: &slot.image_variant,
+            max_dpr: self.images.max_dpr,
+        }
+    }
+
+    pub fn segment(&self, id: &str) -> Option<&SegmentDef> {
+        self.segments.list.iter().find(|s| s.id == id)
+    }
+
+    /// The banner template for `segment`, refined by the first assigned arm that overrides it.
+    pub fn template_for<'c>(&'c self, segment: &str, arms: &[(usize, usize)]) -> Option<&'c str> {
+        let refined = arms.iter().find_map(|&(experiment, arm)| {
+            self.experiments
+                .get(experiment)?
+                .arms
+                .get(arm)?
+                .templates
+                .get(segment)
+        });
+        refined
+            .or_else(|| self.segment(segment).map(|s| &s.template))
+            .map(String::as_str)
+    }
+}
+
+fn display_path(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        "(document)".into()
+    } else {
+        path.into()
+    }
+}
+
+#[cfg(test)]
+mod tests;

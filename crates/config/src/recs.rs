@@ -1,0 +1,54 @@
+//! The `recs` and `events` sections: where lists live in KV, how long each layer keeps them,
+//! how the re-rank weighs behaviour, and the beacon's limits.
+
+use super::validate::non_empty;
+use super::ConfigError;
+use serde::Deserialize;
+use tailor_core::events::EventSettings;
+use tailor_core::recs::RerankSettings;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawRecs {
+    /// The KV key whose value names the live list version. Publishing writes every
+    /// `<key_prefix>/<version>/<list>` first and flips this pointer last, so readers switch
+    /// from one complete set to the next.
+    pub pointer_key: String,
+    /// Lists live at `<key_prefix>/<version>/<segment>`.
+    pub key_prefix: String,
+    /// How long an instance that outlives its request (a Cloudflare isolate) keeps a list in
+    /// memory before asking the platform cache again.
+    pub memory_ttl_seconds: u32,
+    /// How long the last list that parsed is kept in the platform cache as the fallback for
+    /// when KV is missing, slow or returns garbage.
+    pub last_good_ttl_seconds: u32,
+    pub rerank: RerankSettings,
+}
+
+impl Default for RawRecs {
+    fn default() -> Self {
+        Self {
+            pointer_key: "recs/current".into(),
+            key_prefix: "recs".into(),
+            memory_ttl_seconds: 30,
+            last_good_ttl_seconds: 7 * 86_400,
+            rerank: RerankSettings::default(),
+        }
+    }
+}
+
+pub fn validate(recs: &RawRecs, events: &EventSettings) -> Result<(), ConfigError> {
+    non_empty("recs.pointer_key", &recs.pointer_key)?;
+    non_empty("recs.key_prefix", &recs.key_prefix)?;
+    if let Some((field, problem)) = recs.rerank.problem() {
+        return Err(ConfigError::at(format!("recs.rerank.{field}"), problem));
+    }
+    non_empty("events.log_endpoint", &events.log_endpoint)?;
+    if events.max_events == 0 || events.max_body_bytes < 64 {
+        return Err(ConfigError::at(
+            "events",
+            "max_events must be at least 1 and max_body_bytes at least 64",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,241 @@
+use super::*;
+
+fn demo() -> serde_json::Value {
+    serde_json::from_str(tailor_demo::CONFIG_JSON).unwrap()
+}
+
+fn error_for(doc: &serde_json::Value) -> ConfigError {
+    Config::from_json(doc.to_string().as_bytes()).unwrap_err()
+}
+
+#[test]
+fn the_bundled_config_is_valid() {
+    let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
+    assert_eq!(config.segments.rules.default, "desktop");
+    assert_eq!(config.variants["preview"].width, 500);
+    assert_eq!(config.variants["thumbnail"].jpeg_quality, 80);
+    assert_eq!(config.banners.slots["hero"].max_items, 4);
+    assert_eq!(config.experiments.len(), 3);
+    assert_eq!(config.segments.reachable.len(), 8);
+    // The two "promo" experiments split that group's slots.
+    let shares: Vec<_> = config.experiments.iter().map(|e| e.group.clone()).collect();
+    assert_eq!(shares[0], None);
+    assert_eq!(shares[1].as_ref().map(|g| g.slots), Some((0, 5_000)));
+    assert_eq!(shares[2].as_ref().map(|g| g.slots), Some((5_000, 10_000)));
+}
+
+#[test]
+fn syntax_errors_name_the_place() {
+    let err = Config::from_json(b"{\"schema\": 1,").unwrap_err();
+    assert!(err.message.contains("EOF"), "{err}");
+}
+
+#[test]
+fn type_errors_name_the_field_path() {
+    let mut doc = demo();
+    doc["variants"]["preview"]["width"] = serde_json::json!("wide");
+    let err = error_for(&doc);
+    assert_eq!(err.path, "variants.preview.width");
+}
+
+#[test]
+fn unknown_fields_are_rejected_with_their_path() {
+    let mut doc = demo();
+    doc["limits"]["max_pixels"] = serde_json::json!(1);
+    let err = error_for(&doc);
+    assert_eq!(err.path, "limits.max_pixels");
+    assert!(err.message.contains("unknown field"), "{err}");
+}
+
+#[test]
+fn cross_references_are_checked() {
+    let mut doc = demo();
+    doc["segments"]["rules"][1]["segment"] = serde_json::json!("phablet");
+    assert_eq!(error_for(&doc).path, "segments.rules[1].segment");
+
+    let mut doc = demo();
+    doc["banners"]["slots"]["hero"]["image_variant"] = serde_json::json!("poster");
+    assert_eq!(error_for(&doc).path, "banners.slots.hero.image_variant");
+
+    let mut doc = demo();
+    doc["segments"]["list"][0]["template"] = serde_json::json!("missing");
+    assert_eq!(error_for(&doc).path, "segments.list[0].template");
+
+    let mut doc = demo();
+    doc["segments"]["rules"][0]["when"]["in"][0] = serde_json::json!("robot");
+    assert_eq!(error_for(&doc).path, "segments.rules[0].when.in");
+
+    let mut doc = demo();
+    doc["experiments"][0]["arms"][1]["templates"]["desktop"] = serde_json::json!("poster");
+    assert_eq!(
+        error_for(&doc).path,
+        "experiments[0].arms[1].templates.desktop"
+    );
+    let mut doc = demo();
+    doc["experiments"][0]["arms"][1]["templates"]["kiosk"] = serde_json::json!("cards");
+    assert_eq!(
+        error_for(&doc).path,
+        "experiments[0].arms[1].templates.kiosk"
+    );
+}
+
+#[test]
+fn catch_all_and_dead_rules_are_rejected() {
+    // A rule matching everyone makes every later rule (and the default) unreachable.
+    let mut doc = demo();
+    doc["segments"]["rules"][1]["when"] = serde_json::json!({"all": []});
+    let err = error_for(&doc);
+    assert_eq!(err.path, "segments.rules[2]");
+    assert!(err.message.contains("'campaign'"), "{err}");
+
+    let mut doc = demo();
+    let rules = doc["segments"]["rules"].as_array_mut().unwrap();
+    rules.push(serde_json::json!({"name": "rest", "segment": "us", "when": {"all": []}}));
+    let err = error_for(&doc);
+    assert_eq!(err.path, "segments.default");
+    assert!(err.message.contains("unreachable"), "{err}");
+
+    let mut doc = demo();
+    doc["segments"]["rules"][0]["when"] = serde_json::json!({"any": []});
+    assert_eq!(error_for(&doc).path, "segments.rules[0].when");
+
+    let mut doc = demo();
+    doc["segments"]["rules"][1]["name"] = serde_json::json!("crawlers");
+    assert_eq!(error_for(&doc).path, "segments.rules[1].name");
+}
+
+#[test]
+fn visitor_cookie_settings_are_checked() {
+    let mut doc = demo();
+    doc["visitor"]["cookie"] = serde_json::json!("bad name;");
+    assert_eq!(error_for(&doc).path, "visitor.cookie");
+    let mut doc = demo();
+    doc["visitor"]["max_age_seconds"] = serde_json::json!(60);
+    assert_eq!(error_for(&doc).path, "visitor.max_age_seconds");
+    let mut doc = demo();
+    doc["keys"]["preview"] = serde_json::json!("p.1");
+    assert_eq!(error_for(&doc).path, "keys.preview");
+}
+
+#[test]
+fn unreachable_and_duplicate_segments_are_rejected() {
+    let mut doc = demo();
+    doc["segments"]["rules"].as_array_mut().unwrap().remove(0);
+    let err = error_for(&doc);
+    assert_eq!(err.path, "segments.list");
+    assert!(err.message.contains("'bot'"), "{err}");
+
+    let mut doc = demo();
+    doc["segments"]["list"][1]["id"] = serde_json::json!("bot");
+    assert_eq!(error_for(&doc).path, "segments.list[1].id");
+}
+
+#[test]
+fn ranges_are_checked() {
+    let mut doc = demo();
+    doc["variants"]["full"]["jpeg_quality"] = serde_json::json!(0);
+    assert_eq!(error_for(&doc).path, "variants.full.jpeg_quality");
+
+    let mut doc = demo();
+    doc["variants"]["full"]["width"] = serde_json::json!(10_000);
+    assert_eq!(error_for(&doc).path, "variants.full.width");
+
+    let mut doc = demo();
+    doc["schema"] = serde_json::json!(2);
+    assert_eq!(error_for(&doc).path, "schema");
+}
+
+#[test]
+fn template_syntax_errors_are_config_errors() {
+    let mut doc = demo();
+    doc["banners"]["templates"]["cards"] = serde_json::json!("{% for x in %}");
+    let err = error_for(&doc);
+    assert_eq!(err.path, "banners.templates.cards");
+}
+
+#[test]
+fn identifiers_stay_in_a_safe_alphabet() {
+    let mut doc = demo();
+    let preview = doc["variants"]["preview"].clone();
+    doc["variants"]["Big Preview"] = preview;
+    assert_eq!(error_for(&doc).path, "variants.Big Preview");
+}
+
+#[test]
+fn recs_events_and_pages_settings_are_checked() {
+    for (pointer, value, path) in [
+        (
+            "/recs/rerank/decay",
+            serde_json::json!(0.0),
+            "recs.rerank.decay",
+        ),
+        (
+            "/recs/rerank/max_per_category",
+            serde_json::json!(0),
+            "recs.rerank.max_per_category",
+        ),
+        (
+            "/recs/pointer_key",
+            serde_json::json!(" "),
+            "recs.pointer_key",
+        ),
+        ("/events/max_events", serde_json::json!(0), "events"),
+        (
+            "/stores/pages_path",
+            serde_json::json!("pages"),
+            "stores.pages_path",
+        ),
+    ] {
+        let mut doc = demo();
+        *doc.pointer_mut(pointer).unwrap() = value;
+        assert_eq!(error_for(&doc).path, path, "{pointer}");
+    }
+}
+
+/// The demo's rules through the core's rule engine.
+mod demo_rules {
+    use super::*;
+    use tailor_core::segment::condition::Facts;
+    use tailor_core::segment::{choose, Decision, DeviceClass, VisitorContext};
+
+    fn decide(context: &VisitorContext) -> Decision {
+        let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
+        choose(
+            &config.segments.rules,
+            Facts {
+                context,
+                consent: false,
+            },
+            true,
+        )
+    }
+
+    #[test]
+    fn first_matching_rule_wins_and_the_skipped_ones_are_explained() {
+        let phone = decide(&VisitorContext {
+            device: DeviceClass::Mobile,
+            ..VisitorContext::default()
+        });
+        assert_eq!(phone.segment, "mobile");
+        assert_eq!(phone.rule.as_deref(), Some("phones"));
+        assert!(
+            phone
+                .explanation
+                .starts_with("phones; skipped crawlers: device=mobile"),
+            "{}",
+            phone.explanation
+        );
+        let desktop = decide(&VisitorContext::default());
+        assert_eq!(desktop.segment, "desktop");
+        assert_eq!(desktop.rule, None);
+        assert!(desktop.explanation.starts_with("(default); skipped"));
+        let bot = decide(&VisitorContext {
+            device: DeviceClass::Bot,
+            ..VisitorContext::default()
+        });
+        assert_eq!(
+            (bot.segment.as_str(), bot.explanation.as_str()),
+            ("bot", "crawlers")
+        );
+    }
+}

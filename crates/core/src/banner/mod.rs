@@ -1,0 +1,193 @@
+//! Banners: the view model built from recommended items, and its HTML and JSON renderings.
+
+mod escape;
+
+pub use escape::{escape_html, escape_json_for_html, html_environment};
+
+use crate::recs::{Item, Ranked};
+use serde::Serialize;
+
+/// One item as a template or JSON client sees it: URLs ready to use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BannerItem {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub image: String,
+    pub srcset: String,
+    pub category: String,
+    /// The score it was ranked by: published score × the visitor's category boost.
+    pub score: f64,
+    /// Whether the visitor's recent behaviour raised it.
+    pub boosted: bool,
+}
+
+/// A rendered-to-be banner for one slot and segment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Banner {
+    pub segment: String,
+    pub slot: String,
+    pub items: Vec<BannerItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("template '{template}' failed: {message}")]
+pub struct RenderError {
+    pub template: String,
+    pub message: String,
+}
+
+/// How a banner's pictures are linked: the slot's image variant, and whether 2x renditions
+/// are offered (the config's `images.max_dpr` ≥ 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageLinks<'a> {
+    /// The named variant the slot's pictures use (`/img/{variant}/{path}`).
+    pub variant: &'a str,
+    /// The highest dpr the config serves.
+    pub max_dpr: u32,
+}
+
+impl Banner {
+    /// The banner of `ranked` items for one segment and slot.
+    pub fn new(
+        links: ImageLinks<'_>,
+        segment: &str,
+        slot_name: &str,
+        ranked: &[Ranked<'_>],
+    ) -> Self {
+        let items = ranked.iter().map(|r| banner_item(links, r)).collect();
+        Self {
+            segment: segment.into(),
+            slot: slot_name.into(),
+            items,
+        }
+    }
+
+    /// Renders with the named template; every interpolation is HTML-escaped by the environment.
+    pub fn render_html(
+        &self,
+        templates: &minijinja::Environment<'_>,
+        template: &str,
+    ) -> Result<String, RenderError> {
+        let fail = |e: minijinja::Error| RenderError {
+            template: template.into(),
+            message: e.to_string(),
+        };
+        let compiled = templates.get_template(template).map_err(fail)?;
+        compiled
+            .render(minijinja::Value::from(minijinja::value::Serde(self)))
+            .map_err(fail)
+    }
+}
+
+fn banner_item(links: ImageLinks<'_>, ranked: &Ranked<'_>) -> BannerItem {
+    let item: &Item = ranked.item;
+    let image = format!("/img/{}/{}", links.variant, item.image);
+    // Density descriptors: the slot's variant at 1x, and rendered at 2x for dense screens
+    // when the config serves 2x at all (`images.max_dpr`).
+    let srcset = if links.max_dpr >= 2 {
+        format!("{image} 1x, {image}?dpr=2 2x")
+    } else {
+        format!("{image} 1x")
+    };
+    BannerItem {
+        id: item.id.clone(),
+        title: item.title.clone(),
+        url: safe_link(&item.url),
+        image,
+        srcset,
+        category: item.category.clone(),
+        score: ranked.score,
+        boosted: ranked.boosted,
+    }
+}
+
+/// Links from a catalogue are data, not code: only site-relative and http(s) URLs survive.
+fn safe_link(url: &str) -> String {
+    let lower = url.trim().to_ascii_lowercase();
+    let relative = url.starts_with('/') && !url.starts_with("//");
+    if relative || lower.starts_with("https://") || lower.starts_with("http://") {
+        url.trim().into()
+    } else {
+        "#".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(title: &str, url: &str) -> Item {
+        Item {
+            id: "i1".into(),
+            title: title.into(),
+            url: url.into(),
+            image: "photos/a.jpg".into(),
+            category: "shoes".into(),
+            score: 1.0,
+            starts: None,
+            ends: None,
+        }
+    }
+
+    const LINKS: ImageLinks<'static> = ImageLinks {
+        variant: "preview",
+        max_dpr: 2,
+    };
+
+    fn templates() -> minijinja::Environment<'static> {
+        let mut env = html_environment(10_000);
+        env.add_template(
+            "cards",
+            r#"{% for item in items %}<a href="{{ item.url }}"><img src="{{ item.image }}" alt="{{ item.title }}">{{ item.title }}</a>{% endfor %}"#,
+        )
+        .unwrap();
+        env
+    }
+
+    fn ranked(item: &Item) -> Ranked<'_> {
+        Ranked {
+            item,
+            score: item.score,
+            boosted: false,
+        }
+    }
+
+    #[test]
+    fn titles_are_escaped_and_script_links_dropped() {
+        let evil = item(
+            "<script>alert(1)</script>\" onload=\"x",
+            "javascript:alert(1)",
+        );
+        let banner = Banner::new(LINKS, "desktop", "hero", &[ranked(&evil)]);
+        let html = banner.render_html(&templates(), "cards").unwrap();
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("\" onload=\""), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn images_point_at_variants_with_a_1x_2x_srcset() {
+        let shoe = item("Shoe", "/p/1");
+        let banner = Banner::new(LINKS, "desktop", "hero", &[ranked(&shoe)]);
+        let first = &banner.items[0];
+        assert_eq!(first.image, "/img/preview/photos/a.jpg");
+        assert_eq!(
+            first.srcset,
+            "/img/preview/photos/a.jpg 1x, /img/preview/photos/a.jpg?dpr=2 2x"
+        );
+    }
+
+    #[test]
+    fn safe_link_keeps_relative_and_http_links_only() {
+        assert_eq!(safe_link("/p/1"), "/p/1");
+        assert_eq!(
+            safe_link("https://shop.example/p/1"),
+            "https://shop.example/p/1"
+        );
+        assert_eq!(safe_link("//evil.example"), "#");
+        assert_eq!(safe_link(" JavaScript:alert(1)"), "#");
+        assert_eq!(safe_link("data:text/html,x"), "#");
+    }
+}

@@ -1,0 +1,10 @@
+//! Who the visitor is and what they let us keep: the sealed visitor cookie (identity and
+//! recent history, encrypted), the consent decision, and signed preview tokens for QA.
+
+pub mod consent;
+pub mod history;
+pub mod preview;
+pub mod sealed;
+
+pub use consent::{has_consent, Consent};
+pub use sealed::{CookieKey, HistoryEntry, VisitorCookie};

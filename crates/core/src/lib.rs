@@ -1,0 +1,26 @@
+//! Tailor's core: plain functions over plain data, with no I/O and no platform types.
+//!
+//! - [`segment`]: the visitor context parsed from a request, rule conditions, the first-match
+//!   rule engine, experiment buckets.
+//! - [`identity`]: the sealed visitor cookie, the consent gate, preview tokens.
+//! - [`recs`]: recommendation lists (KV keys, version pointer, limits) and the per-request
+//!   re-rank.
+//! - [`events`]: beacon bodies.
+//! - [`banner`]: the banner view model, the escaping template environment, JSON for HTML.
+//! - [`page`]: streaming slot injection into origin pages, content decoding.
+//! - [`cache_key`]: every cache key and surrogate key.
+//! - [`origin_ttl`]: what an origin's `Cache-Control` allows a shared cache.
+//! - [`constant_time`]: comparing secrets.
+//!
+//! Nothing here knows the config document or the host: the config crate builds these types,
+//! the app crate feeds them request data.
+
+pub mod banner;
+pub mod cache_key;
+pub mod constant_time;
+pub mod events;
+pub mod identity;
+pub mod origin_ttl;
+pub mod page;
+pub mod recs;
+pub mod segment;

@@ -1,0 +1,267 @@
+//! The Fastly Compute adapter: [`Platform`] over the `fastly` crate's blocking APIs, plus the
+//! conversions between `fastly` and `http` request/response types.
+
+use fastly::cache::core as cache;
+use fastly::http::request::SendErrorCause;
+use fastly::kv_store::{KVStore, KVStoreError};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::IpAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tailor_platform::{
+    BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse,
+    Platform, PlatformError,
+};
+
+/// The Config Store holding deployment settings such as `config_key`.
+pub const SETTINGS_STORE: &str = "tailor_settings";
+/// The Secret Store holding signing keys.
+pub const SECRET_STORE: &str = "tailor_secrets";
+/// Client request bodies larger than this are cut off (only beacons have bodies).
+const MAX_CLIENT_BODY: u64 = 64 * 1024;
+/// Large reads: each one is a host call, and a 16 MB original should not take hundreds.
+const CHUNK: usize = 1024 * 1024;
+
+/// The per-request host: Fastly creates an instance per request, so this holds request facts,
+/// and the cache transactions this request was chosen to complete.
+pub struct FastlyHost {
+    client_ip: Option<IpAddr>,
+    /// Keys whose lookup made this request the one to fill or refresh the entry: the next
+    /// insert of the key goes through the transaction, releasing the requests waiting on it.
+    obligations: RefCell<HashMap<String, cache::Transaction>>,
+}
+
+impl std::fmt::Debug for FastlyHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FastlyHost")
+            .field("client_ip", &self.client_ip)
+            .field("obligations", &self.obligations.borrow().len())
+            .finish()
+    }
+}
+
+/// An origin body read in chunks.
+#[derive(Debug)]
+pub struct FastlyBody(fastly::Body);
+
+impl BodyStream for FastlyBody {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
+        let mut buf = vec![0; CHUNK];
+        let n = self
+            .0
+            .read(&mut buf)
+            .map_err(|e| PlatformError::Other(e.to_string()))?;
+        buf.truncate(n);
+        Ok((n > 0).then_some(buf))
+    }
+}
+
+impl Platform for FastlyHost {
+    type Body = FastlyBody;
+
+    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        let other = |e: KVStoreError| PlatformError::Other(e.to_string());
+        let kv = KVStore::open(store)
+            .map_err(other)?
+            .ok_or_else(|| PlatformError::StoreMissing(store.into()))?;
+        match kv.lookup(key) {
+            Ok(mut found) => Ok(Some(found.take_body_bytes())),
+            Err(KVStoreError::ItemNotFound) => Ok(None),
+            Err(e) => Err(other(e)),
+        }
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError> {
+        // No settings store deployed means no settings, not an error.
+        let Ok(store) = fastly::ConfigStore::try_open(SETTINGS_STORE) else {
+            return Ok(None);
+        };
+        store
+            .try_get(key)
+            .map_err(|e| PlatformError::Other(e.to_string()))
+    }
+
+    async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        let store = fastly::SecretStore::open(SECRET_STORE)
+            .map_err(|_| PlatformError::StoreMissing(SECRET_STORE.into()))?;
+        let secret = store
+            .try_get(name)
+            .map_err(|e| PlatformError::Other(e.to_string()))?;
+        Ok(secret.map(|s| s.plaintext().to_vec()))
+    }
+
+    async fn fetch(
+        &self,
+        backend: &str,
+        request: OriginRequest,
+    ) -> Result<OriginResponse<FastlyBody>, PlatformError> {
+        let mut outgoing = fastly::Request::get(format!("http://{backend}{}", request.path));
+        outgoing.set_pass(request.pass);
+        for (name, value) in &request.headers {
+            outgoing.set_header(name.as_str(), value.as_str());
+        }
+        let mut response = outgoing.send(backend).map_err(|e| match e.root_cause() {
+            SendErrorCause::ConnectionTimeout
+            | SendErrorCause::HttpResponseTimeout
+            | SendErrorCause::DnsTimeout => PlatformError::Timeout,
+            SendErrorCause::DestinationNotFound => PlatformError::BackendMissing(backend.into()),
+            other => PlatformError::Other(other.to_string()),
+        })?;
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in response.get_headers() {
+            headers.append(name.clone(), value.clone());
+        }
+        Ok(OriginResponse {
+            status: response.get_status().as_u16(),
+            headers,
+            body: FastlyBody(response.take_body()),
+        })
+    }
+
+    async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
+        let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
+        // A transactional lookup: on a miss (or a stale hit) exactly one request is told to
+        // fill the entry; concurrent ones wait for it (or get the stale object).
+        let transaction = cache::Transaction::lookup(key.to_owned().into())
+            .execute()
+            .map_err(|e| other(&e))?;
+        let (object, stale) = match transaction.found() {
+            Some(found) => {
+                let headers =
+                    serde_json::from_slice(&found.user_metadata()).map_err(|e| other(&e))?;
+                let body = found.to_stream().map_err(|e| other(&e))?.into_bytes();
+                (Some(CachedObject { headers, body }), found.is_stale())
+            }
+            None => (None, false),
+        };
+        let must_fill = transaction.must_insert_or_update();
+        if must_fill {
+            self.obligations
+                .borrow_mut()
+                .insert(key.to_owned(), transaction);
+        }
+        Ok(CacheLookup {
+            object,
+            stale,
+            must_fill,
+        })
+    }
+
+    async fn cache_insert(
+        &self,
+        key: &str,
+        object: &CachedObject,
+        write: &CacheWrite,
+    ) -> Result<(), PlatformError> {
+        let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
+        let metadata = serde_json::to_vec(&object.headers).map_err(|e| other(&e))?;
+        let ttl = Duration::from_secs(write.ttl_seconds.into());
+        let swr = Duration::from_secs(write.stale_while_revalidate_seconds.into());
+        let keys = write.surrogate_keys.iter().map(String::as_str);
+        let length = object.body.len() as u64;
+        let obligation = self.obligations.borrow_mut().remove(key);
+        let mut body = match obligation {
+            Some(transaction) => transaction
+                .insert(ttl)
+                .stale_while_revalidate(swr)
+                .surrogate_keys(keys)
+                .known_length(length)
+                .user_metadata(metadata.into())
+                .execute(),
+            None => cache::insert(key.to_owned().into(), ttl)
+                .stale_while_revalidate(swr)
+                .surrogate_keys(keys)
+                .known_length(length)
+                .user_metadata(metadata.into())
+                .execute(),
+        }
+        .map_err(|e| other(&e))?;
+        body.write_all(&object.body).map_err(|e| other(&e))?;
+        body.finish().map_err(|e| other(&e))
+    }
+
+    fn cache_abandon(&self, key: &str) {
+        if let Some(transaction) = self.obligations.borrow_mut().remove(key) {
+            // Failing to cancel leaves the fill to the end of the request, as before.
+            let _ = transaction.cancel_insert_or_update();
+        }
+    }
+
+    async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError> {
+        fastly::http::purge::purge_surrogate_key(surrogate_key)
+            .map_err(|e| PlatformError::Other(format!("purge failed: {e}")))
+    }
+
+    fn geo(&self) -> Option<Geo> {
+        let geo = fastly::geo::geo_lookup(self.client_ip?)?;
+        Some(Geo {
+            country: Some(geo.country_code().to_owned()).filter(|c| !c.is_empty()),
+            region: geo.region().map(str::to_owned),
+            city: Some(geo.city().to_owned()).filter(|c| !c.is_empty()),
+            utc_offset_minutes: geo.utc_offset().map(|o| i32::from(o.whole_minutes())),
+        })
+    }
+
+    fn log(&self, endpoint: &str, line: &str) {
+        match fastly::log::Endpoint::try_from_name(endpoint) {
+            Ok(mut sink) => {
+                let _ = writeln!(sink, "{line}");
+            }
+            Err(_) => eprintln!("{line}"),
+        }
+    }
+
+    fn now_ms(&self) -> f64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) {
+        if getrandom::fill(buf).is_err() {
+            // WASI always provides random_get; this only guards against a broken host.
+            buf.fill(0);
+        }
+    }
+}
+
+/// Converts the client request into the handler's types and the per-request host.
+pub fn from_client(mut request: fastly::Request) -> (http::Request<Vec<u8>>, FastlyHost) {
+    let host = FastlyHost {
+        client_ip: request.get_client_ip_addr(),
+        obligations: RefCell::new(HashMap::new()),
+    };
+    let path_and_query = match request.get_query_str() {
+        Some(q) => format!("{}?{q}", request.get_path()),
+        None => request.get_path().to_owned(),
+    };
+    let mut body = Vec::new();
+    let _ = request
+        .take_body()
+        .take(MAX_CLIENT_BODY)
+        .read_to_end(&mut body);
+    let mut builder = http::Request::builder()
+        .method(request.get_method().clone())
+        .uri(path_and_query);
+    for (name, value) in request.get_headers() {
+        builder = builder.header(name, value);
+    }
+    let converted = builder.body(body).unwrap_or_else(|_| {
+        // An unparsable URI cannot route anywhere; the handler answers it with a 404.
+        let mut fallback = http::Request::new(Vec::new());
+        *fallback.uri_mut() = http::Uri::from_static("/_invalid");
+        fallback
+    });
+    (converted, host)
+}
+
+/// Converts the handler's response into a Fastly response.
+pub fn to_client(response: http::Response<Vec<u8>>) -> fastly::Response {
+    let (parts, body) = response.into_parts();
+    let mut out = fastly::Response::from_status(parts.status.as_u16()).with_body(body);
+    for (name, value) in &parts.headers {
+        out.append_header(name, value);
+    }
+    out
+}

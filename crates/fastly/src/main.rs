@@ -1,0 +1,51 @@
+//! The Fastly Compute entry point: convert, run the shared handler, convert back; a streamed
+//! page goes out through `stream_to_client` as the origin delivers it.
+
+mod host;
+
+use host as adapter;
+use std::io::Write;
+use tailor::app::{pump, Outgoing};
+use tailor::Bundle;
+use tailor_platform::block_on;
+
+/// The demo deployment's compiled-in files.
+const BUNDLE: Bundle = Bundle {
+    config_json: tailor_demo::CONFIG_JSON,
+    default_list_json: tailor_demo::DEFAULT_LIST_JSON,
+    demo_page: tailor_demo::PAGE_TEMPLATE,
+};
+
+fn main() {
+    let (request, host) = adapter::from_client(fastly::Request::from_client());
+    let response = match block_on(tailor::serve(request, &host, &BUNDLE)) {
+        Ok(response) => response,
+        Err(not_ready) => tailor::AppError::Internal(not_ready.to_string())
+            .into_response()
+            .map(Outgoing::Full),
+    };
+    let (parts, body) = response.into_parts();
+    match body {
+        Outgoing::Full(bytes) => {
+            adapter::to_client(http::Response::from_parts(parts, bytes)).send_to_client();
+        }
+        Outgoing::Page(page) => {
+            let head = adapter::to_client(http::Response::from_parts(parts, Vec::new()));
+            let mut client = head.stream_to_client();
+            let mut emit = |chunk: &[u8]| {
+                client.write_all(chunk).map_err(|e| e.to_string())?;
+                // Each piece leaves now, not when a buffer fills: the visitor sees the page's
+                // head while its tail is still on the way from the origin.
+                client.flush().map_err(|e| e.to_string())
+            };
+            match block_on(pump(*page, &host, &mut emit)) {
+                // Ending cleanly says "complete"; dropping the body aborts it, so a client never
+                // takes a truncated page for a whole one.
+                Ok(Ok(())) => {
+                    let _ = client.finish();
+                }
+                _ => drop(client),
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! One scan's entropy-coded data → the component buffers: sequential blocks straight through the
+//! scaled IDCT, progressive DC/AC first and refinement passes into the kept coefficients.
+
+use super::progressive;
+use super::tables::{Component, NOT_KEPT, ZIGZAG};
+use super::{DecodeError, State};
+use crate::jpeg::huffman::{next_marker, BitReader, EntropyError, HuffmanTable};
+
+/// How one scan's blocks are coded.
+#[derive(Clone, Copy)]
+enum Coding<'t> {
+    Sequential {
+        dc: &'t HuffmanTable,
+        ac: &'t HuffmanTable,
+    },
+    DcFirst {
+        dc: &'t HuffmanTable,
+        shift: u8,
+    },
+    DcRefine {
+        bit: u8,
+    },
+    AcFirst {
+        ac: &'t HuffmanTable,
+        band: (usize, usize),
+        shift: u8,
+    },
+    AcRefine {
+        ac: &'t HuffmanTable,
+        band: (usize, usize),
+        bit: u8,
+    },
+}
+
+/// Per-scan decoding state shared by its blocks.
+pub(super) struct Scan<'a> {
+    pub(super) reader: BitReader<'a>,
+    pub(super) eob_run: u32,
+}
+
+/// Decodes one scan; returns the offset where its data ended.
+pub fn decode_scan(
+    data: &[u8],
+    header: &[u8],
+    start: usize,
+    state: &mut State,
+    n: usize,
+) -> Result<usize, DecodeError> {
+    let frame = state
+        .frame
+        .as_mut()
+        .ok_or(DecodeError::Malformed("scan before frame header"))?;
+    let count = usize::from(
+        *header
+            .first()
+            .ok_or(DecodeError::Malformed("short scan header"))?,
+    );
+    let Some(&[ss, se, ah_al]) = header.get(1 + 2 * count..4 + 2 * count) else {
+        return Err(DecodeError::Malformed("short scan header"));
+    };
+    let (band, ah, al) = (
+        (usize::from(ss), usize::from(se).min(63)),
+        ah_al >> 4,
+        ah_al & 0x0F,
+    );
+    if frame.progressive && ss > 0 && n == 1 {
+        return Ok(next_marker(data, start)); // AC detail is invisible at 1/8 scale
+    }
+    let mut members = Vec::with_capacity(count);
+    for i in 0..count {
+        let Some(&[id, ids]) = header.get(1 + 2 * i..3 + 2 * i) else {
+            return Err(DecodeError::Malformed("short scan header"));
+        };
+        let index = frame
+            .components
+            .iter()
+            .position(|c| c.id == id)
+            .ok_or(DecodeError::Malformed("unknown component"))?;
+        let c = frame
+            .components
+            .get_mut(index)
+            .ok_or(DecodeError::Malformed("unknown component"))?;
+        if c.quant.is_none() {
+            // The table in force at a component's first scan is the one it was coded with.
+            c.quant = state.quant.get(c.quant_table).copied().flatten();
+        }
+        c.pred = 0;
+        let dc = || {
+            state
+                .dc_tables
+                .get(usize::from(ids >> 4))
+                .and_then(Option::as_ref)
+                .ok_or(EntropyError::MissingTable)
+        };
+        let ac = || {
+            state
+                .ac_tables
+                .get(usize::from(ids & 0x0F))
+                .and_then(Option::as_ref)
+                .ok_or(EntropyError::MissingTable)
+        };
+        let coding = match (frame.progressive, ss, ah) {
+            (false, _, _) => Coding::Sequential {
+                dc: dc()?,
+                ac: ac()?,
+            },
+            (true, 0, 0) => Coding::DcFirst {
+                dc: dc()?,
+                shift: al,
+            },
+            (true, 0, _) => Coding::DcRefine { bit: al },
+            (true, _, 0) => Coding::AcFirst {
+                ac: ac()?,
+                band,
+                shift: al,
+            },
+            (true, _, _) => Coding::AcRefine {
+                ac: ac()?,
+                band,
+                bit: al,
+            },
+        };
+        members.push((index, coding));
+    }
+    state.scans += 1;
+    let mut scan = Scan {
+        reader: BitReader::new(data, start),
+        eob_run: 0,
+    };
+    let restart = state.restart_interval;
+    let (width, height, h_max, v_max) = (frame.width, frame.height, frame.h_max, frame.v_max);
+    let components = &mut frame.components;
+    let mut units = 0usize;
+    let mut next_unit = |scan: &mut Scan<'_>, components: &mut Vec<Component>| {
+        if restart > 0 && units > 0 && units.is_multiple_of(restart) {
+            scan.reader.restart();
+            scan.eob_run = 0;
+            components.iter_mut().for_each(|c| c.pred = 0);
+        }
+        units += 1;
+    };
+    if let [(index, coding)] = members.as_slice() {
+        // Non-interleaved: the component's own block grid, without MCU padding.
+        let c = components
+            .get(*index)
+            .ok_or(DecodeError::Malformed("component"))?;
+        let wide = (width * c.h).div_ceil(h_max).div_ceil(8);
+        let high = (height * c.v).div_ceil(v_max).div_ceil(8);
+        for y in 0..high {
+            for x in 0..wide {
+                next_unit(&mut scan, components);
+                let c = components
+                    .get_mut(*index)
+                    .ok_or(DecodeError::Malformed("component"))?;
+                block(&mut scan, c, x, y, *coding)?;
+            }
+        }
+    } else {
+        for my in 0..height.div_ceil(8 * v_max) {
+            for mx in 0..width.div_ceil(8 * h_max) {
+                next_unit(&mut scan, components);
+                for &(index, coding) in &members {
+                    let c = components
+                        .get_mut(index)
+                        .ok_or(DecodeError::Malformed("component"))?;
+                    for v in 0..c.v {
+                        for h in 0..c.h {
+                            block(&mut scan, c, mx * c.h + h, my * c.v + v, coding)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(scan.reader.end_of_scan())
+}
+
+fn block(
+    scan: &mut Scan<'_>,
+    c: &mut Component,
+    x: usize,
+    y: usize,
+    coding: Coding<'_>,
+) -> Result<(), DecodeError> {
+    let index = y * c.blocks_wide + x;
+    let r = &mut scan.reader;
+    match coding {
+        Coding::Sequential { dc, ac } => {
+            let quant = c
+                .quant
+                .as_ref()
+                .ok_or(DecodeError::Malformed("missing quantization table"))?;
+            let mut coefs = [0f32; 16];
+            let s = r.decode(dc)?;
+            c.pred += r.receive_extend(s);
+            coefs[0] = c.pred as f32 * f32::from(quant[0]);
+            let mut k = 1;
+            while k <= c.last_kept {
+                let (run, size, value) = r.ac_coefficient(ac)?;
+                if size == 0 {
+                    if run != 15 {
+                        k = 64;
+                        break;
+                    }
+                    k += 16;
+                    continue;
+                }
+                k += usize::from(run);
+                let at = c.kept.get(k).copied().unwrap_or(NOT_KEPT);
+                if at != NOT_KEPT {
+                    let q = ZIGZAG
+                        .get(k)
+                        .and_then(|&nat| quant.get(nat))
+                        .copied()
+                        .unwrap_or(0);
+                    if let Some(slot) = coefs.get_mut(usize::from(at)) {
+                        *slot = value as f32 * f32::from(q);
+                    }
+                }
+                k += 1;
+            }
+            // The rest of the block is invisible at this scale: step over it.
+            while k < 64 {
+                let (run, size) = r.skip_ac(ac)?;
+                if size == 0 {
+                    if run != 15 {
+                        break;
+                    }
+                    k += 16;
+                    continue;
+                }
+                k += usize::from(run) + 1;
+            }
+            let (w, h) = (c.idct.width(), c.idct.height());
+            let stride = c.blocks_wide * w;
+            c.idct
+                .block(&coefs, &mut c.samples, y * h * stride + x * w, stride);
+        }
+        Coding::DcFirst { dc, shift } => {
+            let s = r.decode(dc)?;
+            c.pred += r.receive_extend(s);
+            let value = c.pred << shift;
+            progressive::Block { c, index }.set(0, value);
+        }
+        Coding::DcRefine { bit } => {
+            if r.bits(1) == 1 {
+                let per_block = c.idct.width() * c.idct.height();
+                if let Some(value) = c.coefs.get_mut(index * per_block) {
+                    *value |= 1 << bit;
+                }
+            }
+        }
+        Coding::AcFirst { ac, band, shift } => {
+            progressive::ac_first(scan, progressive::Block { c, index }, ac, band, shift)?
+        }
+        Coding::AcRefine { ac, band, bit } => {
+            progressive::ac_refine(scan, progressive::Block { c, index }, ac, band, bit)?
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! Marker segments that configure decoding: quantization tables (DQT), Huffman tables (DHT)
+//! and the frame header (SOF), parsed without indexing past their data.
+
+use super::idct::ScaledIdct;
+use super::{DecodeError, State};
+use crate::jpeg::huffman::HuffmanTable;
+
+/// Zigzag index → natural (row-major) index within an 8x8 block.
+pub const ZIGZAG: [usize; 64] = [
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
+    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
+    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+];
+
+#[derive(Debug)]
+pub struct Component {
+    pub id: u8,
+    pub h: usize,
+    pub v: usize,
+    pub quant_table: usize,
+    /// Natural-order quantizers, latched at the component's first scan.
+    pub quant: Option<[u16; 64]>,
+    pub blocks_wide: usize,
+    pub blocks_high: usize,
+    /// The transform to this component's output block size (`width x height` samples).
+    pub idct: ScaledIdct,
+    /// Zigzag index → position among the kept coefficients (`height` rows of `width`), or
+    /// `NOT_KEPT`.
+    pub kept: [u8; 64],
+    /// The highest zigzag index that is kept.
+    pub last_kept: usize,
+    /// Progressive only: the kept coefficients of every block.
+    pub coefs: Vec<i16>,
+    /// Progressive only: which of the 64 coefficients (zigzag bit k) are nonzero so far;
+    /// refinement scans need this history even for coefficients that are not kept.
+    pub nonzero: Vec<u64>,
+    /// Decoded samples at the output scale: `blocks_wide * idct.width()` per row.
+    pub samples: Vec<u8>,
+    pub pred: i32,
+}
+
+#[derive(Debug)]
+pub struct Frame {
+    pub progressive: bool,
+    pub width: usize,
+    pub height: usize,
+    pub h_max: usize,
+    pub v_max: usize,
+    pub components: Vec<Component>,
+}
+
+pub fn read_u16(bytes: &[u8], at: usize) -> Result<u16, DecodeError> {
+    match (bytes.get(at), bytes.get(at + 1)) {
+        (Some(&hi), Some(&lo)) => Ok(u16::from_be_bytes([hi, lo])),
+        _ => Err(DecodeError::Malformed("segment too short")),
+    }
+}
+
+pub fn read_quant_tables(mut payload: &[u8], state: &mut State) -> Result<(), DecodeError> {
+    while let Some(&pq_tq) = payload.first() {
+        let (wide, id) = (pq_tq >> 4 != 0, usize::from(pq_tq & 0x0F));
+        let mut table = [0u16; 64];
+        for (k, natural) in ZIGZAG.iter().enumerate() {
+            let value = if wide {
+                read_u16(payload, 1 + 2 * k)?
+            } else {
+                u16::from(
+                    *payload
+                        .get(1 + k)
+                        .ok_or(DecodeError::Malformed("short quantization table"))?,
+                )
+            };
+            if let Some(slot) = table.get_mut(*natural) {
+                *slot = value;
+            }
+        }
+        *state
+            .quant
+            .get_mut(id)
+            .ok_or(DecodeError::Malformed("quantization table id over 3"))? = Some(table);
+        payload = payload.get(if wide { 129 } else { 65 }..).unwrap_or(&[]);
+    }
+    Ok(())
+}
+
+pub fn read_huffman_tables(mut payload: &[u8], state: &mut State) -> Result<(), DecodeError> {
+    while let Some(&tc_th) = payload.first() {
+        let counts: [u8; 16] = payload
+            .get(1..17)
+            .and_then(|c| c.try_into().ok())
+            .ok_or(DecodeError::Malformed("truncated Huffman table"))?;
+        let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
+        let values = payload
+            .get(17..17 + total)
+            .ok_or(DecodeError::Malformed("truncated Huffman table"))?;
+        let table = HuffmanTable::new(&counts, values)?;
+        let tables = if tc_th >> 4 == 0 {
+            &mut state.dc_tables
+        } else {
+            &mut state.ac_tables
+        };
+        *tables
+            .get_mut(usize::from(tc_th & 0x0F))
+            .ok_or(DecodeError::Malformed("Huffman table id over 3"))? = Some(table);
+        payload = payload.get(17 + total..).unwrap_or(&[]);
+    }
+    Ok(())
+}
+
+pub const NOT_KEPT: u8 = u8::MAX;
+
+/// Zigzag index → position among the kept top-left `h x w` coefficients.
+fn kept_table(w: usize, h: usize) -> [u8; 64] {
+    let mut table = [NOT_KEPT; 64];
+    for (slot, &natural) in table.iter_mut().zip(&ZIGZAG) {
+        let (row, col) = (natural / 8, natural % 8);
+        if row < h && col < w {
+            *slot = (row * w + col) as u8;
+        }
+    }
+    table
+}
+
+fn last_kept(kept: &[u8; 64]) -> usize {
+    kept.iter().rposition(|&at| at != NOT_KEPT).unwrap_or(0)
+}
+
+/// Output samples per block side of a component subsampled by `factor`, when luma blocks
+/// give `n`: subsampled chroma is decoded `factor` times larger, onto the luma grid, up to 4
+/// samples (measured: a full 8-point IDCT per chroma block costs more than upsampling, and a
+/// progressive file would have to keep all 64 coefficients). At 1/8 (`n == 1`) every block
+/// stays its DC term, so a progressive file's AC scans can be skipped.
+fn block_side(n: usize, factor: usize) -> usize {
+    if n > 1 && n * factor <= 4 {
+        n * factor
+    } else {
+        n
+    }
+}
+
+/// Parses SOF0/1/2 and allocates the per-component buffers for luma output blocks of `n x n`.
+pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeError> {
+    if payload.first() != Some(&8) {
+        return Err(DecodeError::Unsupported(
+            "sample precision other than 8 bits",
+        ));
+    }
+    let height = usize::from(read_u16(payload, 1)?);
+    let width = usize::from(read_u16(payload, 3)?);
+    let count = usize::from(
+        *payload
+            .get(5)
+            .ok_or(DecodeError::Malformed("short frame header"))?,
+    );
+    if width == 0 || height == 0 {
+        return Err(DecodeError::Unsupported("height defined by a DNL marker"));
+    }
+    if count != 1 && count != 3 {
+        return Err(DecodeError::Unsupported(
+            "component counts other than 1 or 3",
+        ));
+    }
+    let mut raw = Vec::with_capacity(count);
+    for i in 0..count {
+        let Some(&[id, hv, tq]) = payload.get(6 + 3 * i..9 + 3 * i) else {
+            return Err(DecodeError::Malformed("short frame header"));
+        };
+        let (h, v) = (usize::from(hv >> 4), usize::from(hv & 0x0F));
+        if !(1..=4).contains(&h) || !(1..=4).contains(&v) || tq > 3 {
+            return Err(DecodeError::Malformed("bad sampling factor or table id"));
+        }
+        raw.push((id, h, v, usize::from(tq)));
+    }
+    let h_max = raw.iter().map(|c| c.1).max().unwrap_or(1);
+    let v_max = raw.iter().map(|c| c.2).max().unwrap_or(1);
+    if raw.iter().any(|c| h_max % c.1 != 0 || v_max % c.2 != 0) {
+        return Err(DecodeError::Unsupported("non-integral chroma subsampling"));
+    }
+    let progressive = marker == 0xC2;
+    let (mcus_wide, mcus_high) = (width.div_ceil(8 * h_max), height.div_ceil(8 * v_max));
+    let components = raw
+        .into_iter()
+        .map(|(id, h, v, quant_table)| {
+            let blocks = mcus_wide * h * mcus_high * v;
+            let (w_out, h_out) = (block_side(n, h_max / h), block_side(n, v_max / v));
+            let per_block = w_out * h_out;
+            let kept = kept_table(w_out, h_out);
+            Component {
+                id,
+                h,
+                v,
+                quant_table,
+                quant: None,
+                blocks_wide: mcus_wide * h,
+                blocks_high: mcus_high * v,
+                idct: ScaledIdct::new(w_out, h_out),
+                kept,
+                last_kept: last_kept(&kept),
+                coefs: if progressive {
+                    vec![0; blocks * per_block]
+                } else {
+                    Vec::new()
+                },
+                // At 1/8 scale AC scans are skipped, so no history is needed.
+                nonzero: if progressive && n > 1 {
+                    vec![0; blocks]
+                } else {
+                    Vec::new()
+                },
+                samples: if progressive {
+                    Vec::new()
+                } else {
+                    vec![128; blocks * per_block]
+                },
+                pred: 0,
+            }
+        })
+        .collect();
+    Ok(Frame {
+        progressive,
+        width,
+        height,
+        h_max,
+        v_max,
+        components,
+    })
+}

@@ -1,0 +1,28 @@
+//! Image variants: request parameters, origin path validation, and the transform pipeline
+//! (probe → decode at reduced scale → resize → encode).
+
+mod color_profile;
+mod decode;
+mod encode;
+mod format;
+mod freeform;
+mod geometry;
+pub mod jpeg;
+mod params;
+mod path;
+mod probe;
+mod resize;
+pub mod signature;
+mod transform;
+
+pub use decode::DECODE_BUDGET_BYTES;
+pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
+pub use freeform::FreeForm;
+pub use geometry::{FitMode, Geometry, Gravity};
+#[cfg(test)]
+pub(crate) use params::test_query;
+pub use params::{ParamError, VariantParams};
+pub use path::{parse_image_path, ImagePathError};
+pub use transform::{
+    fit_width, transform, transform_many, ImageError, Job, Qualities, Timings, Transformed,
+};

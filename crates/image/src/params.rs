@@ -1,0 +1,102 @@
+//! Query parameters of a named-variant request. Only known keys are read, so unknown and
+//! tracking parameters can never reach a cache key.
+
+use super::format::{FormatError, FormatRequest};
+
+/// Normalized options of `/img/{variant}/{path}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VariantParams {
+    pub format: FormatRequest,
+    /// Device pixel ratio bucket, 1 to 3.
+    pub dpr: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    #[error("dpr '{0}' is not 1, 2 or 3")]
+    Dpr(String),
+    #[error("{key} '{value}' is not valid")]
+    Bad { key: &'static str, value: String },
+    #[error("{0} is required")]
+    Missing(&'static str),
+}
+
+impl VariantParams {
+    /// Reads `format` (default `auto`) and `dpr` (default 1; `1.5` rounds up to the 2 bucket).
+    pub fn parse(query: &[(String, String)]) -> Result<Self, ParamError> {
+        let value = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let format = match value("format") {
+            None | Some("") => FormatRequest::Auto,
+            Some(v) => FormatRequest::parse(v)?,
+        };
+        let dpr = match value("dpr") {
+            None | Some("") => 1,
+            Some(v) => parse_dpr(v).ok_or_else(|| ParamError::Dpr(v.chars().take(16).collect()))?,
+        };
+        Ok(Self { format, dpr })
+    }
+}
+
+pub(super) fn parse_dpr(value: &str) -> Option<u32> {
+    let ratio: f32 = value.parse().ok()?;
+    (ratio.is_finite() && (1.0..=3.0).contains(&ratio)).then(|| ratio.ceil() as u32)
+}
+
+/// Test helper: a parsed query from string pairs.
+#[cfg(test)]
+pub(crate) fn test_query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::OutputFormat;
+    use crate::test_query as query;
+
+    #[test]
+    fn defaults_and_known_values() {
+        let params = VariantParams::parse(&query(&[("utm_source", "x")])).unwrap();
+        assert_eq!(
+            params,
+            VariantParams {
+                format: FormatRequest::Auto,
+                dpr: 1
+            }
+        );
+        let params = VariantParams::parse(&query(&[("format", "png"), ("dpr", "1.5")])).unwrap();
+        assert_eq!(
+            params,
+            VariantParams {
+                format: FormatRequest::Fixed(OutputFormat::Png),
+                dpr: 2
+            }
+        );
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        for (key, value) in [
+            ("dpr", "0"),
+            ("dpr", "4"),
+            ("dpr", "NaN"),
+            ("dpr", "two"),
+            ("format", "bmp"),
+        ] {
+            assert!(
+                VariantParams::parse(&query(&[(key, value)])).is_err(),
+                "{key}={value}"
+            );
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! Session inference: a visitor's recent items vote for their neighbours (weighted by kind,
+//! position and age), blended with the segment's list for cold start. Allocations are
+//! bounded by the history length, the row length and the candidate cap — never by the
+//! catalogue.
+
+use crate::item::{Item, ItemSummary};
+use crate::settings::ScoreSettings;
+use crate::tally::{Tallies, Tally};
+use crate::view::ModelView;
+
+/// The most entries of one neighbour row that are read (rows are top-K; corrupt bytes could
+/// declare more).
+pub const MAX_ROW_ENTRIES: usize = 1024;
+
+/// What the visitor did with an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InteractionKind {
+    View,
+    Click,
+}
+
+/// One remembered interaction (the sealed cookie keeps the last 12), oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryItem<'h> {
+    pub item: &'h str,
+    pub kind: InteractionKind,
+    /// Seconds since it happened, when known.
+    pub age_s: Option<u32>,
+}
+
+/// Why a candidate is there: its largest contributor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason<'h> {
+    /// The segment list.
+    Segment,
+    /// A neighbour of this history item.
+    Neighbour { of: &'h str },
+}
+
+impl std::fmt::Display for Reason<'_> {
+    /// The debug-header form: `segment` or `neighbour:<history item id>`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Segment => f.write_str("segment"),
+            Self::Neighbour { of } => write!(f, "neighbour:{of}"),
+        }
+    }
+}
+
+/// A scored item: what ranking and the re-rank's filters need (id, category, window),
+/// with the display data a call away ([`Candidate::display`]), all borrowed from the blob.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a, 'h> {
+    /// Which of the views passed to [`score`] holds `item`.
+    pub view: usize,
+    pub item: ItemSummary<'a>,
+    blob: ModelView<'a>,
+    /// `neighbour_score + segment_score`, the ranking key.
+    pub score: f32,
+    pub neighbour_score: f32,
+    /// λ × the item's segment score / the list's best.
+    pub segment_score: f32,
+    pub reason: Reason<'h>,
+}
+
+impl<'a> Candidate<'a, '_> {
+    /// The item's display data (title, url, image), checked only when asked for: a banner
+    /// renders a few of the candidates it is given.
+    pub fn display(&self) -> Option<Item<'a>> {
+        self.blob.item(self.item.index)
+    }
+}
+
+fn key(view: usize, index: u32) -> u64 {
+    ((view as u64) << 32) | u64::from(index)
+}
+
+fn sane(score: f32) -> f32 {
+    if score.is_finite() && score > 0.0 {
+        score
+    } else {
+        0.0
+    }
+}
+
+/// Ranks candidates for a visitor of `segment` with `history` (oldest first).
+///
+/// `views[0]` is a complete model or a sharded model's head (segment lists are read from
+/// it); further views are the shards at hand. A history item contributes when some view
+/// holds its row. With no usable history the result is exactly the segment list's order.
+pub fn score<'a, 'h>(
+    views: &[ModelView<'a>],
+    segment: &str,
+    history: &[HistoryItem<'h>],
+    settings: &ScoreSettings,
+) -> Vec<Candidate<'a, 'h>> {
+    let Some(first) = views.first() else {
+        return Vec::new();
+    };
+    let used = history.len().min(settings.max_history);
+    let recent = history.get(history.len() - used..).unwrap_or(&[]);
+    let (mut tallies, excluded) = neighbour_tallies(views, recent, settings);
+    let list = first.segment(segment);
+    let best = list.map_or(0.0, |l| l.iter().map(|(_, s)| sane(s)).fold(0.0, f32::max));
+    let mut listed_only: Vec<Tally> = Vec::new();
+    for (position, (index, raw)) in list.iter().flat_map(|l| l.iter()).enumerate() {
+        let part = if best > 0.0 {
+            settings.segment_weight * sane(raw) / best
+        } else {
+            0.0
+        };
+        let at = key(0, index);
+        let position = u32::try_from(position).unwrap_or(u32::MAX);
+        match tallies.get_mut(at) {
+            // A list naming an item twice (corrupt bytes) counts its first place only.
+            Some(t) if t.list_position == u32::MAX => {
+                t.segment = part;
+                t.list_position = position;
+            }
+            Some(_) => {}
+            None if listed_only.len() < settings.max_candidates && !excluded.contains(&at) => {
+                listed_only.push(Tally {
+                    segment: part,
+                    list_position: position,
+                    ..Tally::new(at)
+                })
+            }
+            None => {}
+        }
+    }
+    let mut tallies = tallies.items;
+    tallies.retain(|t| !excluded.contains(&t.key));
+    tallies.append(&mut listed_only);
+    // Keys are unique, so this order is total and an unstable sort is deterministic.
+    let order = |a: &Tally, b: &Tally| {
+        (b.neighbour + b.segment)
+            .total_cmp(&(a.neighbour + a.segment))
+            .then(a.list_position.cmp(&b.list_position))
+            .then(a.key.cmp(&b.key))
+    };
+    if settings.max_candidates > 0 && tallies.len() > settings.max_candidates {
+        tallies.select_nth_unstable_by(settings.max_candidates - 1, order);
+        tallies.truncate(settings.max_candidates);
+    }
+    tallies.sort_unstable_by(order);
+    let mut out = Vec::with_capacity(settings.max_candidates.min(tallies.len()));
+    for t in tallies {
+        if out.len() >= settings.max_candidates {
+            break;
+        }
+        let view = usize::try_from(t.key >> 32).unwrap_or(usize::MAX);
+        let index = u32::try_from(t.key & 0xffff_ffff).unwrap_or(u32::MAX);
+        let Some(blob) = views.get(view).copied() else {
+            continue;
+        };
+        let Some(item) = blob.summary(index) else {
+            continue;
+        };
+        let reason = match recent.get(t.best_of) {
+            Some(h) if t.best > t.segment => Reason::Neighbour { of: h.item },
+            _ => Reason::Segment,
+        };
+        out.push(Candidate {
+            view,
+            item,
+            blob,
+            score: t.neighbour + t.segment,
+            neighbour_score: t.neighbour,
+            segment_score: t.segment,
+            reason,
+        });
+    }
+    out
+}
+
+/// Sums the history's neighbour votes per candidate, and lists the keys of history items
+/// that may not be shown again.
+fn neighbour_tallies(
+    views: &[ModelView<'_>],
+    recent: &[HistoryItem<'_>],
+    settings: &ScoreSettings,
+) -> (Tallies, Vec<u64>) {
+    let mut tallies = Tallies::with_capacity(recent.len() * 24);
+    let mut excluded = Vec::with_capacity(recent.len());
+    let mut weight = 1.0f32;
+    for (position, h) in recent.iter().enumerate().rev() {
+        let kind_weight = match h.kind {
+            InteractionKind::Click => settings.click_weight,
+            InteractionKind::View => settings.view_weight,
+        };
+        let age = match (h.age_s, settings.half_life_s) {
+            (Some(age), half_life) if half_life > 0 => 0.5f32.powf(age as f32 / half_life as f32),
+            _ => 1.0,
+        };
+        let w = weight * kind_weight * age;
+        weight *= settings.position_decay;
+        let (home, row) = locate(views, h.item);
+        let reshow = match h.kind {
+            InteractionKind::Click => settings.reshow_clicked,
+            InteractionKind::View => settings.reshow_viewed,
+        };
+        if let (Some(home), false) = (home, reshow) {
+            excluded.push(home);
+        }
+        let Some((view, row)) = row else { continue };
+        for (target, s) in row.iter().take(MAX_ROW_ENTRIES) {
+            let vote = w * sane(s);
+            if vote <= 0.0 {
+                continue;
+            }
+            if let Some(t) = tallies.entry(canonical(views, view, target)) {
+                t.neighbour += vote;
+                // Newest first: on equal votes the newest history item is the reason.
+                if vote > t.best {
+                    t.best = vote;
+                    t.best_of = position;
+                }
+            }
+        }
+    }
+    (tallies, excluded)
+}
+
+/// The key of `id` (its first view) and the first view holding its row.
+fn locate<'a>(
+    views: &[ModelView<'a>],
+    id: &str,
+) -> (Option<u64>, Option<(usize, crate::Entries<'a>)>) {
+    let mut home = None;
+    for (v, view) in views.iter().enumerate() {
+        if let Some(index) = view.find(id) {
+            home = home.or(Some(key(v, index)));
+            if let Some(row) = view.neighbours(index) {
+                return (home, Some((v, row)));
+            }
+        }
+    }
+    (home, None)
+}
+
+/// The key of item `index` of view `view`: an earlier view holding the same id wins.
+fn canonical(views: &[ModelView<'_>], view: usize, index: u32) -> u64 {
+    if view == 0 {
+        return key(0, index);
+    }
+    let Some(id) = views.get(view).and_then(|v| v.id(index)) else {
+        return key(view, index);
+    };
+    for (earlier, v) in views.iter().take(view).enumerate() {
+        if let Some(found) = v.find(id) {
+            return key(earlier, found);
+        }
+    }
+    key(view, index)
+}

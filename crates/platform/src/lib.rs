@@ -1,0 +1,128 @@
+//! The host boundary: the [`Platform`] trait Tailor's handler is generic over, with the plain
+//! data it exchanges. The adapters (the `tailor-fastly` and `tailor-cloudflare` crates) and
+//! the test host (`tailor-testing`) implement it.
+//!
+//! The trait is async so the Cloudflare adapter can await its JS promises; the Fastly adapter's
+//! blocking calls return ready futures, driven by [`block_on`]. Futures need not be `Send`:
+//! every host runs one request per single-threaded wasm instance or isolate.
+
+mod block_on;
+mod body;
+mod linear_memory;
+mod memo;
+
+pub use block_on::{block_on, NotReady};
+pub use body::{read_to_end_limited, BodyError, BodyStream, ChunkedBody};
+pub use linear_memory::linear_memory_bytes;
+pub use memo::Memo;
+pub use tailor_core::segment::Geo;
+
+/// Platform-level failures. Adapters translate their SDK's errors into these.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlatformError {
+    #[error("store '{0}' is not available")]
+    StoreMissing(String),
+    #[error("backend '{0}' is not configured")]
+    BackendMissing(String),
+    #[error("origin timed out")]
+    Timeout,
+    /// The host has no such capability (e.g. purge by tag from a Worker).
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// A GET to an origin backend. The path is relative to the backend's base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginRequest {
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    /// Past the platform's own HTTP cache (Fastly's readthrough cache): for responses Tailor
+    /// keeps itself, so no second, untagged copy outlives a purge.
+    pub pass: bool,
+}
+
+/// An origin's answer; the body is read (or streamed) by the caller.
+#[derive(Debug)]
+pub struct OriginResponse<B> {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: B,
+}
+
+/// A response stored in the platform cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedObject {
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// How long to keep a cache entry, how long past that it may be served stale while it is
+/// refreshed, and the tags it can be purged by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheWrite {
+    pub ttl_seconds: u32,
+    pub stale_while_revalidate_seconds: u32,
+    pub surrogate_keys: Vec<String>,
+}
+
+/// A cache lookup's answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CacheLookup {
+    /// The stored object: fresh, or past its TTL but within stale-while-revalidate.
+    pub object: Option<CachedObject>,
+    pub stale: bool,
+    /// The platform chose this request to fill (miss) or refresh (stale) the entry; the next
+    /// `cache_insert` of the key completes that. Concurrent requests for the key wait for the
+    /// fill (request collapsing) or are served the stale object.
+    pub must_fill: bool,
+}
+
+/// Everything the handler needs from the host.
+#[allow(async_fn_in_trait)] // see the module docs: hosts are single-threaded, no Send bound wanted
+pub trait Platform {
+    /// The origin response body type, read chunk by chunk.
+    type Body: BodyStream;
+
+    /// A value from a KV store, `None` when the key is absent.
+    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError>;
+    /// A small deployment setting (Fastly Config Store, Cloudflare vars).
+    async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError>;
+    /// A secret (Fastly Secret Store, Cloudflare secrets).
+    async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, PlatformError>;
+    /// Sends a GET to a named origin backend.
+    async fn fetch(
+        &self,
+        backend: &str,
+        request: OriginRequest,
+    ) -> Result<OriginResponse<Self::Body>, PlatformError>;
+    /// Looks up an object in the platform cache.
+    async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError>;
+    /// Stores an object in the platform cache.
+    async fn cache_insert(
+        &self,
+        key: &str,
+        object: &CachedObject,
+        write: &CacheWrite,
+    ) -> Result<(), PlatformError>;
+    /// Gives up the fill `cache_lookup` chose this request for (`must_fill`) without inserting,
+    /// so the requests waiting on the key stop waiting. Hosts without request collapsing have
+    /// nothing to give up.
+    fn cache_abandon(&self, _key: &str) {}
+    /// Purges every cached object tagged with `surrogate_key`, on every node.
+    async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError>;
+    /// The visitor's location, when the host can tell.
+    fn geo(&self) -> Option<Geo>;
+    /// Sends one line to a named log endpoint.
+    fn log(&self, endpoint: &str, line: &str);
+    /// Wall-clock time in milliseconds since the Unix epoch, with sub-millisecond precision
+    /// where the host offers it. Used for timings and expiries.
+    fn now_ms(&self) -> f64;
+    /// Fills `buf` with cryptographically secure random bytes.
+    fn fill_random(&self, buf: &mut [u8]);
+    /// Memory that outlives the request, on hosts whose instances do.
+    fn memo(&self) -> Option<&Memo> {
+        None
+    }
+}

@@ -1,0 +1,5 @@
+//! Shared by the integration tests: the gbstats fixture file's types and a deviation tracker.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod deviation;
+pub mod fixtures;

@@ -1,0 +1,5 @@
+//! Test support for Tailor, used only as a dev-dependency: the in-memory [`memory`] host that
+//! implements the platform trait natively, and [`synthetic`] images for fixtures.
+
+pub mod memory;
+pub mod synthetic;

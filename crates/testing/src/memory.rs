@@ -1,0 +1,213 @@
+//! An in-memory host for native tests and benchmarks: KV, settings, secrets, an origin and a
+//! cache held in maps, with a controllable clock.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use tailor_platform::{
+    CacheLookup, CacheWrite, CachedObject, ChunkedBody, Geo, Memo, OriginRequest, OriginResponse,
+    Platform, PlatformError,
+};
+
+/// One canned origin answer.
+#[derive(Debug, Clone)]
+pub struct OriginReply {
+    pub status: u16,
+    pub content_type: String,
+    /// Headers besides `Content-Type`.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The in-memory host. Fill its maps, then pass it to `tailor::handle`.
+#[derive(Debug, Default)]
+pub struct MemoryHost {
+    pub kv: HashMap<(String, String), Vec<u8>>,
+    /// KV reads of keys starting with any of these fail, as in a store outage.
+    pub kv_failing: RefCell<Vec<String>>,
+    /// Set to act like a host whose instances outlive a request.
+    pub memo: Option<Memo>,
+    pub settings: HashMap<String, String>,
+    pub secrets: HashMap<String, Vec<u8>>,
+    pub origin: HashMap<String, OriginReply>,
+    /// The paths fetched from the origin, in order.
+    pub fetched: RefCell<Vec<String>>,
+    pub geo: Option<Geo>,
+    /// Entries with the clock reading at which they were stored.
+    pub cache: RefCell<HashMap<String, (CachedObject, CacheWrite, f64)>>,
+    pub logs: RefCell<Vec<(String, String)>>,
+    /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
+    pub tick_ms: f64,
+    clock: Cell<f64>,
+    random_state: Cell<u64>,
+}
+
+impl MemoryHost {
+    /// Moves the clock forward, to age cache entries.
+    pub fn advance(&self, seconds: f64) {
+        self.clock.set(self.clock.get() + seconds * 1000.0);
+    }
+
+    pub fn new() -> Self {
+        Self {
+            tick_ms: 0.25,
+            clock: Cell::new(1_790_000_000_000.0),
+            random_state: Cell::new(0x9E37_79B9_7F4A_7C15),
+            ..Self::default()
+        }
+    }
+
+    pub fn put_kv(&mut self, store: &str, key: &str, value: impl Into<Vec<u8>>) {
+        self.kv.insert((store.into(), key.into()), value.into());
+    }
+
+    pub fn put_origin(&mut self, path: &str, status: u16, content_type: &str, body: Vec<u8>) {
+        let reply = OriginReply {
+            status,
+            content_type: content_type.into(),
+            headers: Vec::new(),
+            body,
+        };
+        self.origin.insert(path.into(), reply);
+    }
+}
+
+impl Platform for MemoryHost {
+    type Body = ChunkedBody;
+
+    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        if self.kv_failing.borrow().iter().any(|p| key.starts_with(p)) {
+            return Err(PlatformError::Other("KV unavailable".into()));
+        }
+        Ok(self.kv.get(&(store.to_string(), key.to_string())).cloned())
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError> {
+        Ok(self.settings.get(key).cloned())
+    }
+
+    async fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+        Ok(self.secrets.get(name).cloned())
+    }
+
+    async fn fetch(
+        &self,
+        backend: &str,
+        request: OriginRequest,
+    ) -> Result<OriginResponse<ChunkedBody>, PlatformError> {
+        if backend != "origin" {
+            return Err(PlatformError::BackendMissing(backend.into()));
+        }
+        self.fetched.borrow_mut().push(request.path.clone());
+        let reply = self
+            .origin
+            .get(&request.path)
+            .cloned()
+            .unwrap_or(OriginReply {
+                status: 404,
+                content_type: "text/plain".into(),
+                headers: Vec::new(),
+                body: b"not found".to_vec(),
+            });
+        let mut headers = http::HeaderMap::new();
+        if let Ok(value) = http::HeaderValue::from_str(&reply.content_type) {
+            headers.insert(http::header::CONTENT_TYPE, value);
+        }
+        for (name, value) in &reply.headers {
+            if let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_str(value),
+            ) {
+                headers.append(name, value);
+            }
+        }
+        // Split the body so callers are exercised on multi-chunk reads.
+        let chunks = reply.body.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+        Ok(OriginResponse {
+            status: reply.status,
+            headers,
+            body: ChunkedBody::new(chunks),
+        })
+    }
+
+    async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
+        let now = self.clock.get();
+        let cache = self.cache.borrow();
+        let Some((object, write, stored)) = cache.get(key) else {
+            return Ok(CacheLookup {
+                must_fill: true,
+                ..CacheLookup::default()
+            });
+        };
+        let age_s = (now - stored) / 1000.0;
+        let ttl = f64::from(write.ttl_seconds);
+        let usable = ttl + f64::from(write.stale_while_revalidate_seconds);
+        // One request at a time here, so every stale or missing lookup is the one to fill.
+        Ok(if age_s < ttl {
+            CacheLookup {
+                object: Some(object.clone()),
+                stale: false,
+                must_fill: false,
+            }
+        } else if age_s < usable {
+            CacheLookup {
+                object: Some(object.clone()),
+                stale: true,
+                must_fill: true,
+            }
+        } else {
+            CacheLookup {
+                must_fill: true,
+                ..CacheLookup::default()
+            }
+        })
+    }
+
+    async fn cache_insert(
+        &self,
+        key: &str,
+        object: &CachedObject,
+        write: &CacheWrite,
+    ) -> Result<(), PlatformError> {
+        self.cache.borrow_mut().insert(
+            key.into(),
+            (object.clone(), write.clone(), self.clock.get()),
+        );
+        Ok(())
+    }
+
+    async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError> {
+        self.cache
+            .borrow_mut()
+            .retain(|_, (_, write, _)| !write.surrogate_keys.iter().any(|k| k == surrogate_key));
+        Ok(())
+    }
+
+    fn geo(&self) -> Option<Geo> {
+        self.geo.clone()
+    }
+
+    fn log(&self, endpoint: &str, line: &str) {
+        self.logs.borrow_mut().push((endpoint.into(), line.into()));
+    }
+
+    fn now_ms(&self) -> f64 {
+        let now = self.clock.get() + self.tick_ms;
+        self.clock.set(now);
+        now
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) {
+        // Deterministic on purpose (splitmix64): tests must be reproducible.
+        for byte in buf.iter_mut() {
+            let mut z = self.random_state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+            self.random_state.set(z);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            *byte = (z ^ (z >> 31)) as u8;
+        }
+    }
+
+    fn memo(&self) -> Option<&Memo> {
+        self.memo.as_ref()
+    }
+}

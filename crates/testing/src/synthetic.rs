@@ -1,0 +1,88 @@
+//! Deterministic synthetic images for tests, benchmarks and the demo: photo-like gradients with
+//! texture, so codecs and resizers do realistic work without shipping third-party pictures.
+
+use image::{ImageBuffer, Rgb, Rgba};
+
+/// A photo-like RGB image: smooth gradients, a few soft discs and fine noise.
+pub fn photo(width: u32, height: u32, seed: u32) -> ImageBuffer<Rgb<u8>, Vec<u8>> {
+    let (w, h) = (width.max(1) as f32, height.max(1) as f32);
+    ImageBuffer::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32 / w, y as f32 / h);
+        let s = seed as f32;
+        let mut r = 60.0 + 150.0 * fx + 20.0 * (fy * 9.0 + s).sin();
+        let mut g = 80.0 + 120.0 * fy + 25.0 * (fx * 7.0 + s * 0.5).cos();
+        let mut b = 140.0 + 90.0 * (1.0 - fx) * fy;
+        for k in 0..3 {
+            let cx = 0.25 + 0.25 * k as f32 + 0.05 * (s + k as f32).sin();
+            let cy = 0.5 + 0.3 * (s * 1.3 + k as f32).cos();
+            let d = ((fx - cx).powi(2) + (fy - cy).powi(2)).sqrt();
+            let glow = (1.0 - d * 5.0).max(0.0) * 90.0;
+            r += glow;
+            g += glow * 0.6;
+            b -= glow * 0.3;
+        }
+        let noise = (hash(x, y, seed) % 17) as f32 - 8.0;
+        Rgb([clamp(r + noise), clamp(g + noise), clamp(b + noise)])
+    })
+}
+
+/// An RGBA image with a transparent border and a translucent centre.
+pub fn with_alpha(width: u32, height: u32) -> ImageBuffer<Rgba<u8>, Vec<u8>> {
+    let base = photo(width, height, 7);
+    ImageBuffer::from_fn(width, height, |x, y| {
+        let Rgb([r, g, b]) = *base.get_pixel(x, y);
+        let edge =
+            x < width / 8 || y < height / 8 || x >= width - width / 8 || y >= height - height / 8;
+        Rgba([r, g, b, if edge { 0 } else { 200 }])
+    })
+}
+
+/// Encodes an RGB image as a baseline JPEG.
+pub fn jpeg(image: &ImageBuffer<Rgb<u8>, Vec<u8>>, quality: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+    // Encoding into a Vec only fails on zero-sized images, which callers do not make.
+    let _ = image.write_with_encoder(encoder);
+    out
+}
+
+/// Encodes any buffer as PNG.
+pub fn png<P>(image: &ImageBuffer<P, Vec<u8>>) -> Vec<u8>
+where
+    P: image::Pixel<Subpixel = u8> + image::PixelWithColorType,
+{
+    let mut out = Vec::new();
+    let encoder = image::codecs::png::PngEncoder::new(&mut out);
+    let _ = image.write_with_encoder(encoder);
+    out
+}
+
+fn hash(x: u32, y: u32, seed: u32) -> u32 {
+    let mut v =
+        x.wrapping_mul(0x9E37_79B1) ^ y.wrapping_mul(0x85EB_CA77) ^ seed.wrapping_mul(0xC2B2_AE3D);
+    v ^= v >> 15;
+    v = v.wrapping_mul(0x2C1B_3C6D);
+    v ^ (v >> 12)
+}
+
+fn clamp(v: f32) -> u8 {
+    v.clamp(0.0, 255.0) as u8
+}
+
+/// Inserts an Exif APP1 segment carrying `orientation` (1-8) right after a JPEG's SOI marker,
+/// as cameras and phones write it.
+pub fn with_exif_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    // Big-endian TIFF: header, one IFD with one SHORT entry (0x0112), no next IFD.
+    let mut tiff = b"MM\0\x2A\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let length = (2 + 6 + tiff.len()) as u16;
+    let mut out = Vec::with_capacity(jpeg.len() + usize::from(length) + 2);
+    out.extend_from_slice(jpeg.get(..2).unwrap_or_default());
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&length.to_be_bytes());
+    out.extend_from_slice(b"Exif\0\0");
+    out.extend_from_slice(&tiff);
+    out.extend_from_slice(jpeg.get(2..).unwrap_or_default());
+    out
+}
