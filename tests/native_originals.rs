@@ -81,3 +81,36 @@ fn the_origin_decides_whether_and_how_long_an_original_is_kept() {
     stages(&host, "full");
     assert_eq!(fetches(&host), 2, "kept 60 s, as the origin said");
 }
+
+fn header<'r>(response: &'r http::Response<Vec<u8>>, name: &str) -> Option<&'r str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+#[test]
+fn images_at_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged() {
+    let path = support::cache_origin::longest_image_path();
+    let host = demo_host();
+    let url = format!("/img/thumbnail/{path}");
+    let first = get(&host, &url, &[DEBUG]);
+    assert_eq!(first.status(), 200);
+    assert_eq!(header(&first, "x-tailor-source"), Some("origin"));
+    let second = get(&host, &url, &[DEBUG]);
+    assert_eq!(
+        header(&second, "x-tailor-source"),
+        Some("cache"),
+        "the write failed"
+    );
+    // Tagged by the path's hash, which a purge of the path names too.
+    let tag = tailor::cache_key::purge_key(&format!("image:{path}"));
+    assert!(tag.starts_with("image:#"), "{tag}");
+    let (_, write, _) = host.cache.borrow().values().next().cloned().unwrap();
+    assert!(
+        write.surrogate_keys.contains(&tag),
+        "{:?}",
+        write.surrogate_keys
+    );
+    assert_eq!(purge(&host, &format!("image:{path}")).status(), 200);
+    assert!(host.cache.borrow().is_empty());
+    let third = get(&host, &url, &[DEBUG]);
+    assert_eq!(header(&third, "x-tailor-source"), Some("origin"));
+}

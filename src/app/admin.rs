@@ -3,6 +3,7 @@
 //! token from the secret store (`admin-token`), sent as `Authorization: Bearer <token>`.
 
 use super::respond;
+use crate::cache_key::purge_key;
 use crate::error::AppError;
 use crate::platform::{Platform, PlatformError};
 use http::header::{AUTHORIZATION, CACHE_CONTROL};
@@ -12,7 +13,8 @@ use serde::Deserialize;
 /// The secret holding the admin token.
 pub const TOKEN_SECRET: &str = "admin-token";
 const MAX_KEYS: usize = 32;
-const MAX_KEY_BYTES: usize = 1024;
+/// The longest key a purge may name: an `image:` tag of the longest path a config allows.
+const MAX_GIVEN_KEY_BYTES: usize = 16 * 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,11 +39,13 @@ pub async fn purge<P: Platform>(
     }
     if let Some(bad) = body.surrogate_keys.iter().find(|k| !valid_key(k)) {
         return Err(AppError::BadRequest(format!(
-            "'{}' is not a surrogate key (printable ASCII without spaces, up to {MAX_KEY_BYTES} bytes)",
+            "'{}' is not a surrogate key (printable ASCII without spaces, up to {MAX_GIVEN_KEY_BYTES} bytes)",
             bad.chars().take(64).collect::<String>()
         )));
     }
-    for key in &body.surrogate_keys {
+    // Spelled as objects are tagged: a tag too long for the platform is purged by its hash.
+    let keys: Vec<String> = body.surrogate_keys.iter().map(|k| purge_key(k)).collect();
+    for key in &keys {
         platform.purge(key).await.map_err(|e| match e {
             PlatformError::Unsupported(why) => AppError::NotImplemented(format!(
                 "purge by surrogate key is not available on this platform: {why}"
@@ -51,7 +55,7 @@ pub async fn purge<P: Platform>(
             }
         })?;
     }
-    let line = serde_json::json!({"event": "purge", "surrogate_keys": body.surrogate_keys});
+    let line = serde_json::json!({"event": "purge", "surrogate_keys": keys});
     platform.log(super::LOG_ENDPOINT, &line.to_string());
     let answer = serde_json::json!({"purged": body.surrogate_keys});
     let mut response = respond::with_body(answer.to_string().into_bytes(), "application/json");
@@ -85,5 +89,5 @@ async fn authorize<P: Platform>(request: &Request<Vec<u8>>, platform: &P) -> Res
 }
 
 fn valid_key(key: &str) -> bool {
-    !key.is_empty() && key.len() <= MAX_KEY_BYTES && key.bytes().all(|b| b.is_ascii_graphic())
+    !key.is_empty() && key.len() <= MAX_GIVEN_KEY_BYTES && key.bytes().all(|b| b.is_ascii_graphic())
 }

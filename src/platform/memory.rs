@@ -5,6 +5,7 @@ use super::{
     BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, Memo, OriginRequest, OriginResponse,
     Platform, PlatformError,
 };
+use crate::cache_key::{is_valid_surrogate_key, MAX_SURROGATE_KEYS_BYTES};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
@@ -188,6 +189,14 @@ impl Platform for MemoryHost {
         object: &CachedObject,
         write: &CacheWrite,
     ) -> Result<(), PlatformError> {
+        // Fastly's limits (Viceroy checks them too): one bad key fails the whole write.
+        let valid = write
+            .surrogate_keys
+            .iter()
+            .all(|k| is_valid_surrogate_key(k));
+        if !valid || write.surrogate_keys.join(" ").len() > MAX_SURROGATE_KEYS_BYTES {
+            return Err(PlatformError::Other("invalid surrogate keys".into()));
+        }
         self.cache.borrow_mut().insert(
             key.into(),
             (object.clone(), write.clone(), self.clock.get()),

@@ -92,6 +92,7 @@ fn respond(request: tiny_http::Request, routes: &HashMap<String, Reply>) {
         status: 404,
         content_type: "text/plain",
         encoding: None,
+        headers: Vec::new(),
         body: b"not found".to_vec(),
     });
     let mut response = tiny_http::Response::from_data(reply.body)
@@ -99,6 +100,9 @@ fn respond(request: tiny_http::Request, routes: &HashMap<String, Reply>) {
         .with_header(header("Content-Type", reply.content_type));
     if let Some(encoding) = reply.encoding {
         response = response.with_header(header("Content-Encoding", encoding));
+    }
+    for (name, value) in &reply.headers {
+        response = response.with_header(header(name, value));
     }
     let _ = request.respond(response);
 }

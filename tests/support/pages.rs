@@ -90,6 +90,7 @@ pub fn pages() -> Vec<(&'static str, Reply)> {
                 status: 503,
                 content_type: "text/html",
                 encoding: None,
+                headers: Vec::new(),
                 body: b"<p data-tailor-slot=\"hero\">origin down</p>".to_vec(),
             },
         ),
