@@ -87,6 +87,32 @@ fn header<'r>(response: &'r http::Response<Vec<u8>>, name: &str) -> Option<&'r s
 }
 
 #[test]
+fn failed_variant_fills_are_given_up_so_waiting_requests_go_on() {
+    let host = demo_host();
+    for (path, status) in [
+        ("/img/preview/photos/truncated.jpg", 422),
+        ("/img/preview/photos/fails.jpg", 502),
+        ("/img/preview/photos/nowhere.jpg", 404),
+        ("/img/preview/photos/notes.txt", 415),
+        ("/img/thumbnail/inputs/bomb.png", 413),
+    ] {
+        for _ in 0..3 {
+            assert_eq!(get(&host, path, &[]).status(), status, "{path}");
+        }
+        assert!(
+            host.open_fills.borrow().is_empty(),
+            "{path}: fills left open {:?}",
+            host.open_fills.borrow()
+        );
+    }
+    assert!(
+        host.waited.borrow().is_empty(),
+        "lookups that would have waited: {:?}",
+        host.waited.borrow()
+    );
+}
+
+#[test]
 fn images_at_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged() {
     let path = support::cache_origin::longest_image_path();
     let host = demo_host();

@@ -97,3 +97,24 @@ fn a_big_page_streams_in_pieces() {
     let total: usize = pieces.iter().sum();
     assert!(total > page.len());
 }
+
+#[test]
+fn list_fills_are_given_up_before_a_page_streams() {
+    // KV down: the page's slots fall back to the bundled list. The page then streams for as
+    // long as its origin takes; no fill may stay open meanwhile, or every banner and page
+    // request for the same lists would wait for this one to end (Fastly collapses them).
+    let host = demo_host();
+    host.kv_failing.borrow_mut().push("recs/".into());
+    let request = http::Request::builder()
+        .uri("/page/index.html")
+        .header("user-agent", DESKTOP)
+        .body(Vec::new())
+        .unwrap();
+    let response = tailor::platform::block_on(tailor::serve(request, &host)).unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        host.open_fills.borrow().is_empty(),
+        "fills held while the page streams: {:?}",
+        host.open_fills.borrow()
+    );
+}

@@ -8,7 +8,7 @@ use super::respond;
 use crate::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
 use crate::error::AppError;
 use crate::image::{self, ImageError, Transformed};
-use crate::platform::{CacheLookup, CachedObject, Platform};
+use crate::platform::{CachedObject, Platform};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderName, Response};
 
@@ -30,23 +30,20 @@ pub async fn serve<P: Platform>(
     let key = cache_key(&parts);
 
     let start = platform.now_ms();
-    let lookup = if ctx.bypass_cache {
-        CacheLookup::default()
+    let mut entry = if ctx.bypass_cache {
+        cache_store::unlooked(platform, platform_key(&key))
     } else {
-        // A cache outage is a miss, not an error page.
-        platform
-            .cache_lookup(&platform_key(&key))
-            .await
-            .unwrap_or_default()
+        cache_store::lookup(platform, platform_key(&key)).await
     };
-    let refreshing = lookup.stale && lookup.must_fill;
-    if let (Some(hit), false) = (lookup.object, refreshing) {
+    let refreshing = entry.stale && entry.must_fill();
+    if let (Some(hit), false) = (entry.object.take(), refreshing) {
         ctx.time("cache", platform.now_ms() - start);
-        let source = if lookup.stale { "stale" } else { "cache" };
+        let source = if entry.stale { "stale" } else { "cache" };
         return Ok(respond::finish(ctx, from_cache(hit), &key, source));
     }
     // A miss, or a stale entry this request was chosen to refresh: the variant is made now
-    // (the requests arriving meanwhile get the stale copy or wait for this one).
+    // (the requests arriving meanwhile get the stale copy or wait for this one). Every `?`
+    // below drops the entry, which gives the fill up so those requests stop waiting.
 
     let original = original_source::read(ctx, platform, path).await?;
     let input = &original.bytes;
@@ -85,10 +82,18 @@ pub async fn serve<P: Platform>(
             &sibling_parts,
             &sibling_key,
         );
-        store(ctx, platform, &sibling_key, &sibling_parts, &sibling_object).await;
+        let sibling_key = platform_key(&sibling_key);
+        cache_store::store(
+            platform,
+            &sibling_key,
+            &sibling_parts,
+            &sibling_object,
+            lifetime(ctx),
+        )
+        .await;
     }
     let object = cached_object(ctx, input.len(), out, vary, &parts, &key);
-    store(ctx, platform, &key, &parts, &object).await;
+    entry.store(&parts, &object, lifetime(ctx)).await;
     let source = if refreshing { "refresh" } else { "origin" };
     Ok(respond::finish(ctx, from_cache(object), &key, source))
 }
@@ -118,20 +123,13 @@ fn cached_object(
     }
 }
 
-/// Stores a variant for the edge TTL and its stale window.
-async fn store<P: Platform>(
-    ctx: &RequestContext<'_>,
-    platform: &P,
-    key: &str,
-    parts: &KeyParts<'_>,
-    object: &CachedObject,
-) {
+/// How long the edge keeps a variant, and serves it stale while remaking it.
+fn lifetime(ctx: &RequestContext<'_>) -> Lifetime {
     let cache = &ctx.config.cache;
-    let lifetime = Lifetime {
+    Lifetime {
         ttl_seconds: cache.image_ttl_seconds,
         stale_while_revalidate_seconds: cache.stale_while_revalidate_seconds,
-    };
-    cache_store::store(platform, &platform_key(key), parts, object, lifetime).await;
+    }
 }
 
 /// Headers that belong to the variant itself, stored with it so a cache hit is identical.

@@ -28,35 +28,38 @@ pub async fn read<P: Platform>(
     let key = platform_key(&cache_key(&parts));
     let max_ttl = ctx.config.cache.original_ttl_seconds;
     let kept = max_ttl > 0 && !ctx.bypass_cache;
-    if kept {
-        let start = platform.now_ms();
-        // A cache outage is a miss. Concurrent misses of one original wait for one fetch.
-        let lookup = platform.cache_lookup(&key).await.unwrap_or_default();
-        let limit = ctx.config.limits.max_input_bytes;
-        if let Some(object) = lookup
-            .object
-            .filter(|o| !lookup.stale && o.body.len() <= limit)
-        {
-            ctx.time("original", platform.now_ms() - start);
-            return Ok(Original {
-                bytes: object.body,
-                source: "cache",
-            });
-        }
+    let start = platform.now_ms();
+    // Concurrent misses of one original wait for one fetch; every path below that does not
+    // store drops the entry, which releases them.
+    let mut entry = if kept {
+        cache_store::lookup(platform, key).await
+    } else {
+        cache_store::unlooked(platform, key)
+    };
+    let limit = ctx.config.limits.max_input_bytes;
+    let usable = entry
+        .object
+        .take()
+        .filter(|o| !entry.stale && o.body.len() <= limit);
+    if let Some(object) = usable {
+        ctx.time("original", platform.now_ms() - start);
+        return Ok(Original {
+            bytes: object.body,
+            source: "cache",
+        });
     }
-    let fetched = fetch(ctx, platform, path).await;
-    let ttl = match &fetched {
-        Ok((_, cache_control)) if kept => shared_ttl(cache_control.as_deref(), max_ttl),
-        _ => None,
+    let (bytes, cache_control) = fetch(ctx, platform, path).await?;
+    let ttl = if kept {
+        shared_ttl(cache_control.as_deref(), max_ttl)
+    } else {
+        None
     };
     let Some(ttl) = ttl else {
-        platform.cache_abandon(&key);
-        return fetched.map(|(bytes, _)| Original {
+        return Ok(Original {
             bytes,
             source: "origin",
         });
     };
-    let (bytes, _) = fetched?;
     let object = CachedObject {
         headers: Vec::new(),
         body: bytes,
@@ -65,7 +68,7 @@ pub async fn read<P: Platform>(
         ttl_seconds: ttl,
         stale_while_revalidate_seconds: 0,
     };
-    cache_store::store(platform, &key, &parts, &object, lifetime).await;
+    entry.store(&parts, &object, lifetime).await;
     Ok(Original {
         bytes: object.body,
         source: "origin",
