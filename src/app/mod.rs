@@ -15,6 +15,7 @@ mod original_source;
 mod outgoing;
 mod page_route;
 mod respond;
+mod shared_caches;
 mod timing;
 mod visitor;
 
