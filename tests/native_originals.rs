@@ -87,6 +87,80 @@ fn header<'r>(response: &'r http::Response<Vec<u8>>, name: &str) -> Option<&'r s
 }
 
 #[test]
+fn variants_of_originals_the_origin_keeps_private_are_neither_stored_nor_public() {
+    for (cache_control, expected) in [
+        ("no-store", "private, no-store"),
+        ("public, NO-STORE", "private, no-store"),
+        ("private, max-age=600", "private, max-age=600"),
+        ("private", "private, max-age=0"),
+    ] {
+        let host = with_origin_cache_control(cache_control);
+        for round in 1..=2 {
+            let variant = get(&host, &format!("/img/preview{ORIGINAL}"), &[]);
+            assert_eq!(variant.status(), 200);
+            assert_eq!(
+                header(&variant, "cache-control"),
+                Some(expected),
+                "{cache_control}"
+            );
+            for shared in ["surrogate-control", "surrogate-key", "cache-tag"] {
+                assert_eq!(header(&variant, shared), None, "{cache_control}: {shared}");
+            }
+            // Made anew each time: neither the variant, its siblings nor the original is kept.
+            assert!(host.cache.borrow().is_empty(), "{cache_control}");
+            assert_eq!(fetches(&host), round, "{cache_control}");
+        }
+        assert!(host.open_fills.borrow().is_empty(), "{cache_control}");
+    }
+}
+
+#[test]
+fn variants_never_outlive_the_lifetime_the_origin_gives_their_original() {
+    let host = with_origin_cache_control("public, max-age=60");
+    let first = get(&host, &format!("/img/preview{ORIGINAL}"), &[]);
+    assert_eq!(header(&first, "cache-control"), Some("public, max-age=60"));
+    assert_eq!(
+        header(&first, "surrogate-control"),
+        Some("max-age=60, stale-while-revalidate=0")
+    );
+    assert_eq!(
+        header(&first, "surrogate-key"),
+        Some("images image:photos/harbour.jpg")
+    );
+    let ttls: Vec<u32> = host
+        .cache
+        .borrow()
+        .values()
+        .map(|(_, w, _)| w.ttl_seconds)
+        .collect();
+    assert!(ttls.len() >= 2 && ttls.iter().all(|&t| t == 60), "{ttls:?}");
+    // Half a minute on, a variant made from the kept original gets what is left of it.
+    host.advance(30.0);
+    let later = get(&host, &format!("/img/full{ORIGINAL}"), &[DEBUG]);
+    assert!(header(&later, "server-timing")
+        .unwrap()
+        .contains("original;"));
+    let made = tailor::cache_key::platform_key(header(&later, "x-tailor-cache-key").unwrap());
+    let ttl = host.cache.borrow()[&made].1.ttl_seconds;
+    assert!((29..=30).contains(&ttl), "{ttl}");
+    assert_eq!(fetches(&host), 1);
+
+    // no-cache: the edge keeps nothing, and any cache must revalidate (the ETag answers 304).
+    let host = with_origin_cache_control("no-cache");
+    let revalidate = get(&host, &format!("/img/preview{ORIGINAL}"), &[]);
+    assert_eq!(header(&revalidate, "cache-control"), Some("no-cache"));
+    assert_eq!(header(&revalidate, "surrogate-control"), None);
+    assert!(host.cache.borrow().is_empty());
+    let etag = header(&revalidate, "etag").unwrap().to_owned();
+    let again = get(
+        &host,
+        &format!("/img/preview{ORIGINAL}"),
+        &[("if-none-match", &etag)],
+    );
+    assert_eq!(again.status(), 304);
+}
+
+#[test]
 fn failed_variant_fills_are_given_up_so_waiting_requests_go_on() {
     let host = demo_host();
     for (path, status) in [

@@ -17,6 +17,7 @@ mod page_route;
 mod respond;
 mod shared_caches;
 mod timing;
+mod variant_caching;
 mod visitor;
 
 use crate::error::AppError;
