@@ -12,11 +12,13 @@
 )]
 
 mod e2e_caching;
+mod e2e_hardening_caching;
 mod e2e_recs;
 mod e2e_segmentation;
 mod support;
 
 use e2e_caching::*;
+use e2e_hardening_caching::*;
 use e2e_recs::*;
 use e2e_segmentation::*;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -660,6 +662,12 @@ fn main() {
         non_html_and_failed_pages_pass_through,
         a_page_streams_before_the_origin_finishes,
         memory_does_not_grow_with_page_size,
+        hardening_personalized_responses_are_kept_out_of_shared_caches,
+        hardening_debug_responses_are_private_and_never_cached_as_such,
+        hardening_variants_are_cached_no_longer_or_wider_than_their_original,
+        hardening_concurrent_requests_for_a_broken_image_all_get_their_error,
+        hardening_a_kv_outage_does_not_hold_banners_behind_a_streaming_page,
+        hardening_image_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.
