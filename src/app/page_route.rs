@@ -82,6 +82,7 @@ pub async fn serve<P: Platform>(
     let rewrite = if origin.status == 200 && is_html {
         let fills = fills(ctx, platform).await;
         PageStream::new(fills, encoding)
+            .map(|stream| stream.with_max_bytes(ctx.config.limits.max_page_bytes))
     } else {
         None
     };

@@ -202,6 +202,9 @@ pub struct RawLimits {
     pub max_list_bytes: usize,
     pub max_path_bytes: usize,
     pub template_fuel: u64,
+    /// The most a rewritten page may decode to: bounds the work a compressed page (a gzip
+    /// bomb inflates ~1000×) can cause; past it the page is cut off.
+    pub max_page_bytes: u64,
 }
 
 impl Default for RawLimits {
@@ -213,6 +216,7 @@ impl Default for RawLimits {
             max_list_bytes: 1024 * 1024,
             max_path_bytes: 1024,
             template_fuel: 50_000,
+            max_page_bytes: crate::page::DEFAULT_MAX_PAGE_BYTES,
         }
     }
 }

@@ -1,0 +1,98 @@
+//! Hardening end to end: gzip bomb pages in bounded memory and cut off at
+//! `limits.max_page_bytes`.
+
+use super::{check, expect_status};
+use crate::support::client::{get, DESKTOP};
+use crate::support::pages::BOMB_MB;
+use crate::support::viceroy::Harness;
+use libtest_mimic::Failed;
+use std::io::Read;
+
+/// The `"event":"page"` log lines for `path`, once there are any (logs can lag).
+fn page_logs(h: &Harness, path: &str) -> Vec<serde_json::Value> {
+    for _ in 0..50 {
+        let lines: Vec<serde_json::Value> = h
+            .log()
+            .lines()
+            .filter(|l| l.contains("\"event\":\"page\""))
+            .filter_map(|l| serde_json::from_str(&l[l.find('{')?..]).ok())
+            .filter(|v: &serde_json::Value| v["path"] == path)
+            .collect();
+        if !lines.is_empty() {
+            return lines;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Vec::new()
+}
+
+fn peak(h: &Harness, path: &str) -> Option<u64> {
+    page_logs(h, path)
+        .first()
+        .and_then(|l| l["memory_peak_bytes"].as_u64())
+}
+
+pub fn hardening_gzip_bomb_pages_stream_in_bounded_memory(h: &Harness) -> Result<(), Failed> {
+    let small = get(&h.url("/page/small.html"), &[("User-Agent", DESKTOP)]);
+    let bomb = get(&h.url("/page/bomb.html"), &[("User-Agent", DESKTOP)]);
+    expect_status(&small, 200)?;
+    expect_status(&bomb, 200)?;
+    check(bomb.body.len() > BOMB_MB << 20, || {
+        format!("{} bytes", bomb.body.len())
+    })?;
+    check(bomb.text().contains("data-slot=\"hero\""), || {
+        "hero slot not filled".into()
+    })?;
+    let (Some(small_peak), Some(bomb_peak)) = (peak(h, "small.html"), peak(h, "bomb.html")) else {
+        return Err(format!("no page log lines: {}", h.log()).into());
+    };
+    println!(
+        "peak linear memory: 64 KB page {small_peak} B, {BOMB_MB} MiB gzip bomb {bomb_peak} B"
+    );
+    // Inflated a whole chunk at a time, the bomb would peak at its decoded size.
+    check(bomb_peak <= small_peak + 512 * 1024, || {
+        format!("the gzip bomb peaked at {bomb_peak} B against {small_peak} B for 64 KB")
+    })
+}
+
+/// Reads a response body until it ends or breaks: (bytes read, whether it ended cleanly).
+fn read_until_end_or_abort(url: &str) -> (u16, usize, bool) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(120)))
+        .build()
+        .into();
+    let response = agent.get(url).header("User-Agent", DESKTOP).call().unwrap();
+    let status = response.status().as_u16();
+    let mut reader = response
+        .into_body()
+        .into_with_config()
+        .limit(u64::MAX)
+        .reader();
+    let (mut total, mut buffer) = (0, vec![0u8; 64 * 1024]);
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => return (status, total, true),
+            Ok(n) => total += n,
+            Err(_) => return (status, total, false),
+        }
+    }
+}
+
+pub fn hardening_gzip_bomb_past_the_page_limit_is_cut_off(h: &Harness) -> Result<(), Failed> {
+    let (status, received, clean) = read_until_end_or_abort(&h.url("/page/bomb-over-limit.html"));
+    check(status == 200, || format!("status {status}"))?;
+    // The status line left long ago: the response is aborted, never ended as if complete.
+    check(!clean && received <= 32 << 20, || {
+        format!("{received} bytes, ended cleanly: {clean}")
+    })?;
+    let logs = page_logs(h, "bomb-over-limit.html");
+    check(
+        logs.iter().any(|l| {
+            l["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("limits.max_page_bytes"))
+        }),
+        || format!("{logs:?}"),
+    )
+}
