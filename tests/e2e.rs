@@ -664,6 +664,7 @@ fn main() {
         memory_does_not_grow_with_page_size,
         hardening_gzip_bomb_pages_stream_in_bounded_memory,
         hardening_gzip_bomb_past_the_page_limit_is_cut_off,
+        hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.
