@@ -665,6 +665,7 @@ fn main() {
         hardening_gzip_bomb_pages_stream_in_bounded_memory,
         hardening_gzip_bomb_past_the_page_limit_is_cut_off,
         hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive,
+        hardening_thousands_of_cookies_are_read_up_to_the_limit,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

@@ -1,4 +1,4 @@
-//! Hardening on the in-memory host: purge authorization.
+//! Hardening on the in-memory host: purge authorization and thousands of cookies.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,10 +8,20 @@
 
 mod support;
 
+use support::client::DESKTOP;
 use support::native::{demo_host, json, send_body};
 use tailor::platform::memory::MemoryHost;
 
 const ADMIN_TOKEN: &str = "demo-admin-token-0123456789abcdef";
+
+fn header<'a>(response: &'a http::Response<Vec<u8>>, name: &str) -> Option<&'a str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// `name=value` of the response's `Set-Cookie`.
+fn cookie_pair(response: &http::Response<Vec<u8>>) -> Option<String> {
+    header(response, "set-cookie").map(|c| c.split(';').next().unwrap().to_owned())
+}
 
 fn purge_with(host: &MemoryHost, authorization: Option<&str>) -> http::Response<Vec<u8>> {
     let body = br#"{"surrogate_keys": ["images"]}"#.to_vec();
@@ -55,5 +65,41 @@ fn the_bearer_scheme_is_accepted_in_any_case() {
     for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
         let response = purge_with(&host, Some(&format!("{scheme} {ADMIN_TOKEN}")));
         assert_eq!(response.status(), 200, "{scheme}");
+    }
+}
+
+#[test]
+fn ten_thousand_cookies_cost_little_and_only_the_first_are_read() {
+    let host = demo_host();
+    let junk: Vec<String> = (0..10_000).map(|i| format!("c{i}=v")).collect();
+    let mut builder = http::Request::builder()
+        .uri("/banner.json?slot=hero")
+        .header("user-agent", DESKTOP)
+        .header("x-tailor-debug", "demo-debug")
+        .header("cookie", "tailor_consent=1");
+    for cookie in &junk {
+        builder = builder.header("cookie", cookie);
+    }
+    let one_header = format!("tailor_consent=1; {}", junk.join("; "));
+    let requests = [
+        builder.body(Vec::new()).unwrap(),
+        http::Request::builder()
+            .uri("/banner.json?slot=hero")
+            .header("user-agent", DESKTOP)
+            .header("x-tailor-debug", "demo-debug")
+            .header("cookie", one_header)
+            .body(Vec::new())
+            .unwrap(),
+    ];
+    for request in requests {
+        let start = std::time::Instant::now();
+        let response = tailor::platform::block_on(tailor::handle(request, &host)).unwrap();
+        assert!(start.elapsed().as_millis() < 500, "{:?}", start.elapsed());
+        assert_eq!(response.status(), 200);
+        // The consent cookie came first, so it is read; the rest is cut off and noted.
+        assert!(cookie_pair(&response).is_some());
+        assert!(header(&response, "x-tailor-warnings")
+            .unwrap()
+            .contains("cookie"));
     }
 }

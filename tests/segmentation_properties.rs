@@ -13,6 +13,7 @@ use tailor::identity::sealed::{self, CookieKey};
 use tailor::identity::{has_consent, preview};
 use tailor::segment::buckets::{arm_for_slot, slot, SLOTS};
 use tailor::segment::condition::Facts;
+use tailor::segment::cookies::{cookie_jar, MAX_COOKIES};
 use tailor::segment::{choose, DeviceClass, RequestFacts, VisitorContext};
 use tailor::Config;
 
@@ -93,6 +94,21 @@ proptest! {
         let dotted = format!("k1.{value}");
         prop_assert!(sealed::open(&dotted, &keys, "tailor_visitor", 2_000_000_000, 86_400).is_none());
         prop_assert!(preview::verify(&token, b"key", 0).is_none());
+    }
+
+    #[test]
+    fn cookie_headers_of_any_count_and_shape_stay_bounded(
+        headers in proptest::collection::vec("[a-z0-9=; \"]{0,64}", 0..400),
+    ) {
+        let values: Vec<http::HeaderValue> = headers
+            .iter()
+            .filter_map(|h| http::HeaderValue::from_str(h).ok())
+            .collect();
+        let mut warnings = Vec::new();
+        let jar = cookie_jar(&values, &mut warnings);
+        prop_assert!(jar.len() <= MAX_COOKIES);
+        let names: std::collections::HashSet<&str> = jar.iter().map(|(n, _)| n.as_str()).collect();
+        prop_assert_eq!(names.len(), jar.len());
     }
 
     #[test]

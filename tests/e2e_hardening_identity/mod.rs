@@ -1,8 +1,8 @@
 //! Hardening end to end: gzip bomb pages in bounded memory and cut off at
-//! `limits.max_page_bytes`, and purge authorization.
+//! `limits.max_page_bytes`, purge authorization and thousands of cookies.
 
 use super::{check, expect_json_error, expect_status};
-use crate::support::client::{get, request_with_body, Got, DESKTOP};
+use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
 use crate::support::pages::BOMB_MB;
 use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
@@ -99,6 +99,18 @@ pub fn hardening_gzip_bomb_past_the_page_limit_is_cut_off(h: &Harness) -> Result
     )
 }
 
+fn banner(h: &Harness, query: &str, headers: &[(&str, &str)]) -> Got {
+    let mut all = headers.to_vec();
+    all.push(DEBUG);
+    get(&h.url(&format!("/banner.json?slot=hero{query}")), &all)
+}
+
+fn cookie_pair(got: &Got) -> Option<String> {
+    got.header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+}
+
 fn purge(h: &Harness, authorization: Option<&str>) -> Got {
     let headers: Vec<(&str, &str)> = authorization
         .map(|a| vec![("Authorization", a)])
@@ -133,4 +145,25 @@ pub fn hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive(
         expect_status(&accepted, expected)?;
     }
     Ok(())
+}
+
+pub fn hardening_thousands_of_cookies_are_read_up_to_the_limit(h: &Harness) -> Result<(), Failed> {
+    let junk: Vec<String> = (0..1500).map(|i| format!("c{i}=v")).collect();
+    let cookies = format!("tailor_consent=1; {}", junk.join("; "));
+    let started = std::time::Instant::now();
+    let got = banner(h, "", &[("User-Agent", DESKTOP), ("Cookie", &cookies)]);
+    expect_status(&got, 200)?;
+    // The consent cookie comes first, so it counts; the rest is ignored past the limit.
+    check(
+        cookie_pair(&got).is_some_and(|c| c.starts_with("tailor_visitor=")),
+        || format!("{:?}", got.headers),
+    )?;
+    check(
+        got.header("x-tailor-warnings")
+            .is_some_and(|w| w.contains("cookies past the first")),
+        || format!("{:?}", got.headers),
+    )?;
+    check(started.elapsed().as_secs() < 5, || {
+        format!("took {:?}", started.elapsed())
+    })
 }
