@@ -666,6 +666,8 @@ fn main() {
         hardening_gzip_bomb_past_the_page_limit_is_cut_off,
         hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive,
         hardening_thousands_of_cookies_are_read_up_to_the_limit,
+        hardening_backslash_links_become_hash,
+        hardening_list_items_with_foreign_images_are_refused,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

@@ -1,4 +1,5 @@
-//! Hardening on the in-memory host: purge authorization and thousands of cookies.
+//! Hardening on the in-memory host: purge authorization, thousands of cookies, and
+//! catalogue links and images that would leave the site.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,8 +9,8 @@
 
 mod support;
 
-use support::client::DESKTOP;
-use support::native::{demo_host, json, send_body};
+use support::client::{DESKTOP, IPHONE};
+use support::native::{demo_host, get, json, send_body, DEBUG};
 use tailor::platform::memory::MemoryHost;
 
 const ADMIN_TOKEN: &str = "demo-admin-token-0123456789abcdef";
@@ -102,4 +103,49 @@ fn ten_thousand_cookies_cost_little_and_only_the_first_are_read() {
             .unwrap()
             .contains("cookie"));
     }
+}
+
+fn serve_list(host: &mut MemoryHost, url: &str, image: &str) {
+    let list = serde_json::json!({"segment": "mobile", "items": [
+        {"id": "sku-1", "title": "One", "url": url, "image": image, "category": "a", "score": 9},
+        {"id": "sku-2", "title": "Two", "url": "/p/2", "image": "photos/item-02.jpg", "category": "b", "score": 8}]});
+    host.put_kv("tailor_kv", "recs/v3/mobile", list.to_string());
+}
+
+#[test]
+fn item_links_with_a_backslash_never_leave_the_site() {
+    let mut host = demo_host();
+    for hostile in ["/\\evil.example/", "/%5Cevil.example", "/\t/evil.example"] {
+        serve_list(&mut host, hostile, "photos/item-01.jpg");
+        let response = get(&host, "/banner.json?slot=hero", &[("user-agent", IPHONE)]);
+        let body = json(&response);
+        assert_eq!(body["items"][0]["id"], "sku-1");
+        assert_eq!(body["items"][0]["url"], "#", "{hostile:?}");
+    }
+}
+
+#[test]
+fn item_images_that_are_not_origin_paths_make_the_list_unusable() {
+    let mut host = demo_host();
+    serve_list(&mut host, "/p/1", "https://evil.example/x.jpg");
+    let response = get(
+        &host,
+        "/banner.json?slot=hero",
+        &[("user-agent", IPHONE), DEBUG],
+    );
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "x-tailor-source"), Some("default"));
+    let body = json(&response);
+    for item in body["items"].as_array().unwrap() {
+        assert!(
+            item["image"].as_str().unwrap().starts_with("/img/"),
+            "{item}"
+        );
+        assert!(!item["image"].as_str().unwrap().contains("evil"), "{item}");
+    }
+    assert!(host
+        .logs
+        .borrow()
+        .iter()
+        .any(|(_, l)| l.contains("recs_fallback") && l.contains("image")));
 }

@@ -1,14 +1,26 @@
 //! Hardening end to end: gzip bomb pages in bounded memory and cut off at
-//! `limits.max_page_bytes`, purge authorization and thousands of cookies.
+//! `limits.max_page_bytes`, purge authorization, thousands of cookies, and catalogue links
+//! and images that would leave the site.
 
 use super::{check, expect_json_error, expect_status};
-use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
+use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP, IPAD};
 use crate::support::pages::BOMB_MB;
 use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
 use std::io::Read;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 const ADMIN_TOKEN: &str = "demo-admin-token-0123456789abcdef";
+
+/// A marker no other request of this process carries.
+fn unique(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}{}x{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
 
 /// The `"event":"page"` log lines for `path`, once there are any (logs can lag).
 fn page_logs(h: &Harness, path: &str) -> Vec<serde_json::Value> {
@@ -166,4 +178,34 @@ pub fn hardening_thousands_of_cookies_are_read_up_to_the_limit(h: &Harness) -> R
     check(started.elapsed().as_secs() < 5, || {
         format!("took {:?}", started.elapsed())
     })
+}
+
+pub fn hardening_backslash_links_become_hash(h: &Harness) -> Result<(), Failed> {
+    // The harness's hostile tablet list links one item to `/\evil.example/...`.
+    let json = get(&h.url("/banner.json?slot=hero"), &[("User-Agent", IPAD)]).json();
+    let items = json["items"].as_array().cloned().unwrap_or_default();
+    let item = items.iter().find(|i| i["id"] == "sku-025");
+    check(item.is_some_and(|i| i["url"] == "#"), || json.to_string())?;
+    let html = get(&h.url("/banner?slot=hero"), &[("User-Agent", IPAD)]).text();
+    check(!html.contains("evil.example"), || html.clone())
+}
+
+pub fn hardening_list_items_with_foreign_images_are_refused(h: &Harness) -> Result<(), Failed> {
+    let list = serde_json::json!({"segment": "lite", "version": "v3", "items": [
+        {"id": "sku-1", "title": "One", "url": "/p/1", "image": "https://evil.example/x.jpg",
+         "category": "a", "score": 9}]});
+    let path = std::env::temp_dir().join(format!("{}.json", unique("tailor-foreign-image-")));
+    std::fs::write(&path, list.to_string()).unwrap();
+    let harness = h.restart_with(&[("recs/v3/lite", Some(path.clone()))]);
+    let got = banner(
+        &harness,
+        "",
+        &[("User-Agent", DESKTOP), ("Save-Data", "on")],
+    );
+    let _ = std::fs::remove_file(path);
+    expect_status(&got, 200)?;
+    check(got.header("x-tailor-source") == Some("default"), || {
+        format!("{:?}", got.headers)
+    })?;
+    check(!got.text().contains("evil.example"), || got.text())
 }
