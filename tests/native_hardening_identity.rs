@@ -1,5 +1,5 @@
-//! Hardening on the in-memory host: purge authorization, thousands of cookies, and
-//! catalogue links and images that would leave the site.
+//! Hardening on the in-memory host: a failing random source, purge authorization, thousands
+//! of cookies, and catalogue links and images that would leave the site.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,6 +13,7 @@ use support::client::{DESKTOP, IPHONE};
 use support::native::{demo_host, get, json, send_body, DEBUG};
 use tailor::platform::memory::MemoryHost;
 
+const CONSENT: (&str, &str) = ("cookie", "tailor_consent=1");
 const ADMIN_TOKEN: &str = "demo-admin-token-0123456789abcdef";
 
 fn header<'a>(response: &'a http::Response<Vec<u8>>, name: &str) -> Option<&'a str> {
@@ -22,6 +23,43 @@ fn header<'a>(response: &'a http::Response<Vec<u8>>, name: &str) -> Option<&'a s
 /// `name=value` of the response's `Set-Cookie`.
 fn cookie_pair(response: &http::Response<Vec<u8>>) -> Option<String> {
     header(response, "set-cookie").map(|c| c.split(';').next().unwrap().to_owned())
+}
+
+#[test]
+fn a_failing_random_source_issues_no_identity_rather_than_a_predictable_one() {
+    let host = demo_host();
+    host.random_fails.set(true);
+    let headers = [("user-agent", DESKTOP), CONSENT, DEBUG];
+    let response = get(&host, "/banner.json?slot=hero", &headers);
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        header(&response, "set-cookie"),
+        None,
+        "no zero nonce, no zero id"
+    );
+    assert!(header(&response, "x-tailor-buckets")
+        .unwrap()
+        .contains("control("));
+    // An existing visitor keeps their identity; only the re-seal is skipped.
+    host.random_fails.set(false);
+    let cookie = cookie_pair(&get(&host, "/banner.json?slot=hero", &headers)).unwrap();
+    host.random_fails.set(true);
+    let cookies = format!("tailor_consent=1; {cookie}");
+    let body = br#"{"type":"click","item":"sku-005","category":"outdoor"}"#.to_vec();
+    let beacon = send_body(
+        &host,
+        "POST",
+        "/events",
+        &[("user-agent", DESKTOP), ("cookie", &cookies)],
+        body,
+    );
+    assert_eq!(beacon.status(), 204);
+    assert_eq!(header(&beacon, "set-cookie"), None);
+    let logs = host.logs.borrow();
+    assert!(logs.iter().any(|(_, l)| l.contains("random_failed")));
+    assert!(logs
+        .iter()
+        .any(|(_, l)| l.contains("\"event\":\"click\"") && l.contains("\"visitor\":\"")));
 }
 
 fn purge_with(host: &MemoryHost, authorization: Option<&str>) -> http::Response<Vec<u8>> {
