@@ -1,5 +1,6 @@
-//! Hardening on the in-memory host: a failing random source, purge authorization, thousands
-//! of cookies, and catalogue links and images that would leave the site.
+//! Hardening on the in-memory host: a failing random source, preview tokens (lifetime, key
+//! rotation, never forwarded), purge authorization, thousands of cookies, and catalogue links
+//! and images that would leave the site.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -11,10 +12,31 @@ mod support;
 
 use support::client::{DESKTOP, IPHONE};
 use support::native::{demo_host, get, json, send_body, DEBUG};
+use tailor::identity::preview;
 use tailor::platform::memory::MemoryHost;
+use tailor::platform::Platform;
 
 const CONSENT: (&str, &str) = ("cookie", "tailor_consent=1");
+const PREVIEW_P1: &[u8] = b"demo-preview-key-0123456789abcdef";
+const PREVIEW_P2: &[u8] = b"demo-preview-key-2-fedcba9876543210";
 const ADMIN_TOKEN: &str = "demo-admin-token-0123456789abcdef";
+
+/// Edits the demo config in the host's KV.
+fn configure(host: &mut MemoryHost, edit: impl FnOnce(&mut serde_json::Value)) {
+    let key = ("tailor_kv".to_string(), "config/v1".to_string());
+    let mut config: serde_json::Value = serde_json::from_slice(&host.kv[&key]).unwrap();
+    edit(&mut config);
+    host.put_kv("tailor_kv", "config/v1", config.to_string());
+}
+
+fn rotate_keys(host: &mut MemoryHost) {
+    configure(host, |c| {
+        c["keys"]["cookie"] = "k2".into();
+        c["keys"]["cookie_previous"] = serde_json::json!(["k1"]);
+        c["keys"]["preview"] = "p2".into();
+        c["keys"]["preview_previous"] = serde_json::json!(["p1"]);
+    });
+}
 
 fn header<'a>(response: &'a http::Response<Vec<u8>>, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
@@ -23,6 +45,10 @@ fn header<'a>(response: &'a http::Response<Vec<u8>>, name: &str) -> Option<&'a s
 /// `name=value` of the response's `Set-Cookie`.
 fn cookie_pair(response: &http::Response<Vec<u8>>) -> Option<String> {
     header(response, "set-cookie").map(|c| c.split(';').next().unwrap().to_owned())
+}
+
+fn now_s(host: &MemoryHost) -> u64 {
+    (host.now_ms() / 1000.0) as u64
 }
 
 #[test]
@@ -60,6 +86,69 @@ fn a_failing_random_source_issues_no_identity_rather_than_a_predictable_one() {
     assert!(logs
         .iter()
         .any(|(_, l)| l.contains("\"event\":\"click\"") && l.contains("\"visitor\":\"")));
+}
+
+#[test]
+fn preview_tokens_past_the_maximum_lifetime_are_ignored() {
+    let host = demo_host();
+    let forever = preview::mint("p1", PREVIEW_P1, "dach", 32_503_680_000); // year 3000
+    let uri = format!("/banner.json?slot=hero&tailor_preview={forever}");
+    let response = get(&host, &uri, &[("user-agent", IPHONE), DEBUG]);
+    assert_eq!(header(&response, "x-tailor-segment"), Some("mobile"));
+    assert!(header(&response, "x-tailor-warnings")
+        .unwrap()
+        .contains("preview token"));
+    let hour = preview::mint("p1", PREVIEW_P1, "dach", now_s(&host) + 3600);
+    let uri = format!("/banner.json?slot=hero&tailor_preview={hour}");
+    let response = get(&host, &uri, &[("user-agent", IPHONE), DEBUG]);
+    assert_eq!(header(&response, "x-tailor-segment"), Some("dach"));
+}
+
+#[test]
+fn preview_tokens_keep_working_across_a_preview_key_rotation() {
+    let mut host = demo_host();
+    rotate_keys(&mut host);
+    let expiry = now_s(&host) + 3600;
+    for token in [
+        preview::mint("p1", PREVIEW_P1, "sale", expiry),
+        preview::mint("p2", PREVIEW_P2, "sale", expiry),
+    ] {
+        let uri = format!("/banner.json?slot=hero&tailor_preview={token}");
+        let response = get(&host, &uri, &[("user-agent", IPHONE), DEBUG]);
+        assert_eq!(
+            header(&response, "x-tailor-segment"),
+            Some("sale"),
+            "{token}"
+        );
+    }
+    // Retired keys and keys the config does not name are refused, even if the store has them.
+    configure(&mut host, |c| {
+        c["keys"]["preview_previous"] = serde_json::json!([])
+    });
+    let old = preview::mint("p1", PREVIEW_P1, "sale", expiry);
+    let uri = format!("/banner.json?slot=hero&tailor_preview={old}");
+    let response = get(&host, &uri, &[("user-agent", IPHONE), DEBUG]);
+    assert_eq!(header(&response, "x-tailor-segment"), Some("mobile"));
+}
+
+#[test]
+fn preview_tokens_are_not_forwarded_to_the_origin() {
+    let host = demo_host();
+    let token = preview::mint("p1", PREVIEW_P1, "dach", now_s(&host) + 3600);
+    let uri = format!("/page/index.html?a=1&tailor_preview={token}&b=%2F&tailor%5Fx=y");
+    // The memory origin answers by exact path and query (a 404 here): only what it was
+    // asked for matters.
+    let _ = get(&host, &uri, &[("user-agent", DESKTOP)]);
+    assert_eq!(
+        host.fetched.borrow().last().unwrap(),
+        "/pages/index.html?a=1&b=%2F"
+    );
+    let _ = get(
+        &host,
+        &format!("/page/index.html?tailor_preview={token}"),
+        &[],
+    );
+    assert_eq!(host.fetched.borrow().last().unwrap(), "/pages/index.html");
 }
 
 fn purge_with(host: &MemoryHost, authorization: Option<&str>) -> http::Response<Vec<u8>> {

@@ -53,7 +53,7 @@ pub async fn serve<P: Platform>(
         "{}/{path}",
         ctx.config.stores.pages_path.trim_end_matches('/')
     );
-    if let Some(query) = request.uri().query() {
+    if let Some(query) = super::origin_query::forwarded(request.uri().query()) {
         origin_path = format!("{origin_path}?{query}");
     }
     let started_ms = platform.now_ms();

@@ -123,6 +123,17 @@ pub struct RawKeys {
     /// Signs preview tokens; without it previews are off.
     #[serde(default)]
     pub preview: Option<String>,
+    /// Older preview keys whose tokens are still accepted, during a rotation.
+    #[serde(default)]
+    pub preview_previous: Vec<String>,
+    /// Tokens expiring further ahead than this are refused, so none lives forever.
+    #[serde(default = "default_preview_lifetime")]
+    pub preview_max_lifetime_seconds: u32,
+}
+
+/// A week: long enough for a review round, short enough that a leaked link dies.
+fn default_preview_lifetime() -> u32 {
+    7 * 86_400
 }
 
 #[derive(Debug, Deserialize)]

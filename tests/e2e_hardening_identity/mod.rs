@@ -1,9 +1,12 @@
 //! Hardening end to end: gzip bomb pages in bounded memory and cut off at
-//! `limits.max_page_bytes`, purge authorization, thousands of cookies, and catalogue links
-//! and images that would leave the site.
+//! `limits.max_page_bytes`, preview tokens (maximum lifetime, never forwarded to the origin),
+//! purge authorization, thousands of cookies, and catalogue links and images that would
+//! leave the site.
 
 use super::{check, expect_json_error, expect_status};
-use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP, IPAD};
+use crate::e2e_segmentation::{now_s, preview_token};
+use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP, IPAD, IPHONE};
+use crate::support::origin::requests_containing;
 use crate::support::pages::BOMB_MB;
 use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
@@ -115,6 +118,52 @@ fn banner(h: &Harness, query: &str, headers: &[(&str, &str)]) -> Got {
     let mut all = headers.to_vec();
     all.push(DEBUG);
     get(&h.url(&format!("/banner.json?slot=hero{query}")), &all)
+}
+
+pub fn hardening_preview_tokens_expire_within_the_maximum_lifetime(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let year_3000 = preview_token("dach", 32_503_680_000);
+    let ignored = banner(
+        h,
+        &format!("&tailor_preview={year_3000}"),
+        &[("User-Agent", IPHONE)],
+    );
+    check(ignored.header("x-tailor-segment") == Some("mobile"), || {
+        format!("a token for ever: {:?}", ignored.headers)
+    })?;
+    check(
+        ignored
+            .header("x-tailor-warnings")
+            .is_some_and(|w| w.contains("preview token")),
+        || format!("{:?}", ignored.headers),
+    )?;
+    let day = preview_token("dach", now_s() + 86_400);
+    let forced = banner(
+        h,
+        &format!("&tailor_preview={day}"),
+        &[("User-Agent", IPHONE)],
+    );
+    check(forced.header("x-tailor-segment") == Some("dach"), || {
+        format!("{:?}", forced.headers)
+    })
+}
+
+pub fn hardening_preview_tokens_are_not_forwarded_to_the_origin(h: &Harness) -> Result<(), Failed> {
+    let marker = unique("m");
+    let token = preview_token("dach", now_s() + 3600);
+    let got = get(
+        &h.url(&format!(
+            "/page/index.html?marker={marker}&tailor_preview={token}&tailor%5Fother=1"
+        )),
+        &[("User-Agent", DESKTOP)],
+    );
+    expect_status(&got, 200)?;
+    let seen = requests_containing(&marker);
+    check(
+        seen == [format!("/pages/index.html?marker={marker}")],
+        || format!("the origin was asked for {seen:?}"),
+    )
 }
 
 fn cookie_pair(got: &Got) -> Option<String> {
