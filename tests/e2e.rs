@@ -666,6 +666,7 @@ fn main() {
         hardening_gzip_bomb_past_the_page_limit_is_cut_off,
         hardening_preview_tokens_expire_within_the_maximum_lifetime,
         hardening_preview_tokens_are_not_forwarded_to_the_origin,
+        hardening_rotated_keys_reseal_cookies_and_keep_previews_working,
         hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive,
         hardening_thousands_of_cookies_are_read_up_to_the_limit,
         hardening_backslash_links_become_hash,

@@ -1,6 +1,6 @@
-//! Hardening on the in-memory host: a failing random source, preview tokens (lifetime, key
-//! rotation, never forwarded), purge authorization, thousands of cookies, and catalogue links
-//! and images that would leave the site.
+//! Identity and input hardening on the in-memory host: cookie key rotation, a failing random
+//! source, preview tokens (lifetime, key rotation, never forwarded), purge authorization,
+//! thousands of cookies, and catalogue links and images that would leave the site.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -49,6 +49,37 @@ fn cookie_pair(response: &http::Response<Vec<u8>>) -> Option<String> {
 
 fn now_s(host: &MemoryHost) -> u64 {
     (host.now_ms() / 1000.0) as u64
+}
+
+#[test]
+fn a_cookie_opened_with_a_previous_key_is_resealed_with_the_current_key() {
+    let mut host = demo_host();
+    let headers = [("user-agent", DESKTOP), CONSENT, DEBUG];
+    let first = get(&host, "/banner.json?slot=hero", &headers);
+    let old = cookie_pair(&first).unwrap();
+    assert!(old.starts_with("tailor_visitor=k1."), "{old}");
+    let buckets = header(&first, "x-tailor-buckets").unwrap().to_owned();
+
+    rotate_keys(&mut host);
+    // A minute old: well within the daily refresh, yet re-sealed because of its key.
+    host.advance(60.0);
+    let cookies = format!("tailor_consent=1; {old}");
+    let request = [("user-agent", DESKTOP), ("cookie", cookies.as_str()), DEBUG];
+    let rotated = get(&host, "/banner.json?slot=hero", &request);
+    let new = cookie_pair(&rotated).expect("re-sealed on this response");
+    assert!(new.starts_with("tailor_visitor=k2."), "{new}");
+    assert_eq!(
+        header(&rotated, "x-tailor-buckets"),
+        Some(buckets.as_str()),
+        "the same visitor"
+    );
+
+    // Under the current key, the cookie is not re-issued again.
+    let cookies = format!("tailor_consent=1; {new}");
+    let request = [("user-agent", DESKTOP), ("cookie", cookies.as_str()), DEBUG];
+    let settled = get(&host, "/banner.json?slot=hero", &request);
+    assert_eq!(cookie_pair(&settled), None);
+    assert_eq!(header(&settled, "x-tailor-buckets"), Some(buckets.as_str()));
 }
 
 #[test]

@@ -53,10 +53,15 @@ pub async fn identify<P: Platform>(
     let now_s = (platform.now_ms() / 1000.0) as u64;
     let max_age = u64::from(settings.max_age_seconds);
     let opened = present.and_then(|v| sealed::open(v, &keys, &settings.cookie, now_s, max_age));
-    let fresh = opened.as_ref().is_some_and(|c| {
-        now_s.saturating_sub(c.issued_s) < REFRESH_AFTER_S && c.history.len() <= sealed::MAX_HISTORY
-    });
-    if let (Some(cookie), true) = (&opened, fresh) {
+    // A cookie sealed under a previous key is re-sealed under the current one on this very
+    // response, whatever its age, so a rotation completes as visitors come back.
+    let under_current_key = present.and_then(sealed::key_id) == Some(current.id.as_str());
+    let keep = |c: &&VisitorCookie| {
+        under_current_key
+            && now_s.saturating_sub(c.issued_s) < REFRESH_AFTER_S
+            && c.history.len() <= sealed::MAX_HISTORY
+    };
+    if let Some(cookie) = opened.as_ref().filter(keep) {
         return Identity {
             cookie: Some(cookie.clone()),
             set_cookie: None,

@@ -1,19 +1,22 @@
-//! Hardening end to end: gzip bomb pages in bounded memory and cut off at
-//! `limits.max_page_bytes`, preview tokens (maximum lifetime, never forwarded to the origin),
-//! purge authorization, thousands of cookies, and catalogue links and images that would
-//! leave the site.
+//! Identity and input hardening end to end: gzip bomb pages in bounded memory and cut off at
+//! `limits.max_page_bytes`, preview tokens (maximum lifetime, never forwarded to the origin,
+//! key rotation), cookie key rotation, purge authorization, thousands of cookies, and
+//! catalogue links and images that would leave the site.
 
 use super::{check, expect_json_error, expect_status};
 use crate::e2e_segmentation::{now_s, preview_token};
 use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP, IPAD, IPHONE};
 use crate::support::origin::requests_containing;
 use crate::support::pages::BOMB_MB;
-use crate::support::viceroy::{Harness, Runtime};
+use crate::support::viceroy::{project_root, Harness, Runtime};
 use libtest_mimic::Failed;
 use std::io::Read;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+const CONSENT: (&str, &str) = ("Cookie", "tailor_consent=1");
 const ADMIN_TOKEN: &str = "demo-admin-token-0123456789abcdef";
+const PREVIEW_P2: &[u8] = b"demo-preview-key-2-fedcba9876543210";
 
 /// A marker no other request of this process carries.
 fn unique(prefix: &str) -> String {
@@ -166,10 +169,76 @@ pub fn hardening_preview_tokens_are_not_forwarded_to_the_origin(h: &Harness) -> 
     )
 }
 
+/// The demo config with the cookie and preview keys rotated to `k2` / `p2`.
+fn rotated_config() -> PathBuf {
+    let text = std::fs::read_to_string(project_root().join("demo/config.json")).unwrap();
+    let mut config: serde_json::Value = serde_json::from_str(&text).unwrap();
+    config["keys"]["cookie"] = "k2".into();
+    config["keys"]["cookie_previous"] = serde_json::json!(["k1"]);
+    config["keys"]["preview"] = "p2".into();
+    config["keys"]["preview_previous"] = serde_json::json!(["p1"]);
+    let path = std::env::temp_dir().join(format!("{}.json", unique("tailor-rotated-")));
+    std::fs::write(&path, config.to_string()).unwrap();
+    path
+}
+
 fn cookie_pair(got: &Got) -> Option<String> {
     got.header("set-cookie")
         .and_then(|c| c.split(';').next())
         .map(str::to_owned)
+}
+
+pub fn hardening_rotated_keys_reseal_cookies_and_keep_previews_working(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let issued = banner(h, "", &[("User-Agent", DESKTOP), CONSENT]);
+    let old = cookie_pair(&issued).unwrap_or_default();
+    check(old.starts_with("tailor_visitor=k1."), || old.clone())?;
+    let buckets = issued.header("x-tailor-buckets").unwrap_or("").to_owned();
+
+    let config = rotated_config();
+    let rotated = h.restart_with(&[("config/v1", Some(config.clone()))]);
+    let cookies = format!("tailor_consent=1; {old}");
+    let resealed = banner(
+        &rotated,
+        "",
+        &[("User-Agent", DESKTOP), ("Cookie", &cookies)],
+    );
+    let new = cookie_pair(&resealed).unwrap_or_default();
+    check(new.starts_with("tailor_visitor=k2."), || {
+        format!(
+            "a fresh k1 cookie is re-sealed under k2: {:?}",
+            resealed.headers
+        )
+    })?;
+    check(
+        resealed.header("x-tailor-buckets") == Some(buckets.as_str()),
+        || format!("{:?} != {buckets}", resealed.header("x-tailor-buckets")),
+    )?;
+    let cookies = format!("tailor_consent=1; {new}");
+    let settled = banner(
+        &rotated,
+        "",
+        &[("User-Agent", DESKTOP), ("Cookie", &cookies)],
+    );
+    check(settled.header("set-cookie").is_none(), || {
+        format!("{:?}", settled.headers)
+    })?;
+
+    let expiry = now_s() + 3600;
+    let new_token = tailor::identity::preview::mint("p2", PREVIEW_P2, "sale", expiry);
+    for token in [preview_token("sale", expiry), new_token] {
+        let forced = banner(
+            &rotated,
+            &format!("&tailor_preview={token}"),
+            &[("User-Agent", IPHONE)],
+        );
+        check(forced.header("x-tailor-segment") == Some("sale"), || {
+            format!("{token}: {:?}", forced.headers)
+        })?;
+    }
+    let _ = std::fs::remove_file(config);
+    Ok(())
 }
 
 fn purge(h: &Harness, authorization: Option<&str>) -> Got {
