@@ -16,14 +16,17 @@ pub fn forwarded(query: Option<&str>) -> Option<String> {
 }
 
 /// Decodes the name the way the query parser does (`+`, percent escapes), so an encoded
-/// `tailor%5Fpreview` is recognised too.
+/// `tailor%5Fpreview` is recognised too. Some servers also split pairs at `;`: a pair hiding
+/// one of ours behind a `;` is dropped as well.
 fn is_internal(pair: &str) -> bool {
-    form_urlencoded::parse(pair.as_bytes())
-        .next()
-        .is_some_and(|(name, _)| {
-            name.get(..INTERNAL_PREFIX.len())
-                .is_some_and(|prefix| prefix.eq_ignore_ascii_case(INTERNAL_PREFIX))
-        })
+    pair.split(';').any(|part| {
+        form_urlencoded::parse(part.as_bytes())
+            .next()
+            .is_some_and(|(name, _)| {
+                name.get(..INTERNAL_PREFIX.len())
+                    .is_some_and(|prefix| prefix.eq_ignore_ascii_case(INTERNAL_PREFIX))
+            })
+    })
 }
 
 #[cfg(test)]
@@ -41,6 +44,10 @@ mod tests {
             Some("c")
         );
         assert_eq!(forwarded(Some("tailor_preview=x")), None);
+        assert_eq!(
+            forwarded(Some("a=1;tailor_preview=x&b=2;c=3")).as_deref(),
+            Some("b=2;c=3")
+        );
         assert_eq!(forwarded(Some("")), None);
         assert_eq!(forwarded(None), None);
         assert_eq!(
