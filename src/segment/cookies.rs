@@ -20,7 +20,15 @@ pub fn cookie_jar<'a>(
     let mut jar: Vec<(String, String)> = Vec::new();
     let mut names: HashSet<String> = HashSet::new();
     let mut budget = MAX_COOKIE_BYTES;
-    for header in headers {
+    // Each header counts, even an empty one: past MAX_COOKIES headers none could add a cookie
+    // the limit would keep.
+    for (index, header) in headers.into_iter().enumerate() {
+        if index == MAX_COOKIES {
+            warnings.push(format!(
+                "cookie headers past the first {MAX_COOKIES} ignored"
+            ));
+            break;
+        }
         let bytes = header.as_bytes();
         let cut = bytes.len() > budget;
         let readable = if cut {
@@ -103,6 +111,11 @@ mod tests {
             assert!(jar.len() <= MAX_COOKIES, "{} cookies kept", jar.len());
             assert_eq!(warnings.len(), 1, "{warnings:?}");
         }
+        // Empty headers cost nothing each, but are not read without end either.
+        let mut warnings = Vec::new();
+        let empty = vec![http::HeaderValue::from_static(""); 10_000];
+        assert!(cookie_jar(&empty, &mut warnings).is_empty());
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
         // An oversized header is read up to the limit, never cutting a pair.
         let long = format!("first=1; {}", "x".repeat(MAX_COOKIE_BYTES));
         let mut warnings = Vec::new();
