@@ -13,12 +13,14 @@
 
 mod e2e_caching;
 mod e2e_hardening_caching;
+mod e2e_hardening_identity;
 mod e2e_recs;
 mod e2e_segmentation;
 mod support;
 
 use e2e_caching::*;
 use e2e_hardening_caching::*;
+use e2e_hardening_identity::*;
 use e2e_recs::*;
 use e2e_segmentation::*;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -668,6 +670,15 @@ fn main() {
         hardening_concurrent_requests_for_a_broken_image_all_get_their_error,
         hardening_a_kv_outage_does_not_hold_banners_behind_a_streaming_page,
         hardening_image_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged,
+        hardening_gzip_bomb_pages_stream_in_bounded_memory,
+        hardening_gzip_bomb_past_the_page_limit_is_cut_off,
+        hardening_preview_tokens_expire_within_the_maximum_lifetime,
+        hardening_preview_tokens_are_not_forwarded_to_the_origin,
+        hardening_rotated_keys_reseal_cookies_and_keep_previews_working,
+        hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive,
+        hardening_thousands_of_cookies_are_read_up_to_the_limit,
+        hardening_backslash_links_become_hash,
+        hardening_list_items_with_foreign_images_are_refused,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

@@ -12,6 +12,8 @@ use serde::Deserialize;
 
 /// The secret holding the admin token.
 pub const TOKEN_SECRET: &str = "admin-token";
+/// Shorter tokens are guessable: purging stays off until the secret is long enough.
+const MIN_TOKEN_BYTES: usize = 16;
 const MAX_KEYS: usize = 32;
 /// The longest key a purge may name: an `image:` tag of the longest path a config allows.
 const MAX_GIVEN_KEY_BYTES: usize = 16 * 1024;
@@ -63,31 +65,76 @@ pub async fn purge<P: Platform>(
     Ok(response)
 }
 
+/// Why a purge request was refused: logged for the operator, never sent. Every refusal
+/// answers the same 403, so a caller learns neither whether purging is configured nor how
+/// close a guess came.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    NotConfigured,
+    NoBearerToken,
+    WrongToken,
+}
+
 async fn authorize<P: Platform>(request: &Request<Vec<u8>>, platform: &P) -> Result<(), AppError> {
     let expected = platform
         .secret(TOKEN_SECRET)
         .await
         .ok()
         .flatten()
-        .filter(|t| t.len() >= 16)
-        .ok_or_else(|| {
-            AppError::Forbidden(format!(
-                "purging is not configured: put a token of 16+ bytes in the secret '{TOKEN_SECRET}'"
-            ))
-        })?;
+        .filter(|t| t.len() >= MIN_TOKEN_BYTES);
     let given = request
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| AppError::Forbidden("send Authorization: Bearer <admin token>".into()))?;
-    if crate::constant_time::eq(given.trim().as_bytes(), &expected) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden("the admin token is wrong".into()))
-    }
+        .and_then(bearer_token);
+    // Compared even when purging is off, so the answer takes as long either way.
+    let matches = crate::constant_time::eq(
+        expected.as_deref().unwrap_or_default(),
+        given.unwrap_or_default().as_bytes(),
+    );
+    let refusal = match (&expected, given) {
+        (None, _) => Refusal::NotConfigured,
+        (_, None) => Refusal::NoBearerToken,
+        _ if !matches => Refusal::WrongToken,
+        _ => return Ok(()),
+    };
+    let line = serde_json::json!({"level": "warn", "event": "purge_refused", "reason": format!("{refusal:?}")});
+    platform.log(super::LOG_ENDPOINT, &line.to_string());
+    Err(AppError::Forbidden(
+        "purging needs Authorization: Bearer <admin token>".into(),
+    ))
+}
+
+/// The token of an `Authorization: Bearer <token>` value. The scheme is case-insensitive
+/// (RFC 9110 §11.1) and may be followed by any run of spaces or tabs.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
+    let token = token.trim_matches([' ', '\t']);
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 fn valid_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= MAX_GIVEN_KEY_BYTES && key.bytes().all(|b| b.is_ascii_graphic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for header in ["Bearer abc", "bearer abc", "BEARER abc", "bEaReR \t abc "] {
+            assert_eq!(bearer_token(header), Some("abc"), "{header:?}");
+        }
+        for header in [
+            "Bearer",
+            "Bearer ",
+            "Basic abc",
+            "Bearerabc",
+            "Token abc",
+            "",
+        ] {
+            assert_eq!(bearer_token(header), None, "{header:?}");
+        }
+    }
 }

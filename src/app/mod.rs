@@ -11,6 +11,7 @@ mod events_route;
 mod image_request;
 mod image_route;
 mod list_source;
+mod origin_query;
 mod original_source;
 mod outgoing;
 mod page_route;

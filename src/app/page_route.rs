@@ -52,7 +52,7 @@ pub async fn serve<P: Platform>(
         "{}/{path}",
         ctx.config.stores.pages_path.trim_end_matches('/')
     );
-    if let Some(query) = request.uri().query() {
+    if let Some(query) = super::origin_query::forwarded(request.uri().query()) {
         origin_path = format!("{origin_path}?{query}");
     }
     let started_ms = platform.now_ms();
@@ -81,6 +81,7 @@ pub async fn serve<P: Platform>(
     let rewrite = if origin.status == 200 && is_html {
         let fills = fills(ctx, platform).await;
         PageStream::new(fills, encoding)
+            .map(|stream| stream.with_max_bytes(ctx.config.limits.max_page_bytes))
     } else {
         None
     };

@@ -30,6 +30,15 @@ impl TryFrom<RawConfig> for Config {
         if let Some(id) = &raw.keys.preview {
             identifier("keys.preview", id)?;
         }
+        for (i, id) in raw.keys.preview_previous.iter().enumerate() {
+            identifier(&format!("keys.preview_previous[{i}]"), id)?;
+        }
+        if !(60..=30 * 86_400).contains(&raw.keys.preview_max_lifetime_seconds) {
+            return Err(ConfigError::at(
+                "keys.preview_max_lifetime_seconds",
+                "must be within 60..=2592000 (a minute to 30 days)",
+            ));
+        }
         cookie_name("visitor.cookie", &raw.visitor.cookie)?;
         if raw.visitor.max_age_seconds < 3600 || raw.visitor.max_age_seconds > 400 * 86_400 {
             return Err(ConfigError::at(

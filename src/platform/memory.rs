@@ -64,6 +64,8 @@ pub struct MemoryHost {
     pub logs: RefCell<Vec<(String, String)>>,
     /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
     pub tick_ms: f64,
+    /// Set to act like a host whose random source fails.
+    pub random_fails: Cell<bool>,
     clock: Cell<f64>,
     random_state: Cell<u64>,
 }
@@ -250,7 +252,10 @@ impl Platform for MemoryHost {
         now
     }
 
-    fn fill_random(&self, buf: &mut [u8]) {
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), PlatformError> {
+        if self.random_fails.get() {
+            return Err(PlatformError::Other("random source unavailable".into()));
+        }
         // Deterministic on purpose (splitmix64): tests must be reproducible.
         for byte in buf.iter_mut() {
             let mut z = self.random_state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -259,6 +264,7 @@ impl Platform for MemoryHost {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             *byte = (z ^ (z >> 31)) as u8;
         }
+        Ok(())
     }
 
     fn memo(&self) -> Option<&Memo> {
