@@ -56,7 +56,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     // Test support: used only as a dev-dependency (checked below).
-    ("tailor-testing", &["tailor-platform"]),
+    ("tailor-testing", &["tailor-platform", "tailor-core"]),
 ];
 
 fn metadata() -> serde_json::Value {

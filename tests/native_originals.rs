@@ -81,3 +81,136 @@ fn the_origin_decides_whether_and_how_long_an_original_is_kept() {
     stages(&host, "full");
     assert_eq!(fetches(&host), 2, "kept 60 s, as the origin said");
 }
+
+fn header<'r>(response: &'r http::Response<Vec<u8>>, name: &str) -> Option<&'r str> {
+    response.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+#[test]
+fn variants_of_originals_the_origin_keeps_private_are_neither_stored_nor_public() {
+    for (cache_control, expected) in [
+        ("no-store", "private, no-store"),
+        ("public, NO-STORE", "private, no-store"),
+        ("private, max-age=600", "private, max-age=600"),
+        ("private", "private, max-age=0"),
+    ] {
+        let host = with_origin_cache_control(cache_control);
+        for round in 1..=2 {
+            let variant = get(&host, &format!("/img/preview{ORIGINAL}"), &[]);
+            assert_eq!(variant.status(), 200);
+            assert_eq!(
+                header(&variant, "cache-control"),
+                Some(expected),
+                "{cache_control}"
+            );
+            for shared in ["surrogate-control", "surrogate-key", "cache-tag"] {
+                assert_eq!(header(&variant, shared), None, "{cache_control}: {shared}");
+            }
+            // Made anew each time: neither the variant, its siblings nor the original is kept.
+            assert!(host.cache.borrow().is_empty(), "{cache_control}");
+            assert_eq!(fetches(&host), round, "{cache_control}");
+        }
+        assert!(host.open_fills.borrow().is_empty(), "{cache_control}");
+    }
+}
+
+#[test]
+fn variants_never_outlive_the_lifetime_the_origin_gives_their_original() {
+    let host = with_origin_cache_control("public, max-age=60");
+    let first = get(&host, &format!("/img/preview{ORIGINAL}"), &[]);
+    assert_eq!(header(&first, "cache-control"), Some("public, max-age=60"));
+    assert_eq!(
+        header(&first, "surrogate-control"),
+        Some("max-age=60, stale-while-revalidate=0")
+    );
+    assert_eq!(
+        header(&first, "surrogate-key"),
+        Some("images image:photos/harbour.jpg")
+    );
+    let ttls: Vec<u32> = host
+        .cache
+        .borrow()
+        .values()
+        .map(|(_, w, _)| w.ttl_seconds)
+        .collect();
+    assert!(ttls.len() >= 2 && ttls.iter().all(|&t| t == 60), "{ttls:?}");
+    // Half a minute on, a variant made from the kept original gets what is left of it.
+    host.advance(30.0);
+    let later = get(&host, &format!("/img/full{ORIGINAL}"), &[DEBUG]);
+    assert!(header(&later, "server-timing")
+        .unwrap()
+        .contains("original;"));
+    let made = tailor_core::cache_key::platform_key(header(&later, "x-tailor-cache-key").unwrap());
+    let ttl = host.cache.borrow()[&made].1.ttl_seconds;
+    assert!((29..=30).contains(&ttl), "{ttl}");
+    assert_eq!(fetches(&host), 1);
+
+    // no-cache: the edge keeps nothing, and any cache must revalidate (the ETag answers 304).
+    let host = with_origin_cache_control("no-cache");
+    let revalidate = get(&host, &format!("/img/preview{ORIGINAL}"), &[]);
+    assert_eq!(header(&revalidate, "cache-control"), Some("no-cache"));
+    assert_eq!(header(&revalidate, "surrogate-control"), None);
+    assert!(host.cache.borrow().is_empty());
+    let etag = header(&revalidate, "etag").unwrap().to_owned();
+    let again = get(
+        &host,
+        &format!("/img/preview{ORIGINAL}"),
+        &[("if-none-match", &etag)],
+    );
+    assert_eq!(again.status(), 304);
+}
+
+#[test]
+fn failed_variant_fills_are_given_up_so_waiting_requests_go_on() {
+    let host = demo_host();
+    for (path, status) in [
+        ("/img/preview/photos/truncated.jpg", 422),
+        ("/img/preview/photos/fails.jpg", 502),
+        ("/img/preview/photos/nowhere.jpg", 404),
+        ("/img/preview/photos/notes.txt", 415),
+        ("/img/thumbnail/inputs/bomb.png", 413),
+    ] {
+        for _ in 0..3 {
+            assert_eq!(get(&host, path, &[]).status(), status, "{path}");
+        }
+        assert!(
+            host.open_fills.borrow().is_empty(),
+            "{path}: fills left open {:?}",
+            host.open_fills.borrow()
+        );
+    }
+    assert!(
+        host.waited.borrow().is_empty(),
+        "lookups that would have waited: {:?}",
+        host.waited.borrow()
+    );
+}
+
+#[test]
+fn images_at_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged() {
+    let path = support::cache_origin::longest_image_path();
+    let host = demo_host();
+    let url = format!("/img/thumbnail/{path}");
+    let first = get(&host, &url, &[DEBUG]);
+    assert_eq!(first.status(), 200);
+    assert_eq!(header(&first, "x-tailor-source"), Some("origin"));
+    let second = get(&host, &url, &[DEBUG]);
+    assert_eq!(
+        header(&second, "x-tailor-source"),
+        Some("cache"),
+        "the write failed"
+    );
+    // Tagged by the path's hash, which a purge of the path names too.
+    let tag = tailor_core::cache_key::purge_key(&format!("image:{path}"));
+    assert!(tag.starts_with("image:#"), "{tag}");
+    let (_, write, _) = host.cache.borrow().values().next().cloned().unwrap();
+    assert!(
+        write.surrogate_keys.contains(&tag),
+        "{:?}",
+        write.surrogate_keys
+    );
+    assert_eq!(purge(&host, &format!("image:{path}")).status(), 200);
+    assert!(host.cache.borrow().is_empty());
+    let third = get(&host, &url, &[DEBUG]);
+    assert_eq!(header(&third, "x-tailor-source"), Some("origin"));
+}

@@ -11,7 +11,7 @@ mod support;
 
 use support::client::DESKTOP;
 use support::native::{demo_host, get, send};
-use support::pages::{assert_assembled, demo_page, generated_page};
+use support::pages::{assert_assembled, demo_page, generated_page, gzip_bomb, BOMB_MB};
 
 #[test]
 fn pages_get_their_slots_filled_and_nothing_else_changes() {
@@ -97,4 +97,88 @@ fn a_big_page_streams_in_pieces() {
     assert!(pieces.iter().all(|&n| n <= 72 * 1024), "{pieces:?}");
     let total: usize = pieces.iter().sum();
     assert!(total > page.len());
+}
+
+#[test]
+fn list_fills_are_given_up_before_a_page_streams() {
+    // KV down: the page's slots fall back to the bundled list. The page then streams for as
+    // long as its origin takes; no fill may stay open meanwhile, or every banner and page
+    // request for the same lists would wait for this one to end (Fastly collapses them).
+    let host = demo_host();
+    host.kv_failing.borrow_mut().push("recs/".into());
+    let request = http::Request::builder()
+        .uri("/page/index.html")
+        .header("user-agent", DESKTOP)
+        .body(Vec::new())
+        .unwrap();
+    let response =
+        tailor_platform::block_on(tailor::serve(request, &host, &support::native::BUNDLE)).unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        host.open_fills.borrow().is_empty(),
+        "fills held while the page streams: {:?}",
+        host.open_fills.borrow()
+    );
+}
+
+/// Pumps `/page/{path}` as a host would, recording the size of every piece sent.
+fn pump_page(
+    host: &tailor_testing::memory::MemoryHost,
+    path: &str,
+) -> (Result<(), String>, Vec<usize>) {
+    let request = http::Request::builder()
+        .uri(format!("/page/{path}"))
+        .header("user-agent", DESKTOP)
+        .body(Vec::new())
+        .unwrap();
+    let response =
+        tailor_platform::block_on(tailor::serve(request, host, &support::native::BUNDLE)).unwrap();
+    assert_eq!(response.status(), 200);
+    let tailor::app::Outgoing::Page(body) = response.into_body() else {
+        panic!("a page should stream");
+    };
+    let mut pieces = Vec::new();
+    let pumped = tailor_platform::block_on(tailor::app::pump(*body, host, &mut |chunk| {
+        pieces.push(chunk.len());
+        Ok(())
+    }))
+    .unwrap();
+    (pumped, pieces)
+}
+
+#[test]
+fn a_gzip_bomb_page_is_inflated_in_small_pieces() {
+    let mut host = demo_host();
+    let bomb = gzip_bomb(BOMB_MB);
+    // Small enough to arrive as one origin chunk, which inflates a thousandfold.
+    assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+    let (pumped, pieces) = pump_page(&host, "bomb.html");
+    assert!(pumped.is_ok(), "{pumped:?}");
+    let largest = pieces.iter().max().copied().unwrap_or(0);
+    assert!(largest <= 40 * 1024, "largest piece {largest} bytes");
+    assert!(pieces.iter().sum::<usize>() > BOMB_MB << 20);
+
+    // Past limits.max_page_bytes the page is cut off (the host aborts the response) and
+    // logged, having sent no more than the limit.
+    let (pumped, pieces) = pump_page(&host, "bomb-over-limit.html");
+    let error = pumped.unwrap_err();
+    assert!(error.contains("limits.max_page_bytes"), "{error}");
+    assert!(
+        pieces.iter().sum::<usize>() <= (32 << 20) + 64 * 1024,
+        "the slots aside"
+    );
+    assert!(host
+        .logs
+        .borrow()
+        .iter()
+        .any(|(_, l)| l.contains("\"event\":\"page\"") && l.contains("max_page_bytes")));
+
+    // The limit is the config's.
+    let key = ("tailor_kv".to_string(), "config/v1".to_string());
+    let mut config: serde_json::Value = serde_json::from_slice(&host.kv[&key]).unwrap();
+    config["limits"] = serde_json::json!({"max_page_bytes": 1 << 20});
+    host.put_kv("tailor_kv", "config/v1", config.to_string());
+    let (pumped, pieces) = pump_page(&host, "bomb.html");
+    assert!(pumped.is_err());
+    assert!(pieces.iter().sum::<usize>() <= (1 << 20) + 64 * 1024);
 }

@@ -283,3 +283,59 @@ fn flipping_the_pointer_publishes_a_new_version() {
     assert_eq!(now["list_version"], "v4");
     assert_eq!(ids(&now)[0], star);
 }
+
+/// No fill left open and no lookup that would have waited on one: on Fastly, an open fill
+/// holds every other request for the key back until the request holding it ends.
+fn assert_fills_released(host: &MemoryHost, what: &str) {
+    assert!(
+        host.open_fills.borrow().is_empty(),
+        "{what}: fills left open {:?}",
+        host.open_fills.borrow()
+    );
+    assert!(
+        host.waited.borrow().is_empty(),
+        "{what}: lookups that would have waited {:?}",
+        host.waited.borrow()
+    );
+}
+
+#[test]
+fn list_and_pointer_fills_are_given_up_when_kv_fails() {
+    // KV down, with no last good copy: the pointer, then the last good list, miss.
+    let host = demo_host();
+    host.kv_failing.borrow_mut().push("recs/".into());
+    for _ in 0..3 {
+        assert_eq!(
+            source(&banner(&host, "hero", &[("user-agent", DESKTOP), DEBUG])),
+            "default"
+        );
+    }
+    assert_fills_released(&host, "KV outage");
+    // A garbage list: the list's own key misses and cannot be filled.
+    let mut host = demo_host();
+    host.put_kv("tailor_kv", "recs/v3/mobile", b"{not json".to_vec());
+    for _ in 0..3 {
+        assert_eq!(
+            source(&banner(&host, "hero", &[("user-agent", IPHONE), DEBUG])),
+            "default"
+        );
+    }
+    assert_fills_released(&host, "garbage list");
+    // A garbage pointer, and a missing one.
+    let mut host = demo_host();
+    host.put_kv("tailor_kv", "recs/current", b"../etc".to_vec());
+    banner(&host, "hero", &[("user-agent", DESKTOP)]);
+    banner(&host, "sidebar", &[("user-agent", DESKTOP)]);
+    assert_fills_released(&host, "garbage pointer");
+    let mut host = demo_host();
+    host.kv
+        .remove(&("tailor_kv".to_string(), "recs/current".to_string()));
+    banner(&host, "hero", &[("user-agent", DESKTOP)]);
+    banner(&host, "hero", &[("user-agent", DESKTOP)]);
+    assert_fills_released(&host, "missing pointer");
+    // And when all is well, every fill is completed by its insert.
+    let host = demo_host();
+    banner(&host, "hero", &[("user-agent", DESKTOP)]);
+    banner(&host, "hero", &[("user-agent", DESKTOP)]);
+    assert_fills_released(&host, "healthy KV");
+}

@@ -14,6 +14,7 @@ use tailor_core::identity::sealed::{self, CookieKey};
 use tailor_core::identity::{has_consent, preview};
 use tailor_core::segment::buckets::{arm_for_slot, slot, SLOTS};
 use tailor_core::segment::condition::Facts;
+use tailor_core::segment::cookies::{cookie_jar, MAX_COOKIES};
 use tailor_core::segment::{choose, DeviceClass, RequestFacts, VisitorContext};
 
 const HEADERS: &[&str] = &[
@@ -92,7 +93,45 @@ proptest! {
         prop_assert!(sealed::open(&value, &keys, "tailor_visitor", 2_000_000_000, 86_400).is_none());
         let dotted = format!("k1.{value}");
         prop_assert!(sealed::open(&dotted, &keys, "tailor_visitor", 2_000_000_000, 86_400).is_none());
-        prop_assert!(preview::verify(&token, b"key", 0).is_none());
+        prop_assert!(preview::verify(&token, &[("p1", b"key")], 0, 86_400).is_none());
+        let keyed = format!("p1.{token}");
+        prop_assert!(preview::verify(&keyed, &[("p1", b"key")], 0, 86_400).is_none());
+    }
+
+    #[test]
+    fn minted_preview_tokens_verify_and_any_change_breaks_them(
+        key_id in "[a-z0-9_-]{1,32}",
+        segment in "[a-z0-9_-]{1,32}",
+        lifetime in 0u64..100_000,
+        flip in any::<prop::sample::Index>(),
+    ) {
+        let now = 1_790_000_000;
+        let keys: [(&str, &[u8]); 1] = [(&key_id, b"secret")];
+        let token = preview::mint(&key_id, b"secret", &segment, now + lifetime);
+        let verified = preview::verify(&token, &keys, now, 100_000);
+        prop_assert_eq!(verified.as_deref(), Some(segment.as_str()));
+        prop_assert!(preview::verify(&token, &keys, now, lifetime.saturating_sub(1)).is_none() || lifetime == 0);
+        // Changing any one byte of the token (to another token character) breaks it.
+        let mut bytes = token.clone().into_bytes();
+        let at = flip.index(bytes.len());
+        bytes[at] = if bytes[at] == b'7' { b'8' } else { b'7' };
+        let changed = String::from_utf8(bytes).unwrap();
+        prop_assert!(changed == token || preview::verify(&changed, &keys, now, 100_000).is_none());
+    }
+
+    #[test]
+    fn cookie_headers_of_any_count_and_shape_stay_bounded(
+        headers in proptest::collection::vec("[a-z0-9=; \"]{0,64}", 0..400),
+    ) {
+        let values: Vec<http::HeaderValue> = headers
+            .iter()
+            .filter_map(|h| http::HeaderValue::from_str(h).ok())
+            .collect();
+        let mut warnings = Vec::new();
+        let jar = cookie_jar(&values, &mut warnings);
+        prop_assert!(jar.len() <= MAX_COOKIES);
+        let names: std::collections::HashSet<&str> = jar.iter().map(|(n, _)| n.as_str()).collect();
+        prop_assert_eq!(names.len(), jar.len());
     }
 
     #[test]

@@ -1,17 +1,91 @@
-//! Writes to the platform cache: an object under its platform key, tagged with the surrogate
-//! keys of what it depends on. A failed write is logged and never fails the request — the
-//! response is already made, and the next request simply misses.
+//! The platform cache as the routes use it: a lookup that may choose this request to fill
+//! the entry, and the write that completes the fill. The obligation lives in an [`Entry`]:
+//! storing through it completes the fill, and dropping it on any other path (an origin error,
+//! an undecodable image, a KV outage, a `?`) gives the fill up at once, so the requests that
+//! the platform holds back for this one (Fastly collapses concurrent misses) stop waiting.
+//! A failed write is logged and never fails the request — the response is already made, and
+//! the next request simply misses.
 
 use tailor_core::cache_key::{surrogate_keys, KeyParts};
 use tailor_platform::{CacheWrite, CachedObject, Platform};
 
 /// How long an entry is fresh, and how long past that it may be served stale.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lifetime {
     pub ttl_seconds: u32,
     pub stale_while_revalidate_seconds: u32,
 }
 
+/// One platform cache key as looked up by this request.
+pub struct Entry<'p, P: Platform> {
+    platform: &'p P,
+    key: String,
+    /// What the lookup found: fresh, or stale (`stale`).
+    pub object: Option<CachedObject>,
+    pub stale: bool,
+    /// The platform chose this request to fill or refresh the entry: it must store or give
+    /// the fill up, which dropping the entry does.
+    must_fill: bool,
+}
+
+impl<P: Platform> std::fmt::Debug for Entry<'_, P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("key", &self.key)
+            .field("stale", &self.stale)
+            .field("must_fill", &self.must_fill)
+            .finish()
+    }
+}
+
+/// Looks `key` up. A cache outage is a miss that nobody waits on.
+pub async fn lookup<'p, P: Platform>(platform: &'p P, key: String) -> Entry<'p, P> {
+    let found = platform.cache_lookup(&key).await.unwrap_or_default();
+    Entry {
+        platform,
+        key,
+        object: found.object,
+        stale: found.stale,
+        must_fill: found.must_fill,
+    }
+}
+
+/// An entry that was not looked up (the debug cache bypass): storing it is a plain write.
+pub fn unlooked<P: Platform>(platform: &P, key: String) -> Entry<'_, P> {
+    Entry {
+        platform,
+        key,
+        object: None,
+        stale: false,
+        must_fill: false,
+    }
+}
+
+impl<P: Platform> Entry<'_, P> {
+    /// Whether this request was chosen to fill or refresh the entry.
+    pub fn must_fill(&self) -> bool {
+        self.must_fill
+    }
+
+    /// Stores `object` under the entry's key, completing this request's fill.
+    pub async fn store(mut self, parts: &KeyParts<'_>, object: &CachedObject, lifetime: Lifetime) {
+        store(self.platform, &self.key, parts, object, lifetime).await;
+        // Whatever became of the write, the fill is over: a refused insert still ends it.
+        self.platform.cache_abandon(&self.key);
+        self.must_fill = false;
+    }
+}
+
+impl<P: Platform> Drop for Entry<'_, P> {
+    fn drop(&mut self) {
+        if self.must_fill {
+            self.platform.cache_abandon(&self.key);
+        }
+    }
+}
+
+/// Writes `object` under `platform_key` for keys nobody looked up in this request (siblings
+/// made from the same decode, a segment's last good list).
 pub async fn store<P: Platform>(
     platform: &P,
     platform_key: &str,

@@ -169,8 +169,10 @@ impl<'a> RequestContext<'a> {
     }
 }
 
-/// The segment a valid preview token forces. An invalid, expired or unknown-segment token is
-/// ignored (noted in the debug warnings), as is any token when previews are not configured.
+/// The segment a valid preview token forces. An invalid, expired, too long-lived or
+/// unknown-segment token is ignored (noted in the debug warnings), as is a token naming a key
+/// that is neither `keys.preview` nor in `keys.preview_previous`, and any token when previews
+/// are not configured. Only the key the token names is read from the secret store.
 async fn preview_segment<P: Platform>(
     query: &[(String, String)],
     config: &Config,
@@ -178,18 +180,25 @@ async fn preview_segment<P: Platform>(
     visitor: &mut VisitorContext,
 ) -> Option<String> {
     let token = query.iter().find(|(k, _)| k == preview::PARAM)?.1.as_str();
-    let key = match &config.keys.preview {
-        Some(id) => platform
-            .secret(&format!("preview-{id}"))
-            .await
-            .ok()
-            .flatten(),
-        None => None,
+    let segment = match (preview::parse(token), &config.keys.preview) {
+        (Some(token), Some(current)) => {
+            let known = std::iter::once(current)
+                .chain(&config.keys.preview_previous)
+                .any(|id| id == token.key_id);
+            let key = if known {
+                let name = format!("preview-{}", token.key_id);
+                platform.secret(&name).await.ok().flatten()
+            } else {
+                None
+            };
+            let now_s = (platform.now_ms() / 1000.0) as u64;
+            let lifetime = u64::from(config.keys.preview_max_lifetime_seconds);
+            key.filter(|key| token.is_valid(key, now_s, lifetime))
+                .map(|_| token.segment.to_owned())
+                .filter(|segment| config.segment(segment).is_some())
+        }
+        _ => None,
     };
-    let now_s = (platform.now_ms() / 1000.0) as u64;
-    let segment = key
-        .and_then(|key| preview::verify(token, &key, now_s))
-        .filter(|segment| config.segment(segment).is_some());
     if segment.is_none() {
         visitor
             .warnings

@@ -3,7 +3,7 @@
 //! which the next banner's re-rank reads.
 
 use super::context::RequestContext;
-use super::{respond, visitor};
+use super::{respond, shared_caches, visitor};
 use crate::error::AppError;
 use http::header::{HOST, ORIGIN, SET_COOKIE};
 use http::{Request, Response, StatusCode};
@@ -27,7 +27,8 @@ pub async fn post<P: Platform>(
     }
     let mut response = Response::new(Vec::new());
     *response.status_mut() = StatusCode::NO_CONTENT;
-    respond::set(&mut response, http::header::CACHE_CONTROL, "no-store");
+    // The answer may carry the visitor's cookie: no shared cache may keep it.
+    shared_caches::make_private(response.headers_mut());
     // Identity exists only with consent; without it the events are logged anonymously.
     let set_cookie = match &ctx.identity.cookie {
         Some(cookie) => {

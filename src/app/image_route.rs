@@ -1,16 +1,17 @@
 //! `GET /img/{variant}/{path}`: fetch, transform and cache an image variant, named or free-form.
 
-use super::cache_store::{self, Lifetime};
+use super::cache_store;
 use super::context::RequestContext;
 use super::image_request;
 use super::original_source::{self, Original};
 use super::respond;
+use super::variant_caching::{self, VariantCaching};
 use crate::error::AppError;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use http::header::CONTENT_TYPE;
 use http::{HeaderName, Response};
 use tailor_core::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
 use tailor_image::{self as image, ImageError, Transformed};
-use tailor_platform::{CacheLookup, CachedObject, Platform};
+use tailor_platform::{CachedObject, Platform};
 
 pub async fn serve<P: Platform>(
     ctx: &RequestContext<'_>,
@@ -30,23 +31,20 @@ pub async fn serve<P: Platform>(
     let key = cache_key(&parts);
 
     let start = platform.now_ms();
-    let lookup = if ctx.bypass_cache {
-        CacheLookup::default()
+    let mut entry = if ctx.bypass_cache {
+        cache_store::unlooked(platform, platform_key(&key))
     } else {
-        // A cache outage is a miss, not an error page.
-        platform
-            .cache_lookup(&platform_key(&key))
-            .await
-            .unwrap_or_default()
+        cache_store::lookup(platform, platform_key(&key)).await
     };
-    let refreshing = lookup.stale && lookup.must_fill;
-    if let (Some(hit), false) = (lookup.object, refreshing) {
+    let refreshing = entry.stale && entry.must_fill();
+    if let (Some(hit), false) = (entry.object.take(), refreshing) {
         ctx.time("cache", platform.now_ms() - start);
-        let source = if lookup.stale { "stale" } else { "cache" };
+        let source = if entry.stale { "stale" } else { "cache" };
         return Ok(respond::finish(ctx, from_cache(hit), &key, source));
     }
     // A miss, or a stale entry this request was chosen to refresh: the variant is made now
-    // (the requests arriving meanwhile get the stale copy or wait for this one).
+    // (the requests arriving meanwhile get the stale copy or wait for this one). Every `?`
+    // below drops the entry, which gives the fill up so those requests stop waiting.
 
     let original = original_source::read(ctx, platform, path).await?;
     let input = &original.bytes;
@@ -65,30 +63,32 @@ pub async fn serve<P: Platform>(
     ctx.time("resize", out.timings.resize_ms);
     ctx.time("encode", out.timings.encode_ms);
     log_transform(platform, path, variant_name, &original, &out);
-    let vary = request.format.varies_by_accept();
-    // The siblings made from the same decode go straight into the cache.
-    for ((name, variant, job), sibling) in siblings.iter().zip(outputs) {
-        let settings = variant.key_settings();
-        let sibling_parts = KeyParts::Image {
-            variant: name,
-            format: request.format.key_token(job.client),
-            dpr: request.dpr,
-            settings: &settings,
-            path,
-        };
-        let sibling_key = cache_key(&sibling_parts);
-        let sibling_object = cached_object(
-            ctx,
-            input.len(),
-            sibling,
-            vary,
-            &sibling_parts,
-            &sibling_key,
-        );
-        store(ctx, platform, &sibling_key, &sibling_parts, &sibling_object).await;
+    let made = Made {
+        input_bytes: input.len(),
+        vary_accept: request.format.varies_by_accept(),
+        caching: variant_caching::decide(&ctx.config.cache, &original.origin),
+    };
+    let object = cached_object(&made, out, &parts, &key);
+    // An original the origin lets nobody keep makes a variant the edge does not keep
+    // either: dropping the entry gives its fill up.
+    if let Some(lifetime) = made.caching.edge() {
+        entry.store(&parts, &object, lifetime).await;
+        // The siblings made from the same decode go straight into the cache.
+        for ((name, variant, job), sibling) in siblings.iter().zip(outputs) {
+            let settings = variant.key_settings();
+            let sibling_parts = KeyParts::Image {
+                variant: name,
+                format: request.format.key_token(job.client),
+                dpr: request.dpr,
+                settings: &settings,
+                path,
+            };
+            let sibling_key = cache_key(&sibling_parts);
+            let sibling = cached_object(&made, sibling, &sibling_parts, &sibling_key);
+            let sibling_key = platform_key(&sibling_key);
+            cache_store::store(platform, &sibling_key, &sibling_parts, &sibling, lifetime).await;
+        }
     }
-    let object = cached_object(ctx, input.len(), out, vary, &parts, &key);
-    store(ctx, platform, &key, &parts, &object).await;
     let source = if refreshing { "refresh" } else { "origin" };
     Ok(respond::finish(ctx, from_cache(object), &key, source))
 }
@@ -102,15 +102,16 @@ fn image_error(error: ImageError) -> AppError {
     }
 }
 
-fn cached_object(
-    ctx: &RequestContext<'_>,
+/// What every output of one transform shares: the input's size, whether the format was
+/// negotiated from `Accept`, and how caches may keep it.
+struct Made {
     input_bytes: usize,
-    out: Transformed,
     vary_accept: bool,
-    parts: &KeyParts<'_>,
-    key: &str,
-) -> CachedObject {
-    let mut headers = stored_headers(ctx, input_bytes, &out, vary_accept, parts);
+    caching: VariantCaching,
+}
+
+fn cached_object(made: &Made, out: Transformed, parts: &KeyParts<'_>, key: &str) -> CachedObject {
+    let mut headers = stored_headers(made, &out, parts);
     headers.push((http::header::ETAG.to_string(), etag(key, &out.bytes)));
     CachedObject {
         headers,
@@ -118,36 +119,14 @@ fn cached_object(
     }
 }
 
-/// Stores a variant for the edge TTL and its stale window.
-async fn store<P: Platform>(
-    ctx: &RequestContext<'_>,
-    platform: &P,
-    key: &str,
-    parts: &KeyParts<'_>,
-    object: &CachedObject,
-) {
-    let cache = &ctx.config.cache;
-    let lifetime = Lifetime {
-        ttl_seconds: cache.image_ttl_seconds,
-        stale_while_revalidate_seconds: cache.stale_while_revalidate_seconds,
-    };
-    cache_store::store(platform, &platform_key(key), parts, object, lifetime).await;
-}
-
 /// Headers that belong to the variant itself, stored with it so a cache hit is identical.
-fn stored_headers(
-    ctx: &RequestContext<'_>,
-    input_bytes: usize,
-    out: &Transformed,
-    vary_accept: bool,
-    parts: &KeyParts<'_>,
-) -> Vec<(String, String)> {
+fn stored_headers(made: &Made, out: &Transformed, parts: &KeyParts<'_>) -> Vec<(String, String)> {
     let info = format!(
         "in={}x{} {} {}B; out={}x{} {} {}B; decode={}; orientation={}; icc={}",
         out.input_width,
         out.input_height,
         out.input_format,
-        input_bytes,
+        made.input_bytes,
         out.width,
         out.height,
         out.format.token(),
@@ -156,29 +135,20 @@ fn stored_headers(
         out.orientation,
         if out.icc_converted { "to-srgb" } else { "none" }
     );
-    let cache = &ctx.config.cache;
-    let tags = surrogate_keys(parts);
     let mut headers = vec![
         (CONTENT_TYPE.to_string(), out.format.content_type().into()),
-        // Browsers keep it for a day (they cannot be purged); shared caches (Fastly's edge in
-        // front, or any CDN) follow Surrogate-Control: the long edge TTL, served stale while
-        // it is refreshed.
-        (
-            CACHE_CONTROL.to_string(),
-            format!("public, max-age={}", cache.image_browser_ttl_seconds),
-        ),
-        (
-            "surrogate-control".into(),
-            format!(
-                "max-age={}, stale-while-revalidate={}",
-                cache.image_ttl_seconds, cache.stale_while_revalidate_seconds
-            ),
-        ),
-        ("surrogate-key".into(), tags.join(" ")),
-        ("cache-tag".into(), tags.join(",")),
         ("x-tailor-image".into(), info),
     ];
-    if vary_accept {
+    // Browsers keep it for a day (they cannot be purged); shared caches (Fastly's edge in
+    // front, or any CDN) follow Surrogate-Control: the long edge TTL, served stale while it
+    // is refreshed — each no longer than the origin allows for the original.
+    headers.extend(made.caching.headers());
+    if made.caching.tagged() {
+        let tags = surrogate_keys(parts);
+        headers.push(("surrogate-key".into(), tags.join(" ")));
+        headers.push(("cache-tag".into(), tags.join(",")));
+    }
+    if made.vary_accept {
         headers.push((http::header::VARY.to_string(), "Accept".into()));
     }
     headers

@@ -2,12 +2,12 @@
 //! cache, KV (version pointer, then list); and when KV is missing, slow or returns garbage,
 //! the last good copy, then the bundled default. The visitor always gets a banner.
 
-use super::cache_store::{self, Lifetime};
+use super::cache_store::{self, Entry, Lifetime};
 use super::context::RequestContext;
 use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::recs::{self, RecList};
-use tailor_platform::{CacheLookup, CachedObject, Platform};
+use tailor_platform::{CachedObject, Platform};
 
 /// The version name reported for the bundled default list.
 pub const DEFAULT_VERSION: &str = "default";
@@ -67,7 +67,10 @@ async fn current_version<P: Platform>(
         return Ok(v.as_ref().clone());
     }
     let parts = KeyParts::ListPointer;
-    if let Some(bytes) = cached(ctx, platform, &parts).await {
+    // Every early return below drops the entry: a fill this request was chosen for is given
+    // up, so a KV outage does not hold the other requests for the pointer back.
+    let (copy, entry) = cached(ctx, platform, &parts).await;
+    if let Some(bytes) = copy {
         if let Ok(version) = recs::parse_version(&bytes) {
             remember(platform, memo_key, Rc::new(version.clone()));
             return Ok(version);
@@ -88,14 +91,8 @@ async fn current_version<P: Platform>(
     };
     let version = recs::parse_version(&bytes)
         .map_err(|e| format!("list pointer '{}': {e}", settings.pointer_key))?;
-    store(
-        ctx,
-        platform,
-        &parts,
-        bytes,
-        ctx.config.cache.banner_ttl_seconds,
-    )
-    .await;
+    let ttl = ctx.config.cache.banner_ttl_seconds;
+    store(ctx, entry, &parts, bytes, ttl).await;
     remember(platform, memo_key, Rc::new(version.clone()));
     Ok(version)
 }
@@ -117,7 +114,8 @@ async fn versioned<P: Platform>(
         segment,
         list_version: version,
     };
-    if let Some(bytes) = cached(ctx, platform, &parts).await {
+    let (copy, entry) = cached(ctx, platform, &parts).await;
+    if let Some(bytes) = copy {
         if let Ok(list) = recs::parse_list(&bytes, limit) {
             let list = Rc::new(list);
             keep(platform, segment, &memo_key, &list);
@@ -133,14 +131,16 @@ async fn versioned<P: Platform>(
     let list =
         recs::parse_list(&bytes, limit).map_err(|e| format!("list '{key}' is unusable: {e}"))?;
     let ttl = ctx.config.cache.banner_ttl_seconds;
-    store(ctx, platform, &parts, bytes.clone(), ttl).await;
+    store(ctx, entry, &parts, bytes.clone(), ttl).await;
     let last_good = KeyParts::LastGoodList { segment };
+    let key = platform_key(&cache_key(&last_good));
+    let ttl = ctx.config.recs.last_good_ttl_seconds;
     store(
         ctx,
-        platform,
+        cache_store::unlooked(platform, key),
         &last_good,
         bytes,
-        ctx.config.recs.last_good_ttl_seconds,
+        ttl,
     )
     .await;
     let list = Rc::new(list);
@@ -160,8 +160,9 @@ async fn last_good<P: Platform>(
     let list = match from_memory {
         Some(list) => list,
         None => {
+            // Read only: a fill the lookup hands this request is given up when it is dropped.
             let key = platform_key(&cache_key(&KeyParts::LastGoodList { segment }));
-            let hit = platform.cache_lookup(&key).await.ok()?.object?;
+            let hit = cache_store::lookup(platform, key).await.object.take()?;
             Rc::new(recs::parse_list(&hit.body, ctx.config.limits.max_list_bytes).ok()?)
         }
     };
@@ -200,31 +201,31 @@ fn keep<P: Platform>(platform: &P, segment: &str, memo_key: &str, list: &Rc<RecL
     remember(platform, &last_good_key(segment), Rc::clone(list));
 }
 
-/// A usable cached copy: fresh, or stale while another request refreshes it.
-async fn cached<P: Platform>(
+/// A usable cached copy (fresh, or stale while another request refreshes it), and the entry
+/// that stores the copy read from KV — completing this request's fill when it was chosen.
+async fn cached<'p, P: Platform>(
     ctx: &RequestContext<'_>,
-    platform: &P,
+    platform: &'p P,
     parts: &KeyParts<'_>,
-) -> Option<Vec<u8>> {
-    if ctx.bypass_cache {
-        return None;
-    }
+) -> (Option<Vec<u8>>, Entry<'p, P>) {
     let key = platform_key(&cache_key(parts));
-    match platform.cache_lookup(&key).await {
-        Ok(CacheLookup {
-            object: Some(hit),
-            must_fill: false,
-            ..
-        }) => Some(hit.body),
-        _ => None,
+    if ctx.bypass_cache {
+        return (None, cache_store::unlooked(platform, key));
     }
+    let mut entry = cache_store::lookup(platform, key).await;
+    let usable = if entry.must_fill() {
+        None
+    } else {
+        entry.object.take().map(|hit| hit.body)
+    };
+    (usable, entry)
 }
 
 /// Caches KV bytes, tagged so a purge by segment or list version drops them. A failed insert
 /// only means KV is asked again next time.
 async fn store<P: Platform>(
     ctx: &RequestContext<'_>,
-    platform: &P,
+    entry: Entry<'_, P>,
     parts: &KeyParts<'_>,
     bytes: Vec<u8>,
     ttl_seconds: u32,
@@ -237,8 +238,7 @@ async fn store<P: Platform>(
         ttl_seconds,
         stale_while_revalidate_seconds: ctx.config.cache.banner_ttl_seconds,
     };
-    let key = platform_key(&cache_key(parts));
-    cache_store::store(platform, &key, parts, &object, lifetime).await;
+    entry.store(parts, &object, lifetime).await;
 }
 
 #[cfg(test)]

@@ -11,11 +11,14 @@ mod events_route;
 mod image_request;
 mod image_route;
 mod list_source;
+mod origin_query;
 mod original_source;
 mod outgoing;
 mod page_route;
 mod respond;
+mod shared_caches;
 mod timing;
+mod variant_caching;
 mod visitor;
 
 use crate::error::AppError;

@@ -3,7 +3,7 @@
 //! (Cloudflare's stream), or pushed with [`pump`] (Fastly's streaming body).
 
 use std::collections::VecDeque;
-use tailor_core::page::{PageStats, PageStream};
+use tailor_core::page::{PageStats, PageStream, Step};
 use tailor_platform::{linear_memory_bytes, BodyStream, Platform};
 
 /// A response body.
@@ -18,12 +18,13 @@ pub enum Outgoing<B> {
 #[derive(Debug)]
 pub struct PageBody<B> {
     pub(super) origin: B,
-    /// `None` passes the origin's bytes through untouched (or: the page has ended).
+    /// `None` passes the origin's bytes through untouched.
     pub(super) rewrite: Option<PageStream>,
     pub(super) path: String,
     pub(super) started_ms: f64,
     pub(super) ready: VecDeque<Vec<u8>>,
     pub(super) ended: bool,
+    /// What passed through (a rewritten page keeps its own).
     pub(super) stats: PageStats,
 }
 
@@ -40,8 +41,10 @@ impl<B: BodyStream> PageBody<B> {
         }
     }
 
-    /// The next piece of the page for the client, `None` once it is complete. Reads the origin
-    /// only when no rewritten piece is waiting, so at most one origin chunk is held.
+    /// The next piece of the page for the client, `None` once it is complete. A rewritten
+    /// page is decoded and rewritten one piece at a time, and the origin is read only when
+    /// the chunk before is used up: at most one origin chunk and one piece are held, however
+    /// much a compressed chunk inflates to.
     pub async fn next_piece(&mut self) -> Result<Option<Vec<u8>>, String> {
         loop {
             if let Some(piece) = self.ready.pop_front() {
@@ -50,32 +53,45 @@ impl<B: BodyStream> PageBody<B> {
             if self.ended {
                 return Ok(None);
             }
-            let chunk = self.origin.next_chunk().await.map_err(|e| e.to_string())?;
+            let Some(stream) = &mut self.rewrite else {
+                self.pass_through().await?;
+                continue;
+            };
             let ready = &mut self.ready;
             let mut emit = |piece: &[u8]| {
                 ready.push_back(piece.to_vec());
                 Ok(())
             };
-            match (chunk, &mut self.rewrite) {
-                (Some(chunk), Some(stream)) => stream.push(&chunk, &mut emit)?,
-                (Some(chunk), None) => {
-                    self.stats.bytes_in += chunk.len() as u64;
-                    self.stats.bytes_out += chunk.len() as u64;
-                    self.ready.push_back(chunk);
-                }
-                (None, rewrite) => {
-                    if let Some(stream) = rewrite.take() {
-                        self.stats = stream.finish(&mut emit)?;
+            match stream.step(&mut emit)? {
+                Step::Progress => {}
+                Step::NeedInput => {
+                    match self.origin.next_chunk().await.map_err(|e| e.to_string())? {
+                        Some(chunk) => stream.push_input(chunk),
+                        None => stream.end_input(),
                     }
-                    self.ended = true;
                 }
+                Step::Done => self.ended = true,
             }
         }
     }
 
+    /// Moves one origin chunk to the client untouched.
+    async fn pass_through(&mut self) -> Result<(), String> {
+        match self.origin.next_chunk().await.map_err(|e| e.to_string())? {
+            Some(chunk) => {
+                self.stats.bytes_in += chunk.len() as u64;
+                self.stats.bytes_out += chunk.len() as u64;
+                self.ready.push_back(chunk);
+            }
+            None => self.ended = true,
+        }
+        Ok(())
+    }
+
     /// Logs what happened to the page (sizes, slots filled, peak memory) as one JSON line.
     pub fn log_end<P: Platform>(&self, platform: &P, error: Option<&str>) {
-        let stats = &self.stats;
+        // A rewritten page's own statistics, also when it stopped half-way.
+        let stats = self.rewrite.as_ref().map_or(&self.stats, PageStream::stats);
         let line = serde_json::json!({
             "level": if error.is_some() { "error" } else { "info" },
             "event": "page",
@@ -113,4 +129,35 @@ pub async fn pump<B: BodyStream, P: Platform>(
     };
     page.log_end(platform, result.as_ref().err().map(String::as_str));
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use tailor_core::page::SlotFills;
+    use tailor_platform::block_on;
+    use tailor_platform::ChunkedBody;
+
+    #[test]
+    fn a_gzip_bomb_arriving_as_one_chunk_is_held_one_piece_at_a_time() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(b"<html><body><pre>").unwrap();
+        for _ in 0..24 {
+            gz.write_all(&[b' '; 1 << 20]).unwrap();
+        }
+        let bomb = gz.finish().unwrap();
+        let stream = PageStream::new(SlotFills::default(), Some("gzip")).unwrap();
+        let mut page = PageBody::new(ChunkedBody::new(vec![bomb]), Some(stream), "bomb", 0.0);
+        let (mut pieces, mut total) = (0, 0);
+        while let Some(piece) = block_on(page.next_piece()).unwrap().unwrap() {
+            // Nothing else is decoded and waiting while a piece goes out.
+            assert!(page.ready.is_empty(), "{} pieces queued", page.ready.len());
+            assert!(piece.len() <= tailor_core::page::decode::PIECE + 1024);
+            pieces += 1;
+            total += piece.len();
+        }
+        assert_eq!(total, (24 << 20) + "<html><body><pre>".len());
+        assert!(pieces >= (24 << 20) / tailor_core::page::decode::PIECE);
+    }
 }

@@ -7,6 +7,7 @@ use super::context::RequestContext;
 use super::original_source::origin_error;
 use super::outgoing::{Outgoing, PageBody};
 use super::respond;
+use super::shared_caches;
 use crate::error::AppError;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Request, Response, StatusCode};
@@ -28,17 +29,15 @@ const HOP_BY_HOP: [&str; 7] = [
 ];
 
 /// Headers that stop being true once the page is rewritten: its length, encoding and
-/// validators describe the origin's bytes, and caching is decided by us (it is personal now).
-const STALE_AFTER_REWRITE: [&str; 9] = [
+/// validators describe the origin's bytes. (Caching headers go too: a rewritten page is
+/// private, and keeps only the origin headers `shared_caches` allows.)
+const STALE_AFTER_REWRITE: [&str; 6] = [
     "content-length",
     "content-encoding",
     "content-md5",
     "etag",
     "last-modified",
     "accept-ranges",
-    "cache-control",
-    "expires",
-    "age",
 ];
 
 pub async fn serve<P: Platform>(
@@ -53,7 +52,7 @@ pub async fn serve<P: Platform>(
         "{}/{path}",
         ctx.config.stores.pages_path.trim_end_matches('/')
     );
-    if let Some(query) = request.uri().query() {
+    if let Some(query) = super::origin_query::forwarded(request.uri().query()) {
         origin_path = format!("{origin_path}?{query}");
     }
     let started_ms = platform.now_ms();
@@ -82,6 +81,7 @@ pub async fn serve<P: Platform>(
     let rewrite = if origin.status == 200 && is_html {
         let fills = fills(ctx, platform).await;
         PageStream::new(fills, encoding)
+            .map(|stream| stream.with_max_bytes(ctx.config.limits.max_page_bytes))
     } else {
         None
     };
@@ -89,7 +89,10 @@ pub async fn serve<P: Platform>(
 
     let mut response = Response::new(Vec::new());
     *response.status_mut() = StatusCode::from_u16(origin.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    copy_headers(&origin.headers, response.headers_mut(), rewritten);
+    // A rewritten page is personal and a debug one carries explanations: neither may reach a
+    // shared cache, so of the origin's headers only those on the allowlist pass.
+    let private = rewritten || ctx.debug;
+    copy_headers(&origin.headers, response.headers_mut(), rewritten, private);
     if rewritten {
         response = respond::personal_page(ctx, response);
         // Fastly compresses the rewritten page at the edge for clients that accept it.
@@ -171,11 +174,12 @@ fn accepts_gzip(value: &str) -> bool {
     })
 }
 
-fn copy_headers(from: &HeaderMap, to: &mut HeaderMap, rewritten: bool) {
+fn copy_headers(from: &HeaderMap, to: &mut HeaderMap, rewritten: bool, private: bool) {
     for (name, value) in from {
         let lower = name.as_str();
-        let dropped =
-            HOP_BY_HOP.contains(&lower) || (rewritten && STALE_AFTER_REWRITE.contains(&lower));
+        let dropped = HOP_BY_HOP.contains(&lower)
+            || (rewritten && STALE_AFTER_REWRITE.contains(&lower))
+            || (private && !shared_caches::keeps_origin_header(name));
         if !dropped {
             to.append(name.clone(), HeaderValue::clone(value));
         }

@@ -2,6 +2,7 @@
 
 use super::config_source::ConfigSource;
 use super::context::RequestContext;
+use super::shared_caches::make_private;
 use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, ETAG, SET_COOKIE};
 use http::{Response, StatusCode};
 use tailor_core::cache_key::{etag, etag_matches};
@@ -29,23 +30,25 @@ pub fn set(response: &mut Response<Vec<u8>>, name: HeaderName, value: &str) {
     }
 }
 
-/// Marks a response chosen for this visitor: never stored by shared caches (nor by any cache
-/// for a preview), and carrying the visitor cookie when one is to be set.
+/// Marks a response chosen for this visitor: stored by no cache (`private, no-store`, and no
+/// header a shared cache would follow instead), and carrying the visitor cookie when one is
+/// to be set.
 pub fn personal(ctx: &RequestContext<'_>, mut response: Response<Vec<u8>>) -> Response<Vec<u8>> {
-    set(&mut response, CACHE_CONTROL, "private, no-store");
+    make_private(response.headers_mut());
     if let Some(cookie) = &ctx.identity.set_cookie {
         set(&mut response, SET_COOKIE, cookie);
     }
     response
 }
 
-/// A rewritten origin page: personal like a banner, but the origin's own cookies stay, so
-/// ours is appended rather than set.
+/// A rewritten origin page: personal like a banner (its origin headers already filtered by
+/// the page route's allowlist), but the origin's own cookies stay, so ours is appended rather
+/// than set.
 pub fn personal_page(
     ctx: &RequestContext<'_>,
     mut response: Response<Vec<u8>>,
 ) -> Response<Vec<u8>> {
-    set(&mut response, CACHE_CONTROL, "private, no-store");
+    make_private(response.headers_mut());
     if let Some(cookie) = ctx
         .identity
         .set_cookie
@@ -100,7 +103,9 @@ pub fn finish(
 }
 
 /// `Server-Timing`, and the `X-Tailor-*` explanation headers when debug is on (stripped
-/// otherwise, including any stored with a cached object).
+/// otherwise, including any stored with a cached object). A debug response is for the
+/// operator who asked: private, so no shared cache keeps it and serves its explanations to
+/// everyone.
 pub fn annotate(
     ctx: &RequestContext<'_>,
     mut response: Response<Vec<u8>>,
@@ -126,6 +131,7 @@ pub fn annotate(
         }
     }
     if ctx.debug {
+        make_private(response.headers_mut());
         let config_source = match &ctx.config_source {
             ConfigSource::Kv { store, key } => format!("kv:{store}/{key}"),
             ConfigSource::Bundled => "bundled".into(),

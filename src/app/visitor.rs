@@ -6,7 +6,7 @@ use tailor_config::Config;
 use tailor_core::identity::sealed::{self, new_visitor_id};
 use tailor_core::identity::{CookieKey, VisitorCookie};
 use tailor_core::segment::VisitorContext;
-use tailor_platform::Platform;
+use tailor_platform::{Platform, PlatformError};
 
 /// A cookie older than this is re-issued with a fresh issue time (sliding expiry), at most
 /// once a day per visitor.
@@ -53,10 +53,15 @@ pub async fn identify<P: Platform>(
     let now_s = (platform.now_ms() / 1000.0) as u64;
     let max_age = u64::from(settings.max_age_seconds);
     let opened = present.and_then(|v| sealed::open(v, &keys, &settings.cookie, now_s, max_age));
-    let fresh = opened.as_ref().is_some_and(|c| {
-        now_s.saturating_sub(c.issued_s) < REFRESH_AFTER_S && c.history.len() <= sealed::MAX_HISTORY
-    });
-    if let (Some(cookie), true) = (&opened, fresh) {
+    // A cookie sealed under a previous key is re-sealed under the current one on this very
+    // response, whatever its age, so a rotation completes as visitors come back.
+    let under_current_key = present.and_then(sealed::key_id) == Some(current.id.as_str());
+    let keep = |c: &&VisitorCookie| {
+        under_current_key
+            && now_s.saturating_sub(c.issued_s) < REFRESH_AFTER_S
+            && c.history.len() <= sealed::MAX_HISTORY
+    };
+    if let Some(cookie) = opened.as_ref().filter(keep) {
         return Identity {
             cookie: Some(cookie.clone()),
             set_cookie: None,
@@ -67,21 +72,31 @@ pub async fn identify<P: Platform>(
             issued_s: now_s,
             ..old
         },
-        None => {
-            let mut random = [0u8; 12];
-            platform.fill_random(&mut random);
-            VisitorCookie {
-                visitor_id: new_visitor_id(random),
-                issued_s: now_s,
-                history: Vec::new(),
-            }
-        }
+        None => match new_visitor(platform, now_s) {
+            Some(cookie) => cookie,
+            None => return Identity::default(),
+        },
     };
     let set_cookie = seal_header(config, &cookie, current, platform);
     Identity {
         cookie: Some(cookie),
         set_cookie,
     }
+}
+
+/// A new visitor with a random id; `None` when the host has no randomness to give (no id
+/// rather than a guessable or shared one: this response goes without identity).
+fn new_visitor<P: Platform>(platform: &P, now_s: u64) -> Option<VisitorCookie> {
+    let mut random = [0u8; 12];
+    if let Err(e) = platform.fill_random(&mut random) {
+        log_no_randomness(platform, "visitor id", &e);
+        return None;
+    }
+    Some(VisitorCookie {
+        visitor_id: new_visitor_id(random),
+        issued_s: now_s,
+        history: Vec::new(),
+    })
 }
 
 /// A `Set-Cookie` for `cookie` after its history changed, sealed under the current key.
@@ -94,6 +109,8 @@ pub async fn reseal<P: Platform>(
     seal_header(config, cookie, keys.first()?, platform)
 }
 
+/// The sealed cookie as a `Set-Cookie`; `None` when it cannot be sealed (no fresh nonce:
+/// a repeated nonce would expose the key stream, so nothing is sealed instead).
 fn seal_header<P: Platform>(
     config: &Config,
     cookie: &VisitorCookie,
@@ -102,9 +119,17 @@ fn seal_header<P: Platform>(
 ) -> Option<String> {
     let settings = &config.visitor;
     let mut nonce = [0u8; 12];
-    platform.fill_random(&mut nonce);
+    if let Err(e) = platform.fill_random(&mut nonce) {
+        log_no_randomness(platform, "cookie nonce", &e);
+        return None;
+    }
     sealed::seal(cookie, key, nonce, &settings.cookie)
         .map(|value| set_cookie(&settings.cookie, &value, settings.max_age_seconds))
+}
+
+fn log_no_randomness<P: Platform>(platform: &P, what: &str, error: &PlatformError) {
+    let line = serde_json::json!({"level": "error", "event": "random_failed", "for": what, "detail": error.to_string()});
+    platform.log(super::LOG_ENDPOINT, &line.to_string());
 }
 
 /// The current key first, then the previous ones. A key missing from the secret store is

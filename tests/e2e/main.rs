@@ -13,12 +13,16 @@
 )]
 
 mod caching;
+mod hardening_caching;
+mod hardening_identity;
 mod recs;
 mod segmentation;
 #[path = "../support/mod.rs"]
 mod support;
 
 use caching::*;
+use hardening_caching::*;
+use hardening_identity::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use recs::*;
 use segmentation::*;
@@ -662,6 +666,21 @@ fn main() {
         non_html_and_failed_pages_pass_through,
         a_page_streams_before_the_origin_finishes,
         memory_does_not_grow_with_page_size,
+        hardening_personalized_responses_are_kept_out_of_shared_caches,
+        hardening_debug_responses_are_private_and_never_cached_as_such,
+        hardening_variants_are_cached_no_longer_or_wider_than_their_original,
+        hardening_concurrent_requests_for_a_broken_image_all_get_their_error,
+        hardening_a_kv_outage_does_not_hold_banners_behind_a_streaming_page,
+        hardening_image_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged,
+        hardening_gzip_bomb_pages_stream_in_bounded_memory,
+        hardening_gzip_bomb_past_the_page_limit_is_cut_off,
+        hardening_preview_tokens_expire_within_the_maximum_lifetime,
+        hardening_preview_tokens_are_not_forwarded_to_the_origin,
+        hardening_rotated_keys_reseal_cookies_and_keep_previews_working,
+        hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive,
+        hardening_thousands_of_cookies_are_read_up_to_the_limit,
+        hardening_backslash_links_become_hash,
+        hardening_list_items_with_foreign_images_are_refused,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

@@ -214,15 +214,25 @@ pub fn without_consent_or_with_opt_out_no_identity_is_kept(h: &Harness) -> Resul
     )
 }
 
-fn preview_token(segment: &str, expiry: u64) -> String {
-    let signature =
-        tailor_core::identity::preview::sign(b"demo-preview-key-0123456789abcdef", segment, expiry);
-    format!("{segment}.{expiry}.{signature}")
+/// A token signed with the demo preview key `p1` (fastly.toml's secret store).
+pub fn preview_token(segment: &str, expiry: u64) -> String {
+    tailor_core::identity::preview::mint(
+        "p1",
+        b"demo-preview-key-0123456789abcdef",
+        segment,
+        expiry,
+    )
+}
+
+/// Unix seconds now.
+pub fn now_s() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 pub fn preview_tokens_force_the_segment_and_are_never_cached(h: &Harness) -> Result<(), Failed> {
-    let future = 4_102_444_800; // 2100-01-01
-    let token = preview_token("dach", future);
+    let token = preview_token("dach", now_s() + 3600);
     let forced = banner(
         h,
         &format!("&tailor_preview={token}"),

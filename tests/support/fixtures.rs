@@ -9,6 +9,8 @@ pub struct Reply {
     pub content_type: &'static str,
     /// `Content-Encoding`, when the body is encoded.
     pub encoding: Option<&'static str>,
+    /// Any other headers, as sent.
+    pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
 }
 
@@ -18,6 +20,7 @@ impl Reply {
             status: 200,
             content_type,
             encoding: None,
+            headers: Vec::new(),
             body,
         }
     }
@@ -54,6 +57,7 @@ pub fn origin_content() -> Vec<(String, Reply)> {
         .into_iter()
         .chain(super::pages::pages())
         .map(|(path, reply)| (path.to_owned(), reply))
+        .chain(super::cache_origin::content())
         .chain(zoo)
         .collect()
 }
@@ -119,6 +123,7 @@ fn photos() -> Vec<(&'static str, Reply)> {
                 status: 500,
                 content_type: "text/plain",
                 encoding: None,
+                headers: Vec::new(),
                 body: b"boom".to_vec(),
             },
         ),

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod banners;
+pub mod cache_origin;
 pub mod client;
 pub mod fixtures;
 pub mod inputs;

@@ -33,10 +33,11 @@ pub fn demo_host() -> MemoryHost {
     }
     for (path, reply) in origin_content() {
         host.put_origin(&path, reply.status, reply.content_type, reply.body);
-        if let (Some(encoding), Some(stored)) = (reply.encoding, host.origin.get_mut(&path)) {
-            stored
-                .headers
-                .push(("content-encoding".into(), encoding.into()));
+        if let Some(stored) = host.origin.get_mut(&path) {
+            let encoding = reply.encoding.map(|e| ("content-encoding", e.to_owned()));
+            for (name, value) in encoding.into_iter().chain(reply.headers) {
+                stored.headers.push((name.into(), value));
+            }
         }
     }
     host.geo = Some(Geo {

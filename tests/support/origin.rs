@@ -24,6 +24,19 @@ const GATE_TIMEOUT: Duration = Duration::from_secs(30);
 /// the first half, so the page was held back somewhere between origin and client.
 static GATE_TIMED_OUT: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
+/// Every request target (path and query) the test origins of this process were asked for.
+static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The request targets seen so far that contain `needle`.
+pub fn requests_containing(needle: &str) -> Vec<String> {
+    SEEN.lock()
+        .unwrap()
+        .iter()
+        .filter(|url| url.contains(needle))
+        .cloned()
+        .collect()
+}
+
 pub fn open_gate(run: &str) {
     GATE.0.lock().unwrap().push(run.to_owned());
     GATE.1.notify_all();
@@ -67,6 +80,7 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
 }
 
 fn respond(request: tiny_http::Request, routes: &HashMap<String, Reply>) {
+    SEEN.lock().unwrap().push(request.url().to_owned());
     let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
     let (path, query) = (path.to_owned(), query.to_owned());
     if path == "/pages/gated.html" {
@@ -92,6 +106,7 @@ fn respond(request: tiny_http::Request, routes: &HashMap<String, Reply>) {
         status: 404,
         content_type: "text/plain",
         encoding: None,
+        headers: Vec::new(),
         body: b"not found".to_vec(),
     });
     let mut response = tiny_http::Response::from_data(reply.body)
@@ -99,6 +114,9 @@ fn respond(request: tiny_http::Request, routes: &HashMap<String, Reply>) {
         .with_header(header("Content-Type", reply.content_type));
     if let Some(encoding) = reply.encoding {
         response = response.with_header(header("Content-Encoding", encoding));
+    }
+    for (name, value) in &reply.headers {
+        response = response.with_header(header(name, value));
     }
     let _ = request.respond(response);
 }

@@ -51,17 +51,50 @@ pub fn gated_halves() -> (Vec<u8>, Vec<u8>) {
     (first, second)
 }
 
+/// Decoded sizes of the gzip bombs the origin serves: one within `limits.max_page_bytes`
+/// (32 MiB by default), one past it.
+pub const BOMB_MB: usize = 16;
+pub const BOMB_OVER_LIMIT_MB: usize = 40;
+
+/// A page of `megabytes` MiB of spaces (with the hero slot first), gzipped about 1000:1 —
+/// made once per test process.
+pub fn gzip_bomb(megabytes: usize) -> Vec<u8> {
+    static BOMBS: std::sync::Mutex<Vec<(usize, Vec<u8>)>> = std::sync::Mutex::new(Vec::new());
+    let mut bombs = BOMBS.lock().unwrap();
+    if let Some((_, bomb)) = bombs.iter().find(|(mb, _)| *mb == megabytes) {
+        return bomb.clone();
+    }
+    let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(format!("<html><body>{HERO_OPEN}</section><pre>").as_bytes())
+        .unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..megabytes {
+        encoder.write_all(&spaces).unwrap();
+    }
+    encoder.write_all(b"</pre></body></html>").unwrap();
+    let bomb = encoder.finish().unwrap();
+    bombs.push((megabytes, bomb.clone()));
+    bomb
+}
+
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(bytes).unwrap();
     encoder.finish().unwrap()
 }
 
+fn gzipped_reply(body: Vec<u8>) -> Reply {
+    Reply {
+        encoding: Some("gzip"),
+        ..Reply::ok("text/html; charset=utf-8", body)
+    }
+}
+
 pub fn pages() -> Vec<(&'static str, Reply)> {
     let html = "text/html; charset=utf-8";
     let (first, second) = gated_halves();
-    let mut gzipped = Reply::ok(html, gzip(&demo_page()));
-    gzipped.encoding = Some("gzip");
+    let gzipped = gzipped_reply(gzip(&demo_page()));
     let mut brotli = Reply::ok(html, b"\x0b\x02\x80not really brotli\x03".to_vec());
     brotli.encoding = Some("br");
     vec![
@@ -76,6 +109,11 @@ pub fn pages() -> Vec<(&'static str, Reply)> {
             Reply::ok(html, [first, second].concat()),
         ),
         ("/pages/gzipped.html", gzipped),
+        ("/pages/bomb.html", gzipped_reply(gzip_bomb(BOMB_MB))),
+        (
+            "/pages/bomb-over-limit.html",
+            gzipped_reply(gzip_bomb(BOMB_OVER_LIMIT_MB)),
+        ),
         ("/pages/brotli.html", brotli),
         (
             "/pages/data.json",
@@ -90,6 +128,7 @@ pub fn pages() -> Vec<(&'static str, Reply)> {
                 status: 503,
                 content_type: "text/html",
                 encoding: None,
+                headers: Vec::new(),
                 body: b"<p data-tailor-slot=\"hero\">origin down</p>".to_vec(),
             },
         ),

@@ -61,6 +61,18 @@ fn main() -> ExitCode {
         "banner keys (segments x templates x slots x formats): {} (budget {})",
         c.banner_keys, config.cache.max_banner_keys
     );
+    let (max_path, plain) = (
+        config.limits.max_path_bytes,
+        tailor_core::cache_key::longest_plain_image_path(),
+    );
+    if max_path > plain {
+        println!(
+            "image purge tags: image:<path> up to {plain}-byte paths, image:#<sha-256> beyond \
+             (limits.max_path_bytes {max_path}; purges hash the same way)"
+        );
+    } else {
+        println!("image purge tags: image:<path> (limits.max_path_bytes {max_path} <= {plain})");
+    }
     let problems = over_budget(&config, &c);
     for problem in &problems {
         eprintln!("over budget: {problem}");

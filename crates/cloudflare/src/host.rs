@@ -227,9 +227,8 @@ impl Platform for CloudflareHost {
         worker::Date::now().as_millis() as f64
     }
 
-    fn fill_random(&self, buf: &mut [u8]) {
-        // crypto.getRandomValues cannot fail for buffers this small.
-        let _ = getrandom::fill(buf);
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), PlatformError> {
+        getrandom::fill(buf).map_err(|e| PlatformError::Other(format!("random source: {e}")))
     }
 
     fn memo(&self) -> Option<&Memo> {

@@ -116,6 +116,17 @@ pub struct RawKeys {
     /// Signs preview tokens; without it previews are off.
     #[serde(default)]
     pub preview: Option<String>,
+    /// Older preview keys whose tokens are still accepted, during a rotation.
+    #[serde(default)]
+    pub preview_previous: Vec<String>,
+    /// Tokens expiring further ahead than this are refused, so none lives forever.
+    #[serde(default = "default_preview_lifetime")]
+    pub preview_max_lifetime_seconds: u32,
+}
+
+/// A week: long enough for a review round, short enough that a leaked link dies.
+fn default_preview_lifetime() -> u32 {
+    7 * 86_400
 }
 
 #[derive(Debug, Deserialize)]
@@ -195,6 +206,9 @@ pub struct RawLimits {
     pub max_list_bytes: usize,
     pub max_path_bytes: usize,
     pub template_fuel: u64,
+    /// The most a rewritten page may decode to: bounds the work a compressed page (a gzip
+    /// bomb inflates ~1000×) can cause; past it the page is cut off.
+    pub max_page_bytes: u64,
 }
 
 impl Default for RawLimits {
@@ -206,6 +220,7 @@ impl Default for RawLimits {
             max_list_bytes: 1024 * 1024,
             max_path_bytes: 1024,
             template_fuel: 50_000,
+            max_page_bytes: tailor_core::page::DEFAULT_MAX_PAGE_BYTES,
         }
     }
 }

@@ -239,3 +239,16 @@ mod demo_rules {
         );
     }
 }
+
+#[test]
+fn max_path_bytes_stays_within_what_a_url_and_a_purge_tag_can_carry() {
+    for bad in [0, 8 * 1024 + 1] {
+        let mut doc = demo();
+        doc["limits"]["max_path_bytes"] = serde_json::json!(bad);
+        assert_eq!(error_for(&doc).path, "limits.max_path_bytes", "{bad}");
+    }
+    // Paths longer than a purge tag can carry are fine: they are tagged by their hash.
+    let mut doc = demo();
+    doc["limits"]["max_path_bytes"] = serde_json::json!(8 * 1024);
+    assert!(Config::from_json(doc.to_string().as_bytes()).is_ok());
+}

@@ -30,6 +30,15 @@ impl TryFrom<RawConfig> for Config {
         if let Some(id) = &raw.keys.preview {
             identifier("keys.preview", id)?;
         }
+        for (i, id) in raw.keys.preview_previous.iter().enumerate() {
+            identifier(&format!("keys.preview_previous[{i}]"), id)?;
+        }
+        if !(60..=30 * 86_400).contains(&raw.keys.preview_max_lifetime_seconds) {
+            return Err(ConfigError::at(
+                "keys.preview_max_lifetime_seconds",
+                "must be within 60..=2592000 (a minute to 30 days)",
+            ));
+        }
         cookie_name("visitor.cookie", &raw.visitor.cookie)?;
         if raw.visitor.max_age_seconds < 3600 || raw.visitor.max_age_seconds > 400 * 86_400 {
             return Err(ConfigError::at(
@@ -53,6 +62,7 @@ impl TryFrom<RawConfig> for Config {
                 ));
             }
         }
+        path_limit(raw.limits.max_path_bytes)?;
         super::images::validate(&raw.images, raw.limits.max_output_width)?;
         super::recs::validate(&raw.recs, &raw.events)?;
         Ok(Config {
@@ -97,6 +107,23 @@ fn cookie_name(path: &str, value: &str) -> Result<(), ConfigError> {
             format!("'{value}' is not a valid cookie name"),
         ))
     }
+}
+
+/// The longest `limits.max_path_bytes`: Fastly refuses URLs over 8 KB, so a longer path could
+/// never arrive. Paths whose purge tag would pass the platforms' 1024-byte limit are tagged by
+/// their hash (`cache_key::surrogate_key`), so any length up to this is safe to cache and purge.
+const MAX_PATH_BYTES: usize = 8 * 1024;
+
+fn path_limit(max_path_bytes: usize) -> Result<(), ConfigError> {
+    if (1..=MAX_PATH_BYTES).contains(&max_path_bytes) {
+        return Ok(());
+    }
+    Err(ConfigError::at(
+        "limits.max_path_bytes",
+        format!(
+            "{max_path_bytes} is outside 1..={MAX_PATH_BYTES} (longer URLs never reach the edge)"
+        ),
+    ))
 }
 
 /// Identifiers appear in cache keys and URLs, so they are kept to a safe alphabet.

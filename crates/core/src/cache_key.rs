@@ -7,6 +7,12 @@
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
+mod surrogate;
+pub use surrogate::{
+    is_valid_surrogate_key, longest_plain_image_path, purge_key, surrogate_key, surrogate_keys,
+    MAX_SURROGATE_KEYS_BYTES, MAX_SURROGATE_KEY_BYTES,
+};
+
 /// Bumped whenever the meaning of a key changes, so old entries are never misread.
 pub const KEY_SCHEMA: u32 = 2;
 
@@ -114,34 +120,6 @@ fn hex(bytes: &[u8], take: usize) -> String {
         .take(take)
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// The surrogate keys (purge tags) of an object: per image path, per segment, per list
-/// version, and one per route for purging everything of a kind.
-pub fn surrogate_keys(parts: &KeyParts<'_>) -> Vec<String> {
-    match parts {
-        KeyParts::Banner {
-            segment,
-            list_version,
-            ..
-        }
-        | KeyParts::List {
-            segment,
-            list_version,
-        } => vec![
-            "banners".into(),
-            format!("segment:{segment}"),
-            format!("list:{list_version}"),
-        ],
-        KeyParts::ListPointer => vec!["banners".into(), "list-pointer".into()],
-        KeyParts::LastGoodList { segment } => {
-            vec!["banners".into(), format!("segment:{segment}")]
-        }
-        KeyParts::Image { path, .. } => vec!["images".into(), format!("image:{path}")],
-        KeyParts::Original { path } => {
-            vec!["images".into(), format!("image:{path}"), "originals".into()]
-        }
-    }
 }
 
 /// Whether an `If-None-Match` value names `etag` (`*`, or one of a comma-separated list;

@@ -20,6 +20,7 @@ pub mod cache_key;
 pub mod constant_time;
 pub mod events;
 pub mod identity;
+pub mod image_path;
 pub mod origin_ttl;
 pub mod page;
 pub mod recs;

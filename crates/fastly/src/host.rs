@@ -218,11 +218,8 @@ impl Platform for FastlyHost {
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     }
 
-    fn fill_random(&self, buf: &mut [u8]) {
-        if getrandom::fill(buf).is_err() {
-            // WASI always provides random_get; this only guards against a broken host.
-            buf.fill(0);
-        }
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), PlatformError> {
+        getrandom::fill(buf).map_err(|e| PlatformError::Other(format!("random source: {e}")))
     }
 }
 

@@ -9,7 +9,7 @@ mod freeform;
 mod geometry;
 pub mod jpeg;
 mod params;
-mod path;
+
 mod probe;
 mod resize;
 pub mod signature;
@@ -22,7 +22,7 @@ pub use geometry::{FitMode, Geometry, Gravity};
 #[cfg(test)]
 pub(crate) use params::test_query;
 pub use params::{ParamError, VariantParams};
-pub use path::{parse_image_path, ImagePathError};
+pub use tailor_core::image_path::{parse_image_path, ImagePathError};
 pub use transform::{
     fit_width, transform, transform_many, ImageError, Job, Qualities, Timings, Transformed,
 };

@@ -119,8 +119,10 @@ pub trait Platform {
     /// Wall-clock time in milliseconds since the Unix epoch, with sub-millisecond precision
     /// where the host offers it. Used for timings and expiries.
     fn now_ms(&self) -> f64;
-    /// Fills `buf` with cryptographically secure random bytes.
-    fn fill_random(&self, buf: &mut [u8]);
+    /// Fills `buf` with cryptographically secure random bytes. A host whose random source
+    /// fails says so: callers then go without what needed the bytes (a nonce, an id), never
+    /// with predictable ones.
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), PlatformError>;
     /// Memory that outlives the request, on hosts whose instances do.
     fn memo(&self) -> Option<&Memo> {
         None

@@ -2,7 +2,8 @@
 //! cache held in maps, with a controllable clock.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use tailor_core::cache_key::{is_valid_surrogate_key, MAX_SURROGATE_KEYS_BYTES};
 use tailor_platform::{
     CacheLookup, CacheWrite, CachedObject, ChunkedBody, Geo, Memo, OriginRequest, OriginResponse,
     Platform, PlatformError,
@@ -34,9 +35,17 @@ pub struct MemoryHost {
     pub geo: Option<Geo>,
     /// Entries with the clock reading at which they were stored.
     pub cache: RefCell<HashMap<String, (CachedObject, CacheWrite, f64)>>,
+    /// Keys a lookup chose a request to fill (`must_fill`) that no insert or abandon has
+    /// ended yet: on Fastly every other request for such a key waits.
+    pub open_fills: RefCell<HashSet<String>>,
+    /// Lookups of a key whose fill was still open: on Fastly they would have waited for it
+    /// (until the filling request's instance ended, had it never given the fill up).
+    pub waited: RefCell<Vec<String>>,
     pub logs: RefCell<Vec<(String, String)>>,
     /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
     pub tick_ms: f64,
+    /// Set to act like a host whose random source fails.
+    pub random_fails: Cell<bool>,
     clock: Cell<f64>,
     random_state: Cell<u64>,
 }
@@ -68,6 +77,41 @@ impl MemoryHost {
             body,
         };
         self.origin.insert(path.into(), reply);
+    }
+
+    /// What a lookup finds: fresh, stale (to refresh) or nothing (to fill).
+    fn find(&self, key: &str) -> CacheLookup {
+        let now = self.clock.get();
+        let cache = self.cache.borrow();
+        let Some((object, write, stored)) = cache.get(key) else {
+            return CacheLookup {
+                must_fill: true,
+                ..CacheLookup::default()
+            };
+        };
+        let age_s = (now - stored) / 1000.0;
+        let ttl = f64::from(write.ttl_seconds);
+        let usable = ttl + f64::from(write.stale_while_revalidate_seconds);
+        // Requests run one at a time here: a stale or missing entry is this request's to fill
+        // (a fill an earlier request left open is noted in `waited`, then taken over).
+        if age_s < ttl {
+            CacheLookup {
+                object: Some(object.clone()),
+                stale: false,
+                must_fill: false,
+            }
+        } else if age_s < usable {
+            CacheLookup {
+                object: Some(object.clone()),
+                stale: true,
+                must_fill: true,
+            }
+        } else {
+            CacheLookup {
+                must_fill: true,
+                ..CacheLookup::default()
+            }
+        }
     }
 }
 
@@ -130,36 +174,14 @@ impl Platform for MemoryHost {
     }
 
     async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
-        let now = self.clock.get();
-        let cache = self.cache.borrow();
-        let Some((object, write, stored)) = cache.get(key) else {
-            return Ok(CacheLookup {
-                must_fill: true,
-                ..CacheLookup::default()
-            });
-        };
-        let age_s = (now - stored) / 1000.0;
-        let ttl = f64::from(write.ttl_seconds);
-        let usable = ttl + f64::from(write.stale_while_revalidate_seconds);
-        // One request at a time here, so every stale or missing lookup is the one to fill.
-        Ok(if age_s < ttl {
-            CacheLookup {
-                object: Some(object.clone()),
-                stale: false,
-                must_fill: false,
-            }
-        } else if age_s < usable {
-            CacheLookup {
-                object: Some(object.clone()),
-                stale: true,
-                must_fill: true,
-            }
-        } else {
-            CacheLookup {
-                must_fill: true,
-                ..CacheLookup::default()
-            }
-        })
+        if self.open_fills.borrow().contains(key) {
+            self.waited.borrow_mut().push(key.to_owned());
+        }
+        let lookup = self.find(key);
+        if lookup.must_fill {
+            self.open_fills.borrow_mut().insert(key.to_owned());
+        }
+        Ok(lookup)
     }
 
     async fn cache_insert(
@@ -168,11 +190,25 @@ impl Platform for MemoryHost {
         object: &CachedObject,
         write: &CacheWrite,
     ) -> Result<(), PlatformError> {
+        // An insert ends this request's fill, whether or not it is accepted.
+        self.open_fills.borrow_mut().remove(key);
+        // Fastly's limits (Viceroy checks them too): one bad key fails the whole write.
+        let valid = write
+            .surrogate_keys
+            .iter()
+            .all(|k| is_valid_surrogate_key(k));
+        if !valid || write.surrogate_keys.join(" ").len() > MAX_SURROGATE_KEYS_BYTES {
+            return Err(PlatformError::Other("invalid surrogate keys".into()));
+        }
         self.cache.borrow_mut().insert(
             key.into(),
             (object.clone(), write.clone(), self.clock.get()),
         );
         Ok(())
+    }
+
+    fn cache_abandon(&self, key: &str) {
+        self.open_fills.borrow_mut().remove(key);
     }
 
     async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError> {
@@ -196,7 +232,10 @@ impl Platform for MemoryHost {
         now
     }
 
-    fn fill_random(&self, buf: &mut [u8]) {
+    fn fill_random(&self, buf: &mut [u8]) -> Result<(), PlatformError> {
+        if self.random_fails.get() {
+            return Err(PlatformError::Other("random source unavailable".into()));
+        }
         // Deterministic on purpose (splitmix64): tests must be reproducible.
         for byte in buf.iter_mut() {
             let mut z = self.random_state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -205,6 +244,7 @@ impl Platform for MemoryHost {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             *byte = (z ^ (z >> 31)) as u8;
         }
+        Ok(())
     }
 
     fn memo(&self) -> Option<&Memo> {

@@ -132,6 +132,11 @@ pub fn open(
     (fresh && valid_id(&cookie.visitor_id)).then_some(cookie)
 }
 
+/// The key id a cookie value names (sealed under), without opening it.
+pub fn key_id(value: &str) -> Option<&str> {
+    value.split_once('.').map(|(id, _)| id)
+}
+
 fn associated_data(name: &str, key_id: &str) -> Vec<u8> {
     format!("{name}\0{key_id}").into_bytes()
 }

@@ -2,9 +2,9 @@
 //! `data-tailor-slot="S"` getting slot S's banner as its content. Everything else passes
 //! byte for byte, and output leaves as input arrives: the page is never held whole.
 
-mod decode;
+pub mod decode;
 
-use decode::Decoder;
+use decode::{Decoder, Pulled};
 use lol_html::html_content::ContentType;
 use lol_html::{element, HtmlRewriter, MemorySettings, OutputSink, Settings};
 use std::cell::RefCell;
@@ -51,13 +51,31 @@ impl OutputSink for Collect {
     }
 }
 
-/// A page being rewritten: push origin chunks in, take rewritten chunks out.
+/// The most decoded bytes a rewritten page may have unless the caller says otherwise
+/// ([`PageStream::with_max_bytes`]; the app passes `limits.max_page_bytes`).
+pub const DEFAULT_MAX_PAGE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// What one [`PageStream::step`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// A decoded piece went through the rewriter (its output, if any, was emitted).
+    Progress,
+    /// The origin chunk pushed last is used up: push the next one, or end the input.
+    NeedInput,
+    /// The page is complete and its last output emitted; see [`PageStream::stats`].
+    Done,
+}
+
+/// A page being rewritten: push origin chunks in, step rewritten pieces out.
 pub struct PageStream {
     decoder: Decoder,
     rewriter: Option<HtmlRewriter<'static, Collect>>,
     output: Rc<RefCell<Vec<u8>>>,
     log: Rc<RefCell<(Vec<String>, Vec<String>)>>,
     stats: PageStats,
+    decoded: u64,
+    max_bytes: u64,
+    done: bool,
 }
 
 impl std::fmt::Debug for PageStream {
@@ -75,70 +93,91 @@ impl PageStream {
         let decoder = Decoder::for_encoding(content_encoding)?;
         let output = Rc::new(RefCell::new(Vec::new()));
         let log = Rc::new(RefCell::new((Vec::new(), Vec::new())));
-        let handler_log = Rc::clone(&log);
-        let settings = Settings::new()
-            .append_element_content_handler(element!("[data-tailor-slot]", move |el| {
-                let Some(slot) = el.get_attribute(SLOT_ATTRIBUTE) else {
-                    return Ok(());
-                };
-                let mut log = handler_log.borrow_mut();
-                match fills.get(&slot) {
-                    Some(html) => {
-                        el.set_inner_content(html, ContentType::Html);
-                        log.0.push(slot);
-                    }
-                    None => log.1.push(slot),
-                }
-                Ok(())
-            }))
-            // Ambiguous markup (rare, e.g. a slot inside <select>) is rewritten best-effort
-            // instead of aborting the page.
-            .with_strict(false)
-            .with_memory_settings(
-                MemorySettings::new()
-                    .with_max_allowed_memory_usage(REWRITER_MEMORY)
-                    .with_graceful_bail_out_on_memory_limit_exceeded(true),
-            );
-        let rewriter = HtmlRewriter::new(settings, Collect(Rc::clone(&output)));
+        let rewriter = HtmlRewriter::new(
+            settings(fills, Rc::clone(&log)),
+            Collect(Rc::clone(&output)),
+        );
         Some(Self {
             decoder,
             rewriter: Some(rewriter),
             output,
             log,
             stats: PageStats::default(),
+            decoded: 0,
+            max_bytes: DEFAULT_MAX_PAGE_BYTES,
+            done: false,
         })
     }
 
-    /// Feeds one origin chunk, handing output to `emit` as it completes — piece by piece for
-    /// a compressed page, so even a highly compressed one is never held decoded.
-    pub fn push(&mut self, chunk: &[u8], emit: &mut Emit<'_>) -> Result<(), String> {
+    /// Caps the decoded page: past `max_bytes` the page fails (a gzip bomb would otherwise
+    /// cost the CPU and bandwidth of everything it inflates to).
+    pub fn with_max_bytes(mut self, max_bytes: u64) -> Self {
+        self.max_bytes = max_bytes;
+        self
+    }
+
+    /// Hands over the next origin chunk; call it when [`PageStream::step`] says `NeedInput`.
+    pub fn push_input(&mut self, chunk: Vec<u8>) {
         self.stats.bytes_in += chunk.len() as u64;
-        let Self {
-            decoder,
-            rewriter,
-            output,
-            stats,
-            ..
-        } = self;
-        decoder.feed(chunk, &mut |decoded| {
-            rewrite(rewriter, output, decoded, stats);
-            hand_over(output, stats, emit)
-        })
+        self.decoder.push(chunk);
     }
 
-    /// Ends the page, emitting the last output; returns the page's statistics.
+    /// The origin body has ended.
+    pub fn end_input(&mut self) {
+        self.decoder.end_input();
+    }
+
+    /// Decodes and rewrites at most one piece ([`decode::PIECE`] decoded bytes), handing the
+    /// output to `emit`: memory stays bounded by a piece whatever a chunk inflates to.
+    pub fn step(&mut self, emit: &mut Emit<'_>) -> Result<Step, String> {
+        if self.done {
+            return Ok(Step::Done);
+        }
+        let decoded = match self.decoder.pull().map_err(|e| e.to_string())? {
+            Pulled::NeedInput => return Ok(Step::NeedInput),
+            Pulled::End => {
+                self.end(emit)?;
+                return Ok(Step::Done);
+            }
+            Pulled::Data(decoded) => decoded,
+        };
+        self.decoded += decoded.len() as u64;
+        if self.decoded > self.max_bytes {
+            self.done = true;
+            return Err(format!(
+                "the page decodes to more than {} bytes (limits.max_page_bytes)",
+                self.max_bytes
+            ));
+        }
+        rewrite(&mut self.rewriter, &self.output, decoded, &mut self.stats);
+        hand_over(&self.output, &mut self.stats, emit)?;
+        Ok(Step::Progress)
+    }
+
+    /// What happened so far (complete once `step` said `Done`).
+    pub fn stats(&self) -> &PageStats {
+        &self.stats
+    }
+
+    /// Feeds one origin chunk and rewrites all of it, handing output to `emit` piece by
+    /// piece. For callers that consume output as it comes; a host streaming to a client
+    /// steps instead, so it never holds more than a piece.
+    pub fn push(&mut self, chunk: &[u8], emit: &mut Emit<'_>) -> Result<(), String> {
+        self.push_input(chunk.to_vec());
+        while self.step(emit)? == Step::Progress {}
+        Ok(())
+    }
+
+    /// Ends the input and rewrites what is left; returns the page's statistics.
     pub fn finish(mut self, emit: &mut Emit<'_>) -> Result<PageStats, String> {
-        let Self {
-            decoder,
-            rewriter,
-            output,
-            stats,
-            ..
-        } = &mut self;
-        decoder.finish(&mut |decoded| {
-            rewrite(rewriter, output, decoded, stats);
-            hand_over(output, stats, emit)
-        })?;
+        self.end_input();
+        while self.step(emit)? != Step::Done {}
+        Ok(self.stats)
+    }
+
+    /// Ends the rewriter, emits its last output and records the slots.
+    fn end(&mut self, emit: &mut Emit<'_>) -> Result<(), String> {
+        self.done = true;
         if let Some(rewriter) = self.rewriter.take() {
             if let Err(e) = rewriter.end() {
                 self.stats.bailed_out = Some(e.to_string());
@@ -148,8 +187,38 @@ impl PageStream {
         let (filled, unknown) = self.log.take();
         self.stats.filled = filled;
         self.stats.unknown = unknown;
-        Ok(self.stats)
+        Ok(())
     }
+}
+
+/// The rewriter's settings: the slot handler, lenient parsing, bounded memory.
+fn settings(
+    fills: SlotFills,
+    log: Rc<RefCell<(Vec<String>, Vec<String>)>>,
+) -> Settings<'static, 'static> {
+    Settings::new()
+        .append_element_content_handler(element!("[data-tailor-slot]", move |el| {
+            let Some(slot) = el.get_attribute(SLOT_ATTRIBUTE) else {
+                return Ok(());
+            };
+            let mut log = log.borrow_mut();
+            match fills.get(&slot) {
+                Some(html) => {
+                    el.set_inner_content(html, ContentType::Html);
+                    log.0.push(slot);
+                }
+                None => log.1.push(slot),
+            }
+            Ok(())
+        }))
+        // Ambiguous markup (rare, e.g. a slot inside <select>) is rewritten best-effort
+        // instead of aborting the page.
+        .with_strict(false)
+        .with_memory_settings(
+            MemorySettings::new()
+                .with_max_allowed_memory_usage(REWRITER_MEMORY)
+                .with_graceful_bail_out_on_memory_limit_exceeded(true),
+        )
 }
 
 /// Where rewritten bytes go; an error (the client went away) stops the page.

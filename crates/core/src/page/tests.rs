@@ -102,18 +102,105 @@ fn output_keeps_pace_with_input_on_a_big_page() {
     assert_eq!(stats.filled, ["hero"]);
 }
 
+const BOMB_HEAD: &str = "<html><body><div data-tailor-slot=\"hero\"></div><pre>";
+const BOMB_TAIL: &str = "</pre></body></html>";
+
+/// `megabytes` MB of spaces in a page, gzipped to about a thousandth of that.
+fn gzip_bomb(megabytes: usize) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    gz.write_all(BOMB_HEAD.as_bytes()).unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..megabytes {
+        gz.write_all(&spaces).unwrap();
+    }
+    gz.write_all(BOMB_TAIL.as_bytes()).unwrap();
+    gz.finish().unwrap()
+}
+
+/// The rewritten size of [`gzip_bomb`]'s page.
+fn bomb_output(megabytes: usize) -> usize {
+    (megabytes << 20) + BOMB_HEAD.len() + BOMB_TAIL.len() + "<ul><li>A</li></ul>".len()
+}
+
 #[test]
 fn a_gzip_bomb_is_emitted_in_small_pieces() {
-    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-    let zeros = vec![b' '; 1 << 20];
-    for _ in 0..16 {
-        gz.write_all(&zeros).unwrap();
-    }
-    let bomb = gz.finish().unwrap();
+    let bomb = gzip_bomb(16);
     assert!(bomb.len() < 64 * 1024);
-    let (out, _, largest) = run(&bomb, bomb.len(), Some("gzip"));
-    assert_eq!(out.len(), 16 << 20);
-    assert!(largest <= 2 << 20, "largest emitted piece {largest}");
+    let (out, stats, largest) = run(&bomb, bomb.len(), Some("gzip"));
+    assert_eq!(out.len(), bomb_output(16));
+    assert_eq!(stats.filled, ["hero"]);
+    assert!(
+        largest <= decode::PIECE + 1024,
+        "largest emitted piece {largest}"
+    );
+}
+
+#[test]
+fn a_gzip_bomb_in_one_chunk_is_inflated_one_piece_per_step() {
+    // The whole bomb arrives as one origin chunk: each step inflates and rewrites at most
+    // one piece, so what is held decoded never grows with the compression ratio.
+    let bomb = gzip_bomb(16);
+    let mut stream = PageStream::new(fills(), Some("gzip")).unwrap();
+    stream.push_input(bomb);
+    let (mut steps, mut total) = (0, 0);
+    loop {
+        let mut emitted = Vec::new();
+        let step = stream
+            .step(&mut |piece: &[u8]| {
+                emitted.push(piece.len());
+                Ok(())
+            })
+            .unwrap();
+        assert!(emitted.len() <= 1, "one step emitted {emitted:?}");
+        let size: usize = emitted.iter().sum();
+        assert!(
+            size <= decode::PIECE + 1024,
+            "one step emitted {size} bytes"
+        );
+        total += size;
+        match step {
+            Step::Progress => steps += 1,
+            Step::NeedInput => stream.end_input(),
+            Step::Done => break,
+        }
+    }
+    assert!(steps >= (16 << 20) / decode::PIECE, "{steps} steps");
+    assert_eq!(total, bomb_output(16));
+}
+
+#[test]
+fn a_page_that_inflates_past_max_bytes_is_cut_off() {
+    let bomb = gzip_bomb(8);
+    let mut stream = PageStream::new(fills(), Some("gzip"))
+        .unwrap()
+        .with_max_bytes(4 << 20);
+    let mut out = 0;
+    let result = stream.push(&bomb, &mut |piece: &[u8]| {
+        out += piece.len();
+        Ok(())
+    });
+    let error = result.unwrap_err();
+    assert!(error.contains("limits.max_page_bytes"), "{error}");
+    // No more than the limit of the origin's bytes went out (plus the slot's fill).
+    assert!(out <= (4 << 20) + 64, "{out} bytes emitted");
+    // Plain pages are held to the same limit (a runtime may have inflated them already).
+    let mut plain = PageStream::new(fills(), None).unwrap().with_max_bytes(1000);
+    assert!(plain.push(&[b' '; 2000], &mut |_| Ok(())).is_err());
+}
+
+#[test]
+fn deflate_input_split_anywhere_decodes_the_same() {
+    let mut zlib = ZlibEncoder::new(Vec::new(), Compression::default());
+    zlib.write_all(PAGE.as_bytes()).unwrap();
+    let zlib = zlib.finish().unwrap();
+    for size in [1, 2, 5, 64] {
+        let (out, _, _) = run(&zlib, size, Some("deflate"));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            expected(),
+            "chunks of {size}"
+        );
+    }
 }
 
 #[test]

@@ -78,9 +78,12 @@ pub enum RecsError {
 
 /// The longest id or category kept: both travel in the visitor cookie.
 pub const MAX_ID_BYTES: usize = 64;
+/// The longest item image path: the default `limits.max_path_bytes` of the `/img/` route.
+pub const MAX_IMAGE_PATH_BYTES: usize = 1024;
 
 /// Parses a list from KV bytes, refusing oversized values before parsing them, and items the
-/// re-rank could not order (non-finite or negative scores) or the cookie could not carry.
+/// re-rank could not order (non-finite or negative scores), the cookie could not carry, or
+/// whose image the `/img/` route would not serve.
 pub fn parse_list(bytes: &[u8], limit: usize) -> Result<RecList, RecsError> {
     if bytes.len() > limit {
         return Err(RecsError::TooLarge {
@@ -97,6 +100,10 @@ pub fn parse_list(bytes: &[u8], limit: usize) -> Result<RecList, RecsError> {
             Some("an empty id or one over 64 bytes")
         } else if item.category.is_empty() || item.category.len() > MAX_ID_BYTES {
             Some("an empty category or one over 64 bytes")
+        } else if crate::image_path::parse_image_path(&item.image, MAX_IMAGE_PATH_BYTES).is_err() {
+            // Banners point at `/img/{variant}/{image}`: anything but a plain origin path
+            // (a URL, `..`, a query) would make them point somewhere else.
+            Some("an image that is not an origin image path (letters, digits, - _ . / only)")
         } else {
             None
         };

@@ -68,3 +68,23 @@ fn the_pointer_names_a_safe_version() {
     }
     assert_eq!(kv_key("recs", "v3", "mobile"), "recs/v3/mobile");
 }
+
+#[test]
+fn item_images_must_be_paths_the_image_route_accepts() {
+    for image in [
+        "https://evil.example/x.jpg",
+        "//evil.example/x.jpg",
+        "../../admin/purge",
+        "/photos/a.jpg",
+        "photos/a.jpg?dpr=9",
+        "photos/a.jpg\" onerror=\"x",
+        "photos//a.jpg",
+        "",
+    ] {
+        let json = serde_json::json!({"segment": "s", "items": [{"id": "a", "title": "A",
+            "url": "/p/a", "image": image, "category": "c", "score": 1}]});
+        let error = parse_list(json.to_string().as_bytes(), 10_000).unwrap_err();
+        assert!(error.to_string().contains("image"), "{image}: {error}");
+    }
+    assert!(one_item("").is_ok(), "photos-style paths pass");
+}

@@ -2,6 +2,7 @@
 //! headers, query, platform geo and the clock. Bad or oversized inputs are skipped and noted
 //! in `warnings` (shown in debug output), never turned into an error.
 
+use super::cookies::cookie_jar;
 use super::headers::{self, MAX_HEADER_BYTES};
 use super::DeviceClass;
 
@@ -90,19 +91,7 @@ impl VisitorContext {
         let referrer = text("referer").and_then(headers::referrer_host);
         let opted_out = text("sec-gpc").is_some_and(|v| v.trim() == "1")
             || text("dnt").is_some_and(|v| v.trim() == "1");
-        // Several Cookie headers are legal (HTTP/2 splits them); their pairs are joined.
-        let cookies = headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| {
-                if v.len() > 8 * MAX_HEADER_BYTES {
-                    warnings.push("cookie header over 16 KB ignored".into());
-                    return None;
-                }
-                v.to_str().ok()
-            })
-            .flat_map(headers::cookies)
-            .collect();
+        let cookies = cookie_jar(headers.get_all(http::header::COOKIE), &mut warnings);
         let device = DeviceClass::classify(user_agent, mobile_hint);
         let utm = |name: &str| {
             facts

@@ -1,5 +1,5 @@
 //! Parsers for the request headers segmentation reads: `Accept-Language`, the `Sec-CH-UA*`
-//! client hints, `Save-Data`, `ECT`/`Downlink`, `Referer` and cookies. Each is total: any
+//! client hints, `Save-Data`, `ECT`/`Downlink` and `Referer` (cookies: `cookies.rs`). Each is total: any
 //! input yields a value or `None`, never a panic.
 
 /// Headers longer than this are ignored (with a warning): no real client sends them, and
@@ -123,18 +123,6 @@ pub fn referrer_host(value: &str) -> Option<String> {
     ok.then(|| host.strip_prefix("www.").unwrap_or(&host).to_owned())
 }
 
-/// Every cookie of a `Cookie` header, parsed by the `cookie` crate; malformed pairs are
-/// skipped, the first of duplicate names wins.
-pub fn cookies(value: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for cookie in cookie::Cookie::split_parse(value).flatten() {
-        if !out.iter().any(|(name, _)| name == cookie.name()) {
-            out.push((cookie.name().to_owned(), cookie.value_trimmed().to_owned()));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,18 +182,5 @@ mod tests {
         );
         assert_eq!(referrer_host("android-app://com.x"), None);
         assert_eq!(referrer_host("https://exa mple.com/"), None);
-    }
-
-    #[test]
-    fn cookies_are_parsed_by_a_real_parser() {
-        let jar = cookies("a=1; b=\"quoted\"; broken; a=2; c=");
-        assert_eq!(
-            jar,
-            [
-                ("a".to_owned(), "1".to_owned()),
-                ("b".to_owned(), "quoted".to_owned()),
-                ("c".to_owned(), String::new())
-            ]
-        );
     }
 }

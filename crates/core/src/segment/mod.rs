@@ -4,6 +4,7 @@
 pub mod buckets;
 pub mod condition;
 mod context;
+pub mod cookies;
 mod device;
 mod headers;
 mod rules;
