@@ -12,11 +12,13 @@
 )]
 
 mod e2e_caching;
+mod e2e_hardening_images;
 mod e2e_recs;
 mod e2e_segmentation;
 mod support;
 
 use e2e_caching::*;
+use e2e_hardening_images::*;
 use e2e_recs::*;
 use e2e_segmentation::*;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -660,6 +662,7 @@ fn main() {
         non_html_and_failed_pages_pass_through,
         a_page_streams_before_the_origin_finishes,
         memory_does_not_grow_with_page_size,
+        jpegs_hiding_a_frame_are_refused_and_the_instance_survives,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

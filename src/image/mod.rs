@@ -1,12 +1,14 @@
 //! Image variants: request parameters, origin path validation, and the transform pipeline
 //! (probe → decode at reduced scale → resize → encode).
 
+mod budget;
 mod color_profile;
 mod decode;
 mod encode;
 mod format;
 mod freeform;
 mod geometry;
+pub mod hostile;
 pub mod jpeg;
 mod params;
 mod path;
@@ -16,7 +18,7 @@ pub mod signature;
 pub mod synthetic;
 mod transform;
 
-pub use decode::DECODE_BUDGET_BYTES;
+pub use budget::DECODE_BUDGET_BYTES;
 pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
 pub use freeform::FreeForm;
 pub use geometry::{FitMode, Geometry, Gravity};
