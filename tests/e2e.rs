@@ -663,6 +663,7 @@ fn main() {
         a_page_streams_before_the_origin_finishes,
         memory_does_not_grow_with_page_size,
         jpegs_hiding_a_frame_are_refused_and_the_instance_survives,
+        focal_point_gravity_shares_a_key_only_with_the_same_crop,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.
