@@ -663,6 +663,8 @@ fn main() {
         a_page_streams_before_the_origin_finishes,
         memory_does_not_grow_with_page_size,
         jpegs_hiding_a_frame_are_refused_and_the_instance_survives,
+        free_form_output_is_bounded_when_one_side_is_given,
+        avif_width_limit_applies_to_the_output_width_not_h,
         focal_point_gravity_shares_a_key_only_with_the_same_crop,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts

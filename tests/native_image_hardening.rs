@@ -22,6 +22,63 @@ fn host_with(edit: impl FnOnce(&mut serde_json::Value)) -> MemoryHost {
     host
 }
 
+fn unsigned_host(max_output_width: u32) -> MemoryHost {
+    host_with(|c| {
+        c["images"]["allow_unsigned"] = serde_json::json!(true);
+        c["images"]["width_ladder"] = serde_json::json!([256, 512]);
+        c["limits"]["max_output_width"] = serde_json::json!(max_output_width);
+        c["variants"]["full"]["width"] = serde_json::json!(max_output_width);
+    })
+}
+
+fn dimensions(response: &http::Response<Vec<u8>>) -> (u32, u32) {
+    assert_eq!(
+        response.status(),
+        200,
+        "{:?}",
+        String::from_utf8_lossy(response.body())
+    );
+    let img = image::load_from_memory(response.body()).unwrap();
+    (img.width(), img.height())
+}
+
+#[test]
+fn free_form_output_is_bounded_when_one_side_is_given() {
+    let host = unsigned_host(600);
+    for uri in [
+        "/img/_/photos/strip.jpg?h=512&fit=cover",
+        "/img/_/photos/strip.jpg?h=512&fit=contain&upscale=1",
+        "/img/_/photos/strip.jpg?h=512&fit=pad&upscale=1",
+        "/img/_/photos/tower.jpg?w=512&fit=cover",
+        "/img/_/photos/tower.jpg?w=512&fit=contain&upscale=true",
+        "/img/_/photos/tower.jpg?w=512&h=600&fit=pad&upscale=1",
+        "/img/_/photos/tower.jpg?w=64",
+        "/img/full/photos/tower.jpg",
+        "/img/full/photos/strip.jpg?dpr=3",
+    ] {
+        let (w, h) = dimensions(&get(&host, uri, &[]));
+        assert!(w <= 600 && h <= 600, "{uri}: {w}x{h}");
+    }
+    // Both sides of a cover come out as asked, the missing one at the limit.
+    let cover = get(&host, "/img/_/photos/strip.jpg?h=512&fit=cover", &[]);
+    assert_eq!(dimensions(&cover), (600, 512));
+}
+
+#[test]
+fn avif_width_limit_applies_to_the_output_width_not_h() {
+    let host = host_with(|c| c["images"]["allow_unsigned"] = serde_json::json!(true));
+    // The demo allows AVIF up to 320 px wide: h=300 of a 3:2 photo is 450 px wide.
+    let tall_ask = get(&host, "/img/_/photos/harbour.jpg?h=300&format=avif", &[]);
+    assert_eq!(
+        tall_ask.status(),
+        400,
+        "{}",
+        String::from_utf8_lossy(tall_ask.body())
+    );
+    let narrow = get(&host, "/img/_/photos/harbour.jpg?w=300&format=avif", &[]);
+    assert_eq!(narrow.headers()["content-type"], "image/avif");
+}
+
 #[test]
 fn focal_point_gravity_shares_a_key_only_with_the_same_crop() {
     let host = host_with(|c| c["images"]["allow_unsigned"] = serde_json::json!(true));

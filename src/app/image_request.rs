@@ -81,7 +81,7 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
         VariantParams::parse(ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Screens denser than the top dpr bucket get that bucket: fewer keys, same look.
     params.dpr = params.dpr.min(ctx.config.images.max_dpr);
-    check_avif(ctx, params.format, named.width * params.dpr)?;
+    check_avif(ctx, params.format, named.width.saturating_mul(params.dpr))?;
     let job = named_job(ctx, named, params);
     Ok(ImageRequest {
         variant,
@@ -94,7 +94,10 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
 }
 
 fn named_job(ctx: &ImageInputs<'_>, named: &Variant, params: VariantParams) -> Job {
-    let width = (named.width * params.dpr).min(ctx.config.limits.max_output_width);
+    let width = named
+        .width
+        .saturating_mul(params.dpr)
+        .min(ctx.config.limits.max_output_width);
     Job {
         geometry: Geometry::width(width),
         background: [255, 255, 255],
@@ -105,6 +108,7 @@ fn named_job(ctx: &ImageInputs<'_>, named: &Variant, params: VariantParams) -> J
         format: params.format,
         client: client_for(ctx, width),
         max_pixels: ctx.config.limits.max_input_pixels,
+        max_output_side: ctx.config.limits.max_output_width,
     }
 }
 
@@ -165,11 +169,9 @@ fn free_form<'a>(ctx: &ImageInputs<'_>, path: &'a str) -> Result<ImageRequest<'a
     .map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Without an explicit q, qualities adapt to the original's size (see `Qualities::adaptive`).
     let quality = params.quality.map(|q| Qualities { jpeg: q, webp: q });
-    let width = params
-        .geometry
-        .width
-        .or(params.geometry.height)
-        .unwrap_or(u32::MAX);
+    // The output is at most `w` wide; without `w` its width follows the image, up to the
+    // output limit, so that is what AVIF's size limit is held to.
+    let width = params.geometry.width.unwrap_or(limits.max_output_width);
     check_avif(ctx, params.format, width)?;
     let job = Job {
         geometry: params.geometry,
@@ -178,6 +180,7 @@ fn free_form<'a>(ctx: &ImageInputs<'_>, path: &'a str) -> Result<ImageRequest<'a
         format: params.format,
         client: client_for(ctx, width),
         max_pixels: limits.max_input_pixels,
+        max_output_side: limits.max_output_width,
     };
     Ok(ImageRequest {
         variant: "_",

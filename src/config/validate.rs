@@ -53,7 +53,7 @@ impl TryFrom<RawConfig> for Config {
                 ));
             }
         }
-        super::images::validate(&raw.images, raw.limits.max_output_width)?;
+        super::images::validate(&raw.images, &raw.limits)?;
         super::recs::validate(&raw.recs, &raw.events)?;
         Ok(Config {
             version: String::new(), // set by Config::from_json, which has the bytes

@@ -153,39 +153,35 @@ fn round(v: f64) -> u32 {
     (v.round() as u32).max(1)
 }
 
-/// Plans the fit of an upright `w x h` image.
-pub fn plan(w: u32, h: u32, g: &Geometry) -> Plan {
-    let (wf, hf) = (f64::from(w), f64::from(h));
-    let sx = g.width.map_or(f64::INFINITY, |bw| f64::from(bw) / wf);
-    let sy = g.height.map_or(f64::INFINITY, |bh| f64::from(bh) / hf);
+/// Plans the fit of an upright `w x h` image. No side of the output exceeds `max_side`
+/// (`limits.max_output_width`), whatever the fit mode and whichever sides were asked for: a
+/// missing side is bounded by it too, and so is an enlargement.
+pub fn plan(w: u32, h: u32, g: &Geometry, max_side: u32) -> Plan {
+    let max_side = max_side.max(1);
+    let (wf, hf) = (f64::from(w.max(1)), f64::from(h.max(1)));
+    let box_w = g.width.map(|bw| bw.clamp(1, max_side));
+    let box_h = g.height.map(|bh| bh.clamp(1, max_side));
+    let sx = box_w.map_or(f64::INFINITY, |bw| f64::from(bw) / wf);
+    let sy = box_h.map_or(f64::INFINITY, |bh| f64::from(bh) / hf);
     let fits_inside = sx.min(sy);
-    let fills = match (g.width, g.height) {
+    let fills = match (box_w, box_h) {
         (Some(_), Some(_)) => sx.max(sy),
         _ => fits_inside,
     };
     let (scale, fill) = match g.fit {
         FitMode::ScaleDown => (fits_inside.min(1.0), false),
-        FitMode::Contain | FitMode::Pad => (
-            if g.upscale {
-                fits_inside
-            } else {
-                fits_inside.min(1.0)
-            },
-            false,
-        ),
+        FitMode::Contain | FitMode::Pad if g.upscale => (fits_inside, false),
+        FitMode::Contain | FitMode::Pad => (fits_inside.min(1.0), false),
         FitMode::Cover => (fills, true),
         FitMode::Crop => (fills.min(1.0), true),
     };
     let scale = if scale.is_finite() { scale } else { 1.0 };
-    let scaled = (round(wf * scale), round(hf * scale));
-    let whole = (0, 0, scaled.0, scaled.1);
     if fill {
-        let cw = g.width.map_or(scaled.0, |bw| bw.min(scaled.0));
-        let ch = g.height.map_or(scaled.1, |bh| bh.min(scaled.1));
-        let place = |focal: f64, size: u32, window: u32| -> u32 {
-            let ideal = focal * f64::from(size) - f64::from(window) / 2.0;
-            ideal.clamp(0.0, f64::from(size - window)).round() as u32
-        };
+        // The scaled image is only a frame of reference here: the resize reads the crop window
+        // out of the decoded pixels, so only the window (at most `max_side` a side) is made.
+        let scaled = (round(wf * scale), round(hf * scale));
+        let cw = box_w.unwrap_or(max_side).min(scaled.0);
+        let ch = box_h.unwrap_or(max_side).min(scaled.1);
         let crop = (
             place(g.gravity.x(), scaled.0, cw),
             place(g.gravity.y(), scaled.1, ch),
@@ -199,33 +195,49 @@ pub fn plan(w: u32, h: u32, g: &Geometry) -> Plan {
             offset: (0, 0),
         };
     }
-    if g.fit == FitMode::Pad {
-        let canvas = (
-            g.width.unwrap_or(scaled.0).max(scaled.0),
-            g.height.unwrap_or(scaled.1).max(scaled.1),
-        );
-        let offset = (
-            ((f64::from(canvas.0 - scaled.0)) * g.gravity.x()).round() as u32,
-            ((f64::from(canvas.1 - scaled.1)) * g.gravity.y()).round() as u32,
-        );
-        return Plan {
-            scaled,
-            crop: whole,
-            canvas,
-            offset,
-        };
-    }
+    let within = (f64::from(max_side) / wf).min(f64::from(max_side) / hf);
+    let scale = scale.min(within);
+    let scaled = (
+        round(wf * scale).min(max_side),
+        round(hf * scale).min(max_side),
+    );
+    let whole = (0, 0, scaled.0, scaled.1);
+    let canvas = if g.fit == FitMode::Pad {
+        (
+            box_w.unwrap_or(scaled.0).max(scaled.0),
+            box_h.unwrap_or(scaled.1).max(scaled.1),
+        )
+    } else {
+        scaled
+    };
+    let offset = (
+        (f64::from(canvas.0 - scaled.0) * g.gravity.x()).round() as u32,
+        (f64::from(canvas.1 - scaled.1) * g.gravity.y()).round() as u32,
+    );
     Plan {
         scaled,
         crop: whole,
-        canvas: scaled,
-        offset: (0, 0),
+        canvas,
+        offset,
     }
+}
+
+/// Where a `window` starts on an axis of `size` so that the focal point is as central in it as
+/// the edges allow.
+fn place(focal: f64, size: u32, window: u32) -> u32 {
+    let ideal = focal * f64::from(size) - f64::from(window) / 2.0;
+    ideal
+        .clamp(0.0, f64::from(size.saturating_sub(window)))
+        .round() as u32
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn plan(w: u32, h: u32, g: &Geometry) -> Plan {
+        super::plan(w, h, g, 4096)
+    }
 
     fn geometry(width: Option<u32>, height: Option<u32>, fit: FitMode) -> Geometry {
         Geometry {
@@ -294,6 +306,59 @@ mod tests {
         assert_eq!(
             (p.scaled, p.canvas, p.offset),
             ((400, 267), (400, 400), (0, 67))
+        );
+    }
+
+    #[test]
+    fn free_form_output_is_bounded_when_one_side_is_given() {
+        let modes = [
+            FitMode::ScaleDown,
+            FitMode::Contain,
+            FitMode::Cover,
+            FitMode::Crop,
+            FitMode::Pad,
+        ];
+        let originals = [(4000, 10), (10, 4000), (60000, 60000), (1, 1), (65535, 1)];
+        let boxes = [
+            (None, Some(4096)),
+            (Some(4096), None),
+            (Some(4096), Some(4096)),
+            (None, Some(u32::MAX)),
+            (Some(u32::MAX), Some(1)),
+        ];
+        for fit in modes {
+            for upscale in [false, true] {
+                for (w, h) in originals {
+                    for (bw, bh) in boxes {
+                        let g = Geometry {
+                            upscale,
+                            ..geometry(bw, bh, fit)
+                        };
+                        let p = super::plan(w, h, &g, 2000);
+                        let (cw, ch) = p.output();
+                        let what = format!("{fit:?} up={upscale} {w}x{h} in {bw:?}x{bh:?}: {p:?}");
+                        assert!(
+                            (1..=2000).contains(&cw) && (1..=2000).contains(&ch),
+                            "{what}"
+                        );
+                        assert!(p.crop.2 <= cw && p.crop.3 <= ch, "{what}");
+                        assert!(p.crop.0 + p.crop.2 <= p.scaled.0, "{what}");
+                        assert!(p.offset.0 + p.crop.2 <= cw, "{what}");
+                        if !matches!(fit, FitMode::Cover | FitMode::Crop) {
+                            assert!(p.scaled.0 <= 2000 && p.scaled.1 <= 2000, "{what}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn named_variants_of_tall_images_are_bounded_too() {
+        // 100x60000 at a 500-wide variant: never enlarged, but not 60000 high either.
+        assert_eq!(
+            super::plan(100, 60000, &Geometry::width(500), 4096).output(),
+            (7, 4096)
         );
     }
 

@@ -18,7 +18,7 @@ pub mod signature;
 pub mod synthetic;
 mod transform;
 
-pub use budget::DECODE_BUDGET_BYTES;
+pub use budget::{DECODE_BUDGET_BYTES, OUTPUT_BUDGET_BYTES};
 pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
 pub use freeform::FreeForm;
 pub use geometry::{FitMode, Geometry, Gravity};

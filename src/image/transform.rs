@@ -1,6 +1,7 @@
 //! The transform pipeline: probe the header → check limits → decode at the smallest covering
 //! scale → fit to the target width → encode in the negotiated format.
 
+use super::budget::pixel_buffer_len;
 use super::decode::decode;
 use super::encode::encode;
 pub use super::encode::Qualities;
@@ -34,6 +35,8 @@ pub struct Job {
     /// What the client's `Accept` allows, for `format=auto`.
     pub client: ClientFormats,
     pub max_pixels: u64,
+    /// No side of the output exceeds this (`limits.max_output_width`), whatever the fit.
+    pub max_output_side: u32,
 }
 
 /// Milliseconds spent in each stage.
@@ -97,7 +100,14 @@ pub fn transform_many(
     let (upright_width, upright_height) = probe.upright_size();
     let plans: Vec<Plan> = jobs
         .iter()
-        .map(|job| plan(upright_width, upright_height, &job.geometry))
+        .map(|job| {
+            plan(
+                upright_width,
+                upright_height,
+                &job.geometry,
+                job.max_output_side,
+            )
+        })
         .collect();
     let largest = plans
         .iter()
@@ -109,7 +119,7 @@ pub fn transform_many(
     for (job, plan) in jobs.iter().zip(&plans) {
         let resize_start = now();
         let resized = resize(&decoded, plan)?;
-        let pixels = pad(resized, decoded.channels, plan, job.background);
+        let pixels = pad(resized, decoded.channels, plan, job.background)?;
         let resized_at = now();
         let format = job.format.resolve(job.client, decoded.channels == 4);
         let quality = job
@@ -178,11 +188,16 @@ pub fn fit_width(width: u32, height: u32, target: u32) -> (u32, u32) {
 }
 
 /// Places the resized image on the plan's canvas, filled with the background (opaque).
-fn pad(pixels: Vec<u8>, channels: u8, plan: &Plan, background: [u8; 3]) -> Vec<u8> {
+fn pad(
+    pixels: Vec<u8>,
+    channels: u8,
+    plan: &Plan,
+    background: [u8; 3],
+) -> Result<Vec<u8>, ImageError> {
     let (cw, ch) = plan.canvas;
     let (_, _, iw, ih) = plan.crop;
     if (cw, ch) == (iw, ih) {
-        return pixels;
+        return Ok(pixels);
     }
     let c = usize::from(channels);
     let fill: Vec<u8> = background
@@ -195,14 +210,16 @@ fn pad(pixels: Vec<u8>, channels: u8, plan: &Plan, background: [u8; 3]) -> Vec<u
         .iter()
         .copied()
         .cycle()
-        .take(cw as usize * ch as usize * c)
+        .take(pixel_buffer_len(cw, ch, channels)?)
         .collect();
-    let (ox, oy) = (plan.offset.0 as usize, plan.offset.1 as usize);
-    for (row, line) in pixels.chunks_exact(iw as usize * c).enumerate() {
-        let start = ((oy + row) * cw as usize + ox) * c;
+    // Within the canvas just sized, so these products fit.
+    let (ox, oy, cw) = (plan.offset.0 as usize, plan.offset.1 as usize, cw as usize);
+    let row_len = pixel_buffer_len(iw, 1, channels)?;
+    for (row, line) in pixels.chunks_exact(row_len.max(1)).enumerate() {
+        let start = ((oy + row) * cw + ox) * c;
         if let Some(target) = canvas.get_mut(start..start + line.len()) {
             target.copy_from_slice(line);
         }
     }
-    canvas
+    Ok(canvas)
 }

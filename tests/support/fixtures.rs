@@ -110,6 +110,20 @@ fn photos() -> Vec<(&'static str, Reply)> {
         ),
         ("/photos/truncated.jpg", Reply::ok("image/jpeg", truncated)),
         (
+            "/photos/strip.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(4000, 10, 5), 85),
+            ),
+        ),
+        (
+            "/photos/tower.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(10, 3000, 6), 85),
+            ),
+        ),
+        (
             "/photos/notes.txt",
             Reply::ok("text/plain", b"not an image".to_vec()),
         ),

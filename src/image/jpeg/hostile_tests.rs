@@ -62,6 +62,7 @@ fn a_hidden_frame_cannot_bypass_the_pixel_limit_through_the_pipeline() {
             format: FormatRequest::Auto,
             client: ClientFormats::default(),
             max_pixels: 100_000,
+            max_output_side: 4096,
         };
         let result = transform(&hidden_real_image(marker), &job, &|| 0.0);
         assert!(result.is_err(), "the 1 MP hidden image was decoded");
