@@ -665,6 +665,8 @@ fn main() {
         jpegs_hiding_a_frame_are_refused_and_the_instance_survives,
         free_form_output_is_bounded_when_one_side_is_given,
         avif_width_limit_applies_to_the_output_width_not_h,
+        a_signature_cannot_be_reused_for_another_transform,
+        a_bad_signature_gets_one_answer_whatever_is_wrong,
         focal_point_gravity_shares_a_key_only_with_the_same_crop,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts

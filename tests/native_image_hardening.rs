@@ -9,7 +9,8 @@
 
 mod support;
 
-use support::native::{demo_host, get, DEBUG};
+use support::native::{demo_host, get, json, DEBUG};
+use tailor::image::signature::{sign, signing_input};
 use tailor::platform::memory::MemoryHost;
 
 /// The demo host with `edit` applied to its config.
@@ -41,6 +42,16 @@ fn dimensions(response: &http::Response<Vec<u8>>) -> (u32, u32) {
     let img = image::load_from_memory(response.body()).unwrap();
     (img.width(), img.height())
 }
+
+fn signed(key_id: &str, key: &[u8], path: &str, query: &str) -> String {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let sig = sign(key_id, key, &signing_input(path, &pairs));
+    format!("/img/_/{path}?{query}&sig={sig}")
+}
+
+const DEMO_KEY: &[u8] = b"demo-url-signing-key-0123456789abcdef";
 
 #[test]
 fn free_form_output_is_bounded_when_one_side_is_given() {
@@ -77,6 +88,65 @@ fn avif_width_limit_applies_to_the_output_width_not_h() {
     );
     let narrow = get(&host, "/img/_/photos/harbour.jpg?w=300&format=avif", &[]);
     assert_eq!(narrow.headers()["content-type"], "image/avif");
+}
+
+#[test]
+fn a_signature_cannot_be_reused_for_another_transform() {
+    let host = demo_host();
+    let good = signed(
+        "s1",
+        DEMO_KEY,
+        "photos/harbour.jpg",
+        "h=320&upscale=0&w=320",
+    );
+    assert_eq!(get(&host, &good, &[]).status(), 200);
+    let sig = good.rsplit("sig=").next().unwrap();
+    for smuggled in [
+        // The same signing input, once a value could carry '&' and '='.
+        format!("/img/_/photos/harbour.jpg?h=320&upscale=0%26w%3D320&sig={sig}"),
+        format!("/img/_/photos/harbour.jpg?h=320&upscale=0&w=320&w=4000&sig={sig}"),
+        format!("/img/_/photos/harbour.jpg?h=320&upscale=0&w=320&sig={sig}&sig=s1.00"),
+    ] {
+        let status = get(&host, &smuggled, &[]).status().as_u16();
+        assert!(matches!(status, 400 | 403), "{smuggled}: {status}");
+    }
+}
+
+#[test]
+fn signature_key_ids_are_case_sensitive_and_only_the_hex_is_not() {
+    let mut host = demo_host();
+    let key = b"a-key-whose-id-has-capitals-0123456789";
+    host.secrets.insert("url-signing-K2".into(), key.to_vec());
+    let url = signed("K2", key, "photos/harbour.jpg", "w=320");
+    assert_eq!(get(&host, &url, &[]).status(), 200);
+    let (base, hex) = url.rsplit_once('.').unwrap();
+    let upper = format!("{base}.{}", hex.to_ascii_uppercase());
+    assert_eq!(get(&host, &upper, &[]).status(), 200);
+    let lower_id = url.replace("sig=K2.", "sig=k2.");
+    assert_eq!(get(&host, &lower_id, &[]).status(), 403);
+}
+
+#[test]
+fn a_bad_signature_gets_one_answer_whatever_is_wrong() {
+    let host = demo_host();
+    let good = signed("s1", DEMO_KEY, "photos/harbour.jpg", "w=320");
+    let bad = [
+        "/img/_/photos/harbour.jpg?w=320".to_string(),
+        "/img/_/photos/harbour.jpg?w=320&sig=s1.xyz".to_string(),
+        good.replace("sig=s1.", "sig=s9."),
+        good.replace("w=320", "w=640"),
+        format!("{good}&sig=s1.{}", "0".repeat(64)),
+    ];
+    let answers: Vec<serde_json::Value> = bad
+        .iter()
+        .map(|uri| {
+            let response = get(&host, uri, &[]);
+            assert_eq!(response.status(), 403, "{uri}");
+            json(&response)
+        })
+        .collect();
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:#?}");
+    assert!(!answers[0]["detail"].as_str().unwrap().contains("key"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Hostile image requests end to end: JPEGs that hide a second frame, free-form sizes with one
-//! side given, and focal points that share a cache key.
+//! side given, signatures re-used for other transforms or naming unknown keys, and focal points
+//! that share a cache key.
 
 use super::{check, expect_json_error, expect_status, signed};
 use crate::support::client::{get, Got, DEBUG};
@@ -86,6 +87,48 @@ pub fn avif_width_limit_applies_to_the_output_width_not_h(h: &Harness) -> Result
         by_width.header("content-type") == Some("image/avif"),
         || format!("{:?}", by_width.headers),
     )
+}
+
+pub fn a_signature_cannot_be_reused_for_another_transform(h: &Harness) -> Result<(), Failed> {
+    let good = signed("photos/harbour.jpg", "h=320&upscale=0&w=320");
+    expect_status(&get(&h.url(&good), &[]), 200)?;
+    let sig = good.rsplit("sig=").next().unwrap_or("");
+    for smuggled in [
+        format!("/img/_/photos/harbour.jpg?h=320&upscale=0%26w%3D320&sig={sig}"),
+        format!("/img/_/photos/harbour.jpg?h=320&upscale=0&w=320&w=4000&sig={sig}"),
+        format!("/img/_/photos/harbour.jpg?h=320&upscale=0&w=320&sig={sig}&sig={sig}"),
+    ] {
+        let got = get(&h.url(&smuggled), &[]);
+        check(matches!(got.status, 400 | 403), || {
+            format!("{smuggled}: {} {}", got.status, got.text())
+        })?;
+    }
+    // Values with reserved characters sign in their percent-encoded form.
+    let hash_bg = signed("photos/harbour.jpg", "w=320&h=320&fit=pad&bg=%23000000");
+    expect_status(&get(&h.url(&hash_bg), &[]), 200)
+}
+
+pub fn a_bad_signature_gets_one_answer_whatever_is_wrong(h: &Harness) -> Result<(), Failed> {
+    let good = signed("photos/harbour.jpg", "w=320");
+    let bad = [
+        "/img/_/photos/harbour.jpg?w=320".to_string(),
+        "/img/_/photos/harbour.jpg?w=320&sig=s1.xyz".to_string(),
+        good.replace("sig=s1.", "sig=s9."),
+        good.replace("w=320", "w=640"),
+    ];
+    let mut answers = Vec::new();
+    for uri in &bad {
+        let got = get(&h.url(uri), &[]);
+        expect_json_error(&got, 403, "forbidden")?;
+        answers.push(got.text());
+    }
+    check(answers.windows(2).all(|w| w[0] == w[1]), || {
+        format!("{answers:#?}")
+    })?;
+    // Only the hex digest is case-insensitive.
+    let (base, hex) = good.rsplit_once('.').unwrap_or((&good, ""));
+    let upper = format!("{base}.{}", hex.to_ascii_uppercase());
+    expect_status(&get(&h.url(&upper), &[]), 200)
 }
 
 pub fn focal_point_gravity_shares_a_key_only_with_the_same_crop(h: &Harness) -> Result<(), Failed> {
