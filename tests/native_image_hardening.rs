@@ -150,6 +150,30 @@ fn a_bad_signature_gets_one_answer_whatever_is_wrong() {
 }
 
 #[test]
+fn path_prefixes_match_whole_segments() {
+    for prefix in ["photos", "photos/"] {
+        let host = host_with(|c| c["images"]["path_prefixes"] = serde_json::json!([prefix]));
+        let inside = get(&host, "/img/thumbnail/photos/harbour.jpg", &[]);
+        assert_eq!(inside.status(), 200, "{prefix}");
+        for outside in [
+            "/img/thumbnail/photos-private/harbour.jpg",
+            "/img/thumbnail/photosx.jpg",
+        ] {
+            let response = get(&host, outside, &[]);
+            assert_eq!(response.status(), 403, "{prefix}: {outside}");
+            assert_eq!(json(&response)["error"], "forbidden");
+        }
+    }
+    for bad in ["/photos", "photos//", "", "../photos"] {
+        let host = host_with(|c| c["images"]["path_prefixes"] = serde_json::json!(["inputs", bad]));
+        let response = get(&host, "/img/thumbnail/photos/harbour.jpg", &[]);
+        assert_eq!(response.status(), 500, "{bad:?}");
+        let detail = json(&response)["detail"].as_str().unwrap().to_owned();
+        assert!(detail.contains("images.path_prefixes[1]"), "{detail}");
+    }
+}
+
+#[test]
 fn focal_point_gravity_shares_a_key_only_with_the_same_crop() {
     let host = host_with(|c| c["images"]["allow_unsigned"] = serde_json::json!(true));
     let bypass = ("x-tailor-cache", "bypass");

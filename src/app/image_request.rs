@@ -53,7 +53,7 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
     let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let prefixes = &ctx.config.images.path_prefixes;
-    if !prefixes.is_empty() && !prefixes.iter().any(|p| path.starts_with(p.as_str())) {
+    if !prefixes.is_empty() && !prefixes.iter().any(|p| image::is_under(path, p)) {
         return Err(AppError::Forbidden(format!(
             "'{path}' is outside the configured image paths"
         )));

@@ -25,7 +25,7 @@ pub use geometry::{FitMode, Geometry, Gravity};
 #[cfg(test)]
 pub(crate) use params::test_query;
 pub use params::{ParamError, VariantParams};
-pub use path::{parse_image_path, ImagePathError};
+pub use path::{check_prefix, is_under, parse_image_path, ImagePathError};
 pub use transform::{
     fit_width, transform, transform_many, ImageError, Job, Qualities, Timings, Transformed,
 };

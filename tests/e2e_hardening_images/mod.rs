@@ -1,10 +1,10 @@
 //! Hostile image requests end to end: JPEGs that hide a second frame, free-form sizes with one
-//! side given, signatures re-used for other transforms or naming unknown keys, and focal points
-//! that share a cache key.
+//! side given, signatures re-used for other transforms or naming unknown keys, path prefixes,
+//! and focal points that share a cache key.
 
 use super::{check, expect_json_error, expect_status, signed};
 use crate::support::client::{get, Got, DEBUG};
-use crate::support::viceroy::{Harness, Runtime};
+use crate::support::viceroy::{project_root, Harness, Runtime};
 use libtest_mimic::Failed;
 
 fn dimensions(got: &Got) -> Result<(u32, u32), Failed> {
@@ -129,6 +129,27 @@ pub fn a_bad_signature_gets_one_answer_whatever_is_wrong(h: &Harness) -> Result<
     let (base, hex) = good.rsplit_once('.').unwrap_or((&good, ""));
     let upper = format!("{base}.{}", hex.to_ascii_uppercase());
     expect_status(&get(&h.url(&upper), &[]), 200)
+}
+
+pub fn path_prefixes_match_whole_segments(h: &Harness) -> Result<(), Failed> {
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(project_root().join("demo/config.json"))?)?;
+    config["images"]["path_prefixes"] = serde_json::json!(["photos"]);
+    let file = std::env::temp_dir().join(format!(
+        "tailor-prefix-config-{}-{:?}.json",
+        std::process::id(),
+        h.runtime
+    ));
+    std::fs::write(&file, config.to_string())?;
+    let harness = h.restart_with(&[("config/v1", Some(file.clone()))]);
+    let inside = get(&harness.url("/img/thumbnail/photos/harbour.jpg"), &[]);
+    let outside = get(
+        &harness.url("/img/thumbnail/photos-private/harbour.jpg"),
+        &[],
+    );
+    let _ = std::fs::remove_file(&file);
+    expect_status(&inside, 200)?;
+    expect_json_error(&outside, 403, "forbidden")
 }
 
 pub fn focal_point_gravity_shares_a_key_only_with_the_same_crop(h: &Harness) -> Result<(), Failed> {
