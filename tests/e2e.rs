@@ -668,6 +668,7 @@ fn main() {
         a_signature_cannot_be_reused_for_another_transform,
         a_bad_signature_gets_one_answer_whatever_is_wrong,
         path_prefixes_match_whole_segments,
+        originals_served_unchanged_carry_no_metadata,
         focal_point_gravity_shares_a_key_only_with_the_same_crop,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts

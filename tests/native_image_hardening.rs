@@ -1,5 +1,6 @@
-//! Hostile image requests on the in-memory host (the image defects of the hostile review), each
-//! named after the defect it guards against.
+//! Hostile image requests on the in-memory host: output sizes, signatures, path prefixes,
+//! metadata and focal points (the image defects of the hostile review), each named after the
+//! defect it guards against.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -171,6 +172,33 @@ fn path_prefixes_match_whole_segments() {
         let detail = json(&response)["detail"].as_str().unwrap().to_owned();
         assert!(detail.contains("images.path_prefixes[1]"), "{detail}");
     }
+}
+
+#[test]
+fn originals_served_unchanged_carry_no_metadata() {
+    let host = demo_host();
+    let response = get(&host, "/img/full/photos/gps.jpg?format=jpeg", &[DEBUG]);
+    assert_eq!(response.status(), 200);
+    let info = response.headers()["x-tailor-image"].to_str().unwrap();
+    assert!(info.contains("decode=original"), "{info}");
+    let body = response.body();
+    let has = |needle: &[u8]| body.windows(needle.len()).any(|w| w == needle);
+    for needle in [
+        &b"Exif"[..],
+        b"xap/1.0",
+        b"GPSLatitude",
+        b"ICC_PROFILE",
+        b"52.3731",
+    ] {
+        assert!(!has(needle), "{}", String::from_utf8_lossy(needle));
+    }
+    let original = support::fixtures::gps_tagged_jpeg();
+    let pixels = |bytes: &[u8]| image::load_from_memory(bytes).unwrap().into_rgb8();
+    assert_eq!(
+        pixels(body),
+        pixels(&original),
+        "the coded pixels are kept as they are"
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod freeform;
 mod geometry;
 pub mod hostile;
 pub mod jpeg;
+mod metadata;
 mod params;
 mod path;
 mod probe;

@@ -7,6 +7,7 @@ use super::encode::encode;
 pub use super::encode::Qualities;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
+use super::metadata::strip as strip_metadata;
 use super::probe::probe;
 use super::resize::resize;
 use image::ImageFormat;
@@ -137,8 +138,9 @@ pub fn transform_many(
         )?;
         let encoded_at = now();
         // Re-encoding an already well-compressed image at its own size rarely shrinks it: keep
-        // the original when nothing was resized, cropped, padded, turned or colour-converted,
-        // the format is the same, and the re-encode is larger.
+        // the original's coded pixels when nothing was resized, cropped, padded, turned or
+        // colour-converted, the format is the same and the re-encode is larger — but never its
+        // metadata (EXIF with GPS, XMP, ICC, comments), which is dropped losslessly.
         let same_format = matches!(
             (probe.format, format),
             (ImageFormat::Jpeg, OutputFormat::Jpeg)
@@ -149,9 +151,13 @@ pub fn transform_many(
             && plan.canvas == plan.scaled
             && probe.orientation == image::metadata::Orientation::NoTransforms
             && !decoded.icc_converted;
-        let kept_original = same_format && untouched && bytes.len() > input.len();
-        if kept_original {
-            bytes = input.to_vec();
+        let original = (same_format && untouched)
+            .then(|| strip_metadata(probe.format, input))
+            .flatten()
+            .filter(|stripped| stripped.len() < bytes.len());
+        let kept_original = original.is_some();
+        if let Some(stripped) = original {
+            bytes = stripped;
         }
         outputs.push(Transformed {
             bytes,

@@ -1,6 +1,6 @@
 //! Hostile image requests end to end: JPEGs that hide a second frame, free-form sizes with one
 //! side given, signatures re-used for other transforms or naming unknown keys, path prefixes,
-//! and focal points that share a cache key.
+//! metadata in originals served unchanged, and focal points that share a cache key.
 
 use super::{check, expect_json_error, expect_status, signed};
 use crate::support::client::{get, Got, DEBUG};
@@ -150,6 +150,26 @@ pub fn path_prefixes_match_whole_segments(h: &Harness) -> Result<(), Failed> {
     let _ = std::fs::remove_file(&file);
     expect_status(&inside, 200)?;
     expect_json_error(&outside, 403, "forbidden")
+}
+
+pub fn originals_served_unchanged_carry_no_metadata(h: &Harness) -> Result<(), Failed> {
+    let got = get(&h.url("/img/full/photos/gps.jpg?format=jpeg"), &[DEBUG]);
+    expect_status(&got, 200)?;
+    let info = got.header("x-tailor-image").unwrap_or("");
+    check(info.contains("decode=original"), || info.to_owned())?;
+    let has = |needle: &[u8]| got.body.windows(needle.len()).any(|w| w == needle);
+    for needle in [
+        &b"Exif"[..],
+        b"xap/1.0",
+        b"GPSLatitude",
+        b"ICC_PROFILE",
+        b"52.3731",
+    ] {
+        check(!has(needle), || {
+            format!("served {}", String::from_utf8_lossy(needle))
+        })?;
+    }
+    Ok(())
 }
 
 pub fn focal_point_gravity_shares_a_key_only_with_the_same_crop(h: &Harness) -> Result<(), Failed> {

@@ -41,6 +41,13 @@ pub fn progressive_jpeg() -> Vec<u8> {
     out
 }
 
+/// A small, coarsely compressed phone-style photo carrying EXIF GPS, XMP, an ICC chunk and a
+/// comment: re-encoding it at a variant's quality makes it larger, so its own coded pixels are
+/// what is served.
+pub fn gps_tagged_jpeg() -> Vec<u8> {
+    synthetic::with_gps_metadata(&synthetic::jpeg(&synthetic::photo(120, 80, 8), 20))
+}
+
 /// Every path the test origin serves: the photos below, the input zoo under `/inputs/` and the
 /// pages under `/pages/`.
 pub fn origin_content() -> Vec<(String, Reply)> {
@@ -109,6 +116,10 @@ fn photos() -> Vec<(&'static str, Reply)> {
             ),
         ),
         ("/photos/truncated.jpg", Reply::ok("image/jpeg", truncated)),
+        (
+            "/photos/gps.jpg",
+            Reply::ok("image/jpeg", gps_tagged_jpeg()),
+        ),
         (
             "/photos/strip.jpg",
             Reply::ok(
