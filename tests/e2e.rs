@@ -667,6 +667,7 @@ fn main() {
         avif_width_limit_applies_to_the_output_width_not_h,
         a_signature_cannot_be_reused_for_another_transform,
         a_bad_signature_gets_one_answer_whatever_is_wrong,
+        a_key_id_with_capitals_verifies,
         path_prefixes_match_whole_segments,
         originals_served_unchanged_carry_no_metadata,
         focal_point_gravity_shares_a_key_only_with_the_same_crop,

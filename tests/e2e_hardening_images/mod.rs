@@ -4,8 +4,9 @@
 
 use super::{check, expect_json_error, expect_status, signed};
 use crate::support::client::{get, Got, DEBUG};
-use crate::support::viceroy::{project_root, Harness, Runtime};
+use crate::support::viceroy::{project_root, Harness, Runtime, CAPITALS_KEY, CAPITALS_KEY_ID};
 use libtest_mimic::Failed;
+use tailor::image::signature;
 
 fn dimensions(got: &Got) -> Result<(u32, u32), Failed> {
     expect_status(got, 200)?;
@@ -129,6 +130,25 @@ pub fn a_bad_signature_gets_one_answer_whatever_is_wrong(h: &Harness) -> Result<
     let (base, hex) = good.rsplit_once('.').unwrap_or((&good, ""));
     let upper = format!("{base}.{}", hex.to_ascii_uppercase());
     expect_status(&get(&h.url(&upper), &[]), 200)
+}
+
+pub fn a_key_id_with_capitals_verifies(h: &Harness) -> Result<(), Failed> {
+    // The harness holds a key named `Key-2`; lower-casing the whole `sig` could never find it.
+    let (path, query) = ("photos/harbour.jpg", "w=320");
+    let pairs = vec![("w".to_string(), "320".to_string())];
+    let sig = signature::sign(
+        CAPITALS_KEY_ID,
+        CAPITALS_KEY,
+        &signature::signing_input(path, &pairs),
+    );
+    let got = get(&h.url(&format!("/img/_/{path}?{query}&sig={sig}")), &[]);
+    expect_status(&got, 200)?;
+    let wrong_key = signature::sign(CAPITALS_KEY_ID, b"another key", &format!("{path}?{query}"));
+    let refused = get(
+        &h.url(&format!("/img/_/{path}?{query}&sig={wrong_key}")),
+        &[],
+    );
+    expect_json_error(&refused, 403, "forbidden")
 }
 
 pub fn path_prefixes_match_whole_segments(h: &Harness) -> Result<(), Failed> {
