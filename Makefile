@@ -30,7 +30,7 @@ lint:
 	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features cloudflare -- -D warnings
 
 unit:
-	cargo test --lib --test native_app --test native_recs --test native_pages --test native_originals --test native_shared_caches --test native_hardening_identity --test banner_golden --test recs_properties --test image_inputs --test image_transform --test segmentation_properties --test cache_key_properties
+	cargo test --lib --test native_app --test native_recs --test native_pages --test native_originals --test native_shared_caches --test native_hardening_identity --test native_image_hardening --test banner_golden --test recs_properties --test image_inputs --test image_transform --test segmentation_properties --test cache_key_properties
 
 ## Validate the demo config and its cache-key budgets (`tailor check`).
 check-config:

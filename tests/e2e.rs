@@ -14,6 +14,7 @@
 mod e2e_caching;
 mod e2e_hardening_caching;
 mod e2e_hardening_identity;
+mod e2e_hardening_images;
 mod e2e_recs;
 mod e2e_segmentation;
 mod support;
@@ -21,6 +22,7 @@ mod support;
 use e2e_caching::*;
 use e2e_hardening_caching::*;
 use e2e_hardening_identity::*;
+use e2e_hardening_images::*;
 use e2e_recs::*;
 use e2e_segmentation::*;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -679,6 +681,15 @@ fn main() {
         hardening_thousands_of_cookies_are_read_up_to_the_limit,
         hardening_backslash_links_become_hash,
         hardening_list_items_with_foreign_images_are_refused,
+        jpegs_hiding_a_frame_are_refused_and_the_instance_survives,
+        free_form_output_is_bounded_when_one_side_is_given,
+        avif_width_limit_applies_to_the_output_width_not_h,
+        a_signature_cannot_be_reused_for_another_transform,
+        a_bad_signature_gets_one_answer_whatever_is_wrong,
+        a_key_id_with_capitals_verifies,
+        path_prefixes_match_whole_segments,
+        originals_served_unchanged_carry_no_metadata,
+        focal_point_gravity_shares_a_key_only_with_the_same_crop,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

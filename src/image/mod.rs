@@ -1,13 +1,16 @@
 //! Image variants: request parameters, origin path validation, and the transform pipeline
 //! (probe → decode at reduced scale → resize → encode).
 
+mod budget;
 mod color_profile;
 mod decode;
 mod encode;
 mod format;
 mod freeform;
 mod geometry;
+pub mod hostile;
 pub mod jpeg;
+mod metadata;
 mod params;
 mod path;
 mod probe;
@@ -16,14 +19,14 @@ pub mod signature;
 pub mod synthetic;
 mod transform;
 
-pub use decode::DECODE_BUDGET_BYTES;
+pub use budget::{DECODE_BUDGET_BYTES, OUTPUT_BUDGET_BYTES};
 pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
 pub use freeform::FreeForm;
 pub use geometry::{FitMode, Geometry, Gravity};
 #[cfg(test)]
 pub(crate) use params::test_query;
 pub use params::{ParamError, VariantParams};
-pub use path::{parse_image_path, ImagePathError};
+pub use path::{check_prefix, is_under, parse_image_path, ImagePathError};
 pub use transform::{
     fit_width, transform, transform_many, ImageError, Job, Qualities, Timings, Transformed,
 };
