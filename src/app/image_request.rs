@@ -18,15 +18,6 @@ pub struct ImageInputs<'c> {
     pub client: ClientFormats,
 }
 
-impl ImageInputs<'_> {
-    fn param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 /// A validated image request.
 #[derive(Debug)]
 pub struct ImageRequest<'a> {
@@ -62,7 +53,7 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
     let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let prefixes = &ctx.config.images.path_prefixes;
-    if !prefixes.is_empty() && !prefixes.iter().any(|p| path.starts_with(p.as_str())) {
+    if !prefixes.is_empty() && !prefixes.iter().any(|p| image::is_under(path, p)) {
         return Err(AppError::Forbidden(format!(
             "'{path}' is outside the configured image paths"
         )));
@@ -81,7 +72,7 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
         VariantParams::parse(ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Screens denser than the top dpr bucket get that bucket: fewer keys, same look.
     params.dpr = params.dpr.min(ctx.config.images.max_dpr);
-    check_avif(ctx, params.format, named.width * params.dpr)?;
+    check_avif(ctx, params.format, named.width.saturating_mul(params.dpr))?;
     let job = named_job(ctx, named, params);
     Ok(ImageRequest {
         variant,
@@ -94,7 +85,10 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
 }
 
 fn named_job(ctx: &ImageInputs<'_>, named: &Variant, params: VariantParams) -> Job {
-    let width = (named.width * params.dpr).min(ctx.config.limits.max_output_width);
+    let width = named
+        .width
+        .saturating_mul(params.dpr)
+        .min(ctx.config.limits.max_output_width);
     Job {
         geometry: Geometry::width(width),
         background: [255, 255, 255],
@@ -105,6 +99,7 @@ fn named_job(ctx: &ImageInputs<'_>, named: &Variant, params: VariantParams) -> J
         format: params.format,
         client: client_for(ctx, width),
         max_pixels: ctx.config.limits.max_input_pixels,
+        max_output_side: ctx.config.limits.max_output_width,
     }
 }
 
@@ -165,11 +160,9 @@ fn free_form<'a>(ctx: &ImageInputs<'_>, path: &'a str) -> Result<ImageRequest<'a
     .map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Without an explicit q, qualities adapt to the original's size (see `Qualities::adaptive`).
     let quality = params.quality.map(|q| Qualities { jpeg: q, webp: q });
-    let width = params
-        .geometry
-        .width
-        .or(params.geometry.height)
-        .unwrap_or(u32::MAX);
+    // The output is at most `w` wide; without `w` its width follows the image, up to the
+    // output limit, so that is what AVIF's size limit is held to.
+    let width = params.geometry.width.unwrap_or(limits.max_output_width);
     check_avif(ctx, params.format, width)?;
     let job = Job {
         geometry: params.geometry,
@@ -178,6 +171,7 @@ fn free_form<'a>(ctx: &ImageInputs<'_>, path: &'a str) -> Result<ImageRequest<'a
         format: params.format,
         client: client_for(ctx, width),
         max_pixels: limits.max_input_pixels,
+        max_output_side: limits.max_output_width,
     };
     Ok(ImageRequest {
         variant: "_",
@@ -189,31 +183,35 @@ fn free_form<'a>(ctx: &ImageInputs<'_>, path: &'a str) -> Result<ImageRequest<'a
     })
 }
 
+/// Every bad signature gets this one answer — missing, repeated, malformed, naming an unknown
+/// key or not matching — so a caller learns nothing about which key ids exist.
+const BAD_SIGNATURE: &str = "free-form transforms need a valid signature";
+
+/// Stands in for the key of an unknown key id, so that answer costs the same HMAC.
+const NO_KEY: &[u8] = b"no signing key has this id";
+
 /// Checks `sig` against the key it names (`url-signing-<id>` in the secret store).
 async fn verify_signature<P: Platform>(
     ctx: &ImageInputs<'_>,
     path: &str,
     platform: &P,
 ) -> Result<(), AppError> {
-    let forbidden = |why: &str| {
-        AppError::Forbidden(format!(
-            "free-form transforms need a valid signature: {why}"
-        ))
+    let refused = || AppError::Forbidden(BAD_SIGNATURE.into());
+    let mut sigs = ctx.query.iter().filter(|(k, _)| k == "sig");
+    let sig = match (sigs.next(), sigs.next()) {
+        (Some((_, sig)), None) => sig.as_str(),
+        _ => return Err(refused()),
     };
-    let sig = ctx
-        .param("sig")
-        .ok_or_else(|| forbidden("'sig' is missing"))?;
-    let key_id =
-        signature::key_id(sig).ok_or_else(|| forbidden("'sig' is not <key id>.<64 hex digits>"))?;
+    let key_id = signature::key_id(sig).ok_or_else(refused)?;
     let key = platform
         .secret(&format!("url-signing-{key_id}"))
         .await
-        .map_err(|e| AppError::Internal(format!("secret store: {e}")))?
-        .ok_or_else(|| forbidden("unknown key id"))?;
+        .map_err(|e| AppError::Internal(format!("secret store: {e}")))?;
     let input = signature::signing_input(path, ctx.query);
-    if signature::verify(sig, key_id, &key, &input) {
+    let matches = signature::verify(sig, key.as_deref().unwrap_or(NO_KEY), &input);
+    if matches && key.is_some() {
         Ok(())
     } else {
-        Err(forbidden("it does not match"))
+        Err(refused())
     }
 }

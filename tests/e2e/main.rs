@@ -15,6 +15,7 @@
 mod caching;
 mod hardening_caching;
 mod hardening_identity;
+mod hardening_images;
 mod recs;
 mod segmentation;
 #[path = "../support/mod.rs"]
@@ -23,6 +24,7 @@ mod support;
 use caching::*;
 use hardening_caching::*;
 use hardening_identity::*;
+use hardening_images::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use recs::*;
 use segmentation::*;
@@ -681,6 +683,15 @@ fn main() {
         hardening_thousands_of_cookies_are_read_up_to_the_limit,
         hardening_backslash_links_become_hash,
         hardening_list_items_with_foreign_images_are_refused,
+        jpegs_hiding_a_frame_are_refused_and_the_instance_survives,
+        free_form_output_is_bounded_when_one_side_is_given,
+        avif_width_limit_applies_to_the_output_width_not_h,
+        a_signature_cannot_be_reused_for_another_transform,
+        a_bad_signature_gets_one_answer_whatever_is_wrong,
+        a_key_id_with_capitals_verifies,
+        path_prefixes_match_whole_segments,
+        originals_served_unchanged_carry_no_metadata,
+        focal_point_gravity_shares_a_key_only_with_the_same_crop,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

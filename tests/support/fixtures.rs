@@ -44,6 +44,13 @@ pub fn progressive_jpeg() -> Vec<u8> {
     out
 }
 
+/// A small, coarsely compressed phone-style photo carrying EXIF GPS, XMP, an ICC chunk and a
+/// comment: re-encoding it at a variant's quality makes it larger, so its own coded pixels are
+/// what is served.
+pub fn gps_tagged_jpeg() -> Vec<u8> {
+    synthetic::with_gps_metadata(&synthetic::jpeg(&synthetic::photo(120, 80, 8), 20))
+}
+
 /// Every path the test origin serves: the photos below, the input zoo under `/inputs/` and the
 /// pages under `/pages/`.
 pub fn origin_content() -> Vec<(String, Reply)> {
@@ -113,6 +120,24 @@ fn photos() -> Vec<(&'static str, Reply)> {
             ),
         ),
         ("/photos/truncated.jpg", Reply::ok("image/jpeg", truncated)),
+        (
+            "/photos/gps.jpg",
+            Reply::ok("image/jpeg", gps_tagged_jpeg()),
+        ),
+        (
+            "/photos/strip.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(4000, 10, 5), 85),
+            ),
+        ),
+        (
+            "/photos/tower.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(10, 3000, 6), 85),
+            ),
+        ),
         (
             "/photos/notes.txt",
             Reply::ok("text/plain", b"not an image".to_vec()),

@@ -4,7 +4,7 @@
 //! table.
 
 use image::ImageFormat;
-use tailor_testing::synthetic;
+use tailor_testing::{hostile, synthetic};
 
 /// What `GET /img/thumbnail/inputs/<name>` must return, with an `Accept` that allows no WebP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,7 +134,38 @@ pub fn zoo() -> Vec<Input> {
                 kind: "too_large",
             },
         ),
+        input(
+            "hidden-frame-rst.jpg",
+            JPEG,
+            hidden_frame(0xD0),
+            UNDECODABLE,
+        ),
+        input(
+            "hidden-frame-tem.jpg",
+            JPEG,
+            hidden_frame(0x01),
+            UNDECODABLE,
+        ),
+        input(
+            "second-frame.jpg",
+            JPEG,
+            hostile::second_frame_after_scan(&baseline).unwrap(),
+            UNDECODABLE,
+        ),
     ]
+}
+
+const UNDECODABLE: Expect = Expect::Error {
+    status: 422,
+    kind: "undecodable_image",
+};
+
+/// A 1200x800 photo (a thumbnail of it is decoded by Tailor's own decoder, at 1/8) with a
+/// 65535x65535 frame header hidden in front of it behind a standalone RST0 or TEM marker.
+fn hidden_frame(marker: u8) -> Vec<u8> {
+    let decoy = synthetic::jpeg(&synthetic::photo(1200, 800, 13), 85);
+    hostile::frame_behind_standalone_marker(&decoy, &hostile::frame_header(65535, 65535), marker)
+        .unwrap()
 }
 
 fn jpeg_with(

@@ -22,6 +22,7 @@ pub fn job(width: u32, format: FormatRequest) -> Job {
         format,
         client: ClientFormats::default(),
         max_pixels: 40_000_000,
+        max_output_side: 4096,
     }
 }
 

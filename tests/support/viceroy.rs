@@ -76,8 +76,13 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A signing key whose id has capitals, in the secret store of every harness (not the demo's):
+/// ids are case-sensitive, and one with capitals must verify.
+pub const CAPITALS_KEY_ID: &str = "Key-2";
+pub const CAPITALS_KEY: &[u8] = b"e2e-url-signing-key-with-a-capitalised-id";
+
 /// The project's fastly.toml with the origin pointed at `origin_port`, every data file made
-/// absolute, and the KV overrides applied.
+/// absolute, the KV overrides applied and the test signing key added.
 pub(super) fn manifest(origin_port: u16, overrides: &[KvOverride]) -> String {
     let root = project_root();
     let text = std::fs::read_to_string(root.join("fastly.toml")).unwrap();
@@ -85,6 +90,19 @@ pub(super) fn manifest(origin_port: u16, overrides: &[KvOverride]) -> String {
     let local = doc["local_server"].as_table_mut().unwrap();
     local["backends"]["origin"]["url"] =
         toml::Value::String(format!("http://127.0.0.1:{origin_port}"));
+    let mut key = toml::Table::new();
+    key.insert(
+        "key".into(),
+        toml::Value::String(format!("url-signing-{CAPITALS_KEY_ID}")),
+    );
+    key.insert(
+        "data".into(),
+        toml::Value::String(String::from_utf8_lossy(CAPITALS_KEY).into_owned()),
+    );
+    local["secret_stores"]["tailor_secrets"]
+        .as_array_mut()
+        .unwrap()
+        .push(toml::Value::Table(key));
     let entries = local["kv_stores"]["tailor_kv"].as_array_mut().unwrap();
     for entry in entries.iter_mut() {
         let file = entry["file"].as_str().unwrap().to_string();

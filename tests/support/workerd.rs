@@ -3,7 +3,10 @@
 //! `fastly.toml` list, with the same overrides) as the Viceroy harness: one suite, two runtimes.
 
 use super::origin::TestOrigin;
-use super::viceroy::{free_port, manifest, project_root, run_dir, Harness, KvOverride, Runtime};
+use super::viceroy::{
+    free_port, manifest, project_root, run_dir, Harness, KvOverride, Runtime, CAPITALS_KEY,
+    CAPITALS_KEY_ID,
+};
 use base64::Engine;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -68,7 +71,14 @@ impl Harness {
             origin.port
         );
         std::fs::write(dir.join("wrangler.toml"), config).unwrap();
-        std::fs::copy(root.join(".dev.vars"), dir.join(".dev.vars")).unwrap();
+        // The demo's secrets and the test signing key (`url-signing-Key-2` is URL_SIGNING_KEY_2).
+        let mut vars = std::fs::read_to_string(root.join(".dev.vars")).unwrap();
+        vars.push_str(&format!(
+            "\nURL_SIGNING_{}={}\n",
+            CAPITALS_KEY_ID.replace('-', "_").to_ascii_uppercase(),
+            String::from_utf8_lossy(CAPITALS_KEY)
+        ));
+        std::fs::write(dir.join(".dev.vars"), vars).unwrap();
         std::fs::write(dir.join("cf.json"), CF).unwrap();
         std::fs::write(dir.join("kv.json"), kv_bulk(origin.port, overrides)).unwrap();
         let state = dir.join("state");

@@ -63,7 +63,7 @@ impl TryFrom<RawConfig> for Config {
             }
         }
         path_limit(raw.limits.max_path_bytes)?;
-        super::images::validate(&raw.images, raw.limits.max_output_width)?;
+        super::images::validate(&raw.images, &raw.limits)?;
         super::recs::validate(&raw.recs, &raw.events)?;
         Ok(Config {
             version: String::new(), // set by Config::from_json, which has the bytes

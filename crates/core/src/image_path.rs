@@ -34,6 +34,20 @@ pub fn parse_image_path(path: &str, max_bytes: usize) -> Result<&str, ImagePathE
     Ok(path)
 }
 
+/// Whether `path` lies under `prefix`, whole segment by whole segment: `photos` and `photos/`
+/// admit `photos/a.jpg`, never `photos-private/a.jpg` (nor a file named `photos`).
+pub fn is_under(path: &str, prefix: &str) -> bool {
+    let prefix = prefix.strip_suffix('/').unwrap_or(prefix);
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A configured path prefix: a valid image path (relative, no empty, `.` or `..` segments),
+/// optionally ending in one `/`.
+pub fn check_prefix(prefix: &str, max_bytes: usize) -> Result<(), ImagePathError> {
+    parse_image_path(prefix.strip_suffix('/').unwrap_or(prefix), max_bytes).map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +58,39 @@ mod tests {
             parse_image_path("photos/a-1_b.jpg", 100),
             Ok("photos/a-1_b.jpg")
         );
+    }
+
+    #[test]
+    fn path_prefixes_match_whole_segments() {
+        for prefix in ["photos", "photos/"] {
+            assert!(is_under("photos/a.jpg", prefix), "{prefix}");
+            assert!(is_under("photos/2024/a.jpg", prefix), "{prefix}");
+            assert!(!is_under("photos-private/a.jpg", prefix), "{prefix}");
+            assert!(!is_under("photosecret.jpg", prefix), "{prefix}");
+            assert!(!is_under("photos", prefix), "{prefix}");
+            assert!(!is_under("other/photos/a.jpg", prefix), "{prefix}");
+        }
+        assert!(is_under("shop/photos/a.jpg", "shop/photos"));
+        assert!(!is_under("shop/photos2/a.jpg", "shop/photos/"));
+    }
+
+    #[test]
+    fn path_prefixes_are_validated() {
+        for good in ["photos", "photos/", "shop/photos", "a-b_c.d/"] {
+            assert_eq!(check_prefix(good, 100), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "/",
+            "/photos",
+            "photos//",
+            "../photos",
+            "photos/./x",
+            "pho tos",
+            "a%2F",
+        ] {
+            assert!(check_prefix(bad, 100).is_err(), "{bad}");
+        }
     }
 
     #[test]

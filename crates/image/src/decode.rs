@@ -1,15 +1,12 @@
 //! Decoding an original into 8-bit RGB or RGBA at the smallest scale that covers the target,
 //! after checking the chosen path's memory against the budget.
 
+use super::budget::{DecodeLimits, DECODE_BUDGET_BYTES};
 use super::jpeg;
 use super::probe::{classify, reader, Probe};
 use super::transform::ImageError;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
-
-/// The heap a decode may use (input included), below the hosts' 128 MB with room for the
-/// resize and encode buffers. Checked from the header, before anything is allocated.
-pub const DECODE_BUDGET_BYTES: u64 = 100 * 1024 * 1024;
 
 /// Pixels straight out of a decoder, before the fit.
 #[derive(Debug)]
@@ -37,9 +34,15 @@ pub fn decode(
     } else {
         (w, h)
     };
+    // What the decoders may hold beyond the input; each one checks what it parsed itself
+    // against this before allocating, so a header the probe misread cannot widen it.
+    let limits = DecodeLimits {
+        max_pixels,
+        max_bytes: DECODE_BUDGET_BYTES.saturating_sub(input.len() as u64),
+    };
     let decoded = match &probe.jpeg {
-        Some(frame) => decode_jpeg(input, frame, stored_target)?,
-        None => decode_other(input, probe, max_pixels)?,
+        Some(frame) => decode_jpeg(input, frame, stored_target, limits)?,
+        None => decode_other(input, probe, limits)?,
     };
     let mut decoded = orient(decoded, probe.orientation)?;
     let is_cmyk = probe.jpeg.as_ref().is_some_and(|f| f.sampling.len() == 4);
@@ -80,7 +83,7 @@ fn orient(decoded: Decoded, orientation: Orientation) -> Result<Decoded, ImageEr
 }
 
 fn over_budget(input: &[u8], decode_bytes: u64, width: u32, height: u32) -> Result<(), ImageError> {
-    let estimate = input.len() as u64 + decode_bytes;
+    let estimate = (input.len() as u64).saturating_add(decode_bytes);
     if estimate > DECODE_BUDGET_BYTES {
         return Err(ImageError::TooLarge(format!(
             "decoding this {width}x{height} image needs about {} MB, over the {} MB decode budget",
@@ -95,18 +98,17 @@ fn decode_jpeg(
     input: &[u8],
     frame: &jpeg::JpegFrame,
     target: (u32, u32),
+    limits: DecodeLimits,
 ) -> Result<Decoded, ImageError> {
-    if !jpeg::markers::is_complete(input) {
-        return Err(ImageError::Undecodable(
-            "the JPEG is truncated: its scan data has no end marker".into(),
-        ));
-    }
     let (width, height) = (u32::from(frame.width), u32::from(frame.height));
     let denominator = jpeg::choose_denominator(width, height, target);
-    let needed = jpeg::decode_memory(frame, denominator);
-    over_budget(input, needed, width, height)?;
-    let limit = usize::try_from(needed.saturating_mul(2)).unwrap_or(usize::MAX);
-    let decoded = jpeg::decode(input, frame, denominator, limit)?;
+    over_budget(
+        input,
+        jpeg::decode_memory(frame, denominator),
+        width,
+        height,
+    )?;
+    let decoded = jpeg::decode(input, frame, denominator, limits)?;
     Ok(Decoded {
         pixels: decoded.rgb,
         channels: 3,
@@ -127,16 +129,26 @@ fn strip_alpha(mut rgba: Vec<u8>) -> Vec<u8> {
     rgba
 }
 
-fn decode_other(input: &[u8], probe: &Probe, max_pixels: u64) -> Result<Decoded, ImageError> {
+fn decode_other(input: &[u8], probe: &Probe, limits: DecodeLimits) -> Result<Decoded, ImageError> {
     let pixels = u64::from(probe.width) * u64::from(probe.height);
     // Measured in Viceroy: a 14.7 MP RGB PNG peaks at about 7 bytes per pixel (the decoder's
     // buffer, a conversion copy, the resizer's intermediate rows), so count 6 beyond the input.
-    over_budget(input, pixels * 6, probe.width, probe.height)?;
+    over_budget(input, pixels.saturating_mul(6), probe.width, probe.height)?;
+    limits.admit(u64::from(probe.width), u64::from(probe.height), Some(0))?;
+    // The decoders get the limits at allocation: no frame larger than the header the probe
+    // read, and no allocation beyond what is left of the budget.
     let mut reader = reader(input, probe.format);
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(max_pixels.saturating_mul(8));
-    reader.limits(limits);
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(probe.width);
+    image_limits.max_image_height = Some(probe.height);
+    image_limits.max_alloc = Some(limits.max_bytes);
+    reader.limits(image_limits);
     let image = reader.decode().map_err(classify)?;
+    if (image.width(), image.height()) != (probe.width, probe.height) {
+        return Err(ImageError::Undecodable(
+            "the image decoded to another size than its header declares".into(),
+        ));
+    }
     let (pixels, channels) = if probe.has_alpha {
         let rgba = image.into_rgba8().into_raw();
         // Many PNGs and every GIF carry an alpha channel they never use; treating those as

@@ -1,5 +1,6 @@
 //! Encoding resized pixels: JPEG (alpha composited onto white), PNG and WebP (alpha kept).
 
+use super::budget::pixel_buffer_len;
 use super::format::OutputFormat;
 use super::transform::ImageError;
 
@@ -32,6 +33,12 @@ pub fn encode(
     qualities: Qualities,
     background: [u8; 3],
 ) -> Result<Vec<u8>, ImageError> {
+    // Every encoder trusts width x height x channels to be the buffer: checked once, here.
+    if width == 0 || height == 0 || pixels.len() != pixel_buffer_len(width, height, channels)? {
+        return Err(ImageError::Internal(
+            "encoder input does not match its size".into(),
+        ));
+    }
     let (quality, webp_quality) = (qualities.jpeg, qualities.webp);
     match format {
         OutputFormat::Jpeg if channels == 4 => {

@@ -4,7 +4,7 @@
 
 use super::format::FormatRequest;
 use super::geometry::{FitMode, Geometry, Gravity};
-use super::params::{parse_dpr, ParamError};
+use super::params::{parse_dpr, single, ParamError};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FreeForm {
@@ -15,77 +15,47 @@ pub struct FreeForm {
 }
 
 impl FreeForm {
-    /// `max_dpr` is the highest dpr bucket: a higher `dpr` is served at it.
+    /// `max_dpr` is the highest dpr bucket: a higher `dpr` is served at it. Every transform key
+    /// is read strictly — given at most once, never empty, exactly one of its valid spellings —
+    /// since a signature covers the text and the text must mean one thing only.
     pub fn parse(
         query: &[(String, String)],
         ladder: &[u32],
         max_size: u32,
         max_dpr: u32,
     ) -> Result<Self, ParamError> {
-        let value = |name: &str| {
-            query
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-                .filter(|v| !v.is_empty())
-        };
-        let bad = |key: &'static str, v: &str| ParamError::Bad {
-            key,
-            value: v.chars().take(32).collect(),
-        };
-        let size = |key: &'static str| -> Result<Option<u32>, ParamError> {
-            value(key)
-                .map(|v| {
-                    v.parse::<u32>()
-                        .ok()
-                        .filter(|n| (1..=max_size).contains(n))
-                        .ok_or_else(|| bad(key, v))
-                })
-                .transpose()
-        };
-        let (w, h) = (size("w")?, size("h")?);
+        let (w, h) = (size(query, "w", max_size)?, size(query, "h", max_size)?);
         if w.is_none() && h.is_none() {
             return Err(ParamError::Missing("w or h"));
         }
-        let dpr = value("dpr")
-            .map(|v| parse_dpr(v).ok_or_else(|| bad("dpr", v)))
-            .transpose()?
+        let dpr = value(query, "dpr", parse_dpr)?
             .unwrap_or(1)
             .min(max_dpr.max(1));
         let (width, height) = snap(w.map(|w| w * dpr), h.map(|h| h * dpr), ladder, max_size);
-        let fit = value("fit")
-            .map(|v| FitMode::parse(v).ok_or_else(|| bad("fit", v)))
-            .transpose()?;
-        let gravity = value("gravity")
-            .map(|v| Gravity::parse(v).ok_or_else(|| bad("gravity", v)))
-            .transpose()?;
-        let quality = value("q")
-            .map(|v| {
-                v.parse::<u8>()
-                    .ok()
-                    .filter(|q| (1..=100).contains(q))
-                    .ok_or_else(|| bad("q", v))
-            })
-            .transpose()?;
-        let background = value("bg")
-            .map(|v| parse_hex_color(v).ok_or_else(|| bad("bg", v)))
-            .transpose()?;
-        let upscale = value("upscale")
-            .map(|v| matches!(v, "1" | "true"))
-            .unwrap_or(false);
-        let format = value("format")
-            .map(FormatRequest::parse)
-            .transpose()?
-            .unwrap_or(FormatRequest::Auto);
+        let fit = value(query, "fit", FitMode::parse)?;
+        let gravity = value(query, "gravity", Gravity::parse)?;
+        let quality = value(query, "q", |v| {
+            positive_integer(v).filter(|q| (1..=100).contains(q))
+        })?;
+        let background = value(query, "bg", parse_hex_color)?;
+        let upscale = value(query, "upscale", |v| match v {
+            "1" | "true" => Some(true),
+            "0" | "false" => Some(false),
+            _ => None,
+        })?;
+        let format = match single(query, "format")? {
+            Some(v) => FormatRequest::parse(v)?,
+            None => FormatRequest::Auto,
+        };
         Ok(Self {
             geometry: Geometry {
                 width,
                 height,
                 fit: fit.unwrap_or(FitMode::ScaleDown),
                 gravity: gravity.unwrap_or(Gravity::CENTER),
-                upscale,
+                upscale: upscale.unwrap_or(false),
             },
-            quality,
+            quality: quality.map(|q| q as u8),
             format,
             background: background.unwrap_or([255, 255, 255]),
         })
@@ -107,6 +77,39 @@ impl FreeForm {
             u8::from(g.upscale)
         )
     }
+}
+
+/// The value of `key` read by `parse`, when given; a value it refuses is a `400` naming it.
+fn value<T>(
+    query: &[(String, String)],
+    key: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, ParamError> {
+    single(query, key)?
+        .map(|v| {
+            parse(v).ok_or_else(|| ParamError::Bad {
+                key,
+                value: v.chars().take(32).collect(),
+            })
+        })
+        .transpose()
+}
+
+/// A side in pixels: 1 to `max`.
+fn size(
+    query: &[(String, String)],
+    key: &'static str,
+    max: u32,
+) -> Result<Option<u32>, ParamError> {
+    value(query, key, |v| {
+        positive_integer(v).filter(|n| (1..=max).contains(n))
+    })
+}
+
+/// Digits without a sign or leading zeros: one spelling per number.
+fn positive_integer(value: &str) -> Option<u32> {
+    let canonical = value.bytes().all(|b| b.is_ascii_digit()) && !value.starts_with('0');
+    canonical.then(|| value.parse().ok()).flatten()
 }
 
 /// Snaps the width up to the ladder (the height follows it, keeping the requested aspect);
@@ -205,6 +208,12 @@ mod tests {
             ("q", "101"),
             ("bg", "red"),
             ("dpr", "5"),
+            ("w", "+100"),
+            ("w", "0100"),
+            ("q", "080"),
+            ("upscale", "yes"),
+            ("upscale", ""),
+            ("fit", ""),
         ] {
             let err = parse(&[(key, value), ("w", "100")]).unwrap_err();
             assert!(err.to_string().contains(key), "{key}={value}: {err}");
@@ -213,5 +222,33 @@ mod tests {
             parse(&[("fit", "cover")]),
             Err(ParamError::Missing(_))
         ));
+    }
+
+    #[test]
+    fn upscale_is_only_zero_one_true_or_false() {
+        for (value, upscale) in [("1", true), ("true", true), ("0", false), ("false", false)] {
+            let f = parse(&[("w", "100"), ("upscale", value)]).unwrap();
+            assert_eq!(f.geometry.upscale, upscale, "{value}");
+        }
+        for value in ["0&w=320", "2", "TRUE", "on", " 1"] {
+            assert!(
+                parse(&[("w", "100"), ("upscale", value)]).is_err(),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_transform_key_given_twice_is_refused() {
+        for key in [
+            "w", "h", "fit", "gravity", "q", "bg", "dpr", "format", "upscale",
+        ] {
+            let pairs = [("w", "100"), (key, "1"), (key, "1")];
+            assert_eq!(
+                parse(&pairs).unwrap_err(),
+                ParamError::Duplicate(key),
+                "{key}"
+            );
+        }
     }
 }

@@ -1,13 +1,16 @@
 //! Image variants: request parameters, origin path validation, and the transform pipeline
 //! (probe → decode at reduced scale → resize → encode).
 
+mod budget;
 mod color_profile;
 mod decode;
 mod encode;
 mod format;
 mod freeform;
 mod geometry;
+
 pub mod jpeg;
+mod metadata;
 mod params;
 
 mod probe;
@@ -15,14 +18,14 @@ mod resize;
 pub mod signature;
 mod transform;
 
-pub use decode::DECODE_BUDGET_BYTES;
+pub use budget::{DECODE_BUDGET_BYTES, OUTPUT_BUDGET_BYTES};
 pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
 pub use freeform::FreeForm;
 pub use geometry::{FitMode, Geometry, Gravity};
 #[cfg(test)]
 pub(crate) use params::test_query;
 pub use params::{ParamError, VariantParams};
-pub use tailor_core::image_path::{parse_image_path, ImagePathError};
+pub use tailor_core::image_path::{check_prefix, is_under, parse_image_path, ImagePathError};
 pub use transform::{
     fit_width, transform, transform_many, ImageError, Job, Qualities, Timings, Transformed,
 };

@@ -21,22 +21,18 @@ pub enum ParamError {
     Bad { key: &'static str, value: String },
     #[error("{0} is required")]
     Missing(&'static str),
+    #[error("{0} is given more than once")]
+    Duplicate(&'static str),
 }
 
 impl VariantParams {
     /// Reads `format` (default `auto`) and `dpr` (default 1; `1.5` rounds up to the 2 bucket).
     pub fn parse(query: &[(String, String)]) -> Result<Self, ParamError> {
-        let value = |name: &str| {
-            query
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let format = match value("format") {
+        let format = match single(query, "format")? {
             None | Some("") => FormatRequest::Auto,
             Some(v) => FormatRequest::parse(v)?,
         };
-        let dpr = match value("dpr") {
+        let dpr = match single(query, "dpr")? {
             None | Some("") => 1,
             Some(v) => parse_dpr(v).ok_or_else(|| ParamError::Dpr(v.chars().take(16).collect()))?,
         };
@@ -44,9 +40,34 @@ impl VariantParams {
     }
 }
 
+/// The value of `name` when it is given once; two or more are refused, so no reader can take
+/// another occurrence than the one a signer or a cache key meant.
+pub(super) fn single<'q>(
+    query: &'q [(String, String)],
+    name: &'static str,
+) -> Result<Option<&'q str>, ParamError> {
+    let mut values = query.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+    match (values.next(), values.next()) {
+        (Some(_), Some(_)) => Err(ParamError::Duplicate(name)),
+        (value, _) => Ok(value.map(String::as_str)),
+    }
+}
+
+/// A plain decimal: digits, optionally a dot and more digits (no sign, exponent, spaces or
+/// words such as `inf`).
+pub(super) fn is_decimal(value: &str) -> bool {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, "0"));
+    let digits = |s: &str| !s.is_empty() && s.len() <= 8 && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
+}
+
+/// `1` to `3` as a plain decimal; `1.5` rounds up to the 2 bucket.
 pub(super) fn parse_dpr(value: &str) -> Option<u32> {
+    if !is_decimal(value) {
+        return None;
+    }
     let ratio: f32 = value.parse().ok()?;
-    (ratio.is_finite() && (1.0..=3.0).contains(&ratio)).then(|| ratio.ceil() as u32)
+    (1.0..=3.0).contains(&ratio).then(|| ratio.ceil() as u32)
 }
 
 /// Test helper: a parsed query from string pairs.
@@ -91,6 +112,9 @@ mod tests {
             ("dpr", "4"),
             ("dpr", "NaN"),
             ("dpr", "two"),
+            ("dpr", "+2"),
+            ("dpr", "2e0"),
+            ("dpr", " 2"),
             ("format", "bmp"),
         ] {
             assert!(
@@ -98,5 +122,9 @@ mod tests {
                 "{key}={value}"
             );
         }
+        assert_eq!(
+            VariantParams::parse(&query(&[("dpr", "2"), ("dpr", "1")])),
+            Err(ParamError::Duplicate("dpr"))
+        );
     }
 }

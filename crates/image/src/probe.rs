@@ -56,16 +56,21 @@ impl Probe {
 pub fn probe(input: &[u8]) -> Result<Probe, ImageError> {
     let format = sniff(input)?;
     let probe = if format == ImageFormat::Jpeg {
-        let frame = jpeg::markers::read_frame(input).ok_or_else(|| {
-            ImageError::Undecodable("the JPEG has no readable frame header".into())
+        // The whole marker structure, walked by the same walker the decoders use.
+        let structure = jpeg::structure::read(input).map_err(|e| match e {
+            jpeg::StructureError::Walk(jpeg::markers::WalkError::Unsupported(_)) => {
+                ImageError::Unsupported(e.to_string())
+            }
+            _ => ImageError::Undecodable(e.to_string()),
         })?;
-        let orientation = jpeg::markers::exif(input).and_then(Orientation::from_exif_chunk);
+        let orientation = structure.exif.and_then(Orientation::from_exif_chunk);
+        let frame = structure.frame;
         Probe {
             format,
             width: u32::from(frame.width),
             height: u32::from(frame.height),
             has_alpha: false,
-            icc: jpeg::markers::icc_profile(input),
+            icc: structure.icc,
             orientation: orientation.unwrap_or(Orientation::NoTransforms),
             jpeg: Some(frame),
         }

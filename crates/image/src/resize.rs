@@ -1,6 +1,7 @@
 //! Resampling with `fast_image_resize` (SIMD128 on wasm), with the filter chosen by how much
 //! reduction is left after shrink-on-load.
 
+use super::budget::pixel_buffer_len;
 use super::decode::Decoded;
 use super::geometry::Plan;
 use super::transform::ImageError;
@@ -42,6 +43,8 @@ pub fn resize(decoded: &Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
     };
     let src =
         fir::images::ImageRef::new(w, h, &decoded.pixels, pixel_type).map_err(|e| internal(&e))?;
+    // The window is at most `limits.max_output_width` a side; its buffer is checked all the same.
+    pixel_buffer_len(cw, ch, decoded.channels)?;
     let mut dst = fir::images::Image::new(cw, ch, pixel_type);
     // The crop window is planned on the scaled image; the decoder may have delivered another size.
     let (fx, fy) = (

@@ -1,11 +1,13 @@
 //! The transform pipeline: probe the header → check limits → decode at the smallest covering
 //! scale → fit to the target width → encode in the negotiated format.
 
+use super::budget::pixel_buffer_len;
 use super::decode::decode;
 use super::encode::encode;
 pub use super::encode::Qualities;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
+use super::metadata::strip as strip_metadata;
 use super::probe::probe;
 use super::resize::resize;
 use image::ImageFormat;
@@ -34,6 +36,8 @@ pub struct Job {
     /// What the client's `Accept` allows, for `format=auto`.
     pub client: ClientFormats,
     pub max_pixels: u64,
+    /// No side of the output exceeds this (`limits.max_output_width`), whatever the fit.
+    pub max_output_side: u32,
 }
 
 /// Milliseconds spent in each stage.
@@ -97,7 +101,14 @@ pub fn transform_many(
     let (upright_width, upright_height) = probe.upright_size();
     let plans: Vec<Plan> = jobs
         .iter()
-        .map(|job| plan(upright_width, upright_height, &job.geometry))
+        .map(|job| {
+            plan(
+                upright_width,
+                upright_height,
+                &job.geometry,
+                job.max_output_side,
+            )
+        })
         .collect();
     let largest = plans
         .iter()
@@ -109,7 +120,7 @@ pub fn transform_many(
     for (job, plan) in jobs.iter().zip(&plans) {
         let resize_start = now();
         let resized = resize(&decoded, plan)?;
-        let pixels = pad(resized, decoded.channels, plan, job.background);
+        let pixels = pad(resized, decoded.channels, plan, job.background)?;
         let resized_at = now();
         let format = job.format.resolve(job.client, decoded.channels == 4);
         let quality = job
@@ -127,8 +138,9 @@ pub fn transform_many(
         )?;
         let encoded_at = now();
         // Re-encoding an already well-compressed image at its own size rarely shrinks it: keep
-        // the original when nothing was resized, cropped, padded, turned or colour-converted,
-        // the format is the same, and the re-encode is larger.
+        // the original's coded pixels when nothing was resized, cropped, padded, turned or
+        // colour-converted, the format is the same and the re-encode is larger — but never its
+        // metadata (EXIF with GPS, XMP, ICC, comments), which is dropped losslessly.
         let same_format = matches!(
             (probe.format, format),
             (ImageFormat::Jpeg, OutputFormat::Jpeg)
@@ -139,9 +151,13 @@ pub fn transform_many(
             && plan.canvas == plan.scaled
             && probe.orientation == image::metadata::Orientation::NoTransforms
             && !decoded.icc_converted;
-        let kept_original = same_format && untouched && bytes.len() > input.len();
-        if kept_original {
-            bytes = input.to_vec();
+        let original = (same_format && untouched)
+            .then(|| strip_metadata(probe.format, input))
+            .flatten()
+            .filter(|stripped| stripped.len() < bytes.len());
+        let kept_original = original.is_some();
+        if let Some(stripped) = original {
+            bytes = stripped;
         }
         outputs.push(Transformed {
             bytes,
@@ -178,11 +194,16 @@ pub fn fit_width(width: u32, height: u32, target: u32) -> (u32, u32) {
 }
 
 /// Places the resized image on the plan's canvas, filled with the background (opaque).
-fn pad(pixels: Vec<u8>, channels: u8, plan: &Plan, background: [u8; 3]) -> Vec<u8> {
+fn pad(
+    pixels: Vec<u8>,
+    channels: u8,
+    plan: &Plan,
+    background: [u8; 3],
+) -> Result<Vec<u8>, ImageError> {
     let (cw, ch) = plan.canvas;
     let (_, _, iw, ih) = plan.crop;
     if (cw, ch) == (iw, ih) {
-        return pixels;
+        return Ok(pixels);
     }
     let c = usize::from(channels);
     let fill: Vec<u8> = background
@@ -195,14 +216,16 @@ fn pad(pixels: Vec<u8>, channels: u8, plan: &Plan, background: [u8; 3]) -> Vec<u
         .iter()
         .copied()
         .cycle()
-        .take(cw as usize * ch as usize * c)
+        .take(pixel_buffer_len(cw, ch, channels)?)
         .collect();
-    let (ox, oy) = (plan.offset.0 as usize, plan.offset.1 as usize);
-    for (row, line) in pixels.chunks_exact(iw as usize * c).enumerate() {
-        let start = ((oy + row) * cw as usize + ox) * c;
+    // Within the canvas just sized, so these products fit.
+    let (ox, oy, cw) = (plan.offset.0 as usize, plan.offset.1 as usize, cw as usize);
+    let row_len = pixel_buffer_len(iw, 1, channels)?;
+    for (row, line) in pixels.chunks_exact(row_len.max(1)).enumerate() {
+        let start = ((oy + row) * cw + ox) * c;
         if let Some(target) = canvas.get_mut(start..start + line.len()) {
             target.copy_from_slice(line);
         }
     }
-    canvas
+    Ok(canvas)
 }

@@ -196,11 +196,6 @@ impl<'a> BitReader<'a> {
             self.pos += 2;
         }
     }
-
-    /// Where the scan data ended: the offset of the next marker that is not a restart.
-    pub fn end_of_scan(&self) -> usize {
-        next_marker(self.data, self.pos)
-    }
 }
 
 /// The offset of the first marker at or after `from` that is not RSTn, stuffing or fill.

@@ -105,9 +105,10 @@ pub(super) fn extend(v: i32, size: u32) -> i32 {
     }
 }
 
-pub use super::bits::{next_marker, BitReader};
+pub use super::bits::BitReader;
 #[cfg(test)]
 mod tests {
+    use super::super::bits::next_marker;
     use super::*;
 
     /// Counts/values of the standard luminance DC table (ITU T.81 K.3).

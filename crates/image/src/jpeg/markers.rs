@@ -1,145 +1,128 @@
-//! A JPEG marker walker that reads the frame header (SOF) without decoding anything: size,
-//! precision, components and whether the file is progressive.
+//! The one JPEG marker walker. Everything in Tailor that reads JPEG structure — the header
+//! probe, the EXIF/ICC readers, Tailor's own decoder and the metadata stripper — walks the
+//! markers through [`walk`], so no part can be shown a different file than another (a probe
+//! that sees a small frame while a decoder allocates for a hidden huge one).
+//!
+//! The syntax is jpeg-decoder's (the general decoder behind Tailor's), so that decoder reads the
+//! same segments too: bytes between segments are skipped up to the next 0xFF, fill bytes (0xFF)
+//! and stuffed zeros (0xFF00) before a marker are skipped, and a scan's entropy-coded data runs
+//! to the next marker that is not a restart (RSTn). Everything else is refused rather than
+//! guessed at: standalone markers outside a scan (RSTn, TEM, a second SOI), reserved markers,
+//! markers of codings no decoder here supports (arithmetic, hierarchical, DNL, JPEG extensions)
+//! and segments shorter than their length field or the data. The walk ends at EOI; data that
+//! ends before it is an error, so a truncated file is never decoded grey-padded.
 
-/// The facts of a JPEG frame header.
+use super::bits::next_marker;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WalkError {
+    #[error("the data does not start with a JPEG start-of-image marker")]
+    NotJpeg,
+    #[error("the JPEG is truncated: it ends before its end-of-image marker")]
+    Truncated,
+    #[error("a JPEG marker segment has a length below 2")]
+    BadLength,
+    #[error("the JPEG has a standalone or reserved marker 0x{0:02X} outside any scan")]
+    Misplaced(u8),
+    #[error("the JPEG uses marker 0x{0:02X} (arithmetic, hierarchical or extension coding)")]
+    Unsupported(u8),
+}
+
+/// One marker segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JpegFrame {
-    pub progressive: bool,
-    pub precision: u8,
-    pub width: u16,
-    pub height: u16,
-    /// (horizontal, vertical) sampling factors per component.
-    pub sampling: Vec<(u8, u8)>,
+pub struct Segment<'a> {
+    pub marker: u8,
+    /// Offset of the 0xFF that introduces the marker.
+    pub start: usize,
+    /// The segment's bytes after its length field.
+    pub payload: &'a [u8],
+    /// Where the segment (and, for SOS, its entropy-coded data) ends.
+    pub end: usize,
+    /// SOS only: the entropy-coded data that follows the header; empty for other markers.
+    pub scan: Range<usize>,
 }
 
-impl JpegFrame {
-    /// Coefficient-buffer bytes a progressive decode keeps: every component's 8x8 blocks as
-    /// 16-bit values, at the component's own resolution.
-    pub fn coefficient_bytes(&self) -> u64 {
-        let h_max = self.sampling.iter().map(|s| s.0).max().unwrap_or(1).max(1);
-        let v_max = self.sampling.iter().map(|s| s.1).max().unwrap_or(1).max(1);
-        let (w, h) = (u64::from(self.width), u64::from(self.height));
-        self.sampling
-            .iter()
-            .map(|&(hs, vs)| {
-                let cw = (w * u64::from(hs)).div_ceil(u64::from(h_max)).div_ceil(8) * 8;
-                let ch = (h * u64::from(vs)).div_ceil(u64::from(v_max)).div_ceil(8) * 8;
-                cw * ch * 2
-            })
-            .sum()
-    }
-}
+/// Start of scan.
+pub const SOS: u8 = 0xDA;
 
-/// One marker segment before the scan data: marker byte, offset of its 0xFF, payload.
-type Segment<'a> = (u8, usize, &'a [u8]);
-
-/// Iterates over the marker segments from SOI up to and including the first SOS; stops early
-/// (yielding nothing more) at malformed or truncated data.
-fn segments(data: &[u8]) -> impl Iterator<Item = Segment<'_>> {
+/// Walks `data` from SOI to EOI. Yields every segment in order, then `None` once EOI is read;
+/// a malformed or truncated file yields one `Err` and then ends.
+pub fn walk(data: &[u8]) -> impl Iterator<Item = Result<Segment<'_>, WalkError>> {
     let mut pos = if data.get(..2) == Some(&[0xFF, 0xD8]) {
-        2
+        Some(2)
     } else {
-        usize::MAX
+        None
     };
+    let mut first = true;
     std::iter::from_fn(move || {
-        // Markers may be preceded by fill bytes (0xFF).
-        while *data.get(pos)? == 0xFF && *data.get(pos + 1)? == 0xFF {
-            pos += 1;
-        }
-        if *data.get(pos)? != 0xFF {
-            return None;
-        }
-        let marker = *data.get(pos + 1)?;
-        if marker == 0xD9 {
-            return None;
-        }
-        let length = usize::from(u16::from_be_bytes([
-            *data.get(pos + 2)?,
-            *data.get(pos + 3)?,
-        ]));
-        let payload = data.get(pos + 4..pos + 2 + length)?;
-        let at = pos;
-        // Nothing after SOS is a marker segment: entropy-coded data follows.
-        pos = if marker == 0xDA {
-            usize::MAX
-        } else {
-            pos + 2 + length
+        let Some(at) = pos else {
+            return std::mem::take(&mut first).then_some(Err(WalkError::NotJpeg));
         };
-        Some((marker, at, payload))
+        first = false;
+        let next = segment(data, at);
+        pos = match &next {
+            Some(Ok(segment)) => Some(segment.end),
+            _ => None,
+        };
+        next
     })
 }
 
-/// The TIFF data of the first Exif APP1 segment (after its `Exif\0\0` signature).
-pub fn exif(data: &[u8]) -> Option<&[u8]> {
-    segments(data)
-        .take_while(|&(m, _, _)| m != 0xDA)
-        .find_map(|(m, _, payload)| {
-            (m == 0xE1)
-                .then(|| payload.strip_prefix(b"Exif\0\0"))
-                .flatten()
-        })
-}
-
-/// The ICC profile, reassembled from its APP2 `ICC_PROFILE` chunks in sequence order.
-pub fn icc_profile(data: &[u8]) -> Option<Vec<u8>> {
-    let mut chunks: Vec<(u8, &[u8])> = segments(data)
-        .take_while(|&(m, _, _)| m != 0xDA)
-        .filter(|&(m, _, _)| m == 0xE2)
-        .filter_map(|(_, _, payload)| {
-            let rest = payload.strip_prefix(b"ICC_PROFILE\0")?;
-            Some((*rest.first()?, rest.get(2..)?))
-        })
-        .collect();
-    if chunks.is_empty() {
-        return None;
-    }
-    chunks.sort_by_key(|&(seq, _)| seq);
-    Some(
-        chunks
-            .iter()
-            .flat_map(|&(_, bytes)| bytes.iter().copied())
-            .collect(),
-    )
-}
-
-/// Finds the frame header. `None` when the data is not a JPEG or ends before the SOF marker.
-pub fn read_frame(data: &[u8]) -> Option<JpegFrame> {
-    segments(data)
-        // SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC).
-        .find(|&(m, _, _)| (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC))
-        .and_then(|(marker, _, payload)| parse_sof(marker, payload))
-}
-
-/// Whether the scan data ends with an EOI marker. Decoders pad a truncated scan with grey; a
-/// CDN must not cache that as the image. Thumbnails embedded in EXIF carry their own EOI, so
-/// only bytes after the first SOS count. The EOI is normally in the last few bytes, so the
-/// backwards search is short for complete files.
-pub fn is_complete(data: &[u8]) -> bool {
-    let Some((_, sos, _)) = segments(data).find(|&(m, _, _)| m == 0xDA) else {
-        return false;
+/// The segment starting at the first marker at or after `pos`; `None` at EOI.
+fn segment(data: &[u8], pos: usize) -> Option<Result<Segment<'_>, WalkError>> {
+    let Some((marker, start)) = locate(data, pos) else {
+        return Some(Err(WalkError::Truncated));
     };
-    data.get(sos..)
-        .is_some_and(|scan| scan.windows(2).rev().any(|w| w == [0xFF, 0xD9]))
+    match marker {
+        0xD9 => return None,
+        0x01..=0xBF | 0xD0..=0xD8 => return Some(Err(WalkError::Misplaced(marker))),
+        0xC8 | 0xCC | 0xDC | 0xDE | 0xDF | 0xF0..=0xFD => {
+            return Some(Err(WalkError::Unsupported(marker)))
+        }
+        _ => {}
+    }
+    let length = match (data.get(start + 2), data.get(start + 3)) {
+        (Some(&hi), Some(&lo)) => usize::from(u16::from_be_bytes([hi, lo])),
+        _ => return Some(Err(WalkError::Truncated)),
+    };
+    if length < 2 {
+        return Some(Err(WalkError::BadLength));
+    }
+    let header_end = start + 2 + length;
+    let Some(payload) = data.get(start + 4..header_end) else {
+        return Some(Err(WalkError::Truncated));
+    };
+    let scan = if marker == SOS {
+        header_end..next_marker(data, header_end)
+    } else {
+        header_end..header_end
+    };
+    Some(Ok(Segment {
+        marker,
+        start,
+        payload,
+        end: scan.end,
+        scan,
+    }))
 }
 
-fn parse_sof(marker: u8, segment: &[u8]) -> Option<JpegFrame> {
-    let precision = *segment.first()?;
-    let height = u16::from_be_bytes([*segment.get(1)?, *segment.get(2)?]);
-    let width = u16::from_be_bytes([*segment.get(3)?, *segment.get(4)?]);
-    let count = usize::from(*segment.get(5)?);
-    let sampling = (0..count)
-        .map(|i| {
-            let factors = *segment.get(6 + i * 3 + 1)?;
-            Some((factors >> 4, factors & 0x0F))
-        })
-        .collect::<Option<Vec<_>>>()?;
-    Some(JpegFrame {
-        progressive: matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE),
-        precision,
-        width,
-        height,
-        sampling,
-    })
+/// The next marker at or after `pos` as jpeg-decoder finds it: the next 0xFF, then past fill
+/// bytes; a 0xFF00 there is not a marker and the search goes on. Returns the marker and the
+/// offset of the 0xFF right before it.
+fn locate(data: &[u8], mut pos: usize) -> Option<(u8, usize)> {
+    loop {
+        let ff = pos + memchr::memchr(0xFF, data.get(pos..)?)?;
+        let mut at = ff + 1;
+        while *data.get(at)? == 0xFF {
+            at += 1;
+        }
+        let marker = *data.get(at)?;
+        if marker != 0x00 {
+            return Some((marker, at - 1));
+        }
+        pos = at + 1;
+    }
 }
 
 #[cfg(test)]
@@ -147,47 +130,57 @@ mod tests {
     use super::*;
     use tailor_testing::synthetic;
 
+    fn markers(data: &[u8]) -> Vec<Result<u8, WalkError>> {
+        walk(data).map(|s| s.map(|s| s.marker)).collect()
+    }
+
     #[test]
-    fn reads_a_baseline_frame() {
+    fn a_baseline_file_walks_to_its_end_marker() {
         let jpeg = synthetic::jpeg(&synthetic::photo(64, 48, 1), 80);
-        let frame = read_frame(&jpeg).unwrap();
-        assert!(!frame.progressive);
-        assert_eq!((frame.width, frame.height, frame.precision), (64, 48, 8));
-        assert_eq!(frame.sampling.len(), 3);
+        let walked = markers(&jpeg);
+        assert!(walked.iter().all(Result::is_ok), "{walked:?}");
+        assert!(walked.contains(&Ok(0xC0)) && walked.contains(&Ok(SOS)));
+        let sos = walk(&jpeg).flatten().find(|s| s.marker == SOS).unwrap();
+        assert_eq!(sos.scan.end, jpeg.len() - 2, "the scan runs up to EOI");
     }
 
     #[test]
-    fn coefficient_bytes_follow_subsampling() {
-        let frame = JpegFrame {
-            progressive: true,
-            precision: 8,
-            width: 16,
-            height: 16,
-            sampling: vec![(2, 2), (1, 1), (1, 1)],
-        };
-        // Luma 16x16 + two 8x8 chroma planes, 2 bytes per coefficient.
-        assert_eq!(frame.coefficient_bytes(), (256 + 64 + 64) * 2);
-    }
-
-    #[test]
-    fn completeness_needs_an_end_marker_after_the_scan() {
-        let jpeg = synthetic::jpeg(&synthetic::photo(64, 48, 1), 80);
-        assert!(is_complete(&jpeg));
-        assert!(!is_complete(&jpeg[..jpeg.len() - 2]));
-        assert!(!is_complete(&jpeg[..jpeg.len() / 2]));
-        let mut padded = jpeg.clone();
-        padded.extend_from_slice(&[0; 16]);
-        assert!(is_complete(&padded));
-    }
-
-    #[test]
-    fn garbage_and_truncations_give_none() {
-        assert_eq!(read_frame(b""), None);
-        assert_eq!(read_frame(b"\xFF\xD8\xFF"), None);
-        assert_eq!(read_frame(b"GIF89a"), None);
+    fn fill_bytes_stuffed_zeros_and_stray_bytes_are_skipped_like_jpeg_decoder() {
         let jpeg = synthetic::jpeg(&synthetic::photo(16, 16, 1), 80);
-        for cut in 0..jpeg.len().min(400) {
-            let _ = read_frame(&jpeg[..cut]);
+        let mut odd = jpeg[..2].to_vec();
+        odd.extend_from_slice(&[0x12, 0x34, 0xFF, 0x00, 0xFF, 0xFF]);
+        odd.extend_from_slice(&jpeg[2..]);
+        assert_eq!(markers(&odd), markers(&jpeg));
+    }
+
+    #[test]
+    fn standalone_markers_outside_a_scan_are_refused() {
+        let jpeg = synthetic::jpeg(&synthetic::photo(16, 16, 1), 80);
+        for marker in [0xD0, 0xD7, 0x01, 0xD8, 0x02, 0xBF] {
+            let mut hostile = jpeg[..2].to_vec();
+            hostile.extend_from_slice(&[0xFF, marker]);
+            hostile.extend_from_slice(&jpeg[2..]);
+            assert_eq!(
+                markers(&hostile),
+                vec![Err(WalkError::Misplaced(marker))],
+                "{marker:02X}"
+            );
+        }
+    }
+
+    #[test]
+    fn truncations_and_garbage_end_in_an_error() {
+        assert_eq!(markers(b""), vec![Err(WalkError::NotJpeg)]);
+        assert_eq!(markers(b"GIF89a"), vec![Err(WalkError::NotJpeg)]);
+        assert_eq!(markers(b"\xFF\xD8\xFF"), vec![Err(WalkError::Truncated)]);
+        assert_eq!(
+            markers(b"\xFF\xD8\xFF\xFE\x00\x01"),
+            vec![Err(WalkError::BadLength)]
+        );
+        let jpeg = synthetic::jpeg(&synthetic::photo(16, 16, 1), 80);
+        for cut in 0..jpeg.len() - 1 {
+            let walked = markers(&jpeg[..cut]);
+            assert!(walked.last().is_some_and(Result::is_err), "cut at {cut}");
         }
     }
 }

@@ -8,10 +8,12 @@ mod decoder;
 mod huffman;
 pub mod markers;
 mod scaled;
+pub mod structure;
 mod upsample;
 
+use super::budget::DecodeLimits;
 use super::transform::ImageError;
-pub use markers::JpegFrame;
+pub use structure::{JpegFrame, JpegStructure, StructureError};
 
 /// Decoded RGB pixels and the scale they were decoded at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,47 +36,39 @@ pub fn choose_denominator(width: u32, height: u32, target: (u32, u32)) -> u32 {
         .unwrap_or(1)
 }
 
-/// Heap a decode at `denominator` needs beyond the input, in bytes, for the budget check.
-pub fn decode_memory(frame: &JpegFrame, denominator: u32) -> u64 {
-    let d = u64::from(denominator.max(1));
-    let (w, h) = (u64::from(frame.width), u64::from(frame.height));
-    let out = w.div_ceil(d) * h.div_ceil(d);
-    if denominator == 1 {
-        // jpeg-decoder: every coefficient of a progressive image, plus planes and output.
-        let coefficients = if frame.progressive {
-            frame.coefficient_bytes()
-        } else {
-            0
-        };
-        return coefficients + out * 3 * 2;
-    }
-    // Tailor's decoder: n x n samples per block (and, progressive, n x n coefficients plus a
-    // 64-bit history), upsampled planes, RGB output.
-    let n = 8 / d;
-    let blocks = frame.coefficient_bytes() / 128;
-    let history = if n > 1 { 8 } else { 0 };
-    let per_block = n * n
-        + if frame.progressive {
-            n * n * 2 + history
-        } else {
-            0
-        };
-    blocks * per_block + out * frame.sampling.len() as u64 + out * 3
+/// Whether Tailor's decoder takes this file at this scale. Measured: it wins at 1/8 (DC only),
+/// at 1/4 (chroma decoded onto the luma grid, no upsampling: 4 MP in 12 ms natively against
+/// jpeg-decoder's 15) and on progressive files (coefficients kept only where needed);
+/// jpeg-decoder is faster on baseline files at 1/2 (its integer IDCT against float upsampling
+/// here), and it handles 1/1, CMYK and 12-bit.
+fn tailor_decodes(frame: &JpegFrame, denominator: u32) -> bool {
+    let handled = frame.precision == 8
+        && matches!(frame.marker, 0xC0..=0xC2)
+        && matches!(frame.sampling.len(), 1 | 3);
+    handled && (denominator >= 4 || (denominator > 1 && frame.progressive))
 }
 
-/// Decodes at the chosen scale.
+/// Heap a decode at `denominator` needs beyond the input, in bytes, for the budget check: the
+/// exact figure Tailor's decoder checks itself against, or jpeg-decoder's upper bound.
+/// `u64::MAX` when it does not fit in 64 bits.
+pub fn decode_memory(frame: &JpegFrame, denominator: u32) -> u64 {
+    let needed = if tailor_decodes(frame, denominator) {
+        decoder::planned_bytes(frame, denominator)
+    } else {
+        scaled::planned_bytes(frame, denominator)
+    };
+    needed.unwrap_or(u64::MAX)
+}
+
+/// Decodes at the chosen scale; each decoder refuses on its own to go beyond `limits`.
 pub fn decode(
     input: &[u8],
     frame: &JpegFrame,
     denominator: u32,
-    buffer_limit: usize,
+    limits: DecodeLimits,
 ) -> Result<DecodedJpeg, ImageError> {
-    // Measured: Tailor's decoder wins at 1/8 (DC only), at 1/4 (chroma decoded onto the luma
-    // grid, no upsampling: 4 MP in 12 ms natively against jpeg-decoder's 15) and on progressive
-    // files (coefficients kept only where needed); jpeg-decoder is faster on baseline files at
-    // 1/2 (its integer IDCT against float upsampling here), and it handles 1/1, CMYK and 12-bit.
-    if denominator >= 4 || (denominator > 1 && frame.progressive) {
-        match decoder::decode(input, denominator) {
+    if tailor_decodes(frame, denominator) {
+        match decoder::decode(input, denominator, limits) {
             Ok(image) => {
                 return Ok(DecodedJpeg {
                     rgb: image.rgb,
@@ -88,7 +82,8 @@ pub fn decode(
                     },
                 });
             }
-            Err(decoder::DecodeError::Unsupported(_)) => {} // CMYK, 12-bit, ...: the general decoder decides
+            Err(decoder::DecodeError::Unsupported(_)) => {} // the general decoder decides
+            Err(decoder::DecodeError::TooLarge(e)) => return Err(ImageError::TooLarge(e)),
             Err(e) => {
                 return Err(ImageError::Undecodable(format!(
                     "the JPEG could not be decoded: {e}"
@@ -96,8 +91,10 @@ pub fn decode(
             }
         }
     }
-    scaled::decode(input, frame, denominator, buffer_limit)
+    scaled::decode(input, frame, denominator, limits)
 }
 
+#[cfg(test)]
+mod hostile_tests;
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,12 @@
 //! JPEGs of every layout the fast path handles.
 
 use super::*;
+use structure::read_frame;
+
+const UNLIMITED: DecodeLimits = DecodeLimits {
+    max_pixels: u64::MAX,
+    max_bytes: u64::MAX,
+};
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 use tailor_testing::synthetic;
 
@@ -107,17 +113,17 @@ fn mean_abs_diff(a: &[u8], b: &[u8]) -> f64 {
 fn reduced_scales_match_the_reference_decoder() {
     for (name, layout) in layouts() {
         let jpeg = encode(203, 131, layout);
-        let frame = markers::read_frame(&jpeg).unwrap();
+        let frame = read_frame(&jpeg).unwrap();
         assert_eq!(frame.progressive, layout.progressive, "{name}");
         for denominator in [8, 4, 2] {
-            let ours = decoder::decode(&jpeg, denominator).unwrap();
+            let ours = decoder::decode(&jpeg, denominator, UNLIMITED).unwrap();
             let expected = (203u32.div_ceil(denominator), 131u32.div_ceil(denominator));
             assert_eq!(
                 (ours.width, ours.height),
                 expected,
                 "{name} 1/{denominator}"
             );
-            let reference = scaled::decode(&jpeg, &frame, denominator, usize::MAX).unwrap();
+            let reference = scaled::decode(&jpeg, &frame, denominator, UNLIMITED).unwrap();
             assert_eq!(
                 (reference.width, reference.height),
                 expected,
@@ -136,7 +142,7 @@ fn reduced_scales_match_the_reference_decoder() {
 fn each_file_and_scale_goes_to_the_faster_decoder() {
     for (name, layout) in layouts() {
         let jpeg = encode(96, 64, layout);
-        let frame = markers::read_frame(&jpeg).unwrap();
+        let frame = read_frame(&jpeg).unwrap();
         for (denominator, progressive_path, baseline_path) in [
             (8, "dc-only", "dc-only"),
             (4, "reduced-idct", "reduced-idct"),
@@ -149,7 +155,7 @@ fn each_file_and_scale_goes_to_the_faster_decoder() {
                 baseline_path
             };
             assert_eq!(
-                decode(&jpeg, &frame, denominator, usize::MAX).unwrap().path,
+                decode(&jpeg, &frame, denominator, UNLIMITED).unwrap().path,
                 expected,
                 "{name} 1/{denominator}"
             );
@@ -160,7 +166,7 @@ fn each_file_and_scale_goes_to_the_faster_decoder() {
 #[test]
 fn scaled_decodes_cover_the_target() {
     let jpeg = encode(400, 300, layouts()[0].1);
-    let frame = markers::read_frame(&jpeg).unwrap();
+    let frame = read_frame(&jpeg).unwrap();
     for (target, denominator, size) in [
         ((50, 38), 8, (50, 38)),
         ((100, 75), 4, (100, 75)),
@@ -168,14 +174,15 @@ fn scaled_decodes_cover_the_target() {
         ((300, 225), 1, (400, 300)),
     ] {
         assert_eq!(choose_denominator(400, 300, target), denominator);
-        let decoded = decode(&jpeg, &frame, denominator, usize::MAX).unwrap();
+        let decoded = decode(&jpeg, &frame, denominator, UNLIMITED).unwrap();
         assert_eq!((decoded.width, decoded.height), size, "1/{denominator}");
     }
 }
 
 #[test]
 fn reduced_scales_need_a_fraction_of_the_coefficient_memory() {
-    let frame = markers::JpegFrame {
+    let frame = JpegFrame {
+        marker: 0xC2,
         progressive: true,
         precision: 8,
         width: 5640,
@@ -205,13 +212,13 @@ fn damaged_scans_never_panic() {
             let mut damaged = jpeg.clone();
             damaged.truncate(cut);
             for denominator in [2, 4, 8] {
-                let _ = decoder::decode(&damaged, denominator);
+                let _ = decoder::decode(&damaged, denominator, UNLIMITED);
             }
             if let Some(byte) = damaged.get_mut(cut / 2) {
                 *byte ^= 0x5A;
             }
             for denominator in [2, 4, 8] {
-                let _ = decoder::decode(&damaged, denominator);
+                let _ = decoder::decode(&damaged, denominator, UNLIMITED);
             }
         }
     }

@@ -8,12 +8,15 @@
 //! every coefficient of a progressive file instead; this is where Tailor is faster and smaller.
 
 mod idct;
+mod memory;
 mod output;
 mod progressive;
 mod scan;
 mod tables;
 
 use super::huffman::{EntropyError, HuffmanTable};
+use super::markers::{self, WalkError};
+use crate::budget::DecodeLimits;
 use tables::Frame;
 
 /// A decoded RGB image at the requested scale.
@@ -33,6 +36,11 @@ pub enum DecodeError {
     Malformed(&'static str),
     #[error("malformed JPEG: {0}")]
     Entropy(#[from] EntropyError),
+    #[error(transparent)]
+    Structure(#[from] WalkError),
+    /// The frame would need more memory or pixels than the decoder was given.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// Tables and frame as the marker stream defines them so far.
@@ -47,42 +55,19 @@ pub struct State {
     scans: usize,
 }
 
-/// Decodes `data` at 1/`denominator` scale (2, 4 or 8), each dimension rounded up.
-pub fn decode(data: &[u8], denominator: u32) -> Result<ScaledImage, DecodeError> {
-    let n = match denominator {
-        2 => 4,
-        4 => 2,
-        8 => 1,
-        _ => {
-            return Err(DecodeError::Unsupported(
-                "scales other than 1/2, 1/4 and 1/8",
-            ))
-        }
-    };
-    if data.get(..2) != Some(&[0xFF, 0xD8][..]) {
-        return Err(DecodeError::Malformed("no start-of-image marker"));
-    }
+/// Decodes `data` at 1/`denominator` scale (2, 4 or 8), each dimension rounded up, refusing
+/// a frame whose decode would exceed `limits`. The markers are read by the one walker the
+/// probe uses too, so this decoder sees exactly the segments the probe saw.
+pub fn decode(
+    data: &[u8],
+    denominator: u32,
+    limits: DecodeLimits,
+) -> Result<ScaledImage, DecodeError> {
+    let n = luma_block_side(denominator)?;
     let mut state = State::default();
-    let mut pos = 2;
-    loop {
-        while data.get(pos) == Some(&0xFF) && data.get(pos + 1) == Some(&0xFF) {
-            pos += 1;
-        }
-        let (Some(0xFF), Some(&marker)) = (data.get(pos), data.get(pos + 1)) else {
-            break; // trailing bytes after the last scan are tolerated, as decoders do
-        };
-        match marker {
-            0xD9 => break,
-            0xD0..=0xD7 | 0x01 => {
-                pos += 2;
-                continue;
-            }
-            _ => {}
-        }
-        let next = pos + 2 + usize::from(tables::read_u16(data, pos + 2)?);
-        let payload = data
-            .get(pos + 4..next)
-            .ok_or(DecodeError::Malformed("truncated segment"))?;
+    for segment in markers::walk(data) {
+        let segment = segment?;
+        let (marker, payload) = (segment.marker, segment.payload);
         match marker {
             0xDB => tables::read_quant_tables(payload, &mut state)?,
             0xC4 => tables::read_huffman_tables(payload, &mut state)?,
@@ -91,7 +76,7 @@ pub fn decode(data: &[u8], denominator: u32) -> Result<ScaledImage, DecodeError>
                 state.adobe_transform = payload.get(11).copied()
             }
             0xC0..=0xC2 if state.frame.is_none() => {
-                state.frame = Some(tables::read_frame(marker, payload, n)?)
+                state.frame = Some(tables::read_frame(marker, payload, n, limits)?)
             }
             0xC0..=0xC2 => return Err(DecodeError::Malformed("more than one frame header")),
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
@@ -99,13 +84,39 @@ pub fn decode(data: &[u8], denominator: u32) -> Result<ScaledImage, DecodeError>
                     "lossless, hierarchical or arithmetic coding",
                 ));
             }
-            0xDA => {
-                pos = scan::decode_scan(data, payload, next, &mut state, n)?;
-                continue;
-            }
+            markers::SOS => scan::decode_scan(data, payload, segment.scan, &mut state, n)?,
             _ => {}
         }
-        pos = next;
     }
     output::finish(state, n)
+}
+
+/// Samples per luma block side at 1/`denominator` scale.
+fn luma_block_side(denominator: u32) -> Result<usize, DecodeError> {
+    match denominator {
+        2 => Ok(4),
+        4 => Ok(2),
+        8 => Ok(1),
+        _ => Err(DecodeError::Unsupported(
+            "scales other than 1/2, 1/4 and 1/8",
+        )),
+    }
+}
+
+/// Heap the decoder allocates for `frame` at 1/`denominator` (the figure it checks its
+/// limits against); `None` for scales it does not decode or sizes beyond 64 bits.
+pub fn planned_bytes(frame: &super::JpegFrame, denominator: u32) -> Option<u64> {
+    let n = luma_block_side(denominator).ok()?;
+    let sampling: Vec<(usize, usize)> = frame
+        .sampling
+        .iter()
+        .map(|&(h, v)| (usize::from(h), usize::from(v)))
+        .collect();
+    memory::planned_bytes(
+        usize::from(frame.width),
+        usize::from(frame.height),
+        &sampling,
+        frame.progressive,
+        n,
+    )
 }

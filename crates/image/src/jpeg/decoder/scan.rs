@@ -4,7 +4,8 @@
 use super::progressive;
 use super::tables::{Component, NOT_KEPT, ZIGZAG};
 use super::{DecodeError, State};
-use crate::jpeg::huffman::{next_marker, BitReader, EntropyError, HuffmanTable};
+use crate::jpeg::huffman::{BitReader, EntropyError, HuffmanTable};
+use std::ops::Range;
 
 /// How one scan's blocks are coded.
 #[derive(Clone, Copy)]
@@ -38,14 +39,14 @@ pub(super) struct Scan<'a> {
     pub(super) eob_run: u32,
 }
 
-/// Decodes one scan; returns the offset where its data ended.
+/// Decodes one scan from its entropy-coded data (`scan`, as the marker walk delimited it).
 pub fn decode_scan(
     data: &[u8],
     header: &[u8],
-    start: usize,
+    scan: Range<usize>,
     state: &mut State,
     n: usize,
-) -> Result<usize, DecodeError> {
+) -> Result<(), DecodeError> {
     let frame = state
         .frame
         .as_mut()
@@ -64,7 +65,7 @@ pub fn decode_scan(
         ah_al & 0x0F,
     );
     if frame.progressive && ss > 0 && n == 1 {
-        return Ok(next_marker(data, start)); // AC detail is invisible at 1/8 scale
+        return Ok(()); // AC detail is invisible at 1/8 scale
     }
     let mut members = Vec::with_capacity(count);
     for i in 0..count {
@@ -123,8 +124,11 @@ pub fn decode_scan(
         members.push((index, coding));
     }
     state.scans += 1;
+    // The reader sees the scan's own data only: it can never run on past the marker the walk
+    // ends the scan at.
+    let data = data.get(..scan.end).unwrap_or(data);
     let mut scan = Scan {
-        reader: BitReader::new(data, start),
+        reader: BitReader::new(data, scan.start),
         eob_run: 0,
     };
     let restart = state.restart_interval;
@@ -172,7 +176,7 @@ pub fn decode_scan(
             }
         }
     }
-    Ok(scan.reader.end_of_scan())
+    Ok(())
 }
 
 fn block(

@@ -2,7 +2,9 @@
 //! and the frame header (SOF), parsed without indexing past their data.
 
 use super::idct::ScaledIdct;
+use super::memory::{block_side, planned_bytes};
 use super::{DecodeError, State};
+use crate::budget::DecodeLimits;
 use crate::jpeg::huffman::HuffmanTable;
 
 /// Zigzag index → natural (row-major) index within an 8x8 block.
@@ -125,21 +127,14 @@ fn last_kept(kept: &[u8; 64]) -> usize {
     kept.iter().rposition(|&at| at != NOT_KEPT).unwrap_or(0)
 }
 
-/// Output samples per block side of a component subsampled by `factor`, when luma blocks
-/// give `n`: subsampled chroma is decoded `factor` times larger, onto the luma grid, up to 4
-/// samples (measured: a full 8-point IDCT per chroma block costs more than upsampling, and a
-/// progressive file would have to keep all 64 coefficients). At 1/8 (`n == 1`) every block
-/// stays its DC term, so a progressive file's AC scans can be skipped.
-fn block_side(n: usize, factor: usize) -> usize {
-    if n > 1 && n * factor <= 4 {
-        n * factor
-    } else {
-        n
-    }
-}
-
-/// Parses SOF0/1/2 and allocates the per-component buffers for luma output blocks of `n x n`.
-pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeError> {
+/// Parses SOF0/1/2 and allocates the per-component buffers for luma output blocks of `n x n`,
+/// after checking that the whole decode stays within `limits`.
+pub fn read_frame(
+    marker: u8,
+    payload: &[u8],
+    n: usize,
+    limits: DecodeLimits,
+) -> Result<Frame, DecodeError> {
     if payload.first() != Some(&8) {
         return Err(DecodeError::Unsupported(
             "sample precision other than 8 bits",
@@ -177,15 +172,28 @@ pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeE
         return Err(DecodeError::Unsupported("non-integral chroma subsampling"));
     }
     let progressive = marker == 0xC2;
+    // The decoder's own check, from the frame it parsed: whatever a probe said, it never
+    // allocates beyond its budget.
+    let sampling: Vec<(usize, usize)> = raw.iter().map(|c| (c.1, c.2)).collect();
+    let planned = planned_bytes(width, height, &sampling, progressive, n);
+    limits
+        .admit(width as u64, height as u64, planned)
+        .map_err(|e| DecodeError::TooLarge(e.to_string()))?;
     let (mcus_wide, mcus_high) = (width.div_ceil(8 * h_max), height.div_ceil(8 * v_max));
     let components = raw
         .into_iter()
         .map(|(id, h, v, quant_table)| {
-            let blocks = mcus_wide * h * mcus_high * v;
             let (w_out, h_out) = (block_side(n, h_max / h), block_side(n, v_max / v));
             let per_block = w_out * h_out;
+            // Within the budget just checked, so these products fit; checked all the same.
+            let blocks = (mcus_wide * h)
+                .checked_mul(mcus_high * v)
+                .ok_or(DecodeError::Malformed("frame too large"))?;
+            let samples = blocks
+                .checked_mul(per_block)
+                .ok_or(DecodeError::Malformed("frame too large"))?;
             let kept = kept_table(w_out, h_out);
-            Component {
+            Ok(Component {
                 id,
                 h,
                 v,
@@ -197,7 +205,7 @@ pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeE
                 kept,
                 last_kept: last_kept(&kept),
                 coefs: if progressive {
-                    vec![0; blocks * per_block]
+                    vec![0; samples]
                 } else {
                     Vec::new()
                 },
@@ -210,12 +218,12 @@ pub fn read_frame(marker: u8, payload: &[u8], n: usize) -> Result<Frame, DecodeE
                 samples: if progressive {
                     Vec::new()
                 } else {
-                    vec![128; blocks * per_block]
+                    vec![128; samples]
                 },
                 pred: 0,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, DecodeError>>()?;
     Ok(Frame {
         progressive,
         width,

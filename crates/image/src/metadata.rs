@@ -1,0 +1,171 @@
+//! Serving an original's coded pixels without its metadata. When a re-encode would only make
+//! an image larger, its own bytes are served — but never its EXIF (GPS position, camera serial
+//! numbers), XMP, ICC profile, comments or text chunks: those are dropped losslessly, keeping
+//! only what decoding needs. `None` when a file cannot be stripped safely; the caller then
+//! serves the re-encode.
+
+use super::jpeg::markers;
+use image::ImageFormat;
+
+/// The original without metadata, for the formats an original is ever served in.
+pub fn strip(format: ImageFormat, input: &[u8]) -> Option<Vec<u8>> {
+    match format {
+        ImageFormat::Jpeg => strip_jpeg(input),
+        ImageFormat::Png => strip_png(input),
+        ImageFormat::WebP => strip_webp(input),
+        _ => None,
+    }
+}
+
+/// Every segment the marker walk finds, except the application segments (APPn: JFIF and its
+/// thumbnails, EXIF, XMP, ICC, Photoshop, ...) and comments. Adobe's APP14 stays: it says
+/// whether the samples are YCbCr or RGB/CMYK, which decoding needs.
+fn strip_jpeg(input: &[u8]) -> Option<Vec<u8>> {
+    let mut out = vec![0xFF, 0xD8];
+    for segment in markers::walk(input) {
+        let segment = segment.ok()?;
+        let adobe = segment.marker == 0xEE && segment.payload.starts_with(b"Adobe");
+        let metadata = matches!(segment.marker, 0xE0..=0xEF | 0xFE) && !adobe;
+        if !metadata {
+            out.extend_from_slice(input.get(segment.start..segment.end)?);
+        }
+    }
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    Some(out)
+}
+
+/// The chunks that make the picture — header, palette, transparency, image data, end — and
+/// nothing else (no eXIf, iCCP, tEXt/zTXt/iTXt, tIME, animation or private chunks).
+fn strip_png(input: &[u8]) -> Option<Vec<u8>> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const KEPT: [&[u8; 4]; 5] = [b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"];
+    let mut out = input.get(..8).filter(|s| *s == SIGNATURE)?.to_vec();
+    let mut pos = 8;
+    loop {
+        let length = usize::try_from(u32::from_be_bytes(
+            input.get(pos..pos + 4)?.try_into().ok()?,
+        ))
+        .ok()?;
+        let kind = input.get(pos + 4..pos + 8)?;
+        let end = pos.checked_add(12)?.checked_add(length)?;
+        let chunk = input.get(pos..end)?;
+        if KEPT.iter().any(|k| k.as_slice() == kind) {
+            out.extend_from_slice(chunk);
+        }
+        if kind == b"IEND" {
+            return Some(out);
+        }
+        pos = end;
+    }
+}
+
+/// A simple WebP (one VP8 or VP8L chunk) has no metadata. An extended one loses its ICCP,
+/// EXIF, XMP and unknown chunks and the flags that announced them; an animation is not
+/// stripped (its first frame is what the re-encode shows).
+fn strip_webp(input: &[u8]) -> Option<Vec<u8>> {
+    const ICC: u8 = 0x20;
+    const EXIF: u8 = 0x08;
+    const XMP: u8 = 0x04;
+    const ANIMATION: u8 = 0x02;
+    if input.get(..4)? != b"RIFF" || input.get(8..12)? != b"WEBP" {
+        return None;
+    }
+    let mut chunks = Vec::new();
+    let mut pos = 12;
+    while pos < input.len() {
+        let kind: [u8; 4] = input.get(pos..pos + 4)?.try_into().ok()?;
+        let size = usize::try_from(u32::from_le_bytes(
+            input.get(pos + 4..pos + 8)?.try_into().ok()?,
+        ))
+        .ok()?;
+        let data = input.get(pos + 8..pos.checked_add(8)?.checked_add(size)?)?;
+        chunks.push((kind, data));
+        // Chunks are padded to an even length (a missing last pad byte is tolerated).
+        pos += 8 + size + size % 2;
+    }
+    let mut body = b"WEBP".to_vec();
+    let mut push = |kind: &[u8], data: &[u8]| -> Option<()> {
+        body.extend_from_slice(kind);
+        body.extend_from_slice(&u32::try_from(data.len()).ok()?.to_le_bytes());
+        body.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            body.push(0);
+        }
+        Some(())
+    };
+    for (kind, data) in chunks {
+        match &kind {
+            b"VP8X" => {
+                let flags = *data.first()?;
+                if flags & ANIMATION != 0 {
+                    return None;
+                }
+                let mut header = data.to_vec();
+                if let Some(first) = header.first_mut() {
+                    *first = flags & !(ICC | EXIF | XMP);
+                }
+                push(&kind, &header)?;
+            }
+            b"VP8 " | b"VP8L" | b"ALPH" => push(&kind, data)?,
+            _ => {}
+        }
+    }
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&u32::try_from(body.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(&body);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tailor_testing::synthetic;
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn jpeg_loses_exif_gps_xmp_icc_and_comments_but_not_a_pixel() {
+        let plain = synthetic::jpeg(&synthetic::photo(64, 48, 2), 80);
+        let tagged = synthetic::with_gps_metadata(&plain);
+        assert!(contains(&tagged, b"Exif\0\0") && contains(&tagged, b"xap/1.0"));
+        let stripped = strip(ImageFormat::Jpeg, &tagged).unwrap();
+        for needle in [
+            &b"Exif"[..],
+            b"xap/1.0",
+            b"ICC_PROFILE",
+            synthetic::GPS_COMMENT,
+        ] {
+            assert!(!contains(&stripped, needle), "{needle:?}");
+        }
+        let decode = |bytes: &[u8]| image::load_from_memory(bytes).unwrap().into_rgb8();
+        assert_eq!(decode(&stripped), decode(&tagged));
+        assert!(stripped.len() < tagged.len());
+    }
+
+    #[test]
+    fn png_keeps_only_the_chunks_that_make_the_picture() {
+        let png = synthetic::png(&synthetic::with_alpha(16, 16));
+        let iend = png.len() - 12;
+        let mut tagged = png[..iend].to_vec();
+        for (kind, data) in [(b"tEXt", &b"GPS\x0052.37N"[..]), (b"eXIf", b"MM\0*")] {
+            tagged.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            tagged.extend_from_slice(kind);
+            tagged.extend_from_slice(data);
+            tagged.extend_from_slice(&[0; 4]); // the CRC is copied, never checked here
+        }
+        tagged.extend_from_slice(&png[iend..]);
+        let stripped = strip(ImageFormat::Png, &tagged).unwrap();
+        assert!(!contains(&stripped, b"tEXt") && !contains(&stripped, b"eXIf"));
+        assert_eq!(stripped, png);
+        assert_eq!(strip(ImageFormat::Png, &png[..png.len() - 4]), None);
+    }
+
+    #[test]
+    fn garbage_is_not_stripped_but_refused() {
+        assert_eq!(strip(ImageFormat::Jpeg, b"\xFF\xD8garbage"), None);
+        assert_eq!(strip(ImageFormat::WebP, b"RIFF\0\0\0\0WEBPVP8X"), None);
+        assert_eq!(strip(ImageFormat::Gif, b"GIF89a"), None);
+    }
+}
