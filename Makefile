@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
 FASTLY_BUILD := cargo build --release --target wasm32-wasip1 -p tailor-fastly
 
-.PHONY: serve test build tools lint unit check-config e2e browser bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare
+.PHONY: serve test build tools lint unit check-config e2e browser load bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare
 
 ## Install toolchain pieces (wasm targets, Viceroy) when missing or of another version.
 tools:
@@ -46,6 +46,12 @@ e2e: build build-cloudflare
 browser: build
 	@scripts/install-browser.sh
 	node tests/browser/demo.mjs
+
+## Load on Viceroy and workerd: a realistic mix at 16 connections (wrk), 0 errors and 0 traps,
+## p50/p99 per route into BENCHMARKS.md.
+load: build build-cloudflare
+	@scripts/install-load-tools.sh
+	scripts/load.sh
 
 ## Install wasm-bindgen-cli, worker-build and wrangler (package.json) when missing.
 tools-cloudflare: tools
