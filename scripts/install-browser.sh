@@ -12,6 +12,9 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-if [ ! -f node_modules/playwright-core/package.json ]; then
+# The pinned playwright-core (package.json), or npm ci puts it (and the rest of the lock) in place.
+pinned=$(node -p 'require("./package.json").devDependencies["playwright-core"]')
+installed=$(node -p 'try { require("./node_modules/playwright-core/package.json").version } catch { "" }')
+if [ "$pinned" != "$installed" ]; then
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi

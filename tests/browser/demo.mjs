@@ -125,6 +125,18 @@ async function run(base) {
     const rejected = seen.beacons.filter((b) => b.status < 200 || b.status >= 300);
     check(rejected.length === 0, `every beacon accepted (${seen.beacons.length} sent)`);
     check(seen.consoleErrors.length === 0, `no console errors ${seen.consoleErrors.join(' | ')}`);
+
+    // A 2x screen picks the srcset's `?dpr=2` renditions: they load too.
+    const retina = await browser.newContext({ userAgent: DESKTOP_UA, deviceScaleFactor: 2 });
+    const page2 = await retina.newPage();
+    const seen2 = watch(page2);
+    await page2.goto(`${base}/`, { waitUntil: 'load' });
+    const broken2 = await brokenImages(page2);
+    const dpr2 = await page2.$$eval('img', (imgs) => imgs.filter((i) => i.currentSrc.includes('dpr=2')).length);
+    check(dpr2 > 0 && broken2.length === 0 && seen2.badImages.length === 0 && seen2.failedRequests.length === 0,
+      `on a 2x screen every image decodes (${dpr2} dpr=2 renditions) ${[...broken2, ...seen2.badImages].join(' ')}`);
+    check(seen2.consoleErrors.length === 0, `no console errors on a 2x screen ${seen2.consoleErrors.join(' | ')}`);
+    await retina.close();
   } finally {
     await browser.close();
   }
