@@ -61,15 +61,27 @@ pub async fn render<P: Platform>(
 }
 
 /// `GET /tailor.js`: the beacon script, the same for everyone, so shared caches may keep it.
-pub fn beacon_script() -> Response<Vec<u8>> {
-    let mut response = respond::with_body(
-        BEACON_SCRIPT.as_bytes().to_vec(),
-        "text/javascript; charset=utf-8",
-    );
+/// Like every other 200 it has a strong ETag (of the script itself, so it changes with a
+/// deploy that changes the script) and answers a matching `If-None-Match` with a `304`.
+pub fn beacon_script(if_none_match: Option<&str>) -> Response<Vec<u8>> {
+    let tag = tailor_core::cache_key::etag("tailor.js", BEACON_SCRIPT.as_bytes());
+    let not_modified =
+        if_none_match.is_some_and(|inm| tailor_core::cache_key::etag_matches(inm, &tag));
+    let body = if not_modified {
+        Vec::new()
+    } else {
+        BEACON_SCRIPT.as_bytes().to_vec()
+    };
+    let mut response = respond::with_body(body, "text/javascript; charset=utf-8");
+    if not_modified {
+        *response.status_mut() = http::StatusCode::NOT_MODIFIED;
+        response.headers_mut().remove(http::header::CONTENT_TYPE);
+    }
     respond::set(
         &mut response,
         http::header::CACHE_CONTROL,
         "public, max-age=3600",
     );
+    respond::set(&mut response, http::header::ETAG, &tag);
     response
 }

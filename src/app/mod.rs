@@ -108,7 +108,11 @@ async fn route<P: Platform>(
         return Ok(respond::healthz().map(Outgoing::Full));
     }
     if path == "/tailor.js" {
-        return Ok(demo_page::beacon_script().map(Outgoing::Full));
+        let if_none_match = request
+            .headers()
+            .get(http::header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok());
+        return Ok(demo_page::beacon_script(if_none_match).map(Outgoing::Full));
     }
     let (config, source) = load_config(platform, bundle).await?;
     let ctx = RequestContext::new(request, &config, source, bundle, platform).await;

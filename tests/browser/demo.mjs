@@ -21,9 +21,8 @@ function check(ok, message) {
 function watch(page) {
   const seen = { consoleErrors: [], failedRequests: [], badImages: [], beacons: [] };
   page.on('console', (m) => {
-    // The browser's own /favicon.ico probe is not something the page asked for.
     const from = m.location()?.url ?? '';
-    if (m.type() === 'error' && !from.endsWith('/favicon.ico')) seen.consoleErrors.push(`${m.text()} (${from})`);
+    if (m.type() === 'error') seen.consoleErrors.push(`${m.text()} (${from})`);
   });
   page.on('pageerror', (e) => seen.consoleErrors.push(String(e)));
   page.on('requestfailed', (r) => seen.failedRequests.push(`${r.url()}: ${r.failure()?.errorText}`));
