@@ -33,7 +33,7 @@ pub struct CloudflareHost {
 }
 
 impl CloudflareHost {
-    fn new(env: Env, geo: Option<Geo>) -> Self {
+    pub(crate) fn new(env: Env, geo: Option<Geo>) -> Self {
         Self {
             env,
             geo,
