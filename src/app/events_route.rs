@@ -32,6 +32,7 @@ pub async fn post<P: Platform>(
     let set_cookie = match &ctx.identity.cookie {
         Some(cookie) => {
             let mut cookie = cookie.clone();
+            let now_s = (platform.now_ms() / 1000.0) as u64;
             for event in &events {
                 history::record(
                     &mut cookie.history,
@@ -39,6 +40,7 @@ pub async fn post<P: Platform>(
                         item: event.item.clone(),
                         category: event.category.clone(),
                         kind: event.kind.history_kind(),
+                        at_s: Some(now_s),
                     },
                 );
             }
