@@ -156,7 +156,9 @@ fn every_banner_logs_an_impression_without_an_identity_unless_consented() {
 
 #[test]
 fn without_a_model_or_for_a_segment_it_lacks_the_lists_serve() {
-    let host = demo_host();
+    let mut host = demo_host();
+    host.kv
+        .remove(&("tailor_kv".to_owned(), MODEL_KEY.to_owned()));
     let plain = banner(&host, &[("user-agent", DESKTOP), DEBUG]);
     assert_eq!(header(&plain, "x-tailor-ranking"), "category-rerank v3");
     let host = host_with_model();
@@ -203,4 +205,18 @@ fn a_corrupt_model_with_no_good_one_before_leaves_the_lists_serving() {
         .borrow()
         .iter()
         .any(|(_, l)| l.contains("model_refused")));
+}
+
+#[test]
+fn with_kv_down_the_last_good_model_serves() {
+    let mut host = host_with_model();
+    host.memo = None;
+    let read = |host: &MemoryHost| banner(host, &[("user-agent", DESKTOP), DEBUG]);
+    assert_eq!(header(&read(&host), "x-tailor-source"), "kv");
+    host.kv_failing.borrow_mut().push("recs/".into());
+    host.advance(200.0);
+    let got = read(&host);
+    assert_eq!(header(&got, "x-tailor-source"), "last-good");
+    assert_eq!(header(&got, "x-tailor-ranking"), "model test");
+    assert_eq!(ids(&json(&got)), ["p1", "p2", "a"]);
 }

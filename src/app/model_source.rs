@@ -50,8 +50,23 @@ pub async fn read<P: Platform>(
     platform: &P,
     history: &[HistoryItem<'_>],
 ) -> Option<ModelRead> {
-    let version = current_version(ctx, platform).await.ok()?;
-    let (head, source) = usable(ctx, platform, &version, HEAD_BLOB).await?;
+    let (head, source, version) = match current_version(ctx, platform).await {
+        Ok(version) => {
+            let (head, source) = usable(ctx, platform, &version, HEAD_BLOB).await?;
+            (head, source, version)
+        }
+        // No pointer to go by (KV down, or garbage): the last good model, if any, under the
+        // version it was trained as.
+        Err(_) => {
+            let head = last_good(platform, HEAD_BLOB).await?;
+            let version = Model::open(&head)
+                .ok()?
+                .version()
+                .unwrap_or("unknown")
+                .to_owned();
+            (head, "last-good", version)
+        }
+    };
     let mut blobs = vec![head];
     let shards = match Model::open(blobs.first()?).ok()? {
         view if view.kind() == BlobKind::Head => view.shard_count(),
