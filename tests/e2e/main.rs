@@ -13,12 +13,14 @@
 )]
 
 mod caching;
+mod learning;
 mod recs;
 mod segmentation;
 #[path = "../support/mod.rs"]
 mod support;
 
 use caching::*;
+use learning::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use recs::*;
 use segmentation::*;
@@ -662,6 +664,9 @@ fn main() {
         non_html_and_failed_pages_pass_through,
         a_page_streams_before_the_origin_finishes,
         memory_does_not_grow_with_page_size,
+        a_click_brings_the_items_trained_neighbours_into_the_next_banner,
+        without_a_model_the_segment_lists_serve,
+        a_corrupt_model_is_refused_and_logged,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.
