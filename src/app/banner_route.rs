@@ -131,7 +131,8 @@ pub async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> L
     let start = platform.now_ms();
     let now_s = (start / 1000.0) as i64;
     let history = recs::history_items(cookie_history(ctx), now_s);
-    let model = model_source::read(ctx, platform, &history).await;
+    let version = list_source::current_version(ctx, platform).await;
+    let model = model_source::read(ctx, platform, &version, &history).await;
     ctx.time("model", platform.now_ms() - start);
     if let Some(model) = model.filter(|m| recs::rank::covers(&m.views(), segment)) {
         return ListRead {
@@ -146,7 +147,7 @@ pub async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> L
         };
     }
     let start = platform.now_ms();
-    let read = list_source::read(ctx, platform, segment).await;
+    let read = list_source::read(ctx, platform, segment, version).await;
     ctx.time("list", platform.now_ms() - start);
     read
 }

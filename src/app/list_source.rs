@@ -24,8 +24,16 @@ pub struct ListRead {
     pub model: Option<ModelRead>,
 }
 
-pub async fn read<P: Platform>(ctx: &RequestContext<'_>, platform: &P, segment: &str) -> ListRead {
-    let problem = match current_version(ctx, platform).await {
+/// The segment's list of `version` (the pointer as [`current_version`] read it: once per
+/// request, since on Fastly a second cache lookup of a key this request missed would wait for
+/// the fill it owes).
+pub async fn read<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    segment: &str,
+    version: Result<String, String>,
+) -> ListRead {
+    let problem = match version {
         Ok(version) => match versioned(ctx, platform, segment, &version).await {
             Ok((list, source)) => {
                 return ListRead {

@@ -5,7 +5,7 @@
 //! and the last good one serves. With no model published the JSON lists serve as before.
 
 use super::context::RequestContext;
-use super::list_source::{cached, current_version, remember, remembered, store};
+use super::list_source::{cached, remember, remembered, store};
 use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::recs;
@@ -43,14 +43,16 @@ enum Blob {
     Refused(String),
 }
 
-/// The model for a visitor with `history`, or `None` when none is published (or none ever
-/// verified). Reads at most the head and `recs.model.shard_reads` shards.
+/// The model of the live `version` (the pointer as read for this request) for a visitor
+/// with `history`, or `None` when none is published (or none ever verified). Reads at most
+/// the head and `recs.model.shard_reads` shards.
 pub async fn read<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
+    version: &Result<String, String>,
     history: &[HistoryItem<'_>],
 ) -> Option<ModelRead> {
-    let (head, source, version) = match current_version(ctx, platform).await {
+    let (head, source, version) = match version.clone() {
         Ok(version) => {
             let (head, source) = usable(ctx, platform, &version, HEAD_BLOB).await?;
             (head, source, version)

@@ -163,12 +163,14 @@ fn banner_html_uses_the_segment_template(h: &Harness) -> Result<(), Failed> {
 }
 
 fn hostile_catalogue_titles_are_escaped(h: &Harness) -> Result<(), Failed> {
-    // The harness replaces the tablet list with one whose first title carries markup.
-    let html = get(&h.url("/banner?slot=hero"), &[("User-Agent", IPAD)]).text();
+    // The harness replaces the low-data list (a segment the demo model has no list for, so
+    // the list itself is served) with one whose first title carries markup.
+    let lite = [("User-Agent", IPAD), ("Save-Data", "on")];
+    let html = get(&h.url("/banner?slot=hero"), &lite).text();
     check(!html.contains("<script>"), || html.clone())?;
     check(html.contains("&lt;script&gt;"), || html.clone())?;
     check(!html.contains("javascript:"), || html.clone())?;
-    let json = get(&h.url("/banner.json?slot=hero"), &[("User-Agent", IPAD)]).json();
+    let json = get(&h.url("/banner.json?slot=hero"), &lite).json();
     check(
         json["items"][0]["title"]
             .as_str()
@@ -616,10 +618,11 @@ fn invalid_config_is_a_500_naming_the_field(h: &Harness) -> Result<(), Failed> {
     check(!harness.log().contains("panicked"), || harness.log())
 }
 
-/// The KV entries every harness of the main run replaces: a hostile list and a missing one.
+/// The KV entries every harness of the main run replaces: a hostile list (low-data) and a
+/// missing one (bot).
 fn main_overrides() -> Vec<KvOverride> {
     let hostile = project_root().join("tests/fixtures/recs-hostile.json");
-    vec![("recs/v3/tablet", Some(hostile)), ("recs/v3/bot", None)]
+    vec![("recs/v3/lite", Some(hostile)), ("recs/v3/bot", None)]
 }
 
 fn main() {

@@ -53,16 +53,13 @@ fn page_logs(h: &Harness, path: &str) -> Vec<serde_json::Value> {
 }
 
 pub fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), Failed> {
-    // The low-data segment has no list in the demo model: its JSON list and the category
-    // re-rank serve it.
+    // Without a trained model the desktop list and the category re-rank serve.
+    let harness = h.restart_with(&[("recs/v3/model.tlrm", None)]);
+    let h = &harness;
     let url = h.url("/banner.json?slot=hero");
     let first = get(
         &url,
-        &[
-            ("User-Agent", DESKTOP),
-            ("Save-Data", "on"),
-            ("Cookie", "tailor_consent=1"),
-        ],
+        &[("User-Agent", DESKTOP), ("Cookie", "tailor_consent=1")],
     );
     expect_status(&first, 200)?;
     let before = first.json();
@@ -73,7 +70,7 @@ pub fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), 
     })?;
     // Click the best item of a category the banner does not show yet.
     let list: serde_json::Value = serde_json::from_slice(&std::fs::read(
-        crate::support::viceroy::project_root().join("demo/kv/recs/v3/lite.json"),
+        crate::support::viceroy::project_root().join("demo/kv/recs/v3/desktop.json"),
     )?)?;
     let shown = categories(&before);
     let clicked = list["items"]
@@ -98,7 +95,6 @@ pub fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), 
         &h.url("/events"),
         &[
             ("User-Agent", DESKTOP),
-            ("Save-Data", "on"),
             ("Cookie", &cookies),
             ("Content-Type", "text/plain;charset=UTF-8"),
         ],
@@ -111,15 +107,7 @@ pub fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), 
         || format!("{:?}", posted.headers),
     )?;
     let cookies = format!("tailor_consent=1; {updated}");
-    let after = get(
-        &url,
-        &[
-            ("User-Agent", DESKTOP),
-            ("Save-Data", "on"),
-            ("Cookie", &cookies),
-        ],
-    )
-    .json();
+    let after = get(&url, &[("User-Agent", DESKTOP), ("Cookie", &cookies)]).json();
     check(!ids(&after).contains(&item.to_owned()), || {
         format!("clicked {item} still shown: {after}")
     })?;
