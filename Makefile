@@ -5,7 +5,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
 FASTLY_BUILD := cargo build --release --target wasm32-wasip1 -p tailor-fastly
 
-.PHONY: serve test build tools lint unit check-config e2e browser load bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare
+DEMO_LEARN := target/demo-learn
+DEMO_LISTS := $(wildcard demo/kv/recs/v3/*.json)
+
+.PHONY: demo-model serve test build tools lint unit check-config e2e browser load bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare
 
 ## Install toolchain pieces (wasm targets, Viceroy) when missing or of another version.
 tools:
@@ -16,8 +19,16 @@ build: tools
 	$(FASTLY_BUILD)
 	cargo build --release --example demo_origin
 
+## The demo learns: a synthetic shop log over the demo catalogue (every item of its lists),
+## trained into demo/kv/recs/v3/model.tlrm, which fastly.toml (and so workerd's seed) puts in KV.
+demo-model:
+	cargo run --release -p tailor-learn --example synth -- shop $(DEMO_LEARN) 3000 --catalogue $(DEMO_LISTS)
+	cargo run --release -p tailor-cli -- train --log $(DEMO_LEARN)/events.log \
+	    --catalogue $(DEMO_LISTS) --out $(DEMO_LEARN)/out --version v3
+	cp $(DEMO_LEARN)/out/recs/v3/model.tlrm demo/kv/recs/v3/model.tlrm
+
 ## Serve the demo: origin on :7677, Viceroy on :7676.
-serve: build
+serve: demo-model build
 	scripts/serve.sh
 
 ## Everything: formatting, lints (native and wasm), unit + native tests, end to end, the browser.
@@ -39,7 +50,7 @@ check-config:
 	cargo run --quiet -p tailor-cli -- check demo/config.json
 
 ## The end-to-end suite, on Viceroy and on workerd.
-e2e: build build-cloudflare
+e2e: demo-model build build-cloudflare
 	TAILOR_WASM=$(abspath $(WASM)) cargo test --features e2e --test e2e
 
 ## The demo page in headless Debian Chromium (playwright-core), served by Viceroy.
@@ -63,7 +74,7 @@ build-cloudflare: tools-cloudflare
 	@echo "Worker bundle: $$(gzip -9 -c build/index_bg.wasm | wc -c) bytes of wasm gzipped, $$(gzip -9 -c build/index.js | wc -c) of JS"
 
 ## Serve the demo on workerd (wrangler dev): origin on :7677, the Worker on :7676.
-serve-cloudflare: build-cloudflare
+serve-cloudflare: demo-model build-cloudflare
 	cargo build --release --example demo_origin
 	scripts/serve-cloudflare.sh
 

@@ -36,6 +36,7 @@ fn history(list: &RecList) -> Vec<HistoryEntry> {
             item: item.id.clone(),
             category: item.category.clone(),
             kind: if i % 3 == 0 { 'c' } else { 'v' },
+            at_s: None,
         })
         .collect()
 }

@@ -76,6 +76,7 @@ fn a_clicked_category_leads_the_rendered_banner() {
         item: "sku-999".into(),
         category: "shoes".into(),
         kind: 'c',
+        at_s: None,
     }];
     let html = banner(&config, "hero", &history)
         .render_html(&config.banners.templates, "cards")

@@ -70,9 +70,17 @@ fn items_outside_their_date_window_never_show() {
     }
 }
 
+/// The demo without its trained model: the JSON lists and the category re-rank serve.
+fn lists_only_host() -> MemoryHost {
+    let mut host = demo_host();
+    host.kv
+        .remove(&("tailor_kv".to_owned(), "recs/v3/model.tlrm".to_owned()));
+    host
+}
+
 #[test]
 fn a_click_lifts_its_category_and_drops_the_item() {
-    let host = demo_host();
+    let host = lists_only_host();
     let headers = [("user-agent", DESKTOP), CONSENT];
     let first = banner(&host, "hero", &headers);
     let cookie = visitor_cookie(&first);
@@ -212,7 +220,7 @@ fn hostile_titles_are_escaped_in_html_and_json() {
 
 #[test]
 fn lists_are_read_through_the_layers() {
-    let mut host = demo_host();
+    let mut host = lists_only_host();
     host.memo = Some(Memo::default());
     let read = |host: &MemoryHost| source(&banner(host, "hero", &[("user-agent", IPHONE), DEBUG]));
     assert_eq!(read(&host), "kv");
@@ -245,7 +253,7 @@ fn with_kv_missing_the_bundled_default_is_served() {
 
 #[test]
 fn garbage_lists_and_pointers_fall_back() {
-    let mut host = demo_host();
+    let mut host = lists_only_host();
     host.put_kv("tailor_kv", "recs/v3/mobile", b"{not json".to_vec());
     let response = banner(&host, "hero", &[("user-agent", IPHONE), DEBUG]);
     assert_eq!(source(&response), "default");

@@ -53,6 +53,7 @@ fn history_strategy() -> impl Strategy<Value = Vec<HistoryEntry>> {
                         item: format!("sku-{id}"),
                         category: format!("c{category}"),
                         kind,
+                        at_s: None,
                     },
                 );
             }

@@ -1,15 +1,19 @@
-//! `GET /banner` and `GET /banner.json`: the visitor's segment list, re-ranked by their recent
-//! behaviour and rendered for one slot.
+//! `GET /banner` and `GET /banner.json`: items for the visitor's segment ranked by the trained
+//! model from their recent behaviour (or, without a model, the segment list re-ranked by
+//! category), rendered for one slot.
 
 use super::context::RequestContext;
 use super::list_source::{self, ListRead};
-use super::respond;
+use super::{impression, model_source, respond};
 use crate::error::AppError;
+use http::header::HeaderName;
 use http::Response;
+use std::rc::Rc;
 use tailor_config::Slot;
 use tailor_core::banner::{escape_json_for_html, Banner};
 use tailor_core::cache_key::{cache_key, KeyParts};
-use tailor_core::recs;
+use tailor_core::identity::HistoryEntry;
+use tailor_core::recs::{self, RankRules, Ranked, RecList, Why};
 use tailor_platform::Platform;
 
 /// A banner ready to render, and where its list came from.
@@ -19,6 +23,10 @@ pub struct Assembled {
     pub source: &'static str,
     pub list_version: String,
     pub cache_key: String,
+    /// `model` or `category-rerank`.
+    pub policy: &'static str,
+    /// Per item why it is there (`sku-1=neighbour of sku-5, ...`), for the debug header.
+    pub reasons: String,
 }
 
 pub async fn html<P: Platform>(
@@ -87,6 +95,20 @@ fn personalized(
         http::header::HeaderName::from_static("x-content-type-options"),
         "nosniff",
     );
+    // Explanations: `respond::finish` strips every `x-tailor-*` header without the debug token.
+    let ranking = format!("{} {}", a.policy, a.list_version);
+    respond::set(
+        &mut response,
+        HeaderName::from_static("x-tailor-ranking"),
+        &ranking,
+    );
+    if !a.reasons.is_empty() {
+        respond::set(
+            &mut response,
+            HeaderName::from_static("x-tailor-reasons"),
+            &a.reasons,
+        );
+    }
     respond::finish(ctx, response, &a.cache_key, a.source)
 }
 
@@ -102,16 +124,44 @@ pub async fn assemble<P: Platform>(
     build(ctx, platform, &read, slot_name, slot, format, &[])
 }
 
-/// The segment's list, timed as `list`.
+/// The trained model when it covers the visitor's segment (timed as `model`), else the
+/// segment's list (timed as `list`).
 pub async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> ListRead {
+    let segment = ctx.decision.segment.as_str();
     let start = platform.now_ms();
-    let read = list_source::read(ctx, platform, &ctx.decision.segment).await;
+    let now_s = (start / 1000.0) as i64;
+    let history = recs::history_items(cookie_history(ctx), now_s);
+    let version = list_source::current_version(ctx, platform).await;
+    let model = model_source::read(ctx, platform, &version, &history).await;
+    ctx.time("model", platform.now_ms() - start);
+    if let Some(model) = model.filter(|m| recs::rank::covers(&m.views(), segment)) {
+        return ListRead {
+            list: Rc::new(RecList {
+                segment: segment.into(),
+                version: None,
+                items: Vec::new(),
+            }),
+            version: model.version.clone(),
+            source: model.source,
+            model: Some(model),
+        };
+    }
+    let start = platform.now_ms();
+    let read = list_source::read(ctx, platform, segment, version).await;
     ctx.time("list", platform.now_ms() - start);
     read
 }
 
-/// Re-ranks `read` for this visitor and slot (leaving out `skip`, items already placed on
-/// the page) and builds the banner, timed as `rerank`.
+fn cookie_history<'c>(ctx: &'c RequestContext<'_>) -> &'c [HistoryEntry] {
+    ctx.identity
+        .cookie
+        .as_ref()
+        .map_or(&[][..], |c| c.history.as_slice())
+}
+
+/// Ranks for this visitor and slot (leaving out `skip`, items already placed on the page)
+/// with the model when there is one, else re-ranks the list by category; builds the banner,
+/// timed as `rank`, and logs the impression.
 pub fn build<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
@@ -128,22 +178,50 @@ pub fn build<P: Platform>(
         .map(str::to_owned)
         .ok_or_else(|| AppError::Internal(format!("segment '{segment}' has no definition")))?;
     let start = platform.now_ms();
-    let history = ctx
-        .identity
-        .cookie
-        .as_ref()
-        .map_or(&[][..], |c| c.history.as_slice());
+    let history = cookie_history(ctx);
     let now_s = (start / 1000.0) as i64;
-    let ranked = recs::rerank(
-        &read.list.items,
-        history,
-        now_s,
-        slot.max_items,
-        &ctx.config.recs.rerank,
-        skip,
-    );
-    let banner = Banner::new(ctx.config.image_links(slot), segment, slot_name, &ranked);
-    ctx.time("rerank", platform.now_ms() - start);
+    let links = ctx.config.image_links(slot);
+    let (banner, policy, reasons) = match &read.model {
+        Some(model) => {
+            let rules = RankRules {
+                score: &ctx.config.recs.model,
+                max_per_category: ctx.config.recs.rerank.max_per_category,
+            };
+            let items = recs::history_items(history, now_s);
+            let views = model.views();
+            let picked = recs::rank(&views, segment, &items, now_s, slot.max_items, rules, skip);
+            let ranked: Vec<Ranked<'_>> = picked
+                .iter()
+                .map(|p| Ranked {
+                    item: &p.item,
+                    score: p.score,
+                    boosted: matches!(p.why, Why::NeighbourOf(_)),
+                })
+                .collect();
+            let reasons = picked
+                .iter()
+                .map(|p| format!("{}={}", p.item.id, p.why))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let banner = Banner::new(links, segment, slot_name, &ranked);
+            (banner, POLICY_MODEL, reasons)
+        }
+        None => {
+            let settings = &ctx.config.recs.rerank;
+            let ranked = recs::rerank(
+                &read.list.items,
+                history,
+                now_s,
+                slot.max_items,
+                settings,
+                skip,
+            );
+            let banner = Banner::new(links, segment, slot_name, &ranked);
+            (banner, POLICY_RERANK, String::new())
+        }
+    };
+    ctx.time("rank", platform.now_ms() - start);
+    impression::log(ctx, platform, &banner, policy, &read.version);
     let key = cache_key(&KeyParts::Banner {
         segment,
         template: &template,
@@ -158,8 +236,14 @@ pub fn build<P: Platform>(
         source: read.source,
         list_version: read.version.clone(),
         cache_key: key,
+        policy,
+        reasons,
     })
 }
+
+/// The ranking policies, as the impression log and the debug header name them.
+pub const POLICY_MODEL: &str = "model";
+pub const POLICY_RERANK: &str = "category-rerank";
 
 pub fn find_slot<'c>(ctx: &'c RequestContext<'_>, slot_name: &str) -> Result<&'c Slot, AppError> {
     ctx.config.banners.slots.get(slot_name).ok_or_else(|| {

@@ -1,9 +1,10 @@
-//! `POST /events`: view and click beacons. Each accepted event is logged to the configured
-//! endpoint; with consent it also joins the visitor's recent history in the sealed cookie,
-//! which the next banner's re-rank reads.
+//! `POST /events`: view and click beacons (`{"type":"click","item":"sku-5"}`). Each accepted
+//! event is logged to the configured endpoint with the item's category from the catalogue;
+//! with consent it also joins the visitor's recent history in the sealed cookie, which the
+//! next banner's ranking reads.
 
 use super::context::RequestContext;
-use super::{respond, shared_caches, visitor};
+use super::{banner_route, respond, shared_caches, visitor};
 use crate::error::AppError;
 use http::header::{HOST, ORIGIN, SET_COOKIE};
 use http::{Request, Response, StatusCode};
@@ -22,8 +23,9 @@ pub async fn post<P: Platform>(
         EventError::TooLarge { .. } => AppError::TooLarge(e.to_string()),
         EventError::Invalid(_) => AppError::BadRequest(e.to_string()),
     })?;
-    for event in &events {
-        log(ctx, platform, event);
+    let categories = catalogue_categories(ctx, platform, &events).await;
+    for (event, category) in events.iter().zip(&categories) {
+        log(ctx, platform, event, category.as_deref());
     }
     let mut response = Response::new(Vec::new());
     *response.status_mut() = StatusCode::NO_CONTENT;
@@ -33,13 +35,15 @@ pub async fn post<P: Platform>(
     let set_cookie = match &ctx.identity.cookie {
         Some(cookie) => {
             let mut cookie = cookie.clone();
-            for event in &events {
+            let now_s = (platform.now_ms() / 1000.0) as u64;
+            for (event, category) in events.iter().zip(&categories) {
                 history::record(
                     &mut cookie.history,
                     HistoryEntry {
                         item: event.item.clone(),
-                        category: event.category.clone(),
+                        category: category.clone().unwrap_or_default(),
                         kind: event.kind.history_kind(),
+                        at_s: Some(now_s),
                     },
                 );
             }
@@ -73,7 +77,33 @@ fn same_site(request: &Request<Vec<u8>>) -> Result<(), AppError> {
     }
 }
 
-fn log<P: Platform>(ctx: &RequestContext<'_>, platform: &P, event: &Event) {
+/// Each event's item category as the catalogue the edge serves from knows it (the model,
+/// else the segment's list); `None` for an item it does not know. The client's claim is
+/// never used: a page cannot steer what the visitor's history says.
+async fn catalogue_categories<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    events: &[Event],
+) -> Vec<Option<String>> {
+    let read = banner_route::read_list(ctx, platform).await;
+    let views = read.model.as_ref().map(|m| m.views()).unwrap_or_default();
+    events
+        .iter()
+        .map(|event| {
+            let id = event.item.as_str();
+            let from_model = views
+                .iter()
+                .find_map(|v| v.summary(v.find(id)?))
+                .map(|s| s.category.to_owned());
+            from_model.or_else(|| {
+                let listed = read.list.items.iter().find(|i| i.id == id);
+                listed.map(|i| i.category.clone())
+            })
+        })
+        .collect()
+}
+
+fn log<P: Platform>(ctx: &RequestContext<'_>, platform: &P, event: &Event, category: Option<&str>) {
     let arms: std::collections::BTreeMap<&str, &str> = ctx
         .assignments
         .iter()
@@ -82,7 +112,7 @@ fn log<P: Platform>(ctx: &RequestContext<'_>, platform: &P, event: &Event) {
     let line = serde_json::json!({
         "event": event.kind,
         "item": event.item,
-        "category": event.category,
+        "category": category,
         "slot": event.slot,
         "segment": ctx.decision.segment,
         "visitor": ctx.identity.visitor_id(),

@@ -4,6 +4,7 @@
 
 use super::cache_store::{self, Entry, Lifetime};
 use super::context::RequestContext;
+use super::model_source::ModelRead;
 use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::recs::{self, RecList};
@@ -18,16 +19,28 @@ pub struct ListRead {
     pub list: Rc<RecList>,
     pub version: String,
     pub source: &'static str,
+    /// The trained model, when one is published and has a list for the segment: it then
+    /// ranks instead of `list` (left empty).
+    pub model: Option<ModelRead>,
 }
 
-pub async fn read<P: Platform>(ctx: &RequestContext<'_>, platform: &P, segment: &str) -> ListRead {
-    let problem = match current_version(ctx, platform).await {
+/// The segment's list of `version` (the pointer as [`current_version`] read it: once per
+/// request, since on Fastly a second cache lookup of a key this request missed would wait for
+/// the fill it owes).
+pub async fn read<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    segment: &str,
+    version: Result<String, String>,
+) -> ListRead {
+    let problem = match version {
         Ok(version) => match versioned(ctx, platform, segment, &version).await {
             Ok((list, source)) => {
                 return ListRead {
                     list,
                     version,
                     source,
+                    model: None,
                 }
             }
             Err(problem) => problem,
@@ -43,6 +56,7 @@ pub async fn read<P: Platform>(ctx: &RequestContext<'_>, platform: &P, segment: 
         list: Rc::new(bundled_default(ctx.bundle.default_list_json)),
         version: DEFAULT_VERSION.into(),
         source: "default",
+        model: None,
     }
 }
 
@@ -57,7 +71,7 @@ fn bundled_default(json: &str) -> RecList {
 }
 
 /// The live version named by the pointer key: from memory, the platform cache or KV.
-async fn current_version<P: Platform>(
+pub(super) async fn current_version<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
 ) -> Result<String, String> {
@@ -170,6 +184,7 @@ async fn last_good<P: Platform>(
         version: list.version.clone().unwrap_or_else(|| "unknown".into()),
         list,
         source: "last-good",
+        model: None,
     })
 }
 
@@ -177,7 +192,7 @@ fn last_good_key(segment: &str) -> String {
     format!("last-good/{segment}")
 }
 
-fn remembered<T: 'static, P: Platform>(
+pub(super) fn remembered<T: 'static, P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     key: &str,
@@ -189,7 +204,7 @@ fn remembered<T: 'static, P: Platform>(
     platform.memo()?.get(key, platform.now_ms(), ttl_ms)
 }
 
-fn remember<T: 'static, P: Platform>(platform: &P, key: &str, value: Rc<T>) {
+pub(super) fn remember<T: 'static, P: Platform>(platform: &P, key: &str, value: Rc<T>) {
     if let Some(memo) = platform.memo() {
         memo.put(key, value, platform.now_ms());
     }
@@ -203,7 +218,7 @@ fn keep<P: Platform>(platform: &P, segment: &str, memo_key: &str, list: &Rc<RecL
 
 /// A usable cached copy (fresh, or stale while another request refreshes it), and the entry
 /// that stores the copy read from KV — completing this request's fill when it was chosen.
-async fn cached<'p, P: Platform>(
+pub(super) async fn cached<'p, P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &'p P,
     parts: &KeyParts<'_>,
@@ -223,7 +238,7 @@ async fn cached<'p, P: Platform>(
 
 /// Caches KV bytes, tagged so a purge by segment or list version drops them. A failed insert
 /// only means KV is asked again next time.
-async fn store<P: Platform>(
+pub(super) async fn store<P: Platform>(
     ctx: &RequestContext<'_>,
     entry: Entry<'_, P>,
     parts: &KeyParts<'_>,

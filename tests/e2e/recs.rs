@@ -53,6 +53,9 @@ fn page_logs(h: &Harness, path: &str) -> Vec<serde_json::Value> {
 }
 
 pub fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), Failed> {
+    // Without a trained model the desktop list and the category re-rank serve.
+    let harness = h.restart_with(&[("recs/v3/model.tlrm", None)]);
+    let h = &harness;
     let url = h.url("/banner.json?slot=hero");
     let first = get(
         &url,

@@ -57,7 +57,7 @@ fn wasm_path() -> PathBuf {
 }
 
 /// A fresh temporary directory for one harness.
-pub(super) fn run_dir() -> PathBuf {
+pub fn run_dir() -> PathBuf {
     static RUN: AtomicU32 = AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "tailor-e2e-{}-{}",

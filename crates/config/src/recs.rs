@@ -6,6 +6,7 @@ use super::ConfigError;
 use serde::Deserialize;
 use tailor_core::events::EventSettings;
 use tailor_core::recs::RerankSettings;
+use tailor_model::ScoreSettings;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -22,7 +23,12 @@ pub struct RawRecs {
     /// How long the last list that parsed is kept in the platform cache as the fallback for
     /// when KV is missing, slow or returns garbage.
     pub last_good_ttl_seconds: u32,
+    /// The category re-rank, used when no trained model is published (or the model has no
+    /// list for the visitor's segment).
     pub rerank: RerankSettings,
+    /// How the trained model (`<key_prefix>/<version>/model.tlrm`) weighs the visitor's
+    /// history against the segment list.
+    pub model: ScoreSettings,
 }
 
 impl Default for RawRecs {
@@ -33,6 +39,7 @@ impl Default for RawRecs {
             memory_ttl_seconds: 30,
             last_good_ttl_seconds: 7 * 86_400,
             rerank: RerankSettings::default(),
+            model: ScoreSettings::default(),
         }
     }
 }
@@ -42,6 +49,9 @@ pub fn validate(recs: &RawRecs, events: &EventSettings) -> Result<(), ConfigErro
     non_empty("recs.key_prefix", &recs.key_prefix)?;
     if let Some((field, problem)) = recs.rerank.problem() {
         return Err(ConfigError::at(format!("recs.rerank.{field}"), problem));
+    }
+    if let Err(e) = recs.model.validate() {
+        return Err(ConfigError::at(format!("recs.model.{}", e.field), e.rule));
     }
     non_empty("events.log_endpoint", &events.log_endpoint)?;
     if events.max_events == 0 || events.max_body_bytes < 64 {

@@ -41,6 +41,15 @@ pub enum KeyParts<'a> {
     /// The last list of a segment that parsed, whatever its version: kept long, and read only
     /// when KV fails, so a broken store degrades to yesterday's list and not to the default.
     LastGoodList { segment: &'a str },
+    /// A blob of the trained model as read from KV (checksum verified): the whole model or
+    /// a sharded model's head (`model.tlrm`), or one shard (`shard-<n>.tlrm`).
+    Model {
+        list_version: &'a str,
+        blob: &'a str,
+    },
+    /// The last model blob of that name that verified, whatever its version: served when KV
+    /// fails or publishes a corrupt model.
+    LastGoodModel { blob: &'a str },
     /// An image variant: independent of the visitor, so no segment. `format` is the request's
     /// format token (`auto`, `auto-webp`, `auto-avif` or a fixed format), `dpr` its bucket,
     /// `settings` what the variant resolves to (`w500.q85.80` for a named variant, the
@@ -79,6 +88,10 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
             list_version,
         } => write!(key, "list/seg={segment}/list={list_version}"),
         KeyParts::ListPointer => write!(key, "list-pointer"),
+        KeyParts::Model { list_version, blob } => {
+            write!(key, "model/list={list_version}/blob={blob}")
+        }
+        KeyParts::LastGoodModel { blob } => write!(key, "model-last-good/blob={blob}"),
         KeyParts::LastGoodList { segment } => write!(key, "list-last-good/seg={segment}"),
         KeyParts::Image {
             variant,

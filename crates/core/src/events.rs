@@ -28,7 +28,10 @@ pub struct Event {
     #[serde(rename = "type")]
     pub kind: EventKind,
     pub item: String,
-    pub category: String,
+    /// Accepted for older pages but never trusted: the edge takes the item's category from
+    /// its catalogue (the model or the segment list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     /// The banner slot it happened in, for analytics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot: Option<String>,
@@ -105,12 +108,12 @@ pub fn parse(body: &[u8], settings: &EventSettings) -> Result<Vec<Event>, EventE
 fn one(value: serde_json::Value, place: &str) -> Result<Event, EventError> {
     let event: Event = serde_json::from_value(value).map_err(|e| {
         EventError::Invalid(format!(
-            "{place}: {e}; expected {{\"type\": \"view\"|\"click\", \"item\", \"category\", \"slot\"?}}"
+            "{place}: {e}; expected {{\"type\": \"view\"|\"click\", \"item\", \"slot\"?}}"
         ))
     })?;
     let fields = [
         ("item", Some(&event.item)),
-        ("category", Some(&event.category)),
+        ("category", event.category.as_ref()),
         ("slot", event.slot.as_ref()),
     ];
     for (name, value) in fields {
@@ -141,6 +144,13 @@ mod tests {
     }
 
     #[test]
+    fn the_beacon_needs_only_the_item() {
+        let one = parse_str(r#"{"type":"click","item":"sku-5"}"#).unwrap();
+        assert_eq!(one[0].item, "sku-5");
+        assert_eq!(one[0].category, None);
+    }
+
+    #[test]
     fn single_events_and_batches_parse() {
         let one = parse_str(r#"{"type":"click","item":"sku-001","category":"shoes"}"#).unwrap();
         assert_eq!(one[0].kind, EventKind::Click);
@@ -161,7 +171,7 @@ mod tests {
                 r#"{"type":"view","item":"<x>","category":"c"}"#,
                 "(body).item",
             ),
-            (r#"{"events":[{"type":"view","item":"a"}]}"#, "events[0]"),
+            (r#"{"events":[{"type":"view"}]}"#, "events[0]"),
             (r#"{"events":[]}"#, "empty"),
             (r#"{"events":{}}"#, "array"),
             (r#"{"events":[],"x":1}"#, "only the field"),

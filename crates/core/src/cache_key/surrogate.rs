@@ -34,6 +34,12 @@ pub fn surrogate_keys(parts: &KeyParts<'_>) -> Vec<String> {
             surrogate_key("list", list_version),
         ],
         KeyParts::ListPointer => vec!["banners".into(), "list-pointer".into()],
+        KeyParts::Model { list_version, .. } => vec![
+            "banners".into(),
+            "model".into(),
+            format!("list:{list_version}"),
+        ],
+        KeyParts::LastGoodModel { .. } => vec!["banners".into(), "model".into()],
         KeyParts::LastGoodList { segment } => {
             vec!["banners".into(), surrogate_key("segment", segment)]
         }

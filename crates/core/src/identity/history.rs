@@ -29,6 +29,7 @@ mod tests {
             item: item.into(),
             category: "c".into(),
             kind,
+            at_s: None,
         }
     }
 

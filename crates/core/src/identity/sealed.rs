@@ -27,6 +27,10 @@ pub struct HistoryEntry {
     /// `v` (viewed) or `c` (clicked).
     #[serde(rename = "k")]
     pub kind: char,
+    /// When it happened (Unix seconds), so the model can weigh older interactions less;
+    /// absent in cookies written before it was recorded.
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    pub at_s: Option<u64>,
 }
 
 /// What the cookie carries.
@@ -163,6 +167,7 @@ mod tests {
                 item: "sku-1".into(),
                 category: "shoes".into(),
                 kind: 'c',
+                at_s: None,
             }],
         }
     }
@@ -226,6 +231,7 @@ mod tests {
                 item: format!("sku-{i}"),
                 category: "c".into(),
                 kind: 'v',
+                at_s: None,
             })
             .collect();
         let value = seal(&long, &keys()[0], [2; 12], "tv").unwrap();

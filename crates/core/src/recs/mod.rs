@@ -1,9 +1,12 @@
 //! Precomputed recommendation lists: their KV keys and version pointer, parsing with limits,
-//! and the per-request re-rank (`rerank`).
+//! the per-request ranking with a trained model (`rank`), and the category re-rank
+//! (`rerank`) that serves when no model is published.
 
 mod dates;
+pub mod rank;
 pub mod rerank;
 
+pub use rank::{history_items, rank, Picked, RankRules, Why};
 pub use rerank::{rerank, Ranked, RerankSettings};
 
 use serde::{Deserialize, Serialize};

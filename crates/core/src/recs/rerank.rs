@@ -191,6 +191,7 @@ mod tests {
             item: id.into(),
             category: category.into(),
             kind: 'c',
+            at_s: None,
         }
     }
 
