@@ -2,7 +2,8 @@
 //! side given, signatures re-used for other transforms or naming unknown keys, path prefixes,
 //! metadata in originals served unchanged, and focal points that share a cache key.
 
-use super::{check, expect_json_error, expect_status, signed};
+use super::{check, expect_json_error, expect_status};
+use crate::image_formats::signed;
 use crate::support::client::{get, Got, DEBUG};
 use crate::support::viceroy::{project_root, Harness, Runtime, CAPITALS_KEY, CAPITALS_KEY_ID};
 use libtest_mimic::Failed;
