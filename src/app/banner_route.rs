@@ -69,8 +69,7 @@ pub fn render_html<P: Platform>(
     let start = platform.now_ms();
     let html = assembled
         .banner
-        .render_html(&ctx.config.banners.templates, &assembled.template)
-        .map_err(|e| AppError::Config(e.to_string()))?;
+        .render_html(&ctx.config.banners.templates, &assembled.template)?;
     ctx.time("render", platform.now_ms() - start);
     Ok(html)
 }

@@ -89,7 +89,7 @@ fn keep<P: Platform>(
     memo_key: &str,
     parsed: Result<Config, tailor_config::ConfigError>,
 ) -> Result<Rc<Config>, AppError> {
-    let config = Rc::new(parsed.map_err(|e| AppError::Config(e.to_string()))?);
+    let config = Rc::new(parsed?);
     if let Some(memo) = platform.memo() {
         memo.put(memo_key, Rc::clone(&config), platform.now_ms());
     }

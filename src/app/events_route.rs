@@ -7,7 +7,7 @@ use super::{respond, shared_caches, visitor};
 use crate::error::AppError;
 use http::header::{HOST, ORIGIN, SET_COOKIE};
 use http::{Request, Response, StatusCode};
-use tailor_core::events::{self, Event, EventError};
+use tailor_core::events::{self, Event};
 use tailor_core::identity::history;
 use tailor_core::identity::HistoryEntry;
 use tailor_platform::Platform;
@@ -18,10 +18,7 @@ pub async fn post<P: Platform>(
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
     same_site(request)?;
-    let events = events::parse(request.body(), &ctx.config.events).map_err(|e| match e {
-        EventError::TooLarge { .. } => AppError::TooLarge(e.to_string()),
-        EventError::Invalid(_) => AppError::BadRequest(e.to_string()),
-    })?;
+    let events = events::parse(request.body(), &ctx.config.events)?;
     for event in &events {
         log(ctx, platform, event);
     }

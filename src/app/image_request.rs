@@ -50,8 +50,7 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
     let (variant, raw_path) = rest
         .split_once('/')
         .ok_or_else(|| AppError::NotFound("expected /img/{variant}/{path}".into()))?;
-    let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)?;
     let prefixes = &ctx.config.images.path_prefixes;
     if !prefixes.is_empty() && !prefixes.iter().any(|p| image::is_under(path, p)) {
         return Err(AppError::Forbidden(format!(
@@ -68,8 +67,7 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
             known.join(", ")
         ))
     })?;
-    let mut params =
-        VariantParams::parse(ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let mut params = VariantParams::parse(ctx.query)?;
     // Screens denser than the top dpr bucket get that bucket: fewer keys, same look.
     params.dpr = params.dpr.min(ctx.config.images.max_dpr);
     check_avif(ctx, params.format, named.width.saturating_mul(params.dpr))?;
@@ -156,8 +154,7 @@ fn free_form<'a>(ctx: &ImageInputs<'_>, path: &'a str) -> Result<ImageRequest<'a
         &ctx.config.images.width_ladder,
         limits.max_output_width,
         ctx.config.images.max_dpr,
-    )
-    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    )?;
     // Without an explicit q, qualities adapt to the original's size (see `Qualities::adaptive`).
     let quality = params.quality.map(|q| Qualities { jpeg: q, webp: q });
     // The output is at most `w` wide; without `w` its width follows the image, up to the

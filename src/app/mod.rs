@@ -29,7 +29,9 @@ use tailor_platform::Platform;
 
 pub use config_source::{load_config, ConfigSource};
 pub use image_request::{normalize as normalize_image_request, ImageInputs, ImageRequest};
-pub use outgoing::{pump, Outgoing, PageBody};
+pub use outgoing::{pump, Outgoing, PageBody, PageStreamError};
+// What a host's page sink returns when the client goes away.
+pub use tailor_core::page::PageError;
 pub use timing::ServerTiming;
 
 /// The log endpoint Tailor writes its JSON lines to.
