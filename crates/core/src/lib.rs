@@ -11,6 +11,7 @@
 //! - [`cache_key`]: every cache key and surrogate key.
 //! - [`origin_ttl`]: what an origin's `Cache-Control` allows a shared cache.
 //! - [`constant_time`]: comparing secrets.
+//! - [`signing`]: HMAC-SHA256 hex signatures and their constant-time check.
 //!
 //! Nothing here knows the config document or the host: the config crate builds these types,
 //! the app crate feeds them request data.
@@ -25,3 +26,4 @@ pub mod origin_ttl;
 pub mod page;
 pub mod recs;
 pub mod segment;
+pub mod signing;
