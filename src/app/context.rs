@@ -158,10 +158,7 @@ impl<'a> RequestContext<'a> {
 
     /// The first value of a query parameter.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        tailor_core::query::first(&self.query, name)
     }
 
     pub fn time(&self, name: &'static str, duration_ms: f64) {
@@ -179,7 +176,7 @@ async fn preview_segment<P: Platform>(
     platform: &P,
     visitor: &mut VisitorContext,
 ) -> Option<String> {
-    let token = query.iter().find(|(k, _)| k == preview::PARAM)?.1.as_str();
+    let token = tailor_core::query::first(query, preview::PARAM)?;
     let segment = match (preview::parse(token), &config.keys.preview) {
         (Some(token), Some(current)) => {
             let known = std::iter::once(current)

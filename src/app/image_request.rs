@@ -194,9 +194,9 @@ async fn verify_signature<P: Platform>(
     platform: &P,
 ) -> Result<(), AppError> {
     let refused = || AppError::Forbidden(BAD_SIGNATURE.into());
-    let mut sigs = ctx.query.iter().filter(|(k, _)| k == "sig");
+    let mut sigs = tailor_core::query::values(ctx.query, "sig");
     let sig = match (sigs.next(), sigs.next()) {
-        (Some((_, sig)), None) => sig.as_str(),
+        (Some(sig), None) => sig,
         _ => return Err(refused()),
     };
     let key_id = signature::key_id(sig).ok_or_else(refused)?;
