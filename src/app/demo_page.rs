@@ -6,6 +6,7 @@ use super::context::RequestContext;
 use super::respond;
 use crate::error::AppError;
 use http::Response;
+use tailor_core::image_path::image_url;
 use tailor_platform::Platform;
 
 /// The view/click beacon script pages include as `/tailor.js`: part of the product, not the
@@ -28,7 +29,7 @@ pub async fn render<P: Platform>(
         .config
         .variants
         .iter()
-        .map(|(name, v)| serde_json::json!({"name": name, "width": v.width, "src": format!("/img/{name}/{DEMO_PHOTO}")}))
+        .map(|(name, v)| serde_json::json!({"name": name, "width": v.width, "src": image_url(name, DEMO_PHOTO)}))
         .collect();
     let env = tailor_core::banner::html_environment(ctx.config.limits.template_fuel);
     let page = env

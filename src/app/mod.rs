@@ -126,7 +126,7 @@ async fn route<P: Platform>(
         "/banner" => banner_route::html(&ctx, platform).await,
         "/banner.json" => banner_route::json(&ctx, platform).await,
         "/events" => events_route::post(request, &ctx, platform).await,
-        _ => match path.strip_prefix("/img/") {
+        _ => match path.strip_prefix(tailor_core::image_path::IMAGE_ROUTE) {
             Some(rest) => image_route::serve(&ctx, rest, platform).await,
             None => Err(AppError::NotFound(format!("no route for {path}"))),
         },
