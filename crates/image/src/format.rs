@@ -111,13 +111,8 @@ pub struct ClientFormats {
 impl ClientFormats {
     pub fn from_accept(accept: &str) -> Self {
         let names = |wanted: &str| {
-            accept.split(',').any(|range| {
-                let mut parts = range.split(';').map(str::trim);
-                let matches = parts.next().is_some_and(|t| t.eq_ignore_ascii_case(wanted));
-                let refused = parts
-                    .any(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0));
-                matches && !refused
-            })
+            tailor_core::accept::q_values(accept)
+                .any(|(token, q)| token.eq_ignore_ascii_case(wanted) && q != Some(0.0))
         };
         // A build without an encoder never offers its format, whatever the client accepts.
         Self {

@@ -12,21 +12,16 @@ const MAX_LANGUAGES: usize = 16;
 /// `Accept-Language` → primary language subtags (lowercase), best first, without `*` or
 /// ranges of quality 0. Equal qualities keep their order.
 pub fn accept_language(value: &str) -> Vec<String> {
-    let mut ranges: Vec<(String, u16)> = value
-        .split(',')
+    let mut ranges: Vec<(String, u16)> = crate::accept::q_values(value)
         .take(MAX_LANGUAGES)
-        .filter_map(|part| {
-            let mut pieces = part.split(';');
-            let tag = pieces.next()?.trim();
+        .filter_map(|(tag, q)| {
             let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
             let valid = (1..=8).contains(&primary.len())
                 && primary.bytes().all(|b| b.is_ascii_alphabetic());
             if !valid {
                 return None;
             }
-            let quality = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(Some(1000), quality)?;
+            let quality = thousandths(q?)?;
             (quality > 0).then_some((primary, quality))
         })
         .collect();
@@ -41,8 +36,7 @@ pub fn accept_language(value: &str) -> Vec<String> {
 }
 
 /// An HTTP quality value (`0`..`1` with up to three decimals) in thousandths.
-fn quality(text: &str) -> Option<u16> {
-    let value: f32 = text.trim().parse().ok()?;
+fn thousandths(value: f32) -> Option<u16> {
     (0.0..=1.0)
         .contains(&value)
         .then(|| (value * 1000.0).round() as u16)
