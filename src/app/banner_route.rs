@@ -13,7 +13,7 @@ use tailor_core::recs;
 use tailor_platform::Platform;
 
 /// A banner ready to render, and where its list came from.
-pub struct Assembled {
+pub(super) struct Assembled {
     pub banner: Banner,
     pub template: String,
     pub source: &'static str,
@@ -21,7 +21,7 @@ pub struct Assembled {
     pub cache_key: String,
 }
 
-pub async fn html<P: Platform>(
+pub(super) async fn html<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
@@ -35,7 +35,7 @@ pub async fn html<P: Platform>(
     ))
 }
 
-pub async fn json<P: Platform>(
+pub(super) async fn json<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
@@ -61,7 +61,7 @@ pub async fn json<P: Platform>(
 }
 
 /// Renders with the banner's template, timed as `render`.
-pub fn render_html<P: Platform>(
+pub(super) fn render_html<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     assembled: &Assembled,
@@ -90,7 +90,7 @@ fn personalized(
 }
 
 /// Reads the segment's list and builds the banner for one slot.
-pub async fn assemble<P: Platform>(
+pub(super) async fn assemble<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     slot_name: &str,
@@ -102,7 +102,7 @@ pub async fn assemble<P: Platform>(
 }
 
 /// The segment's list, timed as `list`.
-pub async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> ListRead {
+pub(super) async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> ListRead {
     let start = platform.now_ms();
     let read = list_source::read(ctx, platform, &ctx.decision.segment).await;
     ctx.time("list", platform.now_ms() - start);
@@ -111,7 +111,7 @@ pub async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> L
 
 /// Re-ranks `read` for this visitor and slot (leaving out `skip`, items already placed on
 /// the page) and builds the banner, timed as `rerank`.
-pub fn build<P: Platform>(
+pub(super) fn build<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     read: &ListRead,
@@ -160,7 +160,10 @@ pub fn build<P: Platform>(
     })
 }
 
-pub fn find_slot<'c>(ctx: &'c RequestContext<'_>, slot_name: &str) -> Result<&'c Slot, AppError> {
+pub(super) fn find_slot<'c>(
+    ctx: &'c RequestContext<'_>,
+    slot_name: &str,
+) -> Result<&'c Slot, AppError> {
     ctx.config.banners.slots.get(slot_name).ok_or_else(|| {
         AppError::NotFound(format!(
             "unknown slot '{slot_name}'; configured: {}",

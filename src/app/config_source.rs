@@ -8,9 +8,9 @@ use tailor_config::Config;
 use tailor_platform::Platform;
 
 /// The setting naming the KV key that holds the config document.
-pub const CONFIG_KEY_SETTING: &str = "config_key";
+pub(super) const CONFIG_KEY_SETTING: &str = "config_key";
 /// The setting naming the KV store that holds it (default `tailor_kv`).
-pub const CONFIG_STORE_SETTING: &str = "config_kv_store";
+pub(super) const CONFIG_STORE_SETTING: &str = "config_kv_store";
 const DEFAULT_CONFIG_STORE: &str = "tailor_kv";
 /// A config document larger than this is refused before parsing.
 const MAX_CONFIG_BYTES: usize = 512 * 1024;

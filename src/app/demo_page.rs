@@ -17,7 +17,7 @@ const DEMO_PHOTO: &str = "photos/harbour.jpg";
 /// The slot the page shows unless `?slot=` names another.
 const DEMO_SLOT: &str = "hero";
 
-pub async fn render<P: Platform>(
+pub(super) async fn render<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
@@ -64,7 +64,7 @@ pub async fn render<P: Platform>(
 /// `GET /tailor.js`: the beacon script, the same for everyone, so shared caches may keep it.
 /// Like every other 200 it has a strong ETag (of the script itself, so it changes with a
 /// deploy that changes the script) and answers a matching `If-None-Match` with a `304`.
-pub fn beacon_script(if_none_match: Option<&str>) -> Response<Vec<u8>> {
+pub(super) fn beacon_script(if_none_match: Option<&str>) -> Response<Vec<u8>> {
     let tag = tailor_core::cache_key::etag("tailor.js", BEACON_SCRIPT.as_bytes());
     let not_modified =
         if_none_match.is_some_and(|inm| tailor_core::cache_key::etag_matches(inm, &tag));

@@ -12,7 +12,7 @@ use tailor_core::identity::history;
 use tailor_core::identity::HistoryEntry;
 use tailor_platform::Platform;
 
-pub async fn post<P: Platform>(
+pub(super) async fn post<P: Platform>(
     request: &Request<Vec<u8>>,
     ctx: &RequestContext<'_>,
     platform: &P,

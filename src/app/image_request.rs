@@ -32,7 +32,7 @@ pub struct ImageRequest<'a> {
 }
 
 /// Parses and checks a request, including a free-form request's signature.
-pub async fn parse<'a, P: Platform>(
+pub(super) async fn parse<'a, P: Platform>(
     ctx: &ImageInputs<'_>,
     rest: &'a str,
     platform: &P,
@@ -128,7 +128,7 @@ fn check_avif(ctx: &ImageInputs<'_>, format: FormatRequest, width: u32) -> Resul
 /// The named variants smaller than the requested one, as jobs with the same format and dpr:
 /// they come almost free from the same (already reduced) decode, so a miss can fill them too.
 /// Larger siblings are left out: they would force a bigger decode onto this request.
-pub fn smaller_siblings<'c>(
+pub(super) fn smaller_siblings<'c>(
     ctx: &ImageInputs<'c>,
     request: &ImageRequest<'_>,
 ) -> Vec<(&'c str, &'c Variant, Job)> {

@@ -13,7 +13,7 @@ use tailor_core::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyP
 use tailor_image::{self as image, Transformed};
 use tailor_platform::{CachedObject, Platform};
 
-pub async fn serve<P: Platform>(
+pub(super) async fn serve<P: Platform>(
     ctx: &RequestContext<'_>,
     rest: &str,
     platform: &P,

@@ -10,17 +10,21 @@ use tailor_core::recs::{self, RecList};
 use tailor_platform::{CachedObject, Platform};
 
 /// The version name reported for the bundled default list.
-pub const DEFAULT_VERSION: &str = "default";
+pub(super) const DEFAULT_VERSION: &str = "default";
 
 /// A list and where it came from: `memory`, `cache`, `kv`, `last-good` or `default`.
 #[derive(Debug, Clone)]
-pub struct ListRead {
+pub(super) struct ListRead {
     pub list: Rc<RecList>,
     pub version: String,
     pub source: &'static str,
 }
 
-pub async fn read<P: Platform>(ctx: &RequestContext<'_>, platform: &P, segment: &str) -> ListRead {
+pub(super) async fn read<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    segment: &str,
+) -> ListRead {
     let problem = match current_version(ctx, platform).await {
         Ok(version) => match versioned(ctx, platform, segment, &version).await {
             Ok((list, source)) => {

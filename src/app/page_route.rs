@@ -40,7 +40,7 @@ const STALE_AFTER_REWRITE: [&str; 6] = [
     "accept-ranges",
 ];
 
-pub async fn serve<P: Platform>(
+pub(super) async fn serve<P: Platform>(
     request: &Request<Vec<u8>>,
     ctx: &RequestContext<'_>,
     rest: &str,
