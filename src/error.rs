@@ -37,6 +37,61 @@ pub enum AppError {
     Internal(String),
 }
 
+// The domain errors whose meaning does not depend on where they arise convert with `?`; the
+// message is kept as the detail. Errors that mean different things in different places (a
+// `PlatformError` from the origin or from KV) are mapped where they happen.
+
+impl From<tailor_image::ImageError> for AppError {
+    fn from(error: tailor_image::ImageError) -> Self {
+        use tailor_image::ImageError;
+        match error {
+            ImageError::TooLarge(m) => Self::TooLarge(m),
+            ImageError::Unsupported(m) => Self::UnsupportedMedia(m),
+            ImageError::Undecodable(m) => Self::Undecodable(m),
+            ImageError::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
+/// Bad image parameters (`format`, `dpr`, `w`, `fit`, ...) are the client's.
+impl From<tailor_image::ParamError> for AppError {
+    fn from(error: tailor_image::ParamError) -> Self {
+        Self::BadRequest(error.to_string())
+    }
+}
+
+/// An image path that is not a plain relative path is the client's.
+impl From<tailor_core::image_path::ImagePathError> for AppError {
+    fn from(error: tailor_core::image_path::ImagePathError) -> Self {
+        Self::BadRequest(error.to_string())
+    }
+}
+
+/// A beacon body too large or malformed is the client's.
+impl From<tailor_core::events::EventError> for AppError {
+    fn from(error: tailor_core::events::EventError) -> Self {
+        use tailor_core::events::EventError;
+        match error {
+            EventError::TooLarge { .. } => Self::TooLarge(error.to_string()),
+            EventError::Invalid(_) => Self::BadRequest(error.to_string()),
+        }
+    }
+}
+
+/// A config that does not validate is the operator's.
+impl From<tailor_config::ConfigError> for AppError {
+    fn from(error: tailor_config::ConfigError) -> Self {
+        Self::Config(error.to_string())
+    }
+}
+
+/// A banner template that fails to render is the operator's: the templates come with the config.
+impl From<tailor_core::banner::RenderError> for AppError {
+    fn from(error: tailor_core::banner::RenderError) -> Self {
+        Self::Config(error.to_string())
+    }
+}
+
 #[derive(Serialize)]
 struct ErrorBody<'a> {
     error: &'a str,

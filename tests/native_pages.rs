@@ -125,7 +125,7 @@ fn list_fills_are_given_up_before_a_page_streams() {
 fn pump_page(
     host: &tailor_testing::memory::MemoryHost,
     path: &str,
-) -> (Result<(), String>, Vec<usize>) {
+) -> (Result<(), tailor::app::PageStreamError>, Vec<usize>) {
     let request = http::Request::builder()
         .uri(format!("/page/{path}"))
         .header("user-agent", DESKTOP)
@@ -161,7 +161,7 @@ fn a_gzip_bomb_page_is_inflated_in_small_pieces() {
     // Past limits.max_page_bytes the page is cut off (the host aborts the response) and
     // logged, having sent no more than the limit.
     let (pumped, pieces) = pump_page(&host, "bomb-over-limit.html");
-    let error = pumped.unwrap_err();
+    let error = pumped.unwrap_err().to_string();
     assert!(error.contains("limits.max_page_bytes"), "{error}");
     assert!(
         pieces.iter().sum::<usize>() <= (32 << 20) + 64 * 1024,

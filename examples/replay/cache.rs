@@ -8,7 +8,7 @@ use std::num::NonZeroUsize;
 
 /// How long entries live, as the handler stores them.
 #[derive(Clone, Copy)]
-pub struct Lifetimes {
+pub(crate) struct Lifetimes {
     /// Fresh for this long…
     pub ttl_s: u64,
     /// …then served stale for this long while one request refreshes it.
@@ -19,7 +19,7 @@ pub struct Lifetimes {
 
 /// An LRU of `size` entries (variants, originals and lists alike), as the platform caches
 /// keep them.
-pub struct Cache {
+pub(crate) struct Cache {
     lru: lru::LruCache<u64, u64>,
     /// Per day, per route: (hits, requests).
     days: Vec<HashMap<Route, (u64, u64)>>,
@@ -28,11 +28,11 @@ pub struct Cache {
 }
 
 impl Cache {
-    pub fn new(size: usize) -> Self {
+    pub(crate) fn new(size: usize) -> Self {
         Self::with(lru::LruCache::new(NonZeroUsize::new(size).unwrap()))
     }
 
-    pub fn unbounded() -> Self {
+    pub(crate) fn unbounded() -> Self {
         Self::with(lru::LruCache::unbounded())
     }
 
@@ -50,7 +50,7 @@ impl Cache {
         self.lru.get(&key).map(|&stored| now_s - stored)
     }
 
-    pub fn serve(&mut self, request: &Request, now_s: u64, life: Lifetimes) {
+    pub(crate) fn serve(&mut self, request: &Request, now_s: u64, life: Lifetimes) {
         let day = (now_s / DAY_S) as usize;
         let age = self.age(request.key, now_s);
         let hit = age.is_some_and(|a| a < life.ttl_s + life.swr_s);
@@ -78,7 +78,7 @@ impl Cache {
         entry.1 += 1;
     }
 
-    pub fn ratio(&self, day: usize, routes: &[Route]) -> f64 {
+    pub(crate) fn ratio(&self, day: usize, routes: &[Route]) -> f64 {
         let (hits, total) = routes
             .iter()
             .filter_map(|r| self.days[day].get(r))

@@ -42,13 +42,13 @@ impl Rng {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum Route {
+pub(crate) enum Route {
     Named,
     FreeForm,
     Banner,
 }
 
-pub struct Request {
+pub(crate) struct Request {
     pub route: Route,
     pub key: u64,
     /// The output width in pixels (0 for banners): what the entry's size follows.
@@ -82,7 +82,7 @@ fn hash(key: &str) -> u64 {
 
 /// The traffic: draws requests and computes each one's cache key by Tailor's own
 /// normalization and key function under `config`.
-pub struct Traffic<'c> {
+pub(crate) struct Traffic<'c> {
     config: &'c Config,
     cdf: Vec<f64>,
     rng: Rng,
@@ -103,7 +103,7 @@ const VARIANTS: [&str; 3] = ["thumbnail", "preview", "full"];
 const VARIANT_WEIGHTS: [f64; 3] = [0.45, 0.40, 0.15];
 
 impl<'c> Traffic<'c> {
-    pub fn new(config: &'c Config) -> Self {
+    pub(crate) fn new(config: &'c Config) -> Self {
         Self {
             config,
             cdf: zipf_cdf(),
@@ -111,7 +111,7 @@ impl<'c> Traffic<'c> {
         }
     }
 
-    pub fn next(&mut self) -> Request {
+    pub(crate) fn next(&mut self) -> Request {
         let kind = self.rng.pick(&[0.65, 0.20, 0.15]);
         if kind == 2 {
             return self.banner();

@@ -11,7 +11,7 @@ use tailor_core::cache_key::purge_key;
 use tailor_platform::{Platform, PlatformError};
 
 /// The secret holding the admin token.
-pub const TOKEN_SECRET: &str = "admin-token";
+pub(super) const TOKEN_SECRET: &str = "admin-token";
 /// Shorter tokens are guessable: purging stays off until the secret is long enough.
 const MIN_TOKEN_BYTES: usize = 16;
 const MAX_KEYS: usize = 32;
@@ -24,7 +24,7 @@ struct PurgeRequest {
     surrogate_keys: Vec<String>,
 }
 
-pub async fn purge<P: Platform>(
+pub(super) async fn purge<P: Platform>(
     request: &Request<Vec<u8>>,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {

@@ -17,7 +17,7 @@ use tailor_core::recs::{self, RankRules, Ranked, RecList, Why};
 use tailor_platform::Platform;
 
 /// A banner ready to render, and where its list came from.
-pub struct Assembled {
+pub(super) struct Assembled {
     pub banner: Banner,
     pub template: String,
     pub source: &'static str,
@@ -29,7 +29,7 @@ pub struct Assembled {
     pub reasons: String,
 }
 
-pub async fn html<P: Platform>(
+pub(super) async fn html<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
@@ -43,7 +43,7 @@ pub async fn html<P: Platform>(
     ))
 }
 
-pub async fn json<P: Platform>(
+pub(super) async fn json<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
@@ -69,7 +69,7 @@ pub async fn json<P: Platform>(
 }
 
 /// Renders with the banner's template, timed as `render`.
-pub fn render_html<P: Platform>(
+pub(super) fn render_html<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     assembled: &Assembled,
@@ -77,8 +77,7 @@ pub fn render_html<P: Platform>(
     let start = platform.now_ms();
     let html = assembled
         .banner
-        .render_html(&ctx.config.banners.templates, &assembled.template)
-        .map_err(|e| AppError::Config(e.to_string()))?;
+        .render_html(&ctx.config.banners.templates, &assembled.template)?;
     ctx.time("render", platform.now_ms() - start);
     Ok(html)
 }
@@ -113,7 +112,7 @@ fn personalized(
 }
 
 /// Reads the segment's list and builds the banner for one slot.
-pub async fn assemble<P: Platform>(
+pub(super) async fn assemble<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     slot_name: &str,
@@ -126,7 +125,7 @@ pub async fn assemble<P: Platform>(
 
 /// The trained model when it covers the visitor's segment (timed as `model`), else the
 /// segment's list (timed as `list`).
-pub async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> ListRead {
+pub(super) async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> ListRead {
     let segment = ctx.decision.segment.as_str();
     let start = platform.now_ms();
     let now_s = (start / 1000.0) as i64;
@@ -162,7 +161,7 @@ fn cookie_history<'c>(ctx: &'c RequestContext<'_>) -> &'c [HistoryEntry] {
 /// Ranks for this visitor and slot (leaving out `skip`, items already placed on the page)
 /// with the model when there is one, else re-ranks the list by category; builds the banner,
 /// timed as `rank`, and logs the impression.
-pub fn build<P: Platform>(
+pub(super) fn build<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     read: &ListRead,
@@ -242,10 +241,13 @@ pub fn build<P: Platform>(
 }
 
 /// The ranking policies, as the impression log and the debug header name them.
-pub const POLICY_MODEL: &str = "model";
-pub const POLICY_RERANK: &str = "category-rerank";
+pub(super) const POLICY_MODEL: &str = "model";
+pub(super) const POLICY_RERANK: &str = "category-rerank";
 
-pub fn find_slot<'c>(ctx: &'c RequestContext<'_>, slot_name: &str) -> Result<&'c Slot, AppError> {
+pub(super) fn find_slot<'c>(
+    ctx: &'c RequestContext<'_>,
+    slot_name: &str,
+) -> Result<&'c Slot, AppError> {
     ctx.config.banners.slots.get(slot_name).ok_or_else(|| {
         AppError::NotFound(format!(
             "unknown slot '{slot_name}'; configured: {}",

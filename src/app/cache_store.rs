@@ -11,13 +11,13 @@ use tailor_platform::{CacheWrite, CachedObject, Platform};
 
 /// How long an entry is fresh, and how long past that it may be served stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lifetime {
+pub(super) struct Lifetime {
     pub ttl_seconds: u32,
     pub stale_while_revalidate_seconds: u32,
 }
 
 /// One platform cache key as looked up by this request.
-pub struct Entry<'p, P: Platform> {
+pub(super) struct Entry<'p, P: Platform> {
     platform: &'p P,
     key: String,
     /// What the lookup found: fresh, or stale (`stale`).
@@ -39,7 +39,7 @@ impl<P: Platform> std::fmt::Debug for Entry<'_, P> {
 }
 
 /// Looks `key` up. A cache outage is a miss that nobody waits on.
-pub async fn lookup<'p, P: Platform>(platform: &'p P, key: String) -> Entry<'p, P> {
+pub(super) async fn lookup<'p, P: Platform>(platform: &'p P, key: String) -> Entry<'p, P> {
     let found = platform.cache_lookup(&key).await.unwrap_or_default();
     Entry {
         platform,
@@ -51,7 +51,7 @@ pub async fn lookup<'p, P: Platform>(platform: &'p P, key: String) -> Entry<'p, 
 }
 
 /// An entry that was not looked up (the debug cache bypass): storing it is a plain write.
-pub fn unlooked<P: Platform>(platform: &P, key: String) -> Entry<'_, P> {
+pub(super) fn unlooked<P: Platform>(platform: &P, key: String) -> Entry<'_, P> {
     Entry {
         platform,
         key,
@@ -63,12 +63,17 @@ pub fn unlooked<P: Platform>(platform: &P, key: String) -> Entry<'_, P> {
 
 impl<P: Platform> Entry<'_, P> {
     /// Whether this request was chosen to fill or refresh the entry.
-    pub fn must_fill(&self) -> bool {
+    pub(super) fn must_fill(&self) -> bool {
         self.must_fill
     }
 
     /// Stores `object` under the entry's key, completing this request's fill.
-    pub async fn store(mut self, parts: &KeyParts<'_>, object: &CachedObject, lifetime: Lifetime) {
+    pub(super) async fn store(
+        mut self,
+        parts: &KeyParts<'_>,
+        object: &CachedObject,
+        lifetime: Lifetime,
+    ) {
         store(self.platform, &self.key, parts, object, lifetime).await;
         // Whatever became of the write, the fill is over: a refused insert still ends it.
         self.platform.cache_abandon(&self.key);
@@ -86,7 +91,7 @@ impl<P: Platform> Drop for Entry<'_, P> {
 
 /// Writes `object` under `platform_key` for keys nobody looked up in this request (siblings
 /// made from the same decode, a segment's last good list).
-pub async fn store<P: Platform>(
+pub(super) async fn store<P: Platform>(
     platform: &P,
     platform_key: &str,
     parts: &KeyParts<'_>,

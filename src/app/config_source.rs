@@ -8,9 +8,9 @@ use tailor_config::Config;
 use tailor_platform::Platform;
 
 /// The setting naming the KV key that holds the config document.
-pub const CONFIG_KEY_SETTING: &str = "config_key";
+pub(super) const CONFIG_KEY_SETTING: &str = "config_key";
 /// The setting naming the KV store that holds it (default `tailor_kv`).
-pub const CONFIG_STORE_SETTING: &str = "config_kv_store";
+pub(super) const CONFIG_STORE_SETTING: &str = "config_kv_store";
 const DEFAULT_CONFIG_STORE: &str = "tailor_kv";
 /// A config document larger than this is refused before parsing.
 const MAX_CONFIG_BYTES: usize = 512 * 1024;
@@ -89,7 +89,7 @@ fn keep<P: Platform>(
     memo_key: &str,
     parsed: Result<Config, tailor_config::ConfigError>,
 ) -> Result<Rc<Config>, AppError> {
-    let config = Rc::new(parsed.map_err(|e| AppError::Config(e.to_string()))?);
+    let config = Rc::new(parsed?);
     if let Some(memo) = platform.memo() {
         memo.put(memo_key, Rc::clone(&config), platform.now_ms());
     }

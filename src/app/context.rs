@@ -15,12 +15,12 @@ use tailor_image::ClientFormats;
 use tailor_platform::Platform;
 
 /// The request header carrying the debug token.
-pub const DEBUG_HEADER: &str = "x-tailor-debug";
+pub(super) const DEBUG_HEADER: &str = "x-tailor-debug";
 /// The request header that, with the debug token, bypasses cache lookups.
-pub const CACHE_HEADER: &str = "x-tailor-cache";
+pub(super) const CACHE_HEADER: &str = "x-tailor-cache";
 
 #[derive(Debug)]
-pub struct RequestContext<'a> {
+pub(super) struct RequestContext<'a> {
     pub config: &'a Config,
     /// What the deployment compiled in: the default list, the demo page.
     pub bundle: &'a Bundle,
@@ -45,7 +45,7 @@ pub struct RequestContext<'a> {
 }
 
 impl<'a> RequestContext<'a> {
-    pub async fn new<P: Platform>(
+    pub(super) async fn new<P: Platform>(
         request: &http::Request<Vec<u8>>,
         config: &'a Config,
         config_source: ConfigSource,
@@ -139,7 +139,7 @@ impl<'a> RequestContext<'a> {
     }
 
     /// The pure inputs of an image request.
-    pub fn image_inputs(&self) -> super::image_request::ImageInputs<'_> {
+    pub(super) fn image_inputs(&self) -> super::image_request::ImageInputs<'_> {
         super::image_request::ImageInputs {
             config: self.config,
             query: &self.query,
@@ -148,7 +148,7 @@ impl<'a> RequestContext<'a> {
     }
 
     /// The assigned arms as (experiment index, arm index), for template refinement.
-    pub fn arms(&self) -> Vec<(usize, usize)> {
+    pub(super) fn arms(&self) -> Vec<(usize, usize)> {
         self.assignments
             .iter()
             .enumerate()
@@ -157,14 +157,11 @@ impl<'a> RequestContext<'a> {
     }
 
     /// The first value of a query parameter.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+    pub(super) fn param(&self, name: &str) -> Option<&str> {
+        tailor_core::query::first(&self.query, name)
     }
 
-    pub fn time(&self, name: &'static str, duration_ms: f64) {
+    pub(super) fn time(&self, name: &'static str, duration_ms: f64) {
         self.timing.borrow_mut().add(name, duration_ms);
     }
 }
@@ -179,7 +176,7 @@ async fn preview_segment<P: Platform>(
     platform: &P,
     visitor: &mut VisitorContext,
 ) -> Option<String> {
-    let token = query.iter().find(|(k, _)| k == preview::PARAM)?.1.as_str();
+    let token = tailor_core::query::first(query, preview::PARAM)?;
     let segment = match (preview::parse(token), &config.keys.preview) {
         (Some(token), Some(current)) => {
             let known = std::iter::once(current)

@@ -6,6 +6,7 @@ use super::context::RequestContext;
 use super::respond;
 use crate::error::AppError;
 use http::Response;
+use tailor_core::image_path::image_url;
 use tailor_platform::Platform;
 
 /// The view/click beacon script pages include as `/tailor.js`: part of the product, not the
@@ -16,7 +17,7 @@ const DEMO_PHOTO: &str = "photos/harbour.jpg";
 /// The slot the page shows unless `?slot=` names another.
 const DEMO_SLOT: &str = "hero";
 
-pub async fn render<P: Platform>(
+pub(super) async fn render<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
@@ -28,7 +29,7 @@ pub async fn render<P: Platform>(
         .config
         .variants
         .iter()
-        .map(|(name, v)| serde_json::json!({"name": name, "width": v.width, "src": format!("/img/{name}/{DEMO_PHOTO}")}))
+        .map(|(name, v)| serde_json::json!({"name": name, "width": v.width, "src": image_url(name, DEMO_PHOTO)}))
         .collect();
     let env = tailor_core::banner::html_environment(ctx.config.limits.template_fuel);
     let page = env
@@ -63,7 +64,7 @@ pub async fn render<P: Platform>(
 /// `GET /tailor.js`: the beacon script, the same for everyone, so shared caches may keep it.
 /// Like every other 200 it has a strong ETag (of the script itself, so it changes with a
 /// deploy that changes the script) and answers a matching `If-None-Match` with a `304`.
-pub fn beacon_script(if_none_match: Option<&str>) -> Response<Vec<u8>> {
+pub(super) fn beacon_script(if_none_match: Option<&str>) -> Response<Vec<u8>> {
     let tag = tailor_core::cache_key::etag("tailor.js", BEACON_SCRIPT.as_bytes());
     let not_modified =
         if_none_match.is_some_and(|inm| tailor_core::cache_key::etag_matches(inm, &tag));

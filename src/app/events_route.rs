@@ -8,21 +8,18 @@ use super::{banner_route, respond, shared_caches, visitor};
 use crate::error::AppError;
 use http::header::{HOST, ORIGIN, SET_COOKIE};
 use http::{Request, Response, StatusCode};
-use tailor_core::events::{self, Event, EventError};
+use tailor_core::events::{self, Event};
 use tailor_core::identity::history;
 use tailor_core::identity::HistoryEntry;
 use tailor_platform::Platform;
 
-pub async fn post<P: Platform>(
+pub(super) async fn post<P: Platform>(
     request: &Request<Vec<u8>>,
     ctx: &RequestContext<'_>,
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
     same_site(request)?;
-    let events = events::parse(request.body(), &ctx.config.events).map_err(|e| match e {
-        EventError::TooLarge { .. } => AppError::TooLarge(e.to_string()),
-        EventError::Invalid(_) => AppError::BadRequest(e.to_string()),
-    })?;
+    let events = events::parse(request.body(), &ctx.config.events)?;
     let categories = catalogue_categories(ctx, platform, &events).await;
     for (event, category) in events.iter().zip(&categories) {
         log(ctx, platform, event, category.as_deref());

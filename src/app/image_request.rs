@@ -32,7 +32,7 @@ pub struct ImageRequest<'a> {
 }
 
 /// Parses and checks a request, including a free-form request's signature.
-pub async fn parse<'a, P: Platform>(
+pub(super) async fn parse<'a, P: Platform>(
     ctx: &ImageInputs<'_>,
     rest: &'a str,
     platform: &P,
@@ -50,8 +50,7 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
     let (variant, raw_path) = rest
         .split_once('/')
         .ok_or_else(|| AppError::NotFound("expected /img/{variant}/{path}".into()))?;
-    let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let path = image::parse_image_path(raw_path, ctx.config.limits.max_path_bytes)?;
     let prefixes = &ctx.config.images.path_prefixes;
     if !prefixes.is_empty() && !prefixes.iter().any(|p| image::is_under(path, p)) {
         return Err(AppError::Forbidden(format!(
@@ -68,8 +67,7 @@ pub fn normalize<'a>(ctx: &ImageInputs<'_>, rest: &'a str) -> Result<ImageReques
             known.join(", ")
         ))
     })?;
-    let mut params =
-        VariantParams::parse(ctx.query).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let mut params = VariantParams::parse(ctx.query)?;
     // Screens denser than the top dpr bucket get that bucket: fewer keys, same look.
     params.dpr = params.dpr.min(ctx.config.images.max_dpr);
     check_avif(ctx, params.format, named.width.saturating_mul(params.dpr))?;
@@ -130,7 +128,7 @@ fn check_avif(ctx: &ImageInputs<'_>, format: FormatRequest, width: u32) -> Resul
 /// The named variants smaller than the requested one, as jobs with the same format and dpr:
 /// they come almost free from the same (already reduced) decode, so a miss can fill them too.
 /// Larger siblings are left out: they would force a bigger decode onto this request.
-pub fn smaller_siblings<'c>(
+pub(super) fn smaller_siblings<'c>(
     ctx: &ImageInputs<'c>,
     request: &ImageRequest<'_>,
 ) -> Vec<(&'c str, &'c Variant, Job)> {
@@ -156,8 +154,7 @@ fn free_form<'a>(ctx: &ImageInputs<'_>, path: &'a str) -> Result<ImageRequest<'a
         &ctx.config.images.width_ladder,
         limits.max_output_width,
         ctx.config.images.max_dpr,
-    )
-    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    )?;
     // Without an explicit q, qualities adapt to the original's size (see `Qualities::adaptive`).
     let quality = params.quality.map(|q| Qualities { jpeg: q, webp: q });
     // The output is at most `w` wide; without `w` its width follows the image, up to the
@@ -197,9 +194,9 @@ async fn verify_signature<P: Platform>(
     platform: &P,
 ) -> Result<(), AppError> {
     let refused = || AppError::Forbidden(BAD_SIGNATURE.into());
-    let mut sigs = ctx.query.iter().filter(|(k, _)| k == "sig");
+    let mut sigs = tailor_core::query::values(ctx.query, "sig");
     let sig = match (sigs.next(), sigs.next()) {
-        (Some((_, sig)), None) => sig.as_str(),
+        (Some(sig), None) => sig,
         _ => return Err(refused()),
     };
     let key_id = signature::key_id(sig).ok_or_else(refused)?;

@@ -10,10 +10,10 @@ use crate::error::AppError;
 use http::header::CONTENT_TYPE;
 use http::{HeaderName, Response};
 use tailor_core::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
-use tailor_image::{self as image, ImageError, Transformed};
+use tailor_image::{self as image, Transformed};
 use tailor_platform::{CachedObject, Platform};
 
-pub async fn serve<P: Platform>(
+pub(super) async fn serve<P: Platform>(
     ctx: &RequestContext<'_>,
     rest: &str,
     platform: &P,
@@ -53,9 +53,7 @@ pub async fn serve<P: Platform>(
     let jobs: Vec<_> = std::iter::once(request.job)
         .chain(siblings.iter().map(|(_, _, job)| *job))
         .collect();
-    let mut outputs = image::transform_many(input, &jobs, &now)
-        .map_err(image_error)?
-        .into_iter();
+    let mut outputs = image::transform_many(input, &jobs, &now)?.into_iter();
     let out = outputs
         .next()
         .ok_or_else(|| AppError::Internal("no transform output".into()))?;
@@ -91,15 +89,6 @@ pub async fn serve<P: Platform>(
     }
     let source = if refreshing { "refresh" } else { "origin" };
     Ok(respond::finish(ctx, from_cache(object), &key, source))
-}
-
-fn image_error(error: ImageError) -> AppError {
-    match error {
-        ImageError::TooLarge(m) => AppError::TooLarge(m),
-        ImageError::Unsupported(m) => AppError::UnsupportedMedia(m),
-        ImageError::Undecodable(m) => AppError::Undecodable(m),
-        ImageError::Internal(m) => AppError::Internal(m),
-    }
 }
 
 /// What every output of one transform shares: the input's size, whether the format was

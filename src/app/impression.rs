@@ -7,7 +7,7 @@ use super::context::RequestContext;
 use tailor_core::banner::Banner;
 use tailor_platform::Platform;
 
-pub fn log<P: Platform>(
+pub(super) fn log<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     banner: &Banner,

@@ -11,11 +11,11 @@ use tailor_core::recs::{self, RecList};
 use tailor_platform::{CachedObject, Platform};
 
 /// The version name reported for the bundled default list.
-pub const DEFAULT_VERSION: &str = "default";
+pub(super) const DEFAULT_VERSION: &str = "default";
 
 /// A list and where it came from: `memory`, `cache`, `kv`, `last-good` or `default`.
 #[derive(Debug, Clone)]
-pub struct ListRead {
+pub(super) struct ListRead {
     pub list: Rc<RecList>,
     pub version: String,
     pub source: &'static str,
@@ -27,7 +27,7 @@ pub struct ListRead {
 /// The segment's list of `version` (the pointer as [`current_version`] read it: once per
 /// request, since on Fastly a second cache lookup of a key this request missed would wait for
 /// the fill it owes).
-pub async fn read<P: Platform>(
+pub(super) async fn read<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     segment: &str,

@@ -31,7 +31,9 @@ use tailor_platform::Platform;
 
 pub use config_source::{load_config, ConfigSource};
 pub use image_request::{normalize as normalize_image_request, ImageInputs, ImageRequest};
-pub use outgoing::{pump, Outgoing, PageBody};
+pub use outgoing::{pump, Outgoing, PageBody, PageStreamError};
+// What a host's page sink returns when the client goes away.
+pub use tailor_core::page::PageError;
 pub use timing::ServerTiming;
 
 /// The log endpoint Tailor writes its JSON lines to.
@@ -126,7 +128,7 @@ async fn route<P: Platform>(
         "/banner" => banner_route::html(&ctx, platform).await,
         "/banner.json" => banner_route::json(&ctx, platform).await,
         "/events" => events_route::post(request, &ctx, platform).await,
-        _ => match path.strip_prefix("/img/") {
+        _ => match path.strip_prefix(tailor_core::image_path::IMAGE_ROUTE) {
             Some(rest) => image_route::serve(&ctx, rest, platform).await,
             None => Err(AppError::NotFound(format!("no route for {path}"))),
         },

@@ -14,12 +14,12 @@ use tailor_model::{shards_to_read, BlobKind, HistoryItem, Model, ModelView};
 use tailor_platform::Platform;
 
 /// The blob name of a complete model or a sharded model's head.
-pub const HEAD_BLOB: &str = "model.tlrm";
+pub(super) const HEAD_BLOB: &str = "model.tlrm";
 
 /// The model's blobs for this request (head or complete model first, then shards), the
 /// version they were published under and where the head came from.
 #[derive(Debug, Clone)]
-pub struct ModelRead {
+pub(super) struct ModelRead {
     pub blobs: Vec<Rc<Vec<u8>>>,
     pub version: String,
     pub source: &'static str,
@@ -27,7 +27,7 @@ pub struct ModelRead {
 
 impl ModelRead {
     /// The blobs opened in place (O(1) each; they were verified when read from KV).
-    pub fn views(&self) -> Vec<ModelView<'_>> {
+    pub(super) fn views(&self) -> Vec<ModelView<'_>> {
         self.blobs
             .iter()
             .filter_map(|b| Model::open(b).ok())
@@ -47,7 +47,7 @@ enum Blob {
 /// The model of the live `version` (the pointer as read for this request) for a visitor
 /// with `history`, or `None` when none is published (or none ever verified). Reads at most
 /// the head and `recs.model.shard_reads` shards.
-pub async fn read<P: Platform>(
+pub(super) async fn read<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     version: &Result<String, String>,

@@ -3,11 +3,11 @@
 //! origin logs or caches, and nothing named `tailor_*` is meant for the origin).
 
 /// Parameters whose decoded name starts with this are Tailor's, never the origin's.
-pub const INTERNAL_PREFIX: &str = "tailor_";
+pub(super) const INTERNAL_PREFIX: &str = "tailor_";
 
 /// `query` without Tailor's parameters, every other pair byte for byte; `None` when nothing
 /// is left.
-pub fn forwarded(query: Option<&str>) -> Option<String> {
+pub(super) fn forwarded(query: Option<&str>) -> Option<String> {
     let kept: Vec<&str> = query?
         .split('&')
         .filter(|pair| !pair.is_empty() && !is_internal(pair))

@@ -21,14 +21,14 @@ const ORIGIN_DATE_MS: &str = "origin-date-ms";
 
 /// An original's bytes, where they came from (`cache` or `origin`) and what the origin
 /// allows caches to do with it.
-pub struct Original {
+pub(super) struct Original {
     pub bytes: Vec<u8>,
     pub source: &'static str,
     pub origin: OriginAllowance,
 }
 
 /// The original at `path`, timed as `original` (from the cache) or `fetch` (from the origin).
-pub async fn read<P: Platform>(
+pub(super) async fn read<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     path: &str,

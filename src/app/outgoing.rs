@@ -3,8 +3,20 @@
 //! (Cloudflare's stream), or pushed with [`pump`] (Fastly's streaming body).
 
 use std::collections::VecDeque;
-use tailor_core::page::{PageStats, PageStream, Step};
-use tailor_platform::{linear_memory_bytes, BodyStream, Platform};
+use tailor_core::page::{PageError, PageStats, PageStream, Step};
+use tailor_platform::{linear_memory_bytes, BodyStream, Platform, PlatformError};
+
+/// Why a streamed page stopped before its end: the response is then incomplete, and the host
+/// aborts it rather than ending it cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum PageStreamError {
+    /// The page did not decode, outgrew its limit, or the client went away.
+    #[error(transparent)]
+    Page(#[from] PageError),
+    /// The origin's body broke off.
+    #[error(transparent)]
+    Origin(#[from] PlatformError),
+}
 
 /// A response body.
 #[derive(Debug)]
@@ -45,7 +57,7 @@ impl<B: BodyStream> PageBody<B> {
     /// page is decoded and rewritten one piece at a time, and the origin is read only when
     /// the chunk before is used up: at most one origin chunk and one piece are held, however
     /// much a compressed chunk inflates to.
-    pub async fn next_piece(&mut self) -> Result<Option<Vec<u8>>, String> {
+    pub async fn next_piece(&mut self) -> Result<Option<Vec<u8>>, PageStreamError> {
         loop {
             if let Some(piece) = self.ready.pop_front() {
                 return Ok(Some(piece));
@@ -64,20 +76,18 @@ impl<B: BodyStream> PageBody<B> {
             };
             match stream.step(&mut emit)? {
                 Step::Progress => {}
-                Step::NeedInput => {
-                    match self.origin.next_chunk().await.map_err(|e| e.to_string())? {
-                        Some(chunk) => stream.push_input(chunk),
-                        None => stream.end_input(),
-                    }
-                }
+                Step::NeedInput => match self.origin.next_chunk().await? {
+                    Some(chunk) => stream.push_input(chunk),
+                    None => stream.end_input(),
+                },
                 Step::Done => self.ended = true,
             }
         }
     }
 
     /// Moves one origin chunk to the client untouched.
-    async fn pass_through(&mut self) -> Result<(), String> {
-        match self.origin.next_chunk().await.map_err(|e| e.to_string())? {
+    async fn pass_through(&mut self) -> Result<(), PlatformError> {
+        match self.origin.next_chunk().await? {
             Some(chunk) => {
                 self.stats.bytes_in += chunk.len() as u64;
                 self.stats.bytes_out += chunk.len() as u64;
@@ -114,20 +124,21 @@ impl<B: BodyStream> PageBody<B> {
 pub async fn pump<B: BodyStream, P: Platform>(
     mut page: PageBody<B>,
     platform: &P,
-    emit: &mut dyn FnMut(&[u8]) -> Result<(), String>,
-) -> Result<(), String> {
+    emit: &mut dyn FnMut(&[u8]) -> Result<(), PageError>,
+) -> Result<(), PageStreamError> {
     let result = loop {
         match page.next_piece().await {
             Ok(Some(piece)) => {
                 if let Err(e) = emit(&piece) {
-                    break Err(e);
+                    break Err(PageStreamError::from(e));
                 }
             }
             Ok(None) => break Ok(()),
             Err(e) => break Err(e),
         }
     };
-    page.log_end(platform, result.as_ref().err().map(String::as_str));
+    let error = result.as_ref().err().map(ToString::to_string);
+    page.log_end(platform, error.as_deref());
     result
 }
 

@@ -40,7 +40,7 @@ const STALE_AFTER_REWRITE: [&str; 6] = [
     "accept-ranges",
 ];
 
-pub async fn serve<P: Platform>(
+pub(super) async fn serve<P: Platform>(
     request: &Request<Vec<u8>>,
     ctx: &RequestContext<'_>,
     rest: &str,
@@ -162,14 +162,9 @@ fn origin_headers(client: &HeaderMap) -> Vec<(String, String)> {
 
 /// Whether an `Accept-Encoding` value admits gzip (`gzip` or `*`, not with `q=0`).
 fn accepts_gzip(value: &str) -> bool {
-    value.split(',').any(|part| {
-        let mut pieces = part.split(';').map(str::trim);
-        let coding = pieces.next().unwrap_or("").to_ascii_lowercase();
-        let refused = pieces.any(|p| {
-            p.strip_prefix("q=")
-                .and_then(|q| q.parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
-        });
+    tailor_core::accept::q_values(value).any(|(coding, q)| {
+        let coding = coding.to_ascii_lowercase();
+        let refused = q.is_some_and(|q| q <= 0.0);
         (coding == "gzip" || coding == "x-gzip" || coding == "*") && !refused
     })
 }

@@ -7,7 +7,7 @@ use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, ETAG, S
 use http::{Response, StatusCode};
 use tailor_core::cache_key::{etag, etag_matches};
 
-pub fn healthz() -> Response<Vec<u8>> {
+pub(super) fn healthz() -> Response<Vec<u8>> {
     let mut response = with_body(
         format!("ok {}\n", crate::VERSION).into_bytes(),
         "text/plain; charset=utf-8",
@@ -16,7 +16,7 @@ pub fn healthz() -> Response<Vec<u8>> {
     response
 }
 
-pub fn with_body(body: Vec<u8>, content_type: &str) -> Response<Vec<u8>> {
+pub(super) fn with_body(body: Vec<u8>, content_type: &str) -> Response<Vec<u8>> {
     let mut response = Response::new(body);
     set(&mut response, CONTENT_TYPE, content_type);
     response
@@ -24,7 +24,7 @@ pub fn with_body(body: Vec<u8>, content_type: &str) -> Response<Vec<u8>> {
 
 /// Sets a header, skipping values that are not valid header text (they come from our own
 /// data, so this only guards against surprises such as a newline in a config string).
-pub fn set(response: &mut Response<Vec<u8>>, name: HeaderName, value: &str) {
+pub(super) fn set(response: &mut Response<Vec<u8>>, name: HeaderName, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
         response.headers_mut().insert(name, value);
     }
@@ -33,7 +33,10 @@ pub fn set(response: &mut Response<Vec<u8>>, name: HeaderName, value: &str) {
 /// Marks a response chosen for this visitor: stored by no cache (`private, no-store`, and no
 /// header a shared cache would follow instead), and carrying the visitor cookie when one is
 /// to be set.
-pub fn personal(ctx: &RequestContext<'_>, mut response: Response<Vec<u8>>) -> Response<Vec<u8>> {
+pub(super) fn personal(
+    ctx: &RequestContext<'_>,
+    mut response: Response<Vec<u8>>,
+) -> Response<Vec<u8>> {
     make_private(response.headers_mut());
     if let Some(cookie) = &ctx.identity.set_cookie {
         set(&mut response, SET_COOKIE, cookie);
@@ -44,7 +47,7 @@ pub fn personal(ctx: &RequestContext<'_>, mut response: Response<Vec<u8>>) -> Re
 /// A rewritten origin page: personal like a banner (its origin headers already filtered by
 /// the page route's allowlist), but the origin's own cookies stay, so ours is appended rather
 /// than set.
-pub fn personal_page(
+pub(super) fn personal_page(
     ctx: &RequestContext<'_>,
     mut response: Response<Vec<u8>>,
 ) -> Response<Vec<u8>> {
@@ -92,7 +95,7 @@ fn conditional(
 
 /// Adds the ETag (answering `If-None-Match`), `Server-Timing`, and the `X-Tailor-*`
 /// explanation headers when debug is on.
-pub fn finish(
+pub(super) fn finish(
     ctx: &RequestContext<'_>,
     response: Response<Vec<u8>>,
     cache_key: &str,
@@ -106,7 +109,7 @@ pub fn finish(
 /// otherwise, including any stored with a cached object). A debug response is for the
 /// operator who asked: private, so no shared cache keeps it and serves its explanations to
 /// everyone.
-pub fn annotate(
+pub(super) fn annotate(
     ctx: &RequestContext<'_>,
     mut response: Response<Vec<u8>>,
     cache_key: &str,

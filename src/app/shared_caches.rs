@@ -14,7 +14,7 @@
 use http::header::{HeaderMap, HeaderName, HeaderValue, CACHE_CONTROL};
 
 /// The `Cache-Control` of a response nobody but its visitor may see.
-pub const PRIVATE: &str = "private, no-store";
+pub(super) const PRIVATE: &str = "private, no-store";
 
 /// Origin response headers a private page keeps (lower case, sorted). Representation
 /// headers stay so a page that passes through unchanged still decodes; `Set-Cookie` stays
@@ -69,14 +69,14 @@ const SHARED_CACHE_HEADERS: [&str; 6] = [
 ];
 
 /// Whether an origin page header may stay on a private response.
-pub fn keeps_origin_header(name: &HeaderName) -> bool {
+pub(super) fn keeps_origin_header(name: &HeaderName) -> bool {
     KEPT_ORIGIN_HEADERS.binary_search(&name.as_str()).is_ok()
 }
 
 /// Whether a header instructs or indexes a shared cache: the names above, any
 /// `*cache-control` but the standard one (`CDN-`, `Cloudflare-CDN-`, `Vercel-CDN-`, …), and
 /// the `Surrogate-*`, `Fastly-*`, `Edge-*`, `Akamai-*` and `X-Accel-*` families.
-pub fn instructs_shared_caches(name: &HeaderName) -> bool {
+pub(super) fn instructs_shared_caches(name: &HeaderName) -> bool {
     let name = name.as_str();
     SHARED_CACHE_HEADERS.contains(&name)
         || (name.ends_with("cache-control") && name != "cache-control")
@@ -87,7 +87,7 @@ pub fn instructs_shared_caches(name: &HeaderName) -> bool {
 
 /// Makes a response ours alone: `Cache-Control: private, no-store`, and no header that a
 /// shared cache would follow instead.
-pub fn make_private(headers: &mut HeaderMap) {
+pub(super) fn make_private(headers: &mut HeaderMap) {
     let dropped: Vec<HeaderName> = headers
         .keys()
         .filter(|name| instructs_shared_caches(name))

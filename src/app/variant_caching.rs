@@ -11,14 +11,14 @@ use tailor_core::origin_ttl::OriginPolicy;
 
 /// What the origin allowed for an original, and the original's age when it was read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OriginAllowance {
+pub(super) struct OriginAllowance {
     pub policy: OriginPolicy,
     pub age_seconds: u32,
 }
 
 /// The caching a variant gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VariantCaching {
+pub(super) enum VariantCaching {
     /// Kept at the edge for `edge`, and public for browsers for `browser_seconds`.
     Shared {
         edge: Lifetime,
@@ -32,7 +32,7 @@ pub enum VariantCaching {
 }
 
 /// The caching of a variant made from an original with this allowance.
-pub fn decide(cache: &CacheTtls, origin: &OriginAllowance) -> VariantCaching {
+pub(super) fn decide(cache: &CacheTtls, origin: &OriginAllowance) -> VariantCaching {
     let policy = &origin.policy;
     let left = |lifetime: u32| lifetime.saturating_sub(origin.age_seconds);
     let browser_cap = cache.image_browser_ttl_seconds;
@@ -72,7 +72,7 @@ pub fn decide(cache: &CacheTtls, origin: &OriginAllowance) -> VariantCaching {
 
 impl VariantCaching {
     /// The edge lifetime, when the edge may keep the variant.
-    pub fn edge(&self) -> Option<Lifetime> {
+    pub(super) fn edge(&self) -> Option<Lifetime> {
         match self {
             Self::Shared { edge, .. } => Some(*edge),
             Self::Revalidate | Self::Private { .. } => None,
@@ -81,7 +81,7 @@ impl VariantCaching {
 
     /// `Cache-Control`, and for a shared variant the `Surrogate-Control` a CDN in front
     /// follows (the edge lifetime; browsers, which cannot be purged, get the shorter one).
-    pub fn headers(&self) -> Vec<(String, String)> {
+    pub(super) fn headers(&self) -> Vec<(String, String)> {
         let cache_control = |v: String| ("cache-control".to_owned(), v);
         match self {
             Self::Shared {
@@ -109,7 +109,7 @@ impl VariantCaching {
 
     /// Whether the variant carries purge tags (`Surrogate-Key`, `Cache-Tag`): whenever a
     /// shared cache may hold it.
-    pub fn tagged(&self) -> bool {
+    pub(super) fn tagged(&self) -> bool {
         !matches!(self, Self::Private { .. })
     }
 }

@@ -13,7 +13,7 @@ use tailor_platform::{Platform, PlatformError};
 const REFRESH_AFTER_S: u64 = 86_400;
 
 #[derive(Debug, Default)]
-pub struct Identity {
+pub(super) struct Identity {
     /// The opened (or newly issued) cookie; `None` without consent or keys.
     pub cookie: Option<VisitorCookie>,
     /// A `Set-Cookie` value for personalized responses.
@@ -21,13 +21,13 @@ pub struct Identity {
 }
 
 impl Identity {
-    pub fn visitor_id(&self) -> Option<&str> {
+    pub(super) fn visitor_id(&self) -> Option<&str> {
         self.cookie.as_ref().map(|c| c.visitor_id.as_str())
     }
 }
 
 /// `eligible` is false for bots and previews: they neither get nor keep an identity.
-pub async fn identify<P: Platform>(
+pub(super) async fn identify<P: Platform>(
     config: &Config,
     context: &VisitorContext,
     consent: bool,
@@ -100,7 +100,7 @@ fn new_visitor<P: Platform>(platform: &P, now_s: u64) -> Option<VisitorCookie> {
 }
 
 /// A `Set-Cookie` for `cookie` after its history changed, sealed under the current key.
-pub async fn reseal<P: Platform>(
+pub(super) async fn reseal<P: Platform>(
     config: &Config,
     cookie: &VisitorCookie,
     platform: &P,

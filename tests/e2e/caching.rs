@@ -17,7 +17,7 @@ fn purge(h: &Harness, auth: (&str, &str), body: &str) -> crate::support::client:
     )
 }
 
-pub fn a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss(
+pub(crate) fn a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss(
     h: &Harness,
 ) -> Result<(), Failed> {
     let url = h.url("/img/thumbnail/photos/purge-me.jpg");
@@ -88,7 +88,7 @@ pub fn a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss(
     })
 }
 
-pub fn segment_lists_are_served_from_the_platform_cache(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn segment_lists_are_served_from_the_platform_cache(h: &Harness) -> Result<(), Failed> {
     let url = h.url("/banner.json?slot=hero");
     let headers = [("User-Agent", DESKTOP), ("Accept-Language", "de"), DEBUG];
     let first = get(&url, &headers);
@@ -108,7 +108,7 @@ pub fn segment_lists_are_served_from_the_platform_cache(h: &Harness) -> Result<(
     })
 }
 
-pub fn if_none_match_gets_304(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn if_none_match_gets_304(h: &Harness) -> Result<(), Failed> {
     for path in [
         "/img/thumbnail/photos/harbour.jpg?format=png",
         "/banner.json?slot=sidebar",
@@ -135,7 +135,7 @@ pub fn if_none_match_gets_304(h: &Harness) -> Result<(), Failed> {
     Ok(())
 }
 
-pub fn shared_and_personal_responses_carry_the_right_cache_headers(
+pub(crate) fn shared_and_personal_responses_carry_the_right_cache_headers(
     h: &Harness,
 ) -> Result<(), Failed> {
     let image = get(
@@ -179,7 +179,7 @@ pub fn shared_and_personal_responses_carry_the_right_cache_headers(
     Ok(())
 }
 
-pub fn concurrent_misses_collapse_into_one_transform(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn concurrent_misses_collapse_into_one_transform(h: &Harness) -> Result<(), Failed> {
     let url = h.url("/img/full/photos/collapse.jpg");
     let sources: Vec<String> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..6)
@@ -222,7 +222,7 @@ fn made(h: &Harness, variant: &str) -> Result<String, Failed> {
     Ok(got.header("server-timing").unwrap_or("").to_owned())
 }
 
-pub fn variants_are_made_from_one_cached_original(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn variants_are_made_from_one_cached_original(h: &Harness) -> Result<(), Failed> {
     let first = made(h, "thumbnail")?;
     check(first.contains("fetch;"), || first.clone())?;
     // The next variant misses, but its original comes from the platform cache.

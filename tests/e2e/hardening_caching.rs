@@ -38,7 +38,7 @@ fn expect_private(got: &Got, what: &str) -> Result<(), Failed> {
     })
 }
 
-pub fn hardening_personalized_responses_are_kept_out_of_shared_caches(
+pub(crate) fn hardening_personalized_responses_are_kept_out_of_shared_caches(
     h: &Harness,
 ) -> Result<(), Failed> {
     let visitor = [("User-Agent", DESKTOP), CONSENT];
@@ -80,7 +80,7 @@ pub fn hardening_personalized_responses_are_kept_out_of_shared_caches(
     expect_private(&debugged, "debugged pass-through")
 }
 
-pub fn hardening_debug_responses_are_private_and_never_cached_as_such(
+pub(crate) fn hardening_debug_responses_are_private_and_never_cached_as_such(
     h: &Harness,
 ) -> Result<(), Failed> {
     let url = h.url("/img/preview/photos/small.jpg?format=png");
@@ -109,7 +109,7 @@ pub fn hardening_debug_responses_are_private_and_never_cached_as_such(
     expect_private(&again, "debug hit")
 }
 
-pub fn hardening_variants_are_cached_no_longer_or_wider_than_their_original(
+pub(crate) fn hardening_variants_are_cached_no_longer_or_wider_than_their_original(
     h: &Harness,
 ) -> Result<(), Failed> {
     for (image, cache_control) in [
@@ -141,7 +141,7 @@ pub fn hardening_variants_are_cached_no_longer_or_wider_than_their_original(
     )
 }
 
-pub fn hardening_concurrent_requests_for_a_broken_image_all_get_their_error(
+pub(crate) fn hardening_concurrent_requests_for_a_broken_image_all_get_their_error(
     h: &Harness,
 ) -> Result<(), Failed> {
     // Each request is chosen in turn to fill the variant (Fastly collapses them); a failed
@@ -169,7 +169,7 @@ pub fn hardening_concurrent_requests_for_a_broken_image_all_get_their_error(
     Ok(())
 }
 
-pub fn hardening_a_kv_outage_does_not_hold_banners_behind_a_streaming_page(
+pub(crate) fn hardening_a_kv_outage_does_not_hold_banners_behind_a_streaming_page(
     h: &Harness,
 ) -> Result<(), Failed> {
     // KV without the list pointer: every list read misses, and falls back to the bundled
@@ -228,7 +228,7 @@ pub fn hardening_a_kv_outage_does_not_hold_banners_behind_a_streaming_page(
     )
 }
 
-pub fn hardening_image_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged(
+pub(crate) fn hardening_image_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged(
     h: &Harness,
 ) -> Result<(), Failed> {
     let path = longest_image_path();

@@ -52,7 +52,9 @@ fn peak(h: &Harness, path: &str) -> Option<u64> {
         .and_then(|l| l["memory_peak_bytes"].as_u64())
 }
 
-pub fn hardening_gzip_bomb_pages_stream_in_bounded_memory(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn hardening_gzip_bomb_pages_stream_in_bounded_memory(
+    h: &Harness,
+) -> Result<(), Failed> {
     let small = get(&h.url("/page/small.html"), &[("User-Agent", DESKTOP)]);
     let bomb = get(&h.url("/page/bomb.html"), &[("User-Agent", DESKTOP)]);
     expect_status(&small, 200)?;
@@ -99,7 +101,9 @@ fn read_until_end_or_abort(url: &str) -> (u16, usize, bool) {
     }
 }
 
-pub fn hardening_gzip_bomb_past_the_page_limit_is_cut_off(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn hardening_gzip_bomb_past_the_page_limit_is_cut_off(
+    h: &Harness,
+) -> Result<(), Failed> {
     let (status, received, clean) = read_until_end_or_abort(&h.url("/page/bomb-over-limit.html"));
     check(status == 200, || format!("status {status}"))?;
     // The status line left long ago: no more than the limit (and the hero slot's banner) is
@@ -127,7 +131,7 @@ fn banner(h: &Harness, query: &str, headers: &[(&str, &str)]) -> Got {
     get(&h.url(&format!("/banner.json?slot=hero{query}")), &all)
 }
 
-pub fn hardening_preview_tokens_expire_within_the_maximum_lifetime(
+pub(crate) fn hardening_preview_tokens_expire_within_the_maximum_lifetime(
     h: &Harness,
 ) -> Result<(), Failed> {
     let year_3000 = preview_token("dach", 32_503_680_000);
@@ -156,7 +160,9 @@ pub fn hardening_preview_tokens_expire_within_the_maximum_lifetime(
     })
 }
 
-pub fn hardening_preview_tokens_are_not_forwarded_to_the_origin(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn hardening_preview_tokens_are_not_forwarded_to_the_origin(
+    h: &Harness,
+) -> Result<(), Failed> {
     let marker = unique("m");
     let token = preview_token("dach", now_s() + 3600);
     let got = get(
@@ -192,7 +198,7 @@ fn cookie_pair(got: &Got) -> Option<String> {
         .map(str::to_owned)
 }
 
-pub fn hardening_rotated_keys_reseal_cookies_and_keep_previews_working(
+pub(crate) fn hardening_rotated_keys_reseal_cookies_and_keep_previews_working(
     h: &Harness,
 ) -> Result<(), Failed> {
     let issued = banner(h, "", &[("User-Agent", DESKTOP), CONSENT]);
@@ -253,7 +259,7 @@ fn purge(h: &Harness, authorization: Option<&str>) -> Got {
     request_with_body("POST", &h.url("/admin/purge"), &headers, body)
 }
 
-pub fn hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive(
+pub(crate) fn hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive(
     h: &Harness,
 ) -> Result<(), Failed> {
     let wrong = format!("Bearer {ADMIN_TOKEN}-not");
@@ -281,7 +287,9 @@ pub fn hardening_purge_refusals_look_alike_and_bearer_is_case_insensitive(
     Ok(())
 }
 
-pub fn hardening_thousands_of_cookies_are_read_up_to_the_limit(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn hardening_thousands_of_cookies_are_read_up_to_the_limit(
+    h: &Harness,
+) -> Result<(), Failed> {
     let junk: Vec<String> = (0..1500).map(|i| format!("c{i}=v")).collect();
     let cookies = format!("tailor_consent=1; {}", junk.join("; "));
     let started = std::time::Instant::now();
@@ -302,7 +310,7 @@ pub fn hardening_thousands_of_cookies_are_read_up_to_the_limit(h: &Harness) -> R
     })
 }
 
-pub fn hardening_backslash_links_become_hash(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn hardening_backslash_links_become_hash(h: &Harness) -> Result<(), Failed> {
     // The harness's hostile tablet list links one item to `/\evil.example/...`.
     let json = get(&h.url("/banner.json?slot=hero"), &[("User-Agent", IPAD)]).json();
     let items = json["items"].as_array().cloned().unwrap_or_default();
@@ -312,7 +320,9 @@ pub fn hardening_backslash_links_become_hash(h: &Harness) -> Result<(), Failed> 
     check(!html.contains("evil.example"), || html.clone())
 }
 
-pub fn hardening_list_items_with_foreign_images_are_refused(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn hardening_list_items_with_foreign_images_are_refused(
+    h: &Harness,
+) -> Result<(), Failed> {
     let list = serde_json::json!({"segment": "lite", "version": "v3", "items": [
         {"id": "sku-1", "title": "One", "url": "/p/1", "image": "https://evil.example/x.jpg",
          "category": "a", "score": 9}]});

@@ -2,7 +2,8 @@
 //! side given, signatures re-used for other transforms or naming unknown keys, path prefixes,
 //! metadata in originals served unchanged, and focal points that share a cache key.
 
-use super::{check, expect_json_error, expect_status, signed};
+use super::{check, expect_json_error, expect_status};
+use crate::image_formats::signed;
 use crate::support::client::{get, Got, DEBUG};
 use crate::support::viceroy::{project_root, Harness, Runtime, CAPITALS_KEY, CAPITALS_KEY_ID};
 use libtest_mimic::Failed;
@@ -14,7 +15,7 @@ fn dimensions(got: &Got) -> Result<(u32, u32), Failed> {
     Ok((img.width(), img.height()))
 }
 
-pub fn jpegs_hiding_a_frame_are_refused_and_the_instance_survives(
+pub(crate) fn jpegs_hiding_a_frame_are_refused_and_the_instance_survives(
     h: &Harness,
 ) -> Result<(), Failed> {
     // Each hides a 65535x65535 frame (or a second frame) that a decoder reading markers
@@ -32,7 +33,9 @@ pub fn jpegs_hiding_a_frame_are_refused_and_the_instance_survives(
     check(!h.log().contains("panicked"), || h.log())
 }
 
-pub fn free_form_output_is_bounded_when_one_side_is_given(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn free_form_output_is_bounded_when_one_side_is_given(
+    h: &Harness,
+) -> Result<(), Failed> {
     // 4000x10 and 10x3000 originals: the side that was not asked for would be 128 000 px
     // (a 120 MB buffer) without the limit; it stops at limits.max_output_width (4096).
     for (path, query, expected) in [
@@ -68,7 +71,9 @@ pub fn free_form_output_is_bounded_when_one_side_is_given(h: &Harness) -> Result
     check(size.1 <= 4096, || format!("named variant: {size:?}"))
 }
 
-pub fn avif_width_limit_applies_to_the_output_width_not_h(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn avif_width_limit_applies_to_the_output_width_not_h(
+    h: &Harness,
+) -> Result<(), Failed> {
     // h=300 of a 3:2 photo is 450 px wide, over the demo's 320 px AVIF limit. (On workerd
     // AVIF is not built at all, so both answers are 400 there.)
     let by_height = get(
@@ -90,7 +95,9 @@ pub fn avif_width_limit_applies_to_the_output_width_not_h(h: &Harness) -> Result
     )
 }
 
-pub fn a_signature_cannot_be_reused_for_another_transform(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn a_signature_cannot_be_reused_for_another_transform(
+    h: &Harness,
+) -> Result<(), Failed> {
     let good = signed("photos/harbour.jpg", "h=320&upscale=0&w=320");
     expect_status(&get(&h.url(&good), &[]), 200)?;
     let sig = good.rsplit("sig=").next().unwrap_or("");
@@ -109,7 +116,7 @@ pub fn a_signature_cannot_be_reused_for_another_transform(h: &Harness) -> Result
     expect_status(&get(&h.url(&hash_bg), &[]), 200)
 }
 
-pub fn a_bad_signature_gets_one_answer_whatever_is_wrong(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn a_bad_signature_gets_one_answer_whatever_is_wrong(h: &Harness) -> Result<(), Failed> {
     let good = signed("photos/harbour.jpg", "w=320");
     let bad = [
         "/img/_/photos/harbour.jpg?w=320".to_string(),
@@ -132,7 +139,7 @@ pub fn a_bad_signature_gets_one_answer_whatever_is_wrong(h: &Harness) -> Result<
     expect_status(&get(&h.url(&upper), &[]), 200)
 }
 
-pub fn a_key_id_with_capitals_verifies(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn a_key_id_with_capitals_verifies(h: &Harness) -> Result<(), Failed> {
     // The harness holds a key named `Key-2`; lower-casing the whole `sig` could never find it.
     let (path, query) = ("photos/harbour.jpg", "w=320");
     let pairs = vec![("w".to_string(), "320".to_string())];
@@ -151,7 +158,7 @@ pub fn a_key_id_with_capitals_verifies(h: &Harness) -> Result<(), Failed> {
     expect_json_error(&refused, 403, "forbidden")
 }
 
-pub fn path_prefixes_match_whole_segments(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn path_prefixes_match_whole_segments(h: &Harness) -> Result<(), Failed> {
     let mut config: serde_json::Value =
         serde_json::from_slice(&std::fs::read(project_root().join("demo/config.json"))?)?;
     config["images"]["path_prefixes"] = serde_json::json!(["photos"]);
@@ -172,7 +179,7 @@ pub fn path_prefixes_match_whole_segments(h: &Harness) -> Result<(), Failed> {
     expect_json_error(&outside, 403, "forbidden")
 }
 
-pub fn originals_served_unchanged_carry_no_metadata(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn originals_served_unchanged_carry_no_metadata(h: &Harness) -> Result<(), Failed> {
     let got = get(&h.url("/img/full/photos/gps.jpg?format=jpeg"), &[DEBUG]);
     expect_status(&got, 200)?;
     let info = got.header("x-tailor-image").unwrap_or("");
@@ -192,7 +199,9 @@ pub fn originals_served_unchanged_carry_no_metadata(h: &Harness) -> Result<(), F
     Ok(())
 }
 
-pub fn focal_point_gravity_shares_a_key_only_with_the_same_crop(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn focal_point_gravity_shares_a_key_only_with_the_same_crop(
+    h: &Harness,
+) -> Result<(), Failed> {
     let fetch = |gravity: &str| {
         let query = format!("w=400&h=400&fit=cover&format=png&gravity={gravity}");
         let got = get(

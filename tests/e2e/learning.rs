@@ -37,7 +37,7 @@ fn neighbours_of(bytes: &[u8], item: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn a_click_brings_the_items_trained_neighbours_into_the_next_banner(
+pub(crate) fn a_click_brings_the_items_trained_neighbours_into_the_next_banner(
     h: &Harness,
 ) -> Result<(), Failed> {
     let url = h.url("/banner.json?slot=hero");
@@ -99,7 +99,7 @@ pub fn a_click_brings_the_items_trained_neighbours_into_the_next_banner(
     )
 }
 
-pub fn without_a_model_the_segment_lists_serve(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn without_a_model_the_segment_lists_serve(h: &Harness) -> Result<(), Failed> {
     let harness = h.restart_with(&[(MODEL_KEY, None)]);
     let got = get(
         &harness.url("/banner.json?slot=hero"),
@@ -116,7 +116,7 @@ pub fn without_a_model_the_segment_lists_serve(h: &Harness) -> Result<(), Failed
     check(ids(&got.json()).len() == 4, || got.text())
 }
 
-pub fn a_corrupt_model_is_refused_and_logged(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn a_corrupt_model_is_refused_and_logged(h: &Harness) -> Result<(), Failed> {
     let mut corrupt = demo_model();
     let middle = corrupt.len() / 2;
     if let Some(byte) = corrupt.get_mut(middle) {

@@ -52,7 +52,7 @@ fn page_logs(h: &Harness, path: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-pub fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), Failed> {
     // Without a trained model the desktop list and the category re-rank serve.
     let harness = h.restart_with(&[("recs/v3/model.tlrm", None)]);
     let h = &harness;
@@ -129,7 +129,7 @@ pub fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), 
     )
 }
 
-pub fn beacons_are_validated(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn beacons_are_validated(h: &Harness) -> Result<(), Failed> {
     let post = |body: &[u8], headers: &[(&str, &str)]| {
         request_with_body("POST", &h.url("/events"), headers, body.to_vec())
     };
@@ -154,7 +154,7 @@ pub fn beacons_are_validated(h: &Harness) -> Result<(), Failed> {
     expect_status(&again, 304)
 }
 
-pub fn the_sale_list_escapes_its_script_title(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn the_sale_list_escapes_its_script_title(h: &Harness) -> Result<(), Failed> {
     let query = "slot=hero&utm_campaign=black-friday-2026";
     let json = get(
         &h.url(&format!("/banner.json?{query}")),
@@ -172,7 +172,7 @@ pub fn the_sale_list_escapes_its_script_title(h: &Harness) -> Result<(), Failed>
     check(html.contains("Flash deal &lt;script&gt;"), || html.clone())
 }
 
-pub fn expired_and_future_items_never_show(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn expired_and_future_items_never_show(h: &Harness) -> Result<(), Failed> {
     for slot in ["hero", "sidebar"] {
         let body = get(
             &h.url(&format!("/banner.json?slot={slot}")),
@@ -188,7 +188,7 @@ pub fn expired_and_future_items_never_show(h: &Harness) -> Result<(), Failed> {
     Ok(())
 }
 
-pub fn without_lists_in_kv_the_bundled_default_is_served(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn without_lists_in_kv_the_bundled_default_is_served(h: &Harness) -> Result<(), Failed> {
     // KV without the pointer and the lists: nothing to read, no copy cached yet.
     let mut overrides = vec![("recs/current", None)];
     for segment in [
@@ -213,7 +213,9 @@ pub fn without_lists_in_kv_the_bundled_default_is_served(h: &Harness) -> Result<
     })
 }
 
-pub fn pages_get_slots_filled_and_the_rest_byte_identical(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn pages_get_slots_filled_and_the_rest_byte_identical(
+    h: &Harness,
+) -> Result<(), Failed> {
     let headers = [("User-Agent", DESKTOP), ("Accept-Encoding", "gzip")];
     let hero = String::from_utf8(decoded(&get(&h.url("/banner?slot=hero"), &headers)))?;
     for path in ["/page/index.html", "/page/gzipped.html"] {
@@ -232,7 +234,7 @@ pub fn pages_get_slots_filled_and_the_rest_byte_identical(h: &Harness) -> Result
     Ok(())
 }
 
-pub fn non_html_and_failed_pages_pass_through(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn non_html_and_failed_pages_pass_through(h: &Harness) -> Result<(), Failed> {
     let data = get(&h.url("/page/data.json"), &[("User-Agent", DESKTOP)]);
     expect_status(&data, 200)?;
     check(
@@ -254,7 +256,7 @@ pub fn non_html_and_failed_pages_pass_through(h: &Harness) -> Result<(), Failed>
     )
 }
 
-pub fn a_page_streams_before_the_origin_finishes(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn a_page_streams_before_the_origin_finishes(h: &Harness) -> Result<(), Failed> {
     // The origin sends the first half, then waits until this test has read it: had Tailor
     // buffered the page, the marker could not arrive until the origin gave up waiting.
     let run = format!("{:?}", h.runtime);
@@ -292,7 +294,7 @@ pub fn a_page_streams_before_the_origin_finishes(h: &Harness) -> Result<(), Fail
     )
 }
 
-pub fn memory_does_not_grow_with_page_size(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn memory_does_not_grow_with_page_size(h: &Harness) -> Result<(), Failed> {
     let small = get(&h.url("/page/small.html"), &[("User-Agent", DESKTOP)]);
     let big = get(&h.url("/page/big.html"), &[("User-Agent", DESKTOP)]);
     expect_status(&small, 200)?;

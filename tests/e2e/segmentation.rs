@@ -26,7 +26,7 @@ fn segment_of(got: &Got) -> String {
 /// What is varied, the query it adds, the request headers, the segment expected.
 type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a str);
 
-pub fn each_context_source_lands_in_its_demo_segment(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn each_context_source_lands_in_its_demo_segment(h: &Harness) -> Result<(), Failed> {
     let cases: &[Case] = &[
         ("phone UA", "", &[("User-Agent", IPHONE)], "mobile"),
         (
@@ -118,7 +118,9 @@ fn pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or("").to_owned()
 }
 
-pub fn consent_issues_a_sealed_cookie_that_keeps_buckets_sticky(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn consent_issues_a_sealed_cookie_that_keeps_buckets_sticky(
+    h: &Harness,
+) -> Result<(), Failed> {
     let first = banner(h, "", &[("User-Agent", DESKTOP), CONSENT]);
     let issued = set_cookie(&first).unwrap_or("").to_owned();
     check(issued.starts_with("tailor_visitor=k1."), || issued.clone())?;
@@ -171,7 +173,9 @@ pub fn consent_issues_a_sealed_cookie_that_keeps_buckets_sticky(h: &Harness) -> 
     )
 }
 
-pub fn without_consent_or_with_opt_out_no_identity_is_kept(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn without_consent_or_with_opt_out_no_identity_is_kept(
+    h: &Harness,
+) -> Result<(), Failed> {
     let anonymous = banner(h, "", &[("User-Agent", DESKTOP)]);
     check(set_cookie(&anonymous).is_none(), || {
         format!("{:?}", anonymous.headers)
@@ -215,7 +219,7 @@ pub fn without_consent_or_with_opt_out_no_identity_is_kept(h: &Harness) -> Resul
 }
 
 /// A token signed with the demo preview key `p1` (fastly.toml's secret store).
-pub fn preview_token(segment: &str, expiry: u64) -> String {
+pub(crate) fn preview_token(segment: &str, expiry: u64) -> String {
     tailor_core::identity::preview::mint(
         "p1",
         b"demo-preview-key-0123456789abcdef",
@@ -225,13 +229,15 @@ pub fn preview_token(segment: &str, expiry: u64) -> String {
 }
 
 /// Unix seconds now.
-pub fn now_s() -> u64 {
+pub(crate) fn now_s() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
 }
 
-pub fn preview_tokens_force_the_segment_and_are_never_cached(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn preview_tokens_force_the_segment_and_are_never_cached(
+    h: &Harness,
+) -> Result<(), Failed> {
     let token = preview_token("dach", now_s() + 3600);
     let forced = banner(
         h,
@@ -277,7 +283,7 @@ pub fn preview_tokens_force_the_segment_and_are_never_cached(h: &Harness) -> Res
     Ok(())
 }
 
-pub fn no_tailor_header_without_the_debug_token(h: &Harness) -> Result<(), Failed> {
+pub(crate) fn no_tailor_header_without_the_debug_token(h: &Harness) -> Result<(), Failed> {
     for path in [
         "/",
         "/banner?slot=hero",

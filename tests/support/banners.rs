@@ -1,7 +1,7 @@
 //! Reading `/banner.json` bodies in tests: the ids and categories of the items, in order.
 
 /// `field` of every item of a banner body, in order (empty when there are no items).
-pub fn item_field(body: &serde_json::Value, field: &str) -> Vec<String> {
+pub(crate) fn item_field(body: &serde_json::Value, field: &str) -> Vec<String> {
     body["items"]
         .as_array()
         .map(|items| {
@@ -13,10 +13,10 @@ pub fn item_field(body: &serde_json::Value, field: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub fn ids(body: &serde_json::Value) -> Vec<String> {
+pub(crate) fn ids(body: &serde_json::Value) -> Vec<String> {
     item_field(body, "id")
 }
 
-pub fn categories(body: &serde_json::Value) -> Vec<String> {
+pub(crate) fn categories(body: &serde_json::Value) -> Vec<String> {
     item_field(body, "category")
 }

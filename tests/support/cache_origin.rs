@@ -7,7 +7,7 @@ use super::pages::demo_page;
 use tailor_testing::synthetic;
 
 /// Headers by which an origin (or a CDN configuration) asks shared caches to keep a page.
-pub const SHARED_CACHE_HEADERS: [(&str, &str); 13] = [
+pub(crate) const SHARED_CACHE_HEADERS: [(&str, &str); 13] = [
     ("Cache-Control", "public, max-age=3600"),
     ("Surrogate-Control", "max-age=86400"),
     ("CDN-Cache-Control", "max-age=86400"),
@@ -24,7 +24,7 @@ pub const SHARED_CACHE_HEADERS: [(&str, &str); 13] = [
 ];
 
 /// Origin headers a personalized page keeps: about the content and the browser, not caches.
-pub const KEPT_HEADERS: [(&str, &str); 4] = [
+pub(crate) const KEPT_HEADERS: [(&str, &str); 4] = [
     ("Set-Cookie", "origin_session=abc; Path=/; HttpOnly"),
     ("Content-Security-Policy", "default-src 'self'"),
     ("X-Frame-Options", "DENY"),
@@ -32,14 +32,14 @@ pub const KEPT_HEADERS: [(&str, &str); 4] = [
 ];
 
 /// An image path of `bytes` bytes under `photos/long/`, ending in `.jpg`.
-pub fn long_image_path(bytes: usize) -> String {
+pub(crate) fn long_image_path(bytes: usize) -> String {
     let stem = "photos/long/";
     format!("{stem}{}.jpg", "a".repeat(bytes - stem.len() - 4))
 }
 
 /// The longest path the demo config accepts (`limits.max_path_bytes`): its plain tag
 /// (`image:` + 1024 bytes) is past Fastly's 1024-byte surrogate key limit.
-pub fn longest_image_path() -> String {
+pub(crate) fn longest_image_path() -> String {
     long_image_path(1024)
 }
 
@@ -60,7 +60,7 @@ fn with_headers(mut reply: Reply) -> Reply {
     reply
 }
 
-pub fn content() -> Vec<(String, Reply)> {
+pub(crate) fn content() -> Vec<(String, Reply)> {
     let html = "text/html; charset=utf-8";
     vec![
         (

@@ -2,32 +2,32 @@
 
 use std::collections::HashMap;
 
-pub const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-pub const DESKTOP: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-pub const IPAD: &str = "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-pub const GOOGLEBOT: &str =
+pub(crate) const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+pub(crate) const DESKTOP: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+pub(crate) const IPAD: &str = "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+pub(crate) const GOOGLEBOT: &str =
     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
-pub const DEBUG: (&str, &str) = ("X-Tailor-Debug", "demo-debug");
+pub(crate) const DEBUG: (&str, &str) = ("X-Tailor-Debug", "demo-debug");
 
 #[derive(Debug)]
-pub struct Got {
+pub(crate) struct Got {
     pub status: u16,
     pub headers: HashMap<String, String>,
     pub body: Vec<u8>,
 }
 
 impl Got {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .get(&name.to_ascii_lowercase())
             .map(String::as_str)
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
@@ -42,11 +42,16 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-pub fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Got {
+pub(crate) fn request(method: &str, url: &str, headers: &[(&str, &str)]) -> Got {
     request_with_body(method, url, headers, Vec::new())
 }
 
-pub fn request_with_body(method: &str, url: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Got {
+pub(crate) fn request_with_body(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Got {
     let mut builder = http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
@@ -73,14 +78,14 @@ pub fn request_with_body(method: &str, url: &str, headers: &[(&str, &str)], body
     }
 }
 
-pub fn get(url: &str, headers: &[(&str, &str)]) -> Got {
+pub(crate) fn get(url: &str, headers: &[(&str, &str)]) -> Got {
     request("GET", url, headers)
 }
 
 /// A GET sent from another loopback address (`127.0.0.2`), so Viceroy's geolocation fixtures
 /// for that address apply. Raw HTTP/1.1 over a socket bound before connecting (HTTP clients
 /// do not expose the source address); the body is read only up to the headers' end.
-pub fn get_from(source: std::net::Ipv4Addr, url: &str, headers: &[(&str, &str)]) -> Got {
+pub(crate) fn get_from(source: std::net::Ipv4Addr, url: &str, headers: &[(&str, &str)]) -> Got {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").unwrap();
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));

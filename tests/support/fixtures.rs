@@ -4,7 +4,7 @@ use tailor_testing::synthetic;
 
 /// One origin answer.
 #[derive(Clone, Debug)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     /// `Content-Encoding`, when the body is encoded.
@@ -15,7 +15,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn ok(content_type: &'static str, body: Vec<u8>) -> Self {
+    pub(crate) fn ok(content_type: &'static str, body: Vec<u8>) -> Self {
         Self {
             status: 200,
             content_type,
@@ -27,12 +27,12 @@ impl Reply {
 }
 
 /// A 2560x1600 photo-like baseline JPEG: the size class of the corpus's 4 MP benchmark photo.
-pub fn four_megapixel_jpeg() -> Vec<u8> {
+pub(crate) fn four_megapixel_jpeg() -> Vec<u8> {
     synthetic::jpeg(&synthetic::photo(2560, 1600, 11), 85)
 }
 
 /// A 2400x1600 progressive 4:2:2 JPEG, the layout of the corpus's 17.9 MP benchmark photo.
-pub fn progressive_jpeg() -> Vec<u8> {
+pub(crate) fn progressive_jpeg() -> Vec<u8> {
     let photo = synthetic::photo(2400, 1600, 23);
     let mut out = Vec::new();
     let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
@@ -47,13 +47,13 @@ pub fn progressive_jpeg() -> Vec<u8> {
 /// A small, coarsely compressed phone-style photo carrying EXIF GPS, XMP, an ICC chunk and a
 /// comment: re-encoding it at a variant's quality makes it larger, so its own coded pixels are
 /// what is served.
-pub fn gps_tagged_jpeg() -> Vec<u8> {
+pub(crate) fn gps_tagged_jpeg() -> Vec<u8> {
     synthetic::with_gps_metadata(&synthetic::jpeg(&synthetic::photo(120, 80, 8), 20))
 }
 
 /// Every path the test origin serves: the photos below, the input zoo under `/inputs/` and the
 /// pages under `/pages/`.
-pub fn origin_content() -> Vec<(String, Reply)> {
+pub(crate) fn origin_content() -> Vec<(String, Reply)> {
     let zoo = super::inputs::zoo().into_iter().map(|input| {
         (
             format!("/inputs/{}", input.name),

@@ -8,7 +8,7 @@ use tailor_testing::{hostile, synthetic};
 
 /// What `GET /img/thumbnail/inputs/<name>` must return, with an `Accept` that allows no WebP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Expect {
+pub(crate) enum Expect {
     Image {
         width: u32,
         height: u32,
@@ -20,7 +20,7 @@ pub enum Expect {
     },
 }
 
-pub struct Input {
+pub(crate) struct Input {
     pub name: &'static str,
     pub content_type: &'static str,
     pub bytes: Vec<u8>,
@@ -49,7 +49,7 @@ fn input(name: &'static str, content_type: &'static str, bytes: Vec<u8>, expect:
 
 /// Every entry of the zoo. Inputs are 300x200 unless the case needs otherwise, so a thumbnail
 /// (150 px) is a 2x downscale.
-pub fn zoo() -> Vec<Input> {
+pub(crate) fn zoo() -> Vec<Input> {
     let photo = synthetic::photo(300, 200, 5);
     let baseline = synthetic::jpeg(&photo, 85);
     vec![
@@ -317,10 +317,10 @@ fn push_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 }
 
 /// The `Accept` header the zoo's expectations assume: no WebP, no AVIF.
-pub const ACCEPT: &str = "image/jpeg,image/png;q=0.9";
+pub(crate) const ACCEPT: &str = "image/jpeg,image/png;q=0.9";
 
 /// Compares one answer with the zoo's expectation; the error says what differed.
-pub fn check(
+pub(crate) fn check(
     input: &Input,
     status: u16,
     content_type: Option<&str>,

@@ -6,7 +6,7 @@ use tailor_image::{
 };
 
 /// A clock that advances a millisecond per reading, so every timing is non-zero.
-pub fn clock() -> impl Fn() -> f64 {
+pub(crate) fn clock() -> impl Fn() -> f64 {
     let t = std::cell::Cell::new(0.0);
     move || {
         t.set(t.get() + 1.0);
@@ -14,7 +14,7 @@ pub fn clock() -> impl Fn() -> f64 {
     }
 }
 
-pub fn job(width: u32, format: FormatRequest) -> Job {
+pub(crate) fn job(width: u32, format: FormatRequest) -> Job {
     Job {
         geometry: Geometry::width(width),
         background: [255, 255, 255],
@@ -27,7 +27,7 @@ pub fn job(width: u32, format: FormatRequest) -> Job {
 }
 
 /// `input` fitted to `width` as JPEG.
-pub fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
+pub(crate) fn run(input: &[u8], width: u32) -> Result<Transformed, ImageError> {
     transform(
         input,
         &job(width, FormatRequest::Fixed(OutputFormat::Jpeg)),

@@ -2,15 +2,15 @@
 //! harness. Each integration test crate uses the parts it needs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-pub mod banners;
-pub mod cache_origin;
-pub mod client;
-pub mod fixtures;
-pub mod inputs;
-pub mod jobs;
-pub mod native;
-pub mod origin;
-pub mod pages;
-pub mod report;
-pub mod viceroy;
-pub mod workerd;
+pub(crate) mod banners;
+pub(crate) mod cache_origin;
+pub(crate) mod client;
+pub(crate) mod fixtures;
+pub(crate) mod inputs;
+pub(crate) mod jobs;
+pub(crate) mod native;
+pub(crate) mod origin;
+pub(crate) mod pages;
+pub(crate) mod report;
+pub(crate) mod viceroy;
+pub(crate) mod workerd;

@@ -5,11 +5,11 @@ use super::fixtures::origin_content;
 use tailor_platform::{block_on, Geo};
 use tailor_testing::memory::MemoryHost;
 
-pub const DEBUG: (&str, &str) = ("x-tailor-debug", "demo-debug");
+pub(crate) const DEBUG: (&str, &str) = ("x-tailor-debug", "demo-debug");
 
 /// The demo world of `fastly.toml` in memory: its KV entries (read from the manifest, so the
 /// two never drift), its secrets, the fixture origin and NL geo.
-pub fn demo_host() -> MemoryHost {
+pub(crate) fn demo_host() -> MemoryHost {
     let mut host = MemoryHost::new();
     let root = env!("CARGO_MANIFEST_DIR");
     host.settings
@@ -47,7 +47,7 @@ pub fn demo_host() -> MemoryHost {
     host
 }
 
-pub fn send(
+pub(crate) fn send(
     host: &MemoryHost,
     method: &str,
     uri: &str,
@@ -56,7 +56,7 @@ pub fn send(
     send_body(host, method, uri, headers, Vec::new())
 }
 
-pub fn send_body(
+pub(crate) fn send_body(
     host: &MemoryHost,
     method: &str,
     uri: &str,
@@ -71,18 +71,22 @@ pub fn send_body(
 }
 
 /// The demo deployment's compiled-in files, as the entry points bundle them.
-pub const BUNDLE: tailor::Bundle = tailor::Bundle {
+pub(crate) const BUNDLE: tailor::Bundle = tailor::Bundle {
     config_json: tailor_demo::CONFIG_JSON,
     default_list_json: tailor_demo::DEFAULT_LIST_JSON,
     demo_page: tailor_demo::PAGE_TEMPLATE,
 };
 
-pub fn get(host: &MemoryHost, uri: &str, headers: &[(&str, &str)]) -> http::Response<Vec<u8>> {
+pub(crate) fn get(
+    host: &MemoryHost,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> http::Response<Vec<u8>> {
     send(host, "GET", uri, headers)
 }
 
 /// `POST /admin/purge` of one surrogate key with the demo admin token.
-pub fn purge(host: &MemoryHost, surrogate_key: &str) -> http::Response<Vec<u8>> {
+pub(crate) fn purge(host: &MemoryHost, surrogate_key: &str) -> http::Response<Vec<u8>> {
     let body = serde_json::json!({ "surrogate_keys": [surrogate_key] })
         .to_string()
         .into_bytes();
@@ -95,6 +99,6 @@ pub fn purge(host: &MemoryHost, surrogate_key: &str) -> http::Response<Vec<u8>> 
     )
 }
 
-pub fn json(response: &http::Response<Vec<u8>>) -> serde_json::Value {
+pub(crate) fn json(response: &http::Response<Vec<u8>>) -> serde_json::Value {
     serde_json::from_slice(response.body()).unwrap()
 }

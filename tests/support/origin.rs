@@ -9,7 +9,7 @@ use std::io::{Cursor, Read};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-pub struct TestOrigin {
+pub(crate) struct TestOrigin {
     server: Arc<tiny_http::Server>,
     pub port: u16,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -28,7 +28,7 @@ static GATE_TIMED_OUT: Mutex<Vec<String>> = Mutex::new(Vec::new());
 static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// The request targets seen so far that contain `needle`.
-pub fn requests_containing(needle: &str) -> Vec<String> {
+pub(crate) fn requests_containing(needle: &str) -> Vec<String> {
     SEEN.lock()
         .unwrap()
         .iter()
@@ -37,12 +37,12 @@ pub fn requests_containing(needle: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn open_gate(run: &str) {
+pub(crate) fn open_gate(run: &str) {
     GATE.0.lock().unwrap().push(run.to_owned());
     GATE.1.notify_all();
 }
 
-pub fn gate_timed_out(run: &str) -> bool {
+pub(crate) fn gate_timed_out(run: &str) -> bool {
     GATE_TIMED_OUT.lock().unwrap().iter().any(|r| r == run)
 }
 
@@ -122,7 +122,7 @@ fn respond(request: tiny_http::Request, routes: &HashMap<String, Reply>) {
 }
 
 impl TestOrigin {
-    pub fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind test origin"));
         let port = server.server_addr().to_ip().expect("ip address").port();
         let routes: Arc<HashMap<String, Reply>> = Arc::new(origin_content().into_iter().collect());

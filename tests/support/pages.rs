@@ -7,13 +7,13 @@ use flate2::write::GzEncoder;
 use std::io::Write;
 
 /// The slot placeholders every generated page carries.
-pub const HERO_OPEN: &str = "<section class=\"hero\" data-tailor-slot=\"hero\">";
-pub const SIDEBAR_OPEN: &str = "<aside data-tailor-slot=\"sidebar\">";
+pub(crate) const HERO_OPEN: &str = "<section class=\"hero\" data-tailor-slot=\"hero\">";
+pub(crate) const SIDEBAR_OPEN: &str = "<aside data-tailor-slot=\"sidebar\">";
 /// Where the gated page pauses: after this marker the origin waits for the test.
-pub const GATE_MARKER: &str = "<!-- first half sent -->";
+pub(crate) const GATE_MARKER: &str = "<!-- first half sent -->";
 
 /// The demo origin's shop page, exactly as `make serve` serves it.
-pub fn demo_page() -> Vec<u8> {
+pub(crate) fn demo_page() -> Vec<u8> {
     std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/demo/origin/pages/index.html"
@@ -22,7 +22,7 @@ pub fn demo_page() -> Vec<u8> {
 }
 
 /// A page of about `bytes` with the hero slot at the top and the sidebar at the bottom.
-pub fn generated_page(bytes: usize) -> Vec<u8> {
+pub(crate) fn generated_page(bytes: usize) -> Vec<u8> {
     let mut page = format!(
         "<!doctype html><html><head><title>Catalogue</title></head><body>{HERO_OPEN}<p>loading</p></section><table>\n"
     );
@@ -39,7 +39,7 @@ pub fn generated_page(bytes: usize) -> Vec<u8> {
 }
 
 /// The gated page in its two halves: the hero slot and 256 KB of rows, then the rest.
-pub fn gated_halves() -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn gated_halves() -> (Vec<u8>, Vec<u8>) {
     let mut first = generated_page(256 * 1024);
     let tail_at = first.len() - format!("</table>{SIDEBAR_OPEN}</aside></body></html>\n").len();
     let tail = first.split_off(tail_at);
@@ -53,12 +53,12 @@ pub fn gated_halves() -> (Vec<u8>, Vec<u8>) {
 
 /// Decoded sizes of the gzip bombs the origin serves: one within `limits.max_page_bytes`
 /// (32 MiB by default), one past it.
-pub const BOMB_MB: usize = 16;
-pub const BOMB_OVER_LIMIT_MB: usize = 40;
+pub(crate) const BOMB_MB: usize = 16;
+pub(crate) const BOMB_OVER_LIMIT_MB: usize = 40;
 
 /// A page of `megabytes` MiB of spaces (with the hero slot first), gzipped about 1000:1 —
 /// made once per test process.
-pub fn gzip_bomb(megabytes: usize) -> Vec<u8> {
+pub(crate) fn gzip_bomb(megabytes: usize) -> Vec<u8> {
     static BOMBS: std::sync::Mutex<Vec<(usize, Vec<u8>)>> = std::sync::Mutex::new(Vec::new());
     let mut bombs = BOMBS.lock().unwrap();
     if let Some((_, bomb)) = bombs.iter().find(|(mb, _)| *mb == megabytes) {
@@ -91,7 +91,7 @@ fn gzipped_reply(body: Vec<u8>) -> Reply {
     }
 }
 
-pub fn pages() -> Vec<(&'static str, Reply)> {
+pub(crate) fn pages() -> Vec<(&'static str, Reply)> {
     let html = "text/html; charset=utf-8";
     let (first, second) = gated_halves();
     let gzipped = gzipped_reply(gzip(&demo_page()));
@@ -138,7 +138,7 @@ pub fn pages() -> Vec<(&'static str, Reply)> {
 /// Checks an assembled demo page against the origin's: the hero placeholder holds exactly
 /// `hero_html`, the sidebar placeholder holds a sidebar banner, and every other byte is the
 /// origin's. Returns the sidebar's HTML.
-pub fn assert_assembled(origin: &[u8], output: &[u8], hero_html: &str) -> String {
+pub(crate) fn assert_assembled(origin: &[u8], output: &[u8], hero_html: &str) -> String {
     let origin = std::str::from_utf8(origin).unwrap();
     let output = std::str::from_utf8(output).unwrap();
     let inner = |page: &str, open: &str, close: &str| -> (usize, usize) {

@@ -10,7 +10,7 @@ fn markers(name: &str) -> (String, String) {
 }
 
 /// `existing` with block `name` replaced by `table` (appended when the block is absent).
-pub fn splice(existing: &str, name: &str, table: &str) -> String {
+pub(crate) fn splice(existing: &str, name: &str, table: &str) -> String {
     let (start_marker, end_marker) = markers(name);
     match (existing.find(&start_marker), existing.find(&end_marker)) {
         (Some(start), Some(end)) if start < end => format!(
@@ -23,21 +23,21 @@ pub fn splice(existing: &str, name: &str, table: &str) -> String {
 }
 
 /// Writes block `name` of the project's BENCHMARKS.md.
-pub fn write_block(name: &str, table: &str) {
+pub(crate) fn write_block(name: &str, table: &str) {
     let path = super::viceroy::project_root().join("BENCHMARKS.md");
     let existing = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".into());
     std::fs::write(&path, splice(&existing, name, table)).unwrap();
 }
 
 /// The median of `values` (sorted in place); 0 for none.
-pub fn median(values: &mut [f64]) -> f64 {
+pub(crate) fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// The median over `batches` of the mean µs per call of `calls` calls of `f`: the native
 /// reference the benchmarks divide wasm timings by.
-pub fn batch_median_us(batches: usize, calls: usize, mut f: impl FnMut()) -> f64 {
+pub(crate) fn batch_median_us(batches: usize, calls: usize, mut f: impl FnMut()) -> f64 {
     let mut means: Vec<f64> = (0..batches)
         .map(|_| {
             let start = std::time::Instant::now();

@@ -9,18 +9,18 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// A KV entry to replace (with a file) or remove (with `None`) for one harness.
-pub type KvOverride = (&'static str, Option<PathBuf>);
+pub(crate) type KvOverride = (&'static str, Option<PathBuf>);
 
 /// The local runtime a harness runs Tailor in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Runtime {
+pub(crate) enum Runtime {
     /// Fastly's Viceroy, with the Fastly wasm.
     Viceroy,
     /// Cloudflare's workerd under `wrangler dev`, with the Worker bundle.
     Workerd,
 }
 
-pub struct Harness {
+pub(crate) struct Harness {
     pub(super) child: Child,
     pub base: String,
     pub log_path: PathBuf,
@@ -28,7 +28,7 @@ pub struct Harness {
     pub(super) _origin: Option<TestOrigin>,
 }
 
-pub fn project_root() -> PathBuf {
+pub(crate) fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -57,7 +57,7 @@ fn wasm_path() -> PathBuf {
 }
 
 /// A fresh temporary directory for one harness.
-pub fn run_dir() -> PathBuf {
+pub(crate) fn run_dir() -> PathBuf {
     static RUN: AtomicU32 = AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "tailor-e2e-{}-{}",
@@ -68,7 +68,7 @@ pub fn run_dir() -> PathBuf {
     dir
 }
 
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -78,8 +78,8 @@ pub fn free_port() -> u16 {
 
 /// A signing key whose id has capitals, in the secret store of every harness (not the demo's):
 /// ids are case-sensitive, and one with capitals must verify.
-pub const CAPITALS_KEY_ID: &str = "Key-2";
-pub const CAPITALS_KEY: &[u8] = b"e2e-url-signing-key-with-a-capitalised-id";
+pub(crate) const CAPITALS_KEY_ID: &str = "Key-2";
+pub(crate) const CAPITALS_KEY: &[u8] = b"e2e-url-signing-key-with-a-capitalised-id";
 
 /// The project's fastly.toml with the origin pointed at `origin_port`, every data file made
 /// absolute, the KV overrides applied and the test signing key added.
@@ -125,14 +125,14 @@ pub(super) fn manifest(origin_port: u16, overrides: &[KvOverride]) -> String {
 
 impl Harness {
     /// Viceroy against a fresh test origin serving the fixtures.
-    pub fn start(overrides: &[KvOverride]) -> Self {
+    pub(crate) fn start(overrides: &[KvOverride]) -> Self {
         let origin = TestOrigin::start();
         let port = origin.port;
         Self::launch(port, Some(origin), overrides)
     }
 
     /// Viceroy against an origin the caller runs on `origin_port`.
-    pub fn with_origin(origin_port: u16, overrides: &[KvOverride]) -> Self {
+    pub(crate) fn with_origin(origin_port: u16, overrides: &[KvOverride]) -> Self {
         Self::launch(origin_port, None, overrides)
     }
 
@@ -166,7 +166,7 @@ impl Harness {
     }
 
     /// Another harness of the same runtime, with other KV overrides.
-    pub fn restart_with(&self, overrides: &[KvOverride]) -> Self {
+    pub(crate) fn restart_with(&self, overrides: &[KvOverride]) -> Self {
         match self.runtime {
             Runtime::Viceroy => Self::start(overrides),
             Runtime::Workerd => Self::start_workerd(overrides),
@@ -184,11 +184,11 @@ impl Harness {
         panic!("{:?} did not come up; log:\n{}", self.runtime, self.log());
     }
 
-    pub fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 }

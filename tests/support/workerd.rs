@@ -53,7 +53,7 @@ fn kv_bulk(origin_port: u16, overrides: &[KvOverride]) -> String {
 
 impl Harness {
     /// workerd under `wrangler dev` against a fresh test origin serving the fixtures.
-    pub fn start_workerd(overrides: &[KvOverride]) -> Self {
+    pub(crate) fn start_workerd(overrides: &[KvOverride]) -> Self {
         let root = project_root();
         let bundle = root.join("build/index.js");
         assert!(

@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
-pub struct Args {
+pub(crate) struct Args {
     options: BTreeMap<String, Vec<String>>,
 }
 
 impl Args {
-    pub fn parse(args: &[String]) -> Result<Self, String> {
+    pub(crate) fn parse(args: &[String]) -> Result<Self, String> {
         let mut options: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut current: Option<String> = None;
         for arg in args {
@@ -25,12 +25,12 @@ impl Args {
     }
 
     /// Every value of `--name` (none when absent).
-    pub fn all(&self, name: &str) -> &[String] {
+    pub(crate) fn all(&self, name: &str) -> &[String] {
         self.options.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The single value of `--name`, if given.
-    pub fn one(&self, name: &str) -> Result<Option<&str>, String> {
+    pub(crate) fn one(&self, name: &str) -> Result<Option<&str>, String> {
         match self.all(name) {
             [] if self.options.contains_key(name) => Err(format!("--{name} needs a value")),
             [] => Ok(None),
@@ -40,7 +40,7 @@ impl Args {
     }
 
     /// `--name` parsed as a number, or `default`.
-    pub fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, String> {
+    pub(crate) fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, String> {
         match self.one(name)? {
             Some(text) => text
                 .parse()

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use tailor_config::cardinality::{cardinality, over_budget};
 use tailor_config::Config;
 
-pub fn run(args: &[String]) -> ExitCode {
+pub(crate) fn run(args: &[String]) -> ExitCode {
     let [path] = args else {
         eprintln!("usage: tailor check <config.json>");
         return ExitCode::from(2);

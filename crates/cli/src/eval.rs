@@ -15,7 +15,7 @@ use tailor_model::{encode, ScoreSettings};
 /// History items the cookie keeps, as at the edge.
 const HISTORY: usize = 12;
 
-pub fn run(args: &Args) -> Result<(), String> {
+pub(crate) fn run(args: &Args) -> Result<(), String> {
     let path = args
         .one("interactions")?
         .ok_or("--interactions is required")?;

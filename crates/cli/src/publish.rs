@@ -8,9 +8,9 @@ use base64::Engine;
 use std::path::Path;
 
 /// The blob name of a complete model or a sharded model's head.
-pub const HEAD: &str = "model.tlrm";
+pub(crate) const HEAD: &str = "model.tlrm";
 
-pub fn write(out: &Path, version: &str, blobs: &[(String, Vec<u8>)]) -> Result<(), String> {
+pub(crate) fn write(out: &Path, version: &str, blobs: &[(String, Vec<u8>)]) -> Result<(), String> {
     let dir = out.join("recs").join(version);
     let fail = |path: &Path, e: std::io::Error| format!("{}: {e}", path.display());
     std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;

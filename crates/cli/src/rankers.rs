@@ -13,7 +13,7 @@ use tailor_model::{HistoryItem, InteractionKind, Model, ScoreSettings};
 /// No date windows in evaluation data: any time will do.
 const NOW_S: i64 = 0;
 
-pub struct EdgeModel {
+pub(crate) struct EdgeModel {
     pub bytes: Vec<u8>,
     pub segment: String,
     pub settings: ScoreSettings,
@@ -41,14 +41,14 @@ impl Ranker for EdgeModel {
 }
 
 /// The segment list re-ranked by the categories of the visitor's history.
-pub struct CategoryRerank {
+pub(crate) struct CategoryRerank {
     items: Vec<Item>,
     categories: HashMap<String, String>,
     settings: RerankSettings,
 }
 
 impl CategoryRerank {
-    pub fn new(bytes: &[u8], segment: &str) -> Self {
+    pub(crate) fn new(bytes: &[u8], segment: &str) -> Self {
         let mut items = Vec::new();
         let mut categories = HashMap::new();
         if let Ok(view) = Model::open(bytes) {

@@ -10,7 +10,7 @@ use tailor_learn::input::Catalogue;
 use tailor_learn::train::{ingest, TrainSettings, Trainer};
 use tailor_model::{encode, ShardWriter};
 
-pub fn run(args: &Args) -> Result<(), String> {
+pub(crate) fn run(args: &Args) -> Result<(), String> {
     let out = PathBuf::from(args.one("out")?.ok_or("--out is required")?);
     let version = args.one("version")?.unwrap_or("v1").to_owned();
     tailor_core::recs::parse_version(version.as_bytes()).map_err(|e| e.to_string())?;

@@ -26,7 +26,7 @@ thread_local! {
 }
 
 /// The per-request host.
-pub struct CloudflareHost {
+pub(crate) struct CloudflareHost {
     env: Env,
     geo: Option<Geo>,
     memo: &'static Memo,
@@ -52,7 +52,7 @@ impl std::fmt::Debug for CloudflareHost {
 
 /// An origin body read chunk by chunk.
 #[derive(Debug)]
-pub struct CloudflareBody(Option<ByteStream>);
+pub(crate) struct CloudflareBody(Option<ByteStream>);
 
 impl BodyStream for CloudflareBody {
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {

@@ -74,8 +74,9 @@ fn page_stream(
                 None
             }
             Err(e) => {
-                page.log_end(&host, Some(&e));
-                Some((Err(worker::Error::RustError(e)), None))
+                let error = e.to_string();
+                page.log_end(&host, Some(&error));
+                Some((Err(worker::Error::RustError(error)), None))
             }
         }
     })

@@ -5,6 +5,7 @@
 
 use super::Config;
 use std::collections::BTreeSet;
+use tailor_image::{ClientFormats, FormatRequest, OutputFormat};
 
 /// The dprs a request can ask for.
 pub const DPRS: [u32; 3] = [1, 2, 3];
@@ -28,14 +29,18 @@ pub struct Cardinality {
 }
 
 /// Format tokens a request of `width` output pixels can produce: `auto`, `auto-webp`,
-/// `jpeg`, `png`, `webp`, and `auto-avif`, `avif` where AVIF is allowed at that width.
+/// `jpeg`, `png`, `webp`, and `auto-avif`, `avif` where AVIF is allowed at that width. Counted
+/// from the cache-key tokens of every request and client, so a new format counts itself.
 pub fn format_tokens(config: &Config, width: u32) -> u64 {
     let avif = config.images.avif_max_width > 0 && width <= config.images.avif_max_width;
-    if avif {
-        7
-    } else {
-        5
-    }
+    // Above the AVIF width the route refuses `format=avif` and credits no client with AVIF.
+    let requests =
+        FormatRequest::all().filter(|r| avif || *r != FormatRequest::Fixed(OutputFormat::Avif));
+    let clients = ClientFormats::ALL.into_iter().filter(|c| avif || !c.avif);
+    let tokens: BTreeSet<&str> = requests
+        .flat_map(|request| clients.clone().map(move |client| request.key_token(client)))
+        .collect();
+    tokens.len() as u64
 }
 
 pub fn cardinality(config: &Config) -> Cardinality {
@@ -115,6 +120,16 @@ mod tests {
         // 8 segments, 3 of which an arm gives a second template; 2 slots; 2 formats.
         assert_eq!(c.banner_keys, 11 * 2 * 2);
         assert!(over_budget(&config, &c).is_empty());
+    }
+
+    #[test]
+    fn format_tokens_count_every_key_token_with_avif_only_where_allowed() {
+        let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
+        let limit = config.images.avif_max_width;
+        assert!(limit > 0);
+        // auto, auto-webp, jpeg, png, webp; and auto-avif, avif where AVIF is allowed.
+        assert_eq!(format_tokens(&config, limit), 7);
+        assert_eq!(format_tokens(&config, limit + 1), 5);
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl Default for RawRecs {
     }
 }
 
-pub fn validate(recs: &RawRecs, events: &EventSettings) -> Result<(), ConfigError> {
+pub(crate) fn validate(recs: &RawRecs, events: &EventSettings) -> Result<(), ConfigError> {
     non_empty("recs.pointer_key", &recs.pointer_key)?;
     non_empty("recs.key_prefix", &recs.key_prefix)?;
     if let Some((field, problem)) = recs.rerank.problem() {

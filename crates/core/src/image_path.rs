@@ -1,5 +1,14 @@
-//! Validation of the origin path in `/img/{variant}/{path}`: it goes into an origin request and
-//! a cache key, so only a plain relative path is accepted.
+//! The image URL `/img/{variant}/{path}`: building it, and validating its origin path, which
+//! goes into an origin request and a cache key, so only a plain relative path is accepted.
+
+/// Where image URLs start; the rest is `{variant}/{path}`.
+pub const IMAGE_ROUTE: &str = "/img/";
+
+/// The URL of `path` (an origin image path) rendered as `variant`: what banners and the demo
+/// page link to.
+pub fn image_url(variant: &str, path: &str) -> String {
+    format!("{IMAGE_ROUTE}{variant}/{path}")
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImagePathError {
@@ -51,6 +60,15 @@ pub fn check_prefix(prefix: &str, max_bytes: usize) -> Result<(), ImagePathError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_urls_name_the_variant_then_the_path() {
+        assert_eq!(
+            image_url("preview", "photos/a.jpg"),
+            "/img/preview/photos/a.jpg"
+        );
+        assert_eq!(image_url("_", "a.jpg"), "/img/_/a.jpg");
+    }
 
     #[test]
     fn plain_paths_pass() {

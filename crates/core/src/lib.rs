@@ -10,11 +10,15 @@
 //! - [`page`]: streaming slot injection into origin pages, content decoding.
 //! - [`cache_key`]: every cache key and surrogate key.
 //! - [`origin_ttl`]: what an origin's `Cache-Control` allows a shared cache.
+//! - [`accept`]: the `(token, q)` ranges of `Accept`-style headers.
+//! - [`query`]: looking parameters up in a parsed query string.
 //! - [`constant_time`]: comparing secrets.
+//! - [`signing`]: HMAC-SHA256 hex signatures and their constant-time check.
 //!
 //! Nothing here knows the config document or the host: the config crate builds these types,
 //! the app crate feeds them request data.
 
+pub mod accept;
 pub mod banner;
 pub mod cache_key;
 pub mod constant_time;
@@ -23,5 +27,7 @@ pub mod identity;
 pub mod image_path;
 pub mod origin_ttl;
 pub mod page;
+pub mod query;
 pub mod recs;
 pub mod segment;
+pub mod signing;

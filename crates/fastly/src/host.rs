@@ -15,9 +15,9 @@ use tailor_platform::{
 };
 
 /// The Config Store holding deployment settings such as `config_key`.
-pub const SETTINGS_STORE: &str = "tailor_settings";
+pub(crate) const SETTINGS_STORE: &str = "tailor_settings";
 /// The Secret Store holding signing keys.
-pub const SECRET_STORE: &str = "tailor_secrets";
+pub(crate) const SECRET_STORE: &str = "tailor_secrets";
 /// Client request bodies larger than this are cut off (only beacons have bodies).
 const MAX_CLIENT_BODY: u64 = 64 * 1024;
 /// Large reads: each one is a host call, and a 16 MB original should not take hundreds.
@@ -25,7 +25,7 @@ const CHUNK: usize = 1024 * 1024;
 
 /// The per-request host: Fastly creates an instance per request, so this holds request facts,
 /// and the cache transactions this request was chosen to complete.
-pub struct FastlyHost {
+pub(crate) struct FastlyHost {
     client_ip: Option<IpAddr>,
     /// Keys whose lookup made this request the one to fill or refresh the entry: the next
     /// insert of the key goes through the transaction, releasing the requests waiting on it.
@@ -43,7 +43,7 @@ impl std::fmt::Debug for FastlyHost {
 
 /// An origin body read in chunks.
 #[derive(Debug)]
-pub struct FastlyBody(fastly::Body);
+pub(crate) struct FastlyBody(fastly::Body);
 
 impl BodyStream for FastlyBody {
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
@@ -224,7 +224,7 @@ impl Platform for FastlyHost {
 }
 
 /// Converts the client request into the handler's types and the per-request host.
-pub fn from_client(mut request: fastly::Request) -> (http::Request<Vec<u8>>, FastlyHost) {
+pub(crate) fn from_client(mut request: fastly::Request) -> (http::Request<Vec<u8>>, FastlyHost) {
     let host = FastlyHost {
         client_ip: request.get_client_ip_addr(),
         obligations: RefCell::new(HashMap::new()),
@@ -254,7 +254,7 @@ pub fn from_client(mut request: fastly::Request) -> (http::Request<Vec<u8>>, Fas
 }
 
 /// Converts the handler's response into a Fastly response.
-pub fn to_client(response: http::Response<Vec<u8>>) -> fastly::Response {
+pub(crate) fn to_client(response: http::Response<Vec<u8>>) -> fastly::Response {
     let (parts, body) = response.into_parts();
     let mut out = fastly::Response::from_status(parts.status.as_u16()).with_body(body);
     for (name, value) in &parts.headers {

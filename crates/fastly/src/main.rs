@@ -5,7 +5,7 @@ mod host;
 
 use host as adapter;
 use std::io::Write;
-use tailor::app::{pump, Outgoing};
+use tailor::app::{pump, Outgoing, PageError};
 use tailor::Bundle;
 use tailor_platform::block_on;
 
@@ -33,10 +33,11 @@ fn main() {
             let head = adapter::to_client(http::Response::from_parts(parts, Vec::new()));
             let mut client = head.stream_to_client();
             let mut emit = |chunk: &[u8]| {
-                client.write_all(chunk).map_err(|e| e.to_string())?;
+                let client_error = |e: std::io::Error| PageError::Client(e.to_string());
+                client.write_all(chunk).map_err(client_error)?;
                 // Each piece leaves now, not when a buffer fills: the visitor sees the page's
                 // head while its tail is still on the way from the origin.
-                client.flush().map_err(|e| e.to_string())
+                client.flush().map_err(client_error)
             };
             match block_on(pump(*page, &host, &mut emit)) {
                 // Ending cleanly says "complete"; dropping the body aborts it, so a client never

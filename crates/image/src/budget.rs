@@ -45,7 +45,7 @@ impl DecodeLimits {
 
 /// The byte length of a `width` x `height` buffer of `channels` per pixel, refused with `413`
 /// beyond [`OUTPUT_BUDGET_BYTES`].
-pub fn pixel_buffer_len(width: u32, height: u32, channels: u8) -> Result<usize, ImageError> {
+pub(crate) fn pixel_buffer_len(width: u32, height: u32, channels: u8) -> Result<usize, ImageError> {
     let bytes = u64::from(width)
         .checked_mul(u64::from(height))
         .and_then(|p| p.checked_mul(u64::from(channels)))

@@ -7,7 +7,7 @@ use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
 /// Converts `pixels` (RGB or RGBA, 8-bit) from `icc` to sRGB in place. Returns whether a
 /// conversion ran: profiles that are not RGB, or that do not parse, leave the pixels alone —
 /// a broken profile is no reason to refuse an image.
-pub fn to_srgb(pixels: &mut [u8], channels: u8, icc: &[u8]) -> bool {
+pub(crate) fn to_srgb(pixels: &mut [u8], channels: u8, icc: &[u8]) -> bool {
     let Ok(source) = ColorProfile::new_from_slice(icc) else {
         return false;
     };

@@ -10,7 +10,7 @@ use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
 
 /// Pixels straight out of a decoder, before the fit.
 #[derive(Debug)]
-pub struct Decoded {
+pub(crate) struct Decoded {
     pub pixels: Vec<u8>,
     /// 3 (RGB) or 4 (RGBA, straight alpha).
     pub channels: u8,
@@ -22,7 +22,7 @@ pub struct Decoded {
 }
 
 /// Decodes so that the result, once upright, covers `upright_target`; then turns it upright.
-pub fn decode(
+pub(crate) fn decode(
     input: &[u8],
     probe: &Probe,
     upright_target: (u32, u32),

@@ -24,7 +24,7 @@ impl Qualities {
     }
 }
 
-pub fn encode(
+pub(crate) fn encode(
     pixels: &[u8],
     channels: u8,
     width: u32,

@@ -13,6 +13,9 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Every format there is (whether or not this build encodes it).
+    pub const ALL: [Self; 4] = [Self::Jpeg, Self::Png, Self::Webp, Self::Avif];
+
     pub fn token(self) -> &'static str {
         match self {
             Self::Jpeg => "jpeg",
@@ -57,6 +60,11 @@ pub enum FormatError {
 }
 
 impl FormatRequest {
+    /// Every request there is: `auto` and each format.
+    pub fn all() -> impl Iterator<Item = Self> + Clone {
+        std::iter::once(Self::Auto).chain(OutputFormat::ALL.map(Self::Fixed))
+    }
+
     pub fn parse(value: &str) -> Result<Self, FormatError> {
         match value.to_ascii_lowercase().as_str() {
             "auto" => Ok(Self::Auto),
@@ -109,15 +117,30 @@ pub struct ClientFormats {
 }
 
 impl ClientFormats {
+    /// Every capability a client can be credited with.
+    pub const ALL: [Self; 4] = [
+        Self {
+            webp: false,
+            avif: false,
+        },
+        Self {
+            webp: true,
+            avif: false,
+        },
+        Self {
+            webp: false,
+            avif: true,
+        },
+        Self {
+            webp: true,
+            avif: true,
+        },
+    ];
+
     pub fn from_accept(accept: &str) -> Self {
         let names = |wanted: &str| {
-            accept.split(',').any(|range| {
-                let mut parts = range.split(';').map(str::trim);
-                let matches = parts.next().is_some_and(|t| t.eq_ignore_ascii_case(wanted));
-                let refused = parts
-                    .any(|p| p.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()) == Some(0.0));
-                matches && !refused
-            })
+            tailor_core::accept::q_values(accept)
+                .any(|(token, q)| token.eq_ignore_ascii_case(wanted) && q != Some(0.0))
         };
         // A build without an encoder never offers its format, whatever the client accepts.
         Self {

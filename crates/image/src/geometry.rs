@@ -133,7 +133,7 @@ impl Geometry {
 
 /// What to do to an upright `W x H` image.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The whole image is resized to this size (the decoder may shrink on load towards it)...
     pub scaled: (u32, u32),
     /// ...then this window of the scaled image is kept (x, y, w, h)...
@@ -144,7 +144,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn output(&self) -> (u32, u32) {
+    pub(crate) fn output(&self) -> (u32, u32) {
         self.canvas
     }
 }
@@ -156,7 +156,7 @@ fn round(v: f64) -> u32 {
 /// Plans the fit of an upright `w x h` image. No side of the output exceeds `max_side`
 /// (`limits.max_output_width`), whatever the fit mode and whichever sides were asked for: a
 /// missing side is bounded by it too, and so is an enlargement.
-pub fn plan(w: u32, h: u32, g: &Geometry, max_side: u32) -> Plan {
+pub(crate) fn plan(w: u32, h: u32, g: &Geometry, max_side: u32) -> Plan {
     let max_side = max_side.max(1);
     let (wf, hf) = (f64::from(w.max(1)), f64::from(h.max(1)));
     let box_w = g.width.map(|bw| bw.clamp(1, max_side));

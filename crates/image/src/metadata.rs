@@ -8,7 +8,7 @@ use super::jpeg::markers;
 use image::ImageFormat;
 
 /// The original without metadata, for the formats an original is ever served in.
-pub fn strip(format: ImageFormat, input: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn strip(format: ImageFormat, input: &[u8]) -> Option<Vec<u8>> {
     match format {
         ImageFormat::Jpeg => strip_jpeg(input),
         ImageFormat::Png => strip_png(input),

@@ -46,10 +46,10 @@ pub(super) fn single<'q>(
     query: &'q [(String, String)],
     name: &'static str,
 ) -> Result<Option<&'q str>, ParamError> {
-    let mut values = query.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+    let mut values = tailor_core::query::values(query, name);
     match (values.next(), values.next()) {
         (Some(_), Some(_)) => Err(ParamError::Duplicate(name)),
-        (value, _) => Ok(value.map(String::as_str)),
+        (value, _) => Ok(value),
     }
 }
 

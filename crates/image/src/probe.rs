@@ -8,7 +8,7 @@ use image::{ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Probe {
+pub(crate) struct Probe {
     pub format: ImageFormat,
     pub width: u32,
     pub height: u32,
@@ -23,7 +23,7 @@ pub struct Probe {
 
 impl Probe {
     /// Whether the orientation swaps width and height.
-    pub fn turns_sideways(&self) -> bool {
+    pub(crate) fn turns_sideways(&self) -> bool {
         matches!(
             self.orientation,
             Orientation::Rotate90
@@ -34,7 +34,7 @@ impl Probe {
     }
 
     /// The size as displayed, after orientation.
-    pub fn upright_size(&self) -> (u32, u32) {
+    pub(crate) fn upright_size(&self) -> (u32, u32) {
         if self.turns_sideways() {
             (self.height, self.width)
         } else {
@@ -42,7 +42,7 @@ impl Probe {
         }
     }
 
-    pub fn format_name(&self) -> &'static str {
+    pub(crate) fn format_name(&self) -> &'static str {
         match self.format {
             ImageFormat::Jpeg => "jpeg",
             ImageFormat::Png => "png",
@@ -53,7 +53,7 @@ impl Probe {
     }
 }
 
-pub fn probe(input: &[u8]) -> Result<Probe, ImageError> {
+pub(crate) fn probe(input: &[u8]) -> Result<Probe, ImageError> {
     let format = sniff(input)?;
     let probe = if format == ImageFormat::Jpeg {
         // The whole marker structure, walked by the same walker the decoders use.
@@ -113,13 +113,13 @@ fn sniff(input: &[u8]) -> Result<ImageFormat, ImageError> {
     }
 }
 
-pub fn reader(input: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
+pub(crate) fn reader(input: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
     let mut reader = ImageReader::new(Cursor::new(input));
     reader.set_format(format);
     reader
 }
 
-pub fn classify(error: image::ImageError) -> ImageError {
+pub(crate) fn classify(error: image::ImageError) -> ImageError {
     use image::ImageError as E;
     match error {
         E::Limits(e) => {

@@ -14,7 +14,7 @@ use fast_image_resize as fir;
 /// area averaging (box) is exact anti-aliasing at a sixth of Lanczos3's taps, which is what
 /// libvips' shrink step does before its final Lanczos pass. Enlargements use Catmull-Rom,
 /// which rings less than Lanczos3 on edges.
-pub fn filter_for(ratio: f64) -> fir::FilterType {
+pub(crate) fn filter_for(ratio: f64) -> fir::FilterType {
     if ratio < 1.0 {
         fir::FilterType::CatmullRom
     } else if ratio < 2.0 {
@@ -29,7 +29,7 @@ pub fn filter_for(ratio: f64) -> fir::FilterType {
 /// The decoded pixels to the plan's crop window at the scaled size, with the filter for the
 /// remaining reduction; RGBA is resized with premultiplied alpha so transparent pixels do not
 /// bleed their (meaningless) colour into the edges.
-pub fn resize(decoded: &Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
+pub(crate) fn resize(decoded: &Decoded, plan: &Plan) -> Result<Vec<u8>, ImageError> {
     let (w, h) = (decoded.width, decoded.height);
     let (cx, cy, cw, ch) = plan.crop;
     if (w, h) == plan.scaled && (cx, cy, cw, ch) == (0, 0, w, h) {

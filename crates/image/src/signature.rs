@@ -9,9 +9,8 @@
 //! differently. Plain values (numbers, `cover`, `0.3x0.7`, `000000`) are unchanged by the
 //! encoding, so their signing input reads as the query does.
 
-use hmac::{Hmac, Mac};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sha2::Sha256;
+use tailor_core::signing::{mac_hex, verify_hex};
 
 /// Query keys a free-form request is signed over. Anything else (tracking, cache busters) is
 /// ignored by both the signature and the cache key.
@@ -53,18 +52,6 @@ pub fn sign(key_id: &str, key: &[u8], input: &str) -> String {
     format!("{key_id}.{}", mac_hex(key, input))
 }
 
-fn mac_hex(key: &[u8], input: &str) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        return String::new(); // HMAC accepts keys of any length; this branch is unreachable
-    };
-    mac.update(input.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The key id and hex digest of a well-formed signature: an id of 1-32 characters of
 /// `A-Z a-z 0-9 - _` (it names a secret, so nothing else may reach the store) and 64 hex digits.
 fn parts(signature: &str) -> Option<(&str, &str)> {
@@ -88,8 +75,7 @@ pub fn verify(signature: &str, key: &[u8], input: &str) -> bool {
     let Some((_, hex)) = parts(signature) else {
         return false;
     };
-    let expected = mac_hex(key, input);
-    tailor_core::constant_time::eq(expected.as_bytes(), hex.to_ascii_lowercase().as_bytes())
+    verify_hex(key, input, hex)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
-    pub fn new(key: u64) -> Self {
+    pub(crate) fn new(key: u64) -> Self {
         Self {
             key,
             neighbour: 0.0,
@@ -40,7 +40,7 @@ fn slot_of(key: u64, mask: usize) -> usize {
 }
 
 impl Tallies {
-    pub fn with_capacity(expected: usize) -> Self {
+    pub(crate) fn with_capacity(expected: usize) -> Self {
         let size = (expected.max(4) * 2).next_power_of_two();
         Self {
             items: Vec::with_capacity(expected),
@@ -65,13 +65,13 @@ impl Tallies {
         }
     }
 
-    pub fn get_mut(&mut self, key: u64) -> Option<&mut Tally> {
+    pub(crate) fn get_mut(&mut self, key: u64) -> Option<&mut Tally> {
         let (_, found) = self.find(key);
         self.items.get_mut(found?)
     }
 
     /// The tally of `key`, created empty when missing.
-    pub fn entry(&mut self, key: u64) -> Option<&mut Tally> {
+    pub(crate) fn entry(&mut self, key: u64) -> Option<&mut Tally> {
         if (self.items.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }

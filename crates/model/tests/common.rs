@@ -9,7 +9,7 @@
 
 use tailor_model::{ItemSpec, ModelSpec, SegmentSpec};
 
-pub fn item(id: &str, category: &str) -> ItemSpec {
+pub(crate) fn item(id: &str, category: &str) -> ItemSpec {
     ItemSpec {
         id: id.into(),
         title: format!("Title of {id}"),
@@ -22,7 +22,7 @@ pub fn item(id: &str, category: &str) -> ItemSpec {
 }
 
 /// Six items; `d` is most popular, `a`'s neighbours are b then c, `b`'s are c then a.
-pub fn small() -> ModelSpec {
+pub(crate) fn small() -> ModelSpec {
     let mut items: Vec<ItemSpec> = ["c", "a", "e", "b", "d", "f"]
         .iter()
         .map(|id| item(id, if *id < "d" { "x" } else { "y" }))

@@ -84,7 +84,7 @@ impl Banner {
 
 fn banner_item(links: ImageLinks<'_>, ranked: &Ranked<'_>) -> BannerItem {
     let item: &Item = ranked.item;
-    let image = format!("/img/{}/{}", links.variant, item.image);
+    let image = crate::image_path::image_url(links.variant, &item.image);
     // Density descriptors: the slot's variant at 1x, and rendered at 2x for dense screens
     // when the config serves 2x at all (`images.max_dpr`).
     let srcset = if links.max_dpr >= 2 {

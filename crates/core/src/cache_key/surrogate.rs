@@ -12,7 +12,7 @@ pub const MAX_SURROGATE_KEY_BYTES: usize = 1024;
 /// Fastly's limit on all surrogate keys of an object, space-separated.
 pub const MAX_SURROGATE_KEYS_BYTES: usize = 16 * 1024;
 /// The tag kind of an image path: `image:<path>`.
-pub const IMAGE_KIND: &str = "image";
+pub(super) const IMAGE_KIND: &str = "image";
 /// Marks a hashed value; no image path, segment or list version contains it.
 const HASHED: char = '#';
 

@@ -6,9 +6,6 @@
 //! expiry is further away than the configured maximum lifetime is refused, so no token
 //! lives forever.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 /// The query parameter carrying a token.
 pub const PARAM: &str = "tailor_preview";
 /// The longest key id or segment (the config's identifier limit).
@@ -27,15 +24,12 @@ pub struct Token<'a> {
 
 /// The hex signature of `segment` until `expiry` (Unix seconds) under the key `key_id`.
 pub fn sign(key_id: &str, key: &[u8], segment: &str, expiry: u64) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        return String::new(); // HMAC takes keys of any length
-    };
-    mac.update(format!("{key_id}.{segment}.{expiry}").as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::signing::mac_hex(key, &signing_input(key_id, segment, expiry))
+}
+
+/// What a token's signature covers: `<key id>.<segment>.<expiry>`.
+fn signing_input(key_id: &str, segment: &str, expiry: u64) -> String {
+    format!("{key_id}.{segment}.{expiry}")
 }
 
 /// A whole token: what QA tooling puts in `?tailor_preview=`.
@@ -71,11 +65,8 @@ impl Token<'_> {
     /// Whether the token is signed with `key` (the secret of its key id), has not expired at
     /// `now_s`, and expires no more than `max_lifetime_s` from now.
     pub fn is_valid(&self, key: &[u8], now_s: u64, max_lifetime_s: u64) -> bool {
-        let expected = sign(self.key_id, key, self.segment, self.expiry);
-        let signed = crate::constant_time::eq(
-            expected.as_bytes(),
-            self.signature.to_ascii_lowercase().as_bytes(),
-        );
+        let input = signing_input(self.key_id, self.segment, self.expiry);
+        let signed = crate::signing::verify_hex(key, &input, self.signature);
         signed && now_s <= self.expiry && self.expiry - now_s <= max_lifetime_s
     }
 }

@@ -4,7 +4,7 @@
 
 pub mod decode;
 
-use decode::{Decoder, Pulled};
+use decode::{DecodeError, Decoder, Pulled};
 use lol_html::html_content::ContentType;
 use lol_html::{element, HtmlRewriter, MemorySettings, OutputSink, Settings};
 use std::cell::RefCell;
@@ -54,6 +54,20 @@ impl OutputSink for Collect {
 /// The most decoded bytes a rewritten page may have unless the caller says otherwise
 /// ([`PageStream::with_max_bytes`]; the app passes `limits.max_page_bytes`).
 pub const DEFAULT_MAX_PAGE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Why a page stopped before its end: the response is then incomplete.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    /// The origin's compressed body does not decode.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The page inflates past the configured limit (a gzip bomb, say).
+    #[error("the page decodes to more than {limit} bytes (limits.max_page_bytes)")]
+    TooLarge { limit: u64 },
+    /// The sink the output goes to failed (the client went away).
+    #[error("{0}")]
+    Client(String),
+}
 
 /// What one [`PageStream::step`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,11 +143,11 @@ impl PageStream {
 
     /// Decodes and rewrites at most one piece ([`decode::PIECE`] decoded bytes), handing the
     /// output to `emit`: memory stays bounded by a piece whatever a chunk inflates to.
-    pub fn step(&mut self, emit: &mut Emit<'_>) -> Result<Step, String> {
+    pub fn step(&mut self, emit: &mut Emit<'_>) -> Result<Step, PageError> {
         if self.done {
             return Ok(Step::Done);
         }
-        let decoded = match self.decoder.pull().map_err(|e| e.to_string())? {
+        let decoded = match self.decoder.pull()? {
             Pulled::NeedInput => return Ok(Step::NeedInput),
             Pulled::End => {
                 self.end(emit)?;
@@ -144,10 +158,9 @@ impl PageStream {
         self.decoded += decoded.len() as u64;
         if self.decoded > self.max_bytes {
             self.done = true;
-            return Err(format!(
-                "the page decodes to more than {} bytes (limits.max_page_bytes)",
-                self.max_bytes
-            ));
+            return Err(PageError::TooLarge {
+                limit: self.max_bytes,
+            });
         }
         rewrite(&mut self.rewriter, &self.output, decoded, &mut self.stats);
         hand_over(&self.output, &mut self.stats, emit)?;
@@ -162,21 +175,21 @@ impl PageStream {
     /// Feeds one origin chunk and rewrites all of it, handing output to `emit` piece by
     /// piece. For callers that consume output as it comes; a host streaming to a client
     /// steps instead, so it never holds more than a piece.
-    pub fn push(&mut self, chunk: &[u8], emit: &mut Emit<'_>) -> Result<(), String> {
+    pub fn push(&mut self, chunk: &[u8], emit: &mut Emit<'_>) -> Result<(), PageError> {
         self.push_input(chunk.to_vec());
         while self.step(emit)? == Step::Progress {}
         Ok(())
     }
 
     /// Ends the input and rewrites what is left; returns the page's statistics.
-    pub fn finish(mut self, emit: &mut Emit<'_>) -> Result<PageStats, String> {
+    pub fn finish(mut self, emit: &mut Emit<'_>) -> Result<PageStats, PageError> {
         self.end_input();
         while self.step(emit)? != Step::Done {}
         Ok(self.stats)
     }
 
     /// Ends the rewriter, emits its last output and records the slots.
-    fn end(&mut self, emit: &mut Emit<'_>) -> Result<(), String> {
+    fn end(&mut self, emit: &mut Emit<'_>) -> Result<(), PageError> {
         self.done = true;
         if let Some(rewriter) = self.rewriter.take() {
             if let Err(e) = rewriter.end() {
@@ -221,14 +234,15 @@ fn settings(
         )
 }
 
-/// Where rewritten bytes go; an error (the client went away) stops the page.
-pub type Emit<'a> = dyn FnMut(&[u8]) -> Result<(), String> + 'a;
+/// Where rewritten bytes go; an error ([`PageError::Client`]: the client went away) stops
+/// the page.
+pub type Emit<'a> = dyn FnMut(&[u8]) -> Result<(), PageError> + 'a;
 
 fn hand_over(
     output: &Rc<RefCell<Vec<u8>>>,
     stats: &mut PageStats,
     emit: &mut Emit<'_>,
-) -> Result<(), String> {
+) -> Result<(), PageError> {
     let out = std::mem::take(&mut *output.borrow_mut());
     if out.is_empty() {
         return Ok(());

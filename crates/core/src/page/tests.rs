@@ -179,7 +179,7 @@ fn a_page_that_inflates_past_max_bytes_is_cut_off() {
         out += piece.len();
         Ok(())
     });
-    let error = result.unwrap_err();
+    let error = result.unwrap_err().to_string();
     assert!(error.contains("limits.max_page_bytes"), "{error}");
     // No more than the limit of the origin's bytes went out (plus the slot's fill).
     assert!(out <= (4 << 20) + 64, "{out} bytes emitted");

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Deserializer, Serializer};
 use std::time::{Duration, UNIX_EPOCH};
 
-pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
     let Some(text) = Option::<String>::deserialize(deserializer)? else {
         return Ok(None);
     };
@@ -22,7 +24,10 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<
         .map_err(|_| serde::de::Error::custom(format!("'{text}' is out of range")))
 }
 
-pub fn serialize<S: Serializer>(value: &Option<i64>, serializer: S) -> Result<S::Ok, S::Error> {
+pub(super) fn serialize<S: Serializer>(
+    value: &Option<i64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     match value.and_then(|s| u64::try_from(s).ok()) {
         Some(seconds) => {
             let time = UNIX_EPOCH + Duration::from_secs(seconds);

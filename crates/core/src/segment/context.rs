@@ -94,11 +94,8 @@ impl VisitorContext {
         let cookies = cookie_jar(headers.get_all(http::header::COOKIE), &mut warnings);
         let device = DeviceClass::classify(user_agent, mobile_hint);
         let utm = |name: &str| {
-            facts
-                .query
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_lowercase())
+            crate::query::first(facts.query, name)
+                .map(|v| v.trim().to_lowercase())
                 .filter(|v| !v.is_empty() && v.len() <= 100)
         };
         let geo = facts.geo;

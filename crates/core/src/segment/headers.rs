@@ -4,29 +4,24 @@
 
 /// Headers longer than this are ignored (with a warning): no real client sends them, and
 /// parsing them would only cost CPU.
-pub const MAX_HEADER_BYTES: usize = 2048;
+pub(super) const MAX_HEADER_BYTES: usize = 2048;
 
 /// At most this many language ranges are considered.
 const MAX_LANGUAGES: usize = 16;
 
 /// `Accept-Language` → primary language subtags (lowercase), best first, without `*` or
 /// ranges of quality 0. Equal qualities keep their order.
-pub fn accept_language(value: &str) -> Vec<String> {
-    let mut ranges: Vec<(String, u16)> = value
-        .split(',')
+pub(super) fn accept_language(value: &str) -> Vec<String> {
+    let mut ranges: Vec<(String, u16)> = crate::accept::q_values(value)
         .take(MAX_LANGUAGES)
-        .filter_map(|part| {
-            let mut pieces = part.split(';');
-            let tag = pieces.next()?.trim();
+        .filter_map(|(tag, q)| {
             let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
             let valid = (1..=8).contains(&primary.len())
                 && primary.bytes().all(|b| b.is_ascii_alphabetic());
             if !valid {
                 return None;
             }
-            let quality = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(Some(1000), quality)?;
+            let quality = thousandths(q?)?;
             (quality > 0).then_some((primary, quality))
         })
         .collect();
@@ -41,15 +36,14 @@ pub fn accept_language(value: &str) -> Vec<String> {
 }
 
 /// An HTTP quality value (`0`..`1` with up to three decimals) in thousandths.
-fn quality(text: &str) -> Option<u16> {
-    let value: f32 = text.trim().parse().ok()?;
+fn thousandths(value: f32) -> Option<u16> {
     (0.0..=1.0)
         .contains(&value)
         .then(|| (value * 1000.0).round() as u16)
 }
 
 /// A structured-header boolean (`?1` / `?0`), as `Sec-CH-UA-Mobile` sends it.
-pub fn sf_boolean(value: &str) -> Option<bool> {
+pub(super) fn sf_boolean(value: &str) -> Option<bool> {
     match value.trim() {
         "?1" => Some(true),
         "?0" => Some(false),
@@ -59,7 +53,7 @@ pub fn sf_boolean(value: &str) -> Option<bool> {
 
 /// A structured-header string (`"macOS"`) unquoted and lowercased, as in
 /// `Sec-CH-UA-Platform`.
-pub fn sf_string(value: &str) -> Option<String> {
+pub(super) fn sf_string(value: &str) -> Option<String> {
     let inner = value.trim().strip_prefix('"')?.strip_suffix('"')?;
     let ok = !inner.is_empty()
         && inner.len() <= 64
@@ -72,7 +66,7 @@ pub fn sf_string(value: &str) -> Option<String> {
 /// The browser brand from `Sec-CH-UA` (`"Chromium";v="126", "Google Chrome";v="126",
 /// "Not-A.Brand";v="99"`): the first brand that is neither GREASE (the deliberately
 /// meaningless `Not...Brand` entry) nor the `Chromium` engine, lowercased.
-pub fn ua_brand(value: &str) -> Option<String> {
+pub(super) fn ua_brand(value: &str) -> Option<String> {
     let brands: Vec<String> = value
         .split(',')
         .filter_map(|entry| sf_string(entry.split(';').next()?))
@@ -86,7 +80,7 @@ pub fn ua_brand(value: &str) -> Option<String> {
 }
 
 /// `Save-Data: on` (case-insensitive, parameters ignored).
-pub fn save_data(value: &str) -> bool {
+pub(super) fn save_data(value: &str) -> bool {
     value
         .split(';')
         .next()
@@ -94,20 +88,20 @@ pub fn save_data(value: &str) -> bool {
 }
 
 /// `ECT`: one of the effective connection types, lowercased.
-pub fn ect(value: &str) -> Option<String> {
+pub(super) fn ect(value: &str) -> Option<String> {
     let value = value.trim().to_ascii_lowercase();
     matches!(value.as_str(), "slow-2g" | "2g" | "3g" | "4g").then_some(value)
 }
 
 /// `Downlink`: megabits per second, a non-negative number.
-pub fn downlink(value: &str) -> Option<f64> {
+pub(super) fn downlink(value: &str) -> Option<f64> {
     let value: f64 = value.trim().parse().ok()?;
     (value.is_finite() && value >= 0.0).then_some(value)
 }
 
 /// The host of a `Referer` URL, lowercased, without `www.`; `None` for anything that is not
 /// an absolute http(s) URL.
-pub fn referrer_host(value: &str) -> Option<String> {
+pub(super) fn referrer_host(value: &str) -> Option<String> {
     let rest = value
         .trim()
         .strip_prefix("https://")

@@ -6,7 +6,7 @@ use super::huffman::{extend, EntropyError, HuffmanTable, FAST_BITS, ZERO_SIZE};
 /// Reads bits MSB-first from entropy-coded data. At a marker (or the end of the data) it
 /// feeds zeros, so a damaged scan ends in garbage, never in a panic or an endless loop.
 #[derive(Debug)]
-pub struct BitReader<'a> {
+pub(super) struct BitReader<'a> {
     data: &'a [u8],
     pos: usize,
     acc: u64,
@@ -15,7 +15,7 @@ pub struct BitReader<'a> {
 }
 
 impl<'a> BitReader<'a> {
-    pub fn new(data: &'a [u8], pos: usize) -> Self {
+    pub(super) fn new(data: &'a [u8], pos: usize) -> Self {
         Self {
             data,
             pos,
@@ -73,7 +73,7 @@ impl<'a> BitReader<'a> {
 
     /// The next `n` (1..=16) bits as an unsigned number.
     #[inline(always)]
-    pub fn bits(&mut self, n: u32) -> u32 {
+    pub(super) fn bits(&mut self, n: u32) -> u32 {
         if n == 0 {
             return 0;
         }
@@ -88,7 +88,7 @@ impl<'a> BitReader<'a> {
 
     /// Reads `s` bits and sign-extends them (JPEG's EXTEND procedure).
     #[inline(always)]
-    pub fn receive_extend(&mut self, s: u8) -> i32 {
+    pub(super) fn receive_extend(&mut self, s: u8) -> i32 {
         if s == 0 || s > 16 {
             return 0;
         }
@@ -99,7 +99,7 @@ impl<'a> BitReader<'a> {
     /// Decodes one Huffman symbol.
     #[allow(clippy::indexing_slicing)] // `length` is 1..=16 over arrays of 17
     #[inline(always)]
-    pub fn decode(&mut self, table: &HuffmanTable) -> Result<u8, EntropyError> {
+    pub(super) fn decode(&mut self, table: &HuffmanTable) -> Result<u8, EntropyError> {
         if self.bits < 16 {
             self.refill();
         }
@@ -132,7 +132,10 @@ impl<'a> BitReader<'a> {
     /// Decodes one AC coefficient: `(run, size, value)`, where `size == 0` marks EOB
     /// (`run < 15`) or sixteen zeros (`run == 15`).
     #[inline(always)]
-    pub fn ac_coefficient(&mut self, table: &HuffmanTable) -> Result<(u8, u8, i32), EntropyError> {
+    pub(super) fn ac_coefficient(
+        &mut self,
+        table: &HuffmanTable,
+    ) -> Result<(u8, u8, i32), EntropyError> {
         if self.bits < 16 {
             self.refill();
         }
@@ -157,7 +160,7 @@ impl<'a> BitReader<'a> {
     /// Steps over one AC coefficient without computing its value: `(run, size)` as in
     /// [`Self::ac_coefficient`]. One refill covers the code and its magnitude bits.
     #[inline(always)]
-    pub fn skip_ac(&mut self, table: &HuffmanTable) -> Result<(u8, u8), EntropyError> {
+    pub(super) fn skip_ac(&mut self, table: &HuffmanTable) -> Result<(u8, u8), EntropyError> {
         // After a refill at least 57 bits are buffered: enough for an 11-bit code and 15
         // magnitude bits.
         if self.bits < 32 {
@@ -180,7 +183,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// At a restart interval boundary: drop buffered bits and step over an RSTn marker.
-    pub fn restart(&mut self) {
+    pub(super) fn restart(&mut self) {
         self.acc = 0;
         self.bits = 0;
         self.at_marker = false;
@@ -199,7 +202,7 @@ impl<'a> BitReader<'a> {
 }
 
 /// The offset of the first marker at or after `from` that is not RSTn, stuffing or fill.
-pub fn next_marker(data: &[u8], from: usize) -> usize {
+pub(super) fn next_marker(data: &[u8], from: usize) -> usize {
     let mut pos = from;
     while let Some(found) = data.get(pos..).and_then(|rest| memchr::memchr(0xFF, rest)) {
         let at = pos + found;

@@ -1,7 +1,7 @@
 //! Colour conversion of decoded JPEG samples.
 
 /// JFIF YCbCr rows → interleaved RGB, in 16.16 fixed point, `width` pixels per row.
-pub fn ycbcr_rows_to_rgb(y: &[&[u8]], cb: &[&[u8]], cr: &[&[u8]], width: usize) -> Vec<u8> {
+pub(super) fn ycbcr_rows_to_rgb(y: &[&[u8]], cb: &[&[u8]], cr: &[&[u8]], width: usize) -> Vec<u8> {
     const ONE: i32 = 1 << 16;
     const HALF: i32 = ONE / 2;
     let fix = |v: f64| (v * f64::from(ONE)).round() as i32;
@@ -24,7 +24,7 @@ pub fn ycbcr_rows_to_rgb(y: &[&[u8]], cb: &[&[u8]], cr: &[&[u8]], width: usize) 
 }
 
 /// Three planes' rows (already RGB, as Adobe transform 0 marks) → interleaved RGB.
-pub fn interleave_rows(r: &[&[u8]], g: &[&[u8]], b: &[&[u8]], width: usize) -> Vec<u8> {
+pub(super) fn interleave_rows(r: &[&[u8]], g: &[&[u8]], b: &[&[u8]], width: usize) -> Vec<u8> {
     let mut out = vec![0u8; r.len() * width * 3];
     let rows = out.chunks_exact_mut(width * 3).zip(r).zip(g).zip(b);
     for (((dst, &r), &g), &b) in rows {

@@ -4,7 +4,7 @@
 pub(super) const FAST_BITS: u32 = 11;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EntropyError {
+pub(super) enum EntropyError {
     #[error("a Huffman table is invalid")]
     BadTable,
     #[error("the scan data contains a code no table defines")]
@@ -15,7 +15,7 @@ pub enum EntropyError {
 
 /// A decoding table built from a DHT segment's 16 counts and symbol list.
 #[derive(Debug, Clone)]
-pub struct HuffmanTable {
+pub(super) struct HuffmanTable {
     /// `(length << 8) | symbol` for codes of at most `FAST_BITS` bits; 0 = not a fast code.
     pub(super) fast: Vec<u16>,
     /// Largest code of each length (index 1..=16), or -1 when there is none.
@@ -33,7 +33,7 @@ impl HuffmanTable {
     // Indices are bounded by construction: lengths are 1..=16 over arrays of 17, symbol indices
     // are below `total` (checked against `values.len()`), fast-table spans below 1 << FAST_BITS.
     #[allow(clippy::indexing_slicing)]
-    pub fn new(counts: &[u8; 16], values: &[u8]) -> Result<Self, EntropyError> {
+    pub(super) fn new(counts: &[u8; 16], values: &[u8]) -> Result<Self, EntropyError> {
         let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
         if total > 256 || values.len() < total {
             return Err(EntropyError::BadTable);
@@ -105,7 +105,7 @@ pub(super) fn extend(v: i32, size: u32) -> i32 {
     }
 }
 
-pub use super::bits::BitReader;
+pub(super) use super::bits::BitReader;
 #[cfg(test)]
 mod tests {
     use super::super::bits::next_marker;

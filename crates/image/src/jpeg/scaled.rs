@@ -9,7 +9,7 @@ use jpeg_decoder::{CodingProcess, Decoder, Error, PixelFormat};
 /// Decodes with jpeg-decoder at 1/`denominator`. jpeg-decoder sizes its buffers from the first
 /// frame header it reads, so that header is read first (nothing proportional to it is allocated
 /// yet) and must be the one the marker walk found; then its own size is held to `limits`.
-pub fn decode(
+pub(super) fn decode(
     input: &[u8],
     frame: &JpegFrame,
     denominator: u32,
@@ -87,7 +87,7 @@ fn check_frame(decoder: &mut Decoder<&[u8]>, frame: &JpegFrame) -> Result<(), Im
 /// component's MCU-padded blocks as a plane at the output scale (and, progressive, as 64 16-bit
 /// coefficients), its upsampling line buffers, the interleaved output, and Tailor's conversion
 /// of gray or CMYK output to RGB. `None` beyond 64 bits.
-pub fn planned_bytes(frame: &JpegFrame, denominator: u32) -> Option<u64> {
+pub(super) fn planned_bytes(frame: &JpegFrame, denominator: u32) -> Option<u64> {
     let d = u64::from(denominator.clamp(1, 8));
     let (w, h) = (u64::from(frame.width), u64::from(frame.height));
     let h_max = u64::from(frame.sampling.iter().map(|s| s.0).max()?.max(1));

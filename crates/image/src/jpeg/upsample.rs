@@ -3,7 +3,7 @@
 
 /// Resamples `src` (`sw` x `sh`) by integer factors `fx`, `fy`, producing `dw` x `dh` samples.
 /// Coordinates are clamped, so a short source never reads out of bounds.
-pub fn bilinear(
+pub(super) fn bilinear(
     src: &[u8],
     sw: usize,
     sh: usize,

@@ -48,14 +48,14 @@ impl Partial {
 
 /// Per-event weights fixed at training time.
 #[derive(Debug, Clone, Copy)]
-pub struct Weigher<'s> {
+pub(super) struct Weigher<'s> {
     pub settings: &'s TrainSettings,
     pub now_ms: i64,
 }
 
 impl Weigher<'_> {
     /// Kind weight × recency decay of an event.
-    pub fn weight(&self, kind: u8, ts_ms: i64) -> f64 {
+    pub(super) fn weight(&self, kind: u8, ts_ms: i64) -> f64 {
         let kind = self.settings.kind_weight(Kind::from_code(kind));
         let half_life = self.settings.half_life_days;
         if half_life <= 0.0 {
@@ -67,12 +67,12 @@ impl Weigher<'_> {
 }
 
 /// The path of partial-count bucket `bucket` of partition `partition`.
-pub fn bucket_path(dir: &Path, partition: usize, bucket: usize) -> PathBuf {
+pub(super) fn bucket_path(dir: &Path, partition: usize, bucket: usize) -> PathBuf {
     dir.join(format!("pairs-{partition:04}-{bucket:04}.bin"))
 }
 
 /// Counts one partition and writes its pair buckets into `dir`.
-pub fn count_partition(
+pub(super) fn count_partition(
     mut records: Vec<Record>,
     partition: usize,
     dir: &Path,

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// One interaction after catalogue lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Record {
+pub(super) struct Record {
     /// Input order, for stable ties on equal timestamps.
     pub seq: u64,
     /// FNV-1a of the visitor key; 0 with `consent == false`.
@@ -18,10 +18,10 @@ pub struct Record {
     pub consent: bool,
 }
 
-pub const RECORD_BYTES: usize = 32;
+pub(super) const RECORD_BYTES: usize = 32;
 
 impl Record {
-    pub fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
+    pub(super) fn write(&self, out: &mut impl Write) -> std::io::Result<()> {
         let mut bytes = [0u8; RECORD_BYTES];
         let mut put = |at: usize, field: &[u8]| {
             if let Some(slot) = bytes.get_mut(at..at + field.len()) {
@@ -37,7 +37,7 @@ impl Record {
         out.write_all(&bytes)
     }
 
-    pub fn read(bytes: &[u8; RECORD_BYTES]) -> Self {
+    pub(super) fn read(bytes: &[u8; RECORD_BYTES]) -> Self {
         let u64_at = |at: usize| {
             let mut raw = [0u8; 8];
             raw.copy_from_slice(bytes.get(at..at + 8).unwrap_or(&[0; 8]));
@@ -61,7 +61,7 @@ impl Record {
 }
 
 /// Reads every record of a spill file.
-pub fn read_spill(path: &Path) -> Result<Vec<Record>, LearnError> {
+pub(super) fn read_spill(path: &Path) -> Result<Vec<Record>, LearnError> {
     let file = std::fs::File::open(path).map_err(|e| LearnError::io(path, e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut reader = BufReader::with_capacity(1 << 16, file);
@@ -78,7 +78,7 @@ pub fn read_spill(path: &Path) -> Result<Vec<Record>, LearnError> {
 }
 
 /// FNV-1a 64 of a visitor key (stable across runs and machines).
-pub fn visitor_hash(key: &str) -> u64 {
+pub(super) fn visitor_hash(key: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in key.bytes() {
         hash ^= u64::from(byte);

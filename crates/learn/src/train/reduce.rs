@@ -9,10 +9,10 @@ use std::io::Read;
 use std::path::Path;
 
 /// An item and its neighbours, best first.
-pub type Row = (u32, Vec<(u32, f32)>);
+pub(super) type Row = (u32, Vec<(u32, f32)>);
 
 /// Reads one partial-count file: (pair key, weight) sorted by key.
-pub fn read_pairs(path: &Path) -> Result<Vec<(u64, u64)>, LearnError> {
+pub(super) fn read_pairs(path: &Path) -> Result<Vec<(u64, u64)>, LearnError> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
@@ -30,7 +30,7 @@ pub fn read_pairs(path: &Path) -> Result<Vec<(u64, u64)>, LearnError> {
 }
 
 /// Per item, `count^α`: what a pair's weight toward it is divided by (0: never seen).
-pub fn damping(counts: &[u64], settings: &TrainSettings) -> Vec<f64> {
+pub(super) fn damping(counts: &[u64], settings: &TrainSettings) -> Vec<f64> {
     counts
         .iter()
         .map(|&c| {
@@ -45,7 +45,7 @@ pub fn damping(counts: &[u64], settings: &TrainSettings) -> Vec<f64> {
 }
 
 /// Rows of the items in `bucket`: (item, its top-K neighbours best first).
-pub fn reduce_bucket(
+pub(super) fn reduce_bucket(
     dir: &Path,
     partitions: usize,
     bucket: usize,
@@ -110,7 +110,7 @@ fn top_k(row: &mut Vec<(u32, f64)>, settings: &TrainSettings) -> Vec<(u32, f32)>
 }
 
 /// A segment's list: items by decayed popularity, best first, ties by id.
-pub fn segment_list(
+pub(super) fn segment_list(
     popularity: &[u64],
     catalogue: &Catalogue,
     settings: &TrainSettings,
@@ -132,7 +132,7 @@ pub fn segment_list(
 }
 
 /// Sums partials (they are small: items and segments wide).
-pub fn sum_partials(partials: &[Partial], items: usize, segments: usize) -> Partial {
+pub(super) fn sum_partials(partials: &[Partial], items: usize, segments: usize) -> Partial {
     let mut total = Partial::new(items, segments);
     for partial in partials {
         total.absorb(partial);

@@ -110,9 +110,9 @@ impl TrainSettings {
 
 /// Weights are summed as fixed-point integers (2^-20 units) so that partial counts summed
 /// in any grouping give exactly the same totals: shard-then-merge equals a single run.
-pub const FIXED_ONE: f64 = (1u64 << 20) as f64;
+pub(super) const FIXED_ONE: f64 = (1u64 << 20) as f64;
 
-pub fn fixed(weight: f64) -> u64 {
+pub(super) fn fixed(weight: f64) -> u64 {
     if weight.is_finite() && weight > 0.0 {
         (weight * FIXED_ONE).round() as u64
     } else {

@@ -33,7 +33,7 @@ fn experiment(rng: &mut Pcg64) -> [[SampleStats; 2]; 2] {
     [conversion, revenue]
 }
 
-pub fn run(experiments: u32, seed: u64, se: f64) {
+pub(crate) fn run(experiments: u32, seed: u64, se: f64) {
     let mean_order = (LOG_MU + LOG_SIGMA * LOG_SIGMA / 2.0).exp();
     let truths = [
         (

@@ -20,7 +20,7 @@ fn variance(values: &[f64]) -> f64 {
     values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
 }
 
-pub fn run(experiments: u32, seed: u64) {
+pub(crate) fn run(experiments: u32, seed: u64) {
     let mut rng = Pcg64::seed_from_u64(seed);
     let (mut plain, mut adjusted) = (Vec::new(), Vec::new());
     let (mut se_ratio, mut plain_cover, mut cuped_cover) =

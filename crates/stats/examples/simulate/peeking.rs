@@ -13,7 +13,7 @@ const DAYS: u32 = 14;
 const VISITORS_PER_ARM_PER_DAY: u32 = 1_500;
 const RATE: f64 = 0.10;
 
-pub fn run(experiments: u32, seed: u64) {
+pub(crate) fn run(experiments: u32, seed: u64) {
     let mut rng = Pcg64::seed_from_u64(seed);
     // [any day, last day only] for fixed-horizon and sequential.
     let (mut fixed, mut seq) = ([Share::default(); 2], [Share::default(); 2]);

@@ -9,7 +9,7 @@ use crate::Share;
 
 const VISITORS: u64 = 200_000;
 
-pub fn run(experiments: u32, seed: u64) {
+pub(crate) fn run(experiments: u32, seed: u64) {
     let exact = srm(&[101_000, 99_000], &[0.5, 0.5]).unwrap();
     let mut rng = Pcg64::seed_from_u64(seed);
     let mut flagged = |p_control: f64| {

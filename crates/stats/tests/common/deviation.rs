@@ -4,22 +4,29 @@
 use std::collections::BTreeMap;
 
 /// The agreement required with gbstats: 1e-6, absolute or relative.
-pub const TOLERANCE: f64 = 1e-6;
+pub(crate) const TOLERANCE: f64 = 1e-6;
 
 #[derive(Default)]
-pub struct Deviations {
+pub(crate) struct Deviations {
     worst: BTreeMap<String, (f64, f64, usize)>,
     failures: Vec<String>,
 }
 
 impl Deviations {
     /// Compares `got` with `want` for `quantity` (in case `case`).
-    pub fn check(&mut self, quantity: &str, case: &str, got: f64, want: f64) {
+    pub(crate) fn check(&mut self, quantity: &str, case: &str, got: f64, want: f64) {
         self.check_within(quantity, case, got, want, TOLERANCE);
     }
 
     /// As `check` with another tolerance (Monte Carlo comparisons).
-    pub fn check_within(&mut self, quantity: &str, case: &str, got: f64, want: f64, tol: f64) {
+    pub(crate) fn check_within(
+        &mut self,
+        quantity: &str,
+        case: &str,
+        got: f64,
+        want: f64,
+        tol: f64,
+    ) {
         let abs = (got - want).abs();
         let rel = if want != 0.0 { abs / want.abs() } else { abs };
         let entry = self
@@ -36,7 +43,7 @@ impl Deviations {
     }
 
     /// Records a case where gbstats gives no result and Rust must give an error.
-    pub fn check_error<T: std::fmt::Debug, E>(
+    pub(crate) fn check_error<T: std::fmt::Debug, E>(
         &mut self,
         quantity: &str,
         case: &str,
@@ -55,7 +62,7 @@ impl Deviations {
     }
 
     /// Prints the table of maximum deviations and fails if any value was out of tolerance.
-    pub fn finish(self, title: &str) {
+    pub(crate) fn finish(self, title: &str) {
         println!(
             "\n{title}\n| quantity | values | max abs dev | max rel dev |\n|---|---:|---:|---:|"
         );

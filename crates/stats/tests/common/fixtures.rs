@@ -7,7 +7,7 @@ use tailor_stats::ratio::RatioStats;
 use tailor_stats::sample::{ArmSummary, MetricKind, SampleStats};
 
 #[derive(Deserialize)]
-pub struct Fixtures {
+pub(crate) struct Fixtures {
     pub versions: serde_json::Value,
     pub comparisons: Vec<Comparison>,
     pub srm: Vec<SrmCase>,
@@ -16,20 +16,20 @@ pub struct Fixtures {
     pub bandits: Vec<BanditCase>,
 }
 
-pub fn load() -> Fixtures {
+pub(crate) fn load() -> Fixtures {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gbstats.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[derive(Deserialize, Clone, Copy)]
 #[serde(tag = "type", rename_all = "lowercase")]
-pub enum Base {
+pub(crate) enum Base {
     Proportion { n: u64, sum: f64 },
     Mean { n: u64, sum: f64, sum_squares: f64 },
 }
 
 impl Base {
-    pub fn stats(&self) -> SampleStats {
+    pub(crate) fn stats(&self) -> SampleStats {
         match *self {
             Base::Proportion { n, sum } => {
                 SampleStats::from_sums(MetricKind::Proportion, n, sum, sum)
@@ -46,7 +46,7 @@ impl Base {
 
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
-pub enum Arm {
+pub(crate) enum Arm {
     Proportion {
         n: u64,
         sum: f64,
@@ -111,7 +111,7 @@ impl Arm {
 }
 
 /// Control and treatment summaries as the tests see them, with theta for CUPED pairs.
-pub fn summaries(control: &Arm, treatment: &Arm) -> (ArmSummary, ArmSummary, Option<f64>) {
+pub(crate) fn summaries(control: &Arm, treatment: &Arm) -> (ArmSummary, ArmSummary, Option<f64>) {
     match (control.cuped(), treatment.cuped()) {
         (Some(a), Some(b)) => {
             let pair = cuped(&a, &b).unwrap();
@@ -122,7 +122,7 @@ pub fn summaries(control: &Arm, treatment: &Arm) -> (ArmSummary, ArmSummary, Opt
 }
 
 #[derive(Deserialize)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     pub name: String,
     pub control: Arm,
     pub treatment: Arm,
@@ -131,80 +131,80 @@ pub struct Comparison {
 }
 
 #[derive(Deserialize)]
-pub struct ArmsExpected {
+pub(crate) struct ArmsExpected {
     pub theta: Option<f64>,
     pub control: SummaryExpected,
     pub treatment: SummaryExpected,
 }
 
 #[derive(Deserialize)]
-pub struct SummaryExpected {
+pub(crate) struct SummaryExpected {
     pub mean: f64,
     pub unadjusted_mean: f64,
     pub variance: f64,
 }
 
 #[derive(Deserialize)]
-pub struct Run {
+pub(crate) struct Run {
     pub setting: Setting,
     pub expected: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Deserialize)]
-pub struct Setting {
+pub(crate) struct Setting {
     pub alpha: f64,
     pub tuning: f64,
     pub prior: Option<PriorExpected>,
 }
 
 #[derive(Deserialize)]
-pub struct PriorExpected {
+pub(crate) struct PriorExpected {
     pub mean: f64,
     pub variance: f64,
 }
 
 #[derive(Deserialize)]
-pub struct SrmCase {
+pub(crate) struct SrmCase {
     pub observed: Vec<u64>,
     pub weights: Vec<f64>,
     pub p_value: f64,
 }
 
 #[derive(Deserialize)]
-pub struct AdjustmentCase {
+pub(crate) struct AdjustmentCase {
     pub p_values: Vec<f64>,
     pub holm: Vec<f64>,
     pub benjamini_hochberg: Vec<f64>,
 }
 
 #[derive(Deserialize)]
-pub struct Periods {
+pub(crate) struct Periods {
     pub weighting: Vec<PeriodCase>,
     pub srm: Vec<PeriodSrmCase>,
 }
 
 #[derive(Deserialize)]
-pub struct PeriodCase {
+pub(crate) struct PeriodCase {
     pub periods: Vec<Vec<Base>>,
     pub arms: Vec<PeriodArm>,
 }
 
 #[derive(Deserialize)]
-pub struct PeriodArm {
+pub(crate) struct PeriodArm {
     pub n: u64,
     pub mean: f64,
     pub variance: f64,
 }
 
 #[derive(Deserialize)]
-pub struct PeriodSrmCase {
+pub(crate) struct PeriodSrmCase {
     pub visitors: Vec<Vec<u64>>,
     pub weights: Vec<Vec<f64>>,
     pub p_value: f64,
 }
 
 #[derive(Deserialize)]
-pub struct BanditCase {
+pub(crate) struct BanditCase {
     pub arms: Vec<PeriodArm>,
     pub best_arm_probabilities: Vec<f64>,
     pub top_two_weights: Vec<f64>,

@@ -6,7 +6,7 @@
 
 /// Precomputed bases for one output block size.
 #[derive(Debug, Clone)]
-pub struct ScaledIdct {
+pub(super) struct ScaledIdct {
     w: usize,
     h: usize,
     /// `basis_x[x * w + u] = C(u)/2 * cos((2x+1)uπ / 2w)`, with JPEG's 8-point normalisation
@@ -16,7 +16,7 @@ pub struct ScaledIdct {
 }
 
 /// Coefficients of one block: `h` rows of `w`, at most 4 x 4.
-pub type Coefficients = [f32; 16];
+pub(super) type Coefficients = [f32; 16];
 
 fn basis(n: usize) -> [f32; 16] {
     let mut basis = [0f32; 16];
@@ -44,7 +44,7 @@ fn supported(n: usize) -> bool {
 
 impl ScaledIdct {
     /// An IDCT producing `w x h` samples per block; sizes other than 1, 2, 4 become 1.
-    pub fn new(w: usize, h: usize) -> Self {
+    pub(super) fn new(w: usize, h: usize) -> Self {
         let w = if supported(w) { w } else { 1 };
         let h = if supported(h) { h } else { 1 };
         Self {
@@ -55,17 +55,17 @@ impl ScaledIdct {
         }
     }
 
-    pub fn width(&self) -> usize {
+    pub(super) fn width(&self) -> usize {
         self.w
     }
 
-    pub fn height(&self) -> usize {
+    pub(super) fn height(&self) -> usize {
         self.h
     }
 
     /// Transforms dequantized coefficients (`h` rows of `w`, by vertical frequency) into
     /// samples written at `out[offset + y * stride + x]`. Writes outside `out` are dropped.
-    pub fn block(&self, coefs: &Coefficients, out: &mut [u8], offset: usize, stride: usize) {
+    pub(super) fn block(&self, coefs: &Coefficients, out: &mut [u8], offset: usize, stride: usize) {
         macro_rules! dispatch {
             ($(($w:literal, $h:literal)),*) => {
                 match (self.w, self.h) {

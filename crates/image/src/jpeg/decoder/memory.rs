@@ -7,7 +7,7 @@
 /// samples (measured: a full 8-point IDCT per chroma block costs more than upsampling, and a
 /// progressive file would have to keep all 64 coefficients). At 1/8 (`n == 1`) every block
 /// stays its DC term, so a progressive file's AC scans can be skipped.
-pub fn block_side(n: usize, factor: usize) -> usize {
+pub(super) fn block_side(n: usize, factor: usize) -> usize {
     if n > 1 && n * factor <= 4 {
         n * factor
     } else {
@@ -23,7 +23,7 @@ const TABLES_BYTES: u64 = 8 * (2048 * 2 + 2048 * 4 + 256) + 64 * 1024;
 /// at luma block size `n` (1, 2 or 4): per-component block buffers (MCU-padded), progressive
 /// coefficients and nonzero history, the planes upsampled to the output, the row tables and
 /// the RGB output. `None` when the product does not fit in 64 bits (it is then over any budget).
-pub fn planned_bytes(
+pub(super) fn planned_bytes(
     width: usize,
     height: usize,
     sampling: &[(usize, usize)],

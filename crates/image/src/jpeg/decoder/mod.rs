@@ -21,14 +21,14 @@ use tables::Frame;
 
 /// A decoded RGB image at the requested scale.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScaledImage {
+pub(super) struct ScaledImage {
     pub width: u32,
     pub height: u32,
     pub rgb: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DecodeError {
+pub(super) enum DecodeError {
     /// Valid JPEG features this decoder does not handle; the general decoder takes over.
     #[error("not handled by the scaled decoder: {0}")]
     Unsupported(&'static str),
@@ -45,7 +45,7 @@ pub enum DecodeError {
 
 /// Tables and frame as the marker stream defines them so far.
 #[derive(Debug, Default)]
-pub struct State {
+pub(super) struct State {
     quant: [Option<[u16; 64]>; 4],
     dc_tables: [Option<HuffmanTable>; 4],
     ac_tables: [Option<HuffmanTable>; 4],
@@ -58,7 +58,7 @@ pub struct State {
 /// Decodes `data` at 1/`denominator` scale (2, 4 or 8), each dimension rounded up, refusing
 /// a frame whose decode would exceed `limits`. The markers are read by the one walker the
 /// probe uses too, so this decoder sees exactly the segments the probe saw.
-pub fn decode(
+pub(super) fn decode(
     data: &[u8],
     denominator: u32,
     limits: DecodeLimits,
@@ -105,7 +105,7 @@ fn luma_block_side(denominator: u32) -> Result<usize, DecodeError> {
 
 /// Heap the decoder allocates for `frame` at 1/`denominator` (the figure it checks its
 /// limits against); `None` for scales it does not decode or sizes beyond 64 bits.
-pub fn planned_bytes(frame: &super::JpegFrame, denominator: u32) -> Option<u64> {
+pub(super) fn planned_bytes(frame: &super::JpegFrame, denominator: u32) -> Option<u64> {
     let n = luma_block_side(denominator).ok()?;
     let sampling: Vec<(usize, usize)> = frame
         .sampling

@@ -21,7 +21,7 @@ fn rows_of(plane: &Plane, width: usize, height: usize) -> Vec<&[u8]> {
         .collect()
 }
 
-pub fn finish(state: State, n: usize) -> Result<ScaledImage, DecodeError> {
+pub(super) fn finish(state: State, n: usize) -> Result<ScaledImage, DecodeError> {
     let mut frame = state
         .frame
         .ok_or(DecodeError::Malformed("no frame header"))?;

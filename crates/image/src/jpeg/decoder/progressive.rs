@@ -14,7 +14,7 @@ pub(super) struct Block<'c> {
 
 impl Block<'_> {
     /// Records zigzag coefficient `k`: its nonzero history always, its value if kept.
-    pub fn set(&mut self, k: usize, value: i32) {
+    pub(super) fn set(&mut self, k: usize, value: i32) {
         if let Some(mask) = self.c.nonzero.get_mut(self.index) {
             *mask |= 1u64 << (k & 63);
         }

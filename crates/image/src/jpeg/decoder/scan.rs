@@ -40,7 +40,7 @@ pub(super) struct Scan<'a> {
 }
 
 /// Decodes one scan from its entropy-coded data (`scan`, as the marker walk delimited it).
-pub fn decode_scan(
+pub(super) fn decode_scan(
     data: &[u8],
     header: &[u8],
     scan: Range<usize>,

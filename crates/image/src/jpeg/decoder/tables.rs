@@ -8,14 +8,14 @@ use crate::budget::DecodeLimits;
 use crate::jpeg::huffman::HuffmanTable;
 
 /// Zigzag index → natural (row-major) index within an 8x8 block.
-pub const ZIGZAG: [usize; 64] = [
+pub(super) const ZIGZAG: [usize; 64] = [
     0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
     13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
     52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ];
 
 #[derive(Debug)]
-pub struct Component {
+pub(super) struct Component {
     pub id: u8,
     pub h: usize,
     pub v: usize,
@@ -42,7 +42,7 @@ pub struct Component {
 }
 
 #[derive(Debug)]
-pub struct Frame {
+pub(super) struct Frame {
     pub progressive: bool,
     pub width: usize,
     pub height: usize,
@@ -51,14 +51,14 @@ pub struct Frame {
     pub components: Vec<Component>,
 }
 
-pub fn read_u16(bytes: &[u8], at: usize) -> Result<u16, DecodeError> {
+pub(super) fn read_u16(bytes: &[u8], at: usize) -> Result<u16, DecodeError> {
     match (bytes.get(at), bytes.get(at + 1)) {
         (Some(&hi), Some(&lo)) => Ok(u16::from_be_bytes([hi, lo])),
         _ => Err(DecodeError::Malformed("segment too short")),
     }
 }
 
-pub fn read_quant_tables(mut payload: &[u8], state: &mut State) -> Result<(), DecodeError> {
+pub(super) fn read_quant_tables(mut payload: &[u8], state: &mut State) -> Result<(), DecodeError> {
     while let Some(&pq_tq) = payload.first() {
         let (wide, id) = (pq_tq >> 4 != 0, usize::from(pq_tq & 0x0F));
         let mut table = [0u16; 64];
@@ -85,7 +85,10 @@ pub fn read_quant_tables(mut payload: &[u8], state: &mut State) -> Result<(), De
     Ok(())
 }
 
-pub fn read_huffman_tables(mut payload: &[u8], state: &mut State) -> Result<(), DecodeError> {
+pub(super) fn read_huffman_tables(
+    mut payload: &[u8],
+    state: &mut State,
+) -> Result<(), DecodeError> {
     while let Some(&tc_th) = payload.first() {
         let counts: [u8; 16] = payload
             .get(1..17)
@@ -109,7 +112,7 @@ pub fn read_huffman_tables(mut payload: &[u8], state: &mut State) -> Result<(), 
     Ok(())
 }
 
-pub const NOT_KEPT: u8 = u8::MAX;
+pub(super) const NOT_KEPT: u8 = u8::MAX;
 
 /// Zigzag index → position among the kept top-left `h x w` coefficients.
 fn kept_table(w: usize, h: usize) -> [u8; 64] {
@@ -129,7 +132,7 @@ fn last_kept(kept: &[u8; 64]) -> usize {
 
 /// Parses SOF0/1/2 and allocates the per-component buffers for luma output blocks of `n x n`,
 /// after checking that the whole decode stays within `limits`.
-pub fn read_frame(
+pub(super) fn read_frame(
     marker: u8,
     payload: &[u8],
     n: usize,

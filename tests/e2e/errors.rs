@@ -1,0 +1,46 @@
+//! Health, routing and configuration end to end: `/healthz`, the JSON errors of unknown routes,
+//! missing or unknown slots and wrong methods, and an invalid config reported as a 500 that
+//! names the field.
+
+use super::{check, expect_json_error, expect_status};
+use crate::support::client::{get, request};
+use crate::support::viceroy::{project_root, Harness};
+use libtest_mimic::Failed;
+
+pub(crate) fn healthz(h: &Harness) -> Result<(), Failed> {
+    let got = get(&h.url("/healthz"), &[]);
+    expect_status(&got, 200)?;
+    check(
+        got.text().trim() == format!("ok {}", env!("CARGO_PKG_VERSION")),
+        || got.text(),
+    )?;
+    check(got.header("cache-control") == Some("no-store"), || {
+        format!("{:?}", got.headers)
+    })
+}
+
+pub(crate) fn routing_errors_are_precise_json(h: &Harness) -> Result<(), Failed> {
+    expect_json_error(&get(&h.url("/nope"), &[]), 404, "not_found")?;
+    expect_json_error(&get(&h.url("/banner"), &[]), 400, "bad_request")?;
+    expect_json_error(&get(&h.url("/banner?slot=footer"), &[]), 404, "not_found")?;
+    expect_json_error(
+        &request("POST", &h.url("/banner?slot=hero"), &[]),
+        405,
+        "method_not_allowed",
+    )?;
+    let head = request("HEAD", &h.url("/healthz"), &[]);
+    expect_status(&head, 200)?;
+    check(head.body.is_empty(), || "HEAD has a body".into())
+}
+
+pub(crate) fn invalid_config_is_a_500_naming_the_field(h: &Harness) -> Result<(), Failed> {
+    let bad = project_root().join("tests/fixtures/config-invalid.json");
+    let harness = h.restart_with(&[("config/v1", Some(bad))]);
+    let got = get(&harness.url("/banner.json?slot=hero"), &[]);
+    expect_json_error(&got, 500, "invalid_config")?;
+    let detail = got.json()["detail"].as_str().unwrap_or("").to_string();
+    check(detail.contains("variants.preview.width"), || detail.clone())?;
+    // Health reports liveness even when the config is broken.
+    expect_status(&get(&harness.url("/healthz"), &[]), 200)?;
+    check(!harness.log().contains("panicked"), || harness.log())
+}

@@ -1,0 +1,221 @@
+//! Image formats and transforms end to end: the output format from Accept (in either order),
+//! from transparency and from `format=`, and signed free-form transforms.
+
+use super::{check, expect_json_error, expect_status};
+use crate::support::client::{get, DEBUG};
+use crate::support::viceroy::{Harness, Runtime};
+use libtest_mimic::Failed;
+
+pub(crate) fn auto_format_follows_accept_in_either_order(h: &Harness) -> Result<(), Failed> {
+    const CHROME: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+    const OLD: &str = "image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5";
+    if h.runtime == Runtime::Workerd {
+        return auto_format_without_the_heavy_encoders(h, CHROME, OLD);
+    }
+    for order in [[CHROME, OLD], [OLD, CHROME]] {
+        let url = h.url(&format!(
+            "/img/preview/photos/harbour.jpg?order={}",
+            order[0].len()
+        ));
+        for accept in order {
+            let got = get(&url, &[("Accept", accept), DEBUG]);
+            expect_status(&got, 200)?;
+            let expected = if accept == CHROME {
+                "image/webp"
+            } else {
+                "image/jpeg"
+            };
+            check(got.header("content-type") == Some(expected), || {
+                format!("{accept}: {:?}", got.headers)
+            })?;
+            check(got.header("vary") == Some("Accept"), || {
+                format!("{:?}", got.headers)
+            })?;
+            let detected = image::guess_format(&got.body)?;
+            let ok = matches!(
+                (expected, detected),
+                ("image/webp", image::ImageFormat::WebP) | ("image/jpeg", image::ImageFormat::Jpeg)
+            );
+            check(ok, || format!("{accept}: body is {detected:?}"))?;
+        }
+    }
+    // Small variants go AVIF for clients that name it; larger ones stay WebP (encoding cost).
+    let thumb = get(
+        &h.url("/img/thumbnail/photos/harbour.jpg"),
+        &[("Accept", CHROME), DEBUG],
+    );
+    check(thumb.header("content-type") == Some("image/avif"), || {
+        format!("{:?}", thumb.headers)
+    })?;
+    check(thumb.body.get(4..12) == Some(b"ftypavif"), || {
+        "not an AVIF file".into()
+    })?;
+    check(
+        thumb
+            .header("x-tailor-cache-key")
+            .is_some_and(|k| k.contains("fmt=auto-avif")),
+        || format!("{:?}", thumb.headers),
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/full/photos/harbour.jpg?format=avif"), &[]),
+        400,
+        "bad_request",
+    )?;
+    let lossy = get(&h.url("/img/thumbnail/photos/big.jpg?format=webp"), &[]);
+    check(lossy.body.get(12..16) == Some(b"VP8 "), || {
+        "format=webp is lossy VP8".into()
+    })
+}
+
+/// Platform difference: the Worker is built without libwebp and ravif (bundle size), so
+/// `auto` picks JPEG for every client and `format=webp|avif` is refused, saying why.
+fn auto_format_without_the_heavy_encoders(
+    h: &Harness,
+    chrome: &str,
+    old: &str,
+) -> Result<(), Failed> {
+    for accept in [chrome, old] {
+        let got = get(
+            &h.url("/img/preview/photos/harbour.jpg"),
+            &[("Accept", accept), DEBUG],
+        );
+        expect_status(&got, 200)?;
+        check(
+            got.header("content-type") == Some("image/jpeg")
+                && image::guess_format(&got.body)? == image::ImageFormat::Jpeg,
+            || format!("{accept}: {:?}", got.headers),
+        )?;
+        check(got.header("vary") == Some("Accept"), || {
+            format!("{:?}", got.headers)
+        })?;
+    }
+    for format in ["webp", "avif"] {
+        let got = get(
+            &h.url(&format!("/img/thumbnail/photos/big.jpg?format={format}")),
+            &[],
+        );
+        expect_json_error(&got, 400, "bad_request")?;
+        check(got.text().contains("not available in this build"), || {
+            got.text()
+        })?;
+    }
+    Ok(())
+}
+
+pub(crate) fn formats_follow_transparency_and_the_format_parameter(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let auto = get(&h.url("/img/thumbnail/photos/alpha.png"), &[DEBUG]);
+    expect_status(&auto, 200)?;
+    check(auto.header("content-type") == Some("image/png"), || {
+        format!("{:?}", auto.headers)
+    })?;
+    let png = image::load_from_memory(&auto.body)?.into_rgba8();
+    check(png.get_pixel(0, 0).0[3] == 0, || "transparency lost".into())?;
+    let jpeg = get(
+        &h.url("/img/thumbnail/photos/alpha.png?format=jpeg"),
+        &[DEBUG],
+    );
+    check(jpeg.header("content-type") == Some("image/jpeg"), || {
+        format!("{:?}", jpeg.headers)
+    })?;
+    let (auto_key, jpeg_key) = (
+        auto.header("x-tailor-cache-key"),
+        jpeg.header("x-tailor-cache-key"),
+    );
+    check(auto_key != jpeg_key, || {
+        format!("{auto_key:?} == {jpeg_key:?}")
+    })?;
+    // Tracking and unknown parameters never reach the key.
+    let tracked = get(
+        &h.url("/img/thumbnail/photos/alpha.png?utm_source=mail&fbclid=x&zzz=1"),
+        &[DEBUG],
+    );
+    check(tracked.header("x-tailor-cache-key") == auto_key, || {
+        format!("{:?}", tracked.headers)
+    })?;
+    check(tracked.header("x-tailor-source") == Some("cache"), || {
+        format!("{:?}", tracked.headers)
+    })?;
+    expect_json_error(
+        &get(&h.url("/img/thumbnail/photos/alpha.png?format=bmp"), &[]),
+        400,
+        "bad_request",
+    )?;
+    expect_json_error(
+        &get(&h.url("/img/thumbnail/photos/alpha.png?dpr=9"), &[]),
+        400,
+        "bad_request",
+    )
+}
+
+/// The demo signing key from fastly.toml's secret store.
+const DEMO_SIGNING_KEY: &[u8] = b"demo-url-signing-key-0123456789abcdef";
+
+pub(crate) fn signed(path: &str, query: &str) -> String {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let input = tailor_image::signature::signing_input(path, &pairs);
+    format!(
+        "/img/_/{path}?{query}&sig={}",
+        tailor_image::signature::sign("s1", DEMO_SIGNING_KEY, &input)
+    )
+}
+
+pub(crate) fn free_form_transforms_need_a_valid_signature(h: &Harness) -> Result<(), Failed> {
+    let cover = get(
+        &h.url(&signed(
+            "photos/harbour.jpg",
+            "w=320&h=320&fit=cover&format=jpeg",
+        )),
+        &[DEBUG],
+    );
+    expect_status(&cover, 200)?;
+    let img = image::load_from_memory(&cover.body)?;
+    check((img.width(), img.height()) == (320, 320), || {
+        format!("cover: {}x{}", img.width(), img.height())
+    })?;
+    let key = cover.header("x-tailor-cache-key").unwrap_or("").to_string();
+    check(key.contains("var=_") && key.contains("fit=cover"), || {
+        key.clone()
+    })?;
+
+    let pad = get(
+        &h.url(&signed(
+            "photos/harbour.jpg",
+            "w=400&h=400&fit=pad&bg=000000&format=png",
+        )),
+        &[],
+    );
+    expect_status(&pad, 200)?;
+    let img = image::load_from_memory(&pad.body)?.into_rgb8();
+    check(img.dimensions() == (400, 400), || {
+        format!("pad: {:?}", img.dimensions())
+    })?;
+    check(img.get_pixel(200, 2).0 == [0, 0, 0], || {
+        format!("pad colour {:?}", img.get_pixel(200, 2))
+    })?;
+
+    // The ladder snaps 300 up to 320: bounded keys, at most a step more pixels.
+    let snapped = get(&h.url(&signed("photos/harbour.jpg", "w=300")), &[]);
+    check(
+        image::load_from_memory(&snapped.body)?.width() == 320,
+        || "w=300 snaps to 320".into(),
+    )?;
+
+    expect_json_error(
+        &get(&h.url("/img/_/photos/harbour.jpg?w=320"), &[]),
+        403,
+        "forbidden",
+    )?;
+    let tampered = signed("photos/harbour.jpg", "w=320").replace("w=320", "w=640");
+    expect_json_error(&get(&h.url(&tampered), &[]), 403, "forbidden")?;
+    let other_key = signed("photos/harbour.jpg", "w=320").replace("sig=s1.", "sig=s9.");
+    expect_json_error(&get(&h.url(&other_key), &[]), 403, "forbidden")?;
+    expect_json_error(
+        &get(&h.url(&signed("photos/harbour.jpg", "w=320&fit=fill")), &[]),
+        400,
+        "bad_request",
+    )
+}
