@@ -86,6 +86,7 @@ bench: build build-cloudflare
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_recs
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_runtimes
 	cargo run --release --example replay
+	scripts/bench-learning.sh
 
 ## Regenerate the demo origin's synthetic photos.
 demo-images:

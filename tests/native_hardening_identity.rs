@@ -270,6 +270,9 @@ fn serve_list(host: &mut MemoryHost, url: &str, image: &str) {
         {"id": "sku-1", "title": "One", "url": url, "image": image, "category": "a", "score": 9},
         {"id": "sku-2", "title": "Two", "url": "/p/2", "image": "photos/item-02.jpg", "category": "b", "score": 8}]});
     host.put_kv("tailor_kv", "recs/v3/mobile", list.to_string());
+    // Without the trained model, which would rank the phone segment itself.
+    host.kv
+        .remove(&("tailor_kv".to_owned(), "recs/v3/model.tlrm".to_owned()));
 }
 
 #[test]

@@ -311,12 +311,14 @@ pub(crate) fn hardening_thousands_of_cookies_are_read_up_to_the_limit(
 }
 
 pub(crate) fn hardening_backslash_links_become_hash(h: &Harness) -> Result<(), Failed> {
-    // The harness's hostile tablet list links one item to `/\evil.example/...`.
-    let json = get(&h.url("/banner.json?slot=hero"), &[("User-Agent", IPAD)]).json();
+    // The harness's hostile low-data list (a segment the demo model has no list for, so the
+    // list itself serves) links one item to `/\evil.example/...`.
+    let lite = [("User-Agent", IPAD), ("Save-Data", "on")];
+    let json = get(&h.url("/banner.json?slot=hero"), &lite).json();
     let items = json["items"].as_array().cloned().unwrap_or_default();
     let item = items.iter().find(|i| i["id"] == "sku-025");
     check(item.is_some_and(|i| i["url"] == "#"), || json.to_string())?;
-    let html = get(&h.url("/banner?slot=hero"), &[("User-Agent", IPAD)]).text();
+    let html = get(&h.url("/banner?slot=hero"), &lite).text();
     check(!html.contains("evil.example"), || html.clone())
 }
 
