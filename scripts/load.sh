@@ -83,6 +83,9 @@ PY
   export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false CI=1 NO_COLOR=1
   (cd "$dir" && "$ROOT/node_modules/.bin/wrangler" kv bulk put kv.json --binding tailor_kv --local \
      --persist-to state >/dev/null)
+  # Local bulk put mangles binary values (it decodes base64 as UTF-8): the model from its file.
+  (cd "$dir" && "$ROOT/node_modules/.bin/wrangler" kv key put recs/v3/model.tlrm \
+     --path "$ROOT/demo/kv/recs/v3/model.tlrm" --binding tailor_kv --local --persist-to state >/dev/null)
   LOG="$RUN/workerd.log"
   (cd "$dir" && exec setsid "$ROOT/node_modules/.bin/wrangler" dev --local --ip 127.0.0.1 --port "$port" \
      --persist-to state --show-interactive-dev-session=false) >"$LOG" 2>&1 &

@@ -18,6 +18,10 @@ print(json.dumps([{"key": e["key"], "base64": True,
                    "value": base64.b64encode(open(e["file"], "rb").read()).decode()} for e in entries]))
 PY
 node_modules/.bin/wrangler kv bulk put .wrangler/kv.json --binding tailor_kv --local --persist-to "$STATE"
+# Local bulk put decodes base64 values as UTF-8 text, which mangles binary bytes: the trained
+# model is put again from its file, which keeps them.
+node_modules/.bin/wrangler kv key put recs/v3/model.tlrm --path demo/kv/recs/v3/model.tlrm \
+  --binding tailor_kv --local --persist-to "$STATE"
 
 target/release/examples/demo_origin 127.0.0.1:7677 demo/origin &
 origin_pid=$!

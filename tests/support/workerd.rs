@@ -31,24 +31,30 @@ fn quiet<'c>(command: &'c mut Command, dir: &Path) -> &'c mut Command {
         .env("NO_COLOR", "1")
 }
 
-/// The KV entries of the Viceroy manifest (overrides applied) as a `wrangler kv bulk put` file.
-fn kv_bulk(origin_port: u16, overrides: &[KvOverride]) -> String {
+/// The KV entries of the Viceroy manifest (overrides applied): the text ones as a `wrangler kv
+/// bulk put` file, and the binary ones (the trained model) as `(key, file)` pairs. Local bulk
+/// put decodes a base64 value as UTF-8 text, which mangles binary bytes, so those are put one by
+/// one from their file (`kv key put --path` keeps the bytes).
+fn kv_bulk(origin_port: u16, overrides: &[KvOverride]) -> (String, Vec<(String, String)>) {
     let doc: toml::Table = manifest(origin_port, overrides).parse().unwrap();
     let entries = doc["local_server"]["kv_stores"]["tailor_kv"]
         .as_array()
         .unwrap();
-    let bulk: Vec<serde_json::Value> = entries
-        .iter()
-        .map(|e| {
-            let bytes = std::fs::read(e["file"].as_str().unwrap()).unwrap();
-            serde_json::json!({
-                "key": e["key"].as_str().unwrap(),
-                "value": base64::engine::general_purpose::STANDARD.encode(bytes),
-                "base64": true,
-            })
-        })
-        .collect();
-    serde_json::Value::Array(bulk).to_string()
+    let (mut bulk, mut binary) = (Vec::new(), Vec::new());
+    for e in entries {
+        let (key, file) = (e["key"].as_str().unwrap(), e["file"].as_str().unwrap());
+        let bytes = std::fs::read(file).unwrap();
+        if std::str::from_utf8(&bytes).is_err() {
+            binary.push((key.to_owned(), file.to_owned()));
+            continue;
+        }
+        bulk.push(serde_json::json!({
+            "key": key,
+            "value": base64::engine::general_purpose::STANDARD.encode(bytes),
+            "base64": true,
+        }));
+    }
+    (serde_json::Value::Array(bulk).to_string(), binary)
 }
 
 impl Harness {
@@ -80,7 +86,8 @@ impl Harness {
         ));
         std::fs::write(dir.join(".dev.vars"), vars).unwrap();
         std::fs::write(dir.join("cf.json"), CF).unwrap();
-        std::fs::write(dir.join("kv.json"), kv_bulk(origin.port, overrides)).unwrap();
+        let (bulk, binary) = kv_bulk(origin.port, overrides);
+        std::fs::write(dir.join("kv.json"), bulk).unwrap();
         let state = dir.join("state");
         let seeded = quiet(&mut Command::new(wrangler()), &dir)
             .args([
@@ -102,6 +109,20 @@ impl Harness {
             "seeding local KV failed: {}",
             String::from_utf8_lossy(&seeded.stderr)
         );
+        for (key, file) in &binary {
+            let put = quiet(&mut Command::new(wrangler()), &dir)
+                .args(["kv", "key", "put", key, "--path", file])
+                .args(["--binding", "tailor_kv", "--local", "--persist-to"])
+                .arg(&state)
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(
+                put.status.success(),
+                "seeding {key} failed: {}",
+                String::from_utf8_lossy(&put.stderr)
+            );
+        }
         let log_path = dir.join("wrangler.log");
         let log = std::fs::File::create(&log_path).unwrap();
         let port = free_port();
