@@ -309,8 +309,9 @@ fn assert_fills_released(host: &MemoryHost, what: &str) {
 
 #[test]
 fn list_and_pointer_fills_are_given_up_when_kv_fails() {
-    // KV down, with no last good copy: the pointer, then the last good list, miss.
-    let host = demo_host();
+    // KV down, with no last good copy: the pointer, then the last good list, miss. (The list
+    // layer itself: without the trained model, which would serve these segments.)
+    let host = lists_only_host();
     host.kv_failing.borrow_mut().push("recs/".into());
     for _ in 0..3 {
         assert_eq!(
@@ -320,7 +321,7 @@ fn list_and_pointer_fills_are_given_up_when_kv_fails() {
     }
     assert_fills_released(&host, "KV outage");
     // A garbage list: the list's own key misses and cannot be filled.
-    let mut host = demo_host();
+    let mut host = lists_only_host();
     host.put_kv("tailor_kv", "recs/v3/mobile", b"{not json".to_vec());
     for _ in 0..3 {
         assert_eq!(
@@ -330,12 +331,12 @@ fn list_and_pointer_fills_are_given_up_when_kv_fails() {
     }
     assert_fills_released(&host, "garbage list");
     // A garbage pointer, and a missing one.
-    let mut host = demo_host();
+    let mut host = lists_only_host();
     host.put_kv("tailor_kv", "recs/current", b"../etc".to_vec());
     banner(&host, "hero", &[("user-agent", DESKTOP)]);
     banner(&host, "sidebar", &[("user-agent", DESKTOP)]);
     assert_fills_released(&host, "garbage pointer");
-    let mut host = demo_host();
+    let mut host = lists_only_host();
     host.kv
         .remove(&("tailor_kv".to_string(), "recs/current".to_string()));
     banner(&host, "hero", &[("user-agent", DESKTOP)]);
