@@ -11,7 +11,7 @@
 mod support;
 
 use support::client::{DESKTOP, IPHONE};
-use support::native::{demo_host, get, json, send_body, DEBUG};
+use support::native::{demo_host, get, json, lists_only_host, send_body, DEBUG};
 use tailor_core::identity::preview;
 use tailor_platform::Platform;
 use tailor_testing::memory::MemoryHost;
@@ -270,14 +270,12 @@ fn serve_list(host: &mut MemoryHost, url: &str, image: &str) {
         {"id": "sku-1", "title": "One", "url": url, "image": image, "category": "a", "score": 9},
         {"id": "sku-2", "title": "Two", "url": "/p/2", "image": "photos/item-02.jpg", "category": "b", "score": 8}]});
     host.put_kv("tailor_kv", "recs/v3/mobile", list.to_string());
-    // Without the trained model, which would rank the phone segment itself.
-    host.kv
-        .remove(&("tailor_kv".to_owned(), "recs/v3/model.tlrm".to_owned()));
 }
 
 #[test]
 fn item_links_with_a_backslash_never_leave_the_site() {
-    let mut host = demo_host();
+    // Without the trained model, which would rank the phone segment itself.
+    let mut host = lists_only_host();
     for hostile in ["/\\evil.example/", "/%5Cevil.example", "/\t/evil.example"] {
         serve_list(&mut host, hostile, "photos/item-01.jpg");
         let response = get(&host, "/banner.json?slot=hero", &[("user-agent", IPHONE)]);
@@ -289,7 +287,7 @@ fn item_links_with_a_backslash_never_leave_the_site() {
 
 #[test]
 fn item_images_that_are_not_origin_paths_make_the_list_unusable() {
-    let mut host = demo_host();
+    let mut host = lists_only_host();
     serve_list(&mut host, "/p/1", "https://evil.example/x.jpg");
     let response = get(
         &host,

@@ -12,7 +12,7 @@ mod support;
 
 use support::banners::{categories, ids};
 use support::client::{DESKTOP, IPHONE};
-use support::native::{demo_host, get, json, purge, send, send_body, DEBUG};
+use support::native::{demo_host, get, json, lists_only_host, purge, send, send_body, DEBUG};
 use tailor_platform::Memo;
 use tailor_testing::memory::MemoryHost;
 
@@ -68,14 +68,6 @@ fn items_outside_their_date_window_never_show() {
             assert!(!shown.contains(&"sku-238".to_string()), "future shown");
         }
     }
-}
-
-/// The demo without its trained model: the JSON lists and the category re-rank serve.
-fn lists_only_host() -> MemoryHost {
-    let mut host = demo_host();
-    host.kv
-        .remove(&("tailor_kv".to_owned(), "recs/v3/model.tlrm".to_owned()));
-    host
 }
 
 #[test]

@@ -47,6 +47,14 @@ pub(crate) fn demo_host() -> MemoryHost {
     host
 }
 
+/// The demo without its trained model: the JSON lists and the category re-rank serve.
+pub(crate) fn lists_only_host() -> MemoryHost {
+    let mut host = demo_host();
+    host.kv
+        .remove(&("tailor_kv".to_owned(), "recs/v3/model.tlrm".to_owned()));
+    host
+}
+
 pub(crate) fn send(
     host: &MemoryHost,
     method: &str,
