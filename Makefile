@@ -31,8 +31,9 @@ demo-model:
 serve: demo-model build
 	scripts/serve.sh
 
-## Everything: formatting, lints (native and wasm), unit + native tests, end to end, the browser.
-test: build lint unit check-config e2e browser
+## Everything: both wasm builds first (a build failure shows in minutes), then formatting,
+## lints (native and wasm), unit + native tests, end to end, the browser.
+test: build build-cloudflare lint unit check-config e2e browser
 
 ## Formatting and lints on every crate, natively and for both wasm targets.
 lint:

@@ -32,3 +32,7 @@ if [ "$have" != "$VICEROY_VERSION" ]; then
   echo "Installing Viceroy $VICEROY_VERSION (found: ${have:-none}); this takes about 10 minutes."
   cargo install --locked viceroy --version "$VICEROY_VERSION"
 fi
+
+# Every crate of every target up front, with retries: a registry hiccup late in `make test`
+# (the Worker's wasm-only crates are first needed by its build) should fail here, fast.
+CARGO_NET_RETRY="${CARGO_NET_RETRY:-10}" cargo fetch --locked
