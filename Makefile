@@ -84,7 +84,9 @@ bench: build build-cloudflare
 	@scripts/install-bench-tools.sh
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_segmentation
-	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_recs
+	cargo run --release -p tailor-learn --example synth -- big target/big-model 1000000 \
+	    --segments $$(python3 -c 'import json; print(",".join(s["id"] for s in json.load(open("demo/config.json"))["segments"]["list"]))')
+	BIG_MODEL=$(abspath target/big-model) TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_recs
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_runtimes
 	cargo run --release --example replay
 	scripts/bench-learning.sh

@@ -1,6 +1,9 @@
-//! `make bench` (third part): the per-request cost of recommendations — re-rank of the 200-item
-//! desktop list against a full 12-entry history, then rendering the hero banner — natively and
-//! in Viceroy (from `Server-Timing: rerank` + `render`). Writes its block of BENCHMARKS.md.
+//! `make bench` (third part): the per-request cost of recommendations for the hero banner of a
+//! visitor with a full 12-entry history — natively (re-rank of the 200-item desktop list +
+//! render) and in Viceroy from `Server-Timing`: the JSON list path (`list` + `rank` +
+//! `render`), the demo's trained model (`model` + `rank` + `render`) and, when `BIG_MODEL`
+//! names a folder written by `synth big`, a sharded 1 M-item model (head + one shard) with the
+//! instance's peak linear memory. Writes its block of BENCHMARKS.md.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,9 +15,9 @@
 mod support;
 
 use std::fmt::Write as _;
-use support::client::{get, request_with_body, DESKTOP};
+use support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
 use support::report::{batch_median_us, median, write_block};
-use support::viceroy::{project_root, Harness};
+use support::viceroy::{project_root, Harness, KvOverride};
 use tailor_config::Config;
 use tailor_core::banner::Banner;
 use tailor_core::identity::HistoryEntry;
@@ -70,21 +73,30 @@ fn timing_ms(header: &str, name: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-fn cookie_pair(got: &support::client::Got) -> String {
+fn cookie_pair(got: &Got) -> String {
     let set = got.header("set-cookie").unwrap();
     set.split(';').next().unwrap().to_owned()
 }
 
-/// Median µs of re-rank + render, and of the list read, over `runs` banner requests.
-fn viceroy_us(list: &RecList, history: &[HistoryEntry], runs: usize) -> (f64, f64) {
-    let harness = Harness::start(&[]);
-    let url = harness.url("/banner?slot=hero");
+/// Per-request `Server-Timing` medians (µs) of one path, and the peak linear memory seen.
+#[derive(Default)]
+struct PathCost {
+    read: f64,
+    rank: f64,
+    render: f64,
+    total: f64,
+    memory_mb: Option<f64>,
+    policy: String,
+}
+
+/// A consenting desktop visitor whose cookie holds `history` (as the beacon records it).
+fn visitor_cookie(harness: &Harness, history: &[(String, char)]) -> String {
     let consent = [("User-Agent", DESKTOP), ("Cookie", "tailor_consent=1")];
-    let first = get(&url, &consent);
+    let first = get(&harness.url("/banner?slot=hero"), &consent);
     let visitor = cookie_pair(&first);
     let events: Vec<serde_json::Value> = history
         .iter()
-        .map(|h| serde_json::json!({"type": if h.kind == 'c' { "click" } else { "view" }, "item": h.item, "category": h.category}))
+        .map(|(item, kind)| serde_json::json!({"type": if *kind == 'c' { "click" } else { "view" }, "item": item}))
         .collect();
     let cookie = format!("tailor_consent=1; {visitor}");
     let posted = request_with_body(
@@ -96,53 +108,141 @@ fn viceroy_us(list: &RecList, history: &[HistoryEntry], runs: usize) -> (f64, f6
             .into_bytes(),
     );
     assert_eq!(posted.status, 204);
-    let visitor = cookie_pair(&posted);
-    let cookie = format!("tailor_consent=1; {visitor}");
-    assert_eq!(list.items.len(), 200);
-    let (mut work, mut read) = (Vec::new(), Vec::new());
+    format!("tailor_consent=1; {}", cookie_pair(&posted))
+}
+
+/// Medians over `runs` hero banners; `read` is `model` or `list`.
+fn path_cost(harness: &Harness, cookie: &str, read: &str, runs: usize) -> PathCost {
+    let url = harness.url("/banner?slot=hero");
+    let headers = [("User-Agent", DESKTOP), ("Cookie", cookie)];
+    let (mut reads, mut ranks, mut renders, mut totals) = (vec![], vec![], vec![], vec![]);
     for _ in 0..runs {
-        let got = get(&url, &[("User-Agent", DESKTOP), ("Cookie", &cookie)]);
+        let got = get(&url, &headers);
+        assert_eq!(got.status, 200);
         let timing = got.header("server-timing").unwrap_or("");
-        work.push((timing_ms(timing, "rerank") + timing_ms(timing, "render")) * 1000.0);
-        read.push(timing_ms(timing, "list") * 1000.0);
+        let part = |name| timing_ms(timing, name) * 1000.0;
+        let (r, k, n) = (part(read), part("rank"), part("render"));
+        reads.push(r);
+        ranks.push(k);
+        renders.push(n);
+        totals.push(r + k + n);
     }
-    (median(&mut work), median(&mut read))
+    let debug = get(&url, &[headers[0], headers[1], DEBUG]);
+    PathCost {
+        read: median(&mut reads),
+        rank: median(&mut ranks),
+        render: median(&mut renders),
+        total: median(&mut totals),
+        memory_mb: debug
+            .header("x-tailor-memory-peak")
+            .and_then(|b| b.parse::<f64>().ok())
+            .map(|b| b / 1_048_576.0),
+        policy: debug.header("x-tailor-ranking").unwrap_or("").to_owned(),
+    }
+}
+
+fn demo_history(list: &RecList) -> Vec<(String, char)> {
+    history(list)
+        .into_iter()
+        .map(|h| (h.item, h.kind))
+        .collect()
+}
+
+/// The 1 M-item model written by `synth big` into `dir`, published as version `big`.
+fn big_model(dir: &std::path::Path, runs: usize) -> (PathCost, usize) {
+    let pointer = std::env::temp_dir().join("tailor-bench-big-pointer");
+    std::fs::write(&pointer, "big").unwrap();
+    let mut overrides: Vec<KvOverride> = vec![
+        ("recs/current", Some(pointer)),
+        ("recs/big/model.tlrm", Some(dir.join("model.tlrm"))),
+    ];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with("shard-") {
+            let key: &'static str = Box::leak(format!("recs/big/{name}").into_boxed_str());
+            overrides.push((key, Some(dir.join(&name))));
+        }
+    }
+    let history: Vec<(String, char)> = std::fs::read_to_string(dir.join("history.txt"))
+        .unwrap()
+        .lines()
+        .enumerate()
+        .map(|(i, id)| (id.to_owned(), if i % 3 == 0 { 'c' } else { 'v' }))
+        .collect();
+    let harness = Harness::start(&overrides);
+    let cookie = visitor_cookie(&harness, &history);
+    let cost = path_cost(&harness, &cookie, "model", runs);
+    let head = std::fs::metadata(dir.join("model.tlrm")).map_or(0, |m| m.len() as usize);
+    (cost, head)
+}
+
+fn row(out: &mut String, name: &str, c: &PathCost, read: &str) {
+    let memory = c.memory_mb.map_or("–".into(), |m| format!("{m:.1} MB"));
+    let _ = writeln!(
+        out,
+        "| {name} | `{}` | {read} {:.0} µs | {:.0} µs | {:.0} µs | **{:.0} µs** | {memory} |",
+        c.policy, c.read, c.rank, c.render, c.total
+    );
 }
 
 fn main() {
     let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
     let list = desktop_list();
-    let history = history(&list);
-    let native = native_us(&config, &list, &history);
+    let demo = demo_history(&list);
+    let native = native_us(&config, &list, &history(&list));
     let runs = 201;
-    let (viceroy, read) = viceroy_us(&list, &history, runs);
+    let harness = Harness::start(&[]);
+    let cookie = visitor_cookie(&harness, &demo);
+    let with_model = path_cost(&harness, &cookie, "model", runs);
+    drop(harness);
+    let harness = Harness::start(&[("recs/v3/model.tlrm", None)]);
+    let cookie = visitor_cookie(&harness, &demo);
+    let lists = path_cost(&harness, &cookie, "list", runs);
+    drop(harness);
+    let big = std::env::var_os("BIG_MODEL").map(|dir| big_model(std::path::Path::new(&dir), runs));
+
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Written by `make bench` (`examples/bench_recs.rs`): the demo's 200-item desktop list, a \
-         consenting visitor whose cookie holds 12 interactions (4 clicks, 8 views over several \
-         categories), the 4-item hero banner in the `cards` template. Measured: re-rank (date \
-         windows, exclusions, category boosts, cap) + banner view model + template render. \
-         **Native**: median of 21 batches of 2,000 calls. **Viceroy**: median over {runs} \
-         requests of `Server-Timing: rerank` + `render` (1 µs resolution).\n"
+        "Written by `make bench` (`examples/bench_recs.rs`): a consenting desktop visitor whose \
+         cookie holds 12 interactions (4 clicks, 8 views), the 4-item hero banner in the `cards` \
+         template. **Viceroy**: medians over {runs} requests of `Server-Timing` (each request a \
+         fresh instance, so the pointer and the list or model come from the platform cache): the \
+         read (`list`: pointer + 37 KB JSON list parsed; `model`: pointer + model blob opened in \
+         place), `rank` (re-rank of the list, or session inference over the model) and `render`; \
+         the total is the median of their per-request sums. Memory: the instance's peak linear \
+         memory (`X-Tailor-Memory-Peak`).\n"
     );
     let _ = writeln!(
         out,
-        "| runtime | re-rank + render, median | target | wasm / native |"
+        "| path | ranking | read | rank | render | total (target ≤ 200 µs) | peak memory |"
     );
-    let _ = writeln!(out, "|---|---|---|---|");
-    let _ = writeln!(out, "| native | {native:.1} µs | | |");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");
+    row(&mut out, "JSON list (no model published)", &lists, "list");
+    row(
+        &mut out,
+        "demo model (201 items, 53 KB)",
+        &with_model,
+        "model",
+    );
+    if let Some((cost, head)) = &big {
+        let name = format!(
+            "1 M-item model, sharded (head {:.2} MB + one shard)",
+            *head as f64 / 1_048_576.0
+        );
+        row(&mut out, &name, cost, "model");
+    }
     let _ = writeln!(
         out,
-        "| Viceroy (wasm) | {viceroy:.0} µs | ≤ 200 µs | {:.1}x |",
-        viceroy / native
-    );
-    let _ = writeln!(
-        out,
-        "\nThe list read before it (`Server-Timing: list`: pointer and list from the platform \
-         cache, or KV, then parsing 37 KB of JSON) took a median {read:.0} µs per request in the \
-         same run: Fastly starts an instance per request, so nothing stays parsed between them."
+        "\nNatively, the list path's re-rank + render takes {native:.1} µs (median of 21 batches \
+         of 2,000 calls)."
     );
     write_block("recs", &out);
-    eprintln!("recs: native {native:.1} µs, Viceroy {viceroy:.0} µs (list read {read:.0} µs); wrote BENCHMARKS.md");
+    eprintln!(
+        "recs: list path {:.0} µs, model path {:.0} µs{}; wrote BENCHMARKS.md",
+        lists.total,
+        with_model.total,
+        big.map(|(c, _)| format!(", 1M model {:.0} µs", c.total))
+            .unwrap_or_default()
+    );
 }

@@ -286,3 +286,27 @@ fn a_long_lived_instance_remembers_the_parsed_config_for_30_seconds() {
     host.advance(31.0);
     assert_ne!(config_of(&host), first, "the new config after 30 s");
 }
+
+#[test]
+fn every_response_carries_the_total_in_handler_time() {
+    let host = demo_host();
+    for path in [
+        "/healthz",
+        "/banner.json?slot=hero",
+        "/img/preview/photos/harbour.jpg",
+        "/img/nope/photos/harbour.jpg",
+        "/no-such-route",
+    ] {
+        let got = get(&host, path, &[("user-agent", IPHONE)]);
+        let timing = got
+            .headers()
+            .get("server-timing")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let total = timing.rsplit(", ").next().unwrap_or_default();
+        assert!(
+            total.starts_with("total;dur="),
+            "{path}: Server-Timing '{timing}' does not end with the total"
+        );
+    }
+}

@@ -220,3 +220,24 @@ fn with_kv_down_the_last_good_model_serves() {
     assert_eq!(header(&got, "x-tailor-ranking"), "model test");
     assert_eq!(ids(&json(&got)), ["p1", "p2", "a"]);
 }
+
+#[test]
+fn a_model_over_the_size_limit_is_refused_before_it_is_read() {
+    let mut host = host_with_model();
+    host.memo = None;
+    let good = banner(&host, &[("user-agent", DESKTOP), DEBUG]);
+    assert_eq!(header(&good, "x-tailor-source"), "kv");
+    // A wrong upload: 17 MiB, over the default limits.max_model_bytes of 16 MiB.
+    host.put_kv("tailor_kv", MODEL_KEY, vec![0x54; 17 * 1024 * 1024]);
+    host.advance(200.0);
+    let after = banner(&host, &[("user-agent", DESKTOP), DEBUG]);
+    assert_eq!(header(&after, "x-tailor-source"), "last-good");
+    assert_eq!(ids(&json(&after)), ["p1", "p2", "a"]);
+    let logs = host.logs.borrow();
+    assert!(
+        logs.iter().any(|(_, l)| l.contains("model_refused")
+            && l.contains("16777216-byte limit")
+            && l.contains("limits.max_model_bytes")),
+        "{logs:?}"
+    );
+}

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::Bundle;
 use std::rc::Rc;
 use tailor_config::Config;
-use tailor_platform::Platform;
+use tailor_platform::{Platform, PlatformError};
 
 /// The setting naming the KV key that holds the config document.
 pub(super) const CONFIG_KEY_SETTING: &str = "config_key";
@@ -58,20 +58,19 @@ pub async fn load_config<P: Platform>(
         return Ok((config, ConfigSource::Kv { store, key }));
     }
     let bytes = platform
-        .kv_get(&store, &key)
+        .kv_get(&store, &key, MAX_CONFIG_BYTES)
         .await
-        .map_err(|e| AppError::Config(format!("config store '{store}' unavailable: {e}")))?
+        .map_err(|e| match e {
+            PlatformError::TooLarge { .. } => AppError::Config(format!(
+                "config key '{key}' is over the {MAX_CONFIG_BYTES}-byte limit"
+            )),
+            e => AppError::Config(format!("config store '{store}' unavailable: {e}")),
+        })?
         .ok_or_else(|| {
             AppError::Config(format!(
                 "config key '{key}' is missing from KV store '{store}'"
             ))
         })?;
-    if bytes.len() > MAX_CONFIG_BYTES {
-        return Err(AppError::Config(format!(
-            "config key '{key}' is {} bytes, over the {MAX_CONFIG_BYTES}-byte limit",
-            bytes.len()
-        )));
-    }
     let config = keep(platform, &memo_key, Config::from_json(&bytes))?;
     Ok((config, ConfigSource::Kv { store, key }))
 }

@@ -8,7 +8,7 @@ use super::model_source::ModelRead;
 use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::recs::{self, RecList};
-use tailor_platform::{CachedObject, Platform};
+use tailor_platform::{CachedObject, Platform, PlatformError};
 
 /// The version name reported for the bundled default list.
 pub(super) const DEFAULT_VERSION: &str = "default";
@@ -70,6 +70,9 @@ fn bundled_default(json: &str) -> RecList {
     })
 }
 
+/// A pointer holds a version name; anything longer is not one.
+const MAX_POINTER_BYTES: usize = 1024;
+
 /// The live version named by the pointer key: from memory, the platform cache or KV.
 pub(super) async fn current_version<P: Platform>(
     ctx: &RequestContext<'_>,
@@ -91,7 +94,11 @@ pub(super) async fn current_version<P: Platform>(
         }
     }
     let bytes = match platform
-        .kv_get(&ctx.config.stores.kv, &settings.pointer_key)
+        .kv_get(
+            &ctx.config.stores.kv,
+            &settings.pointer_key,
+            MAX_POINTER_BYTES,
+        )
         .await
     {
         Ok(Some(bytes)) => bytes,
@@ -137,9 +144,12 @@ async fn versioned<P: Platform>(
         }
     }
     let key = recs::kv_key(&ctx.config.recs.key_prefix, version, segment);
-    let bytes = match platform.kv_get(&ctx.config.stores.kv, &key).await {
+    let bytes = match platform.kv_get(&ctx.config.stores.kv, &key, limit).await {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return Err(format!("list '{key}' is missing")),
+        Err(e @ PlatformError::TooLarge { .. }) => {
+            return Err(format!("list '{key}': {e} (limits.max_list_bytes)"))
+        }
         Err(e) => return Err(format!("KV store unavailable: {e}")),
     };
     let list =

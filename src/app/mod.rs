@@ -47,8 +47,9 @@ pub async fn serve<P: Platform>(
     platform: &P,
     bundle: &Bundle,
 ) -> Response<Outgoing<P::Body>> {
+    let started_ms = platform.now_ms();
     let is_head = request.method() == Method::HEAD;
-    let response = match route(&request, platform, bundle).await {
+    let mut response = match route(&request, platform, bundle).await {
         Ok(response) => response,
         Err(error) => {
             if let AppError::Internal(detail) | AppError::Config(detail) = &error {
@@ -58,11 +59,24 @@ pub async fn serve<P: Platform>(
             error.into_response().map(Outgoing::Full)
         }
     };
+    // The whole in-handler cost (for a streamed page: up to its head), on every response.
+    let timing = response
+        .headers()
+        .get(SERVER_TIMING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let timing = timing::with_total(timing, platform.now_ms() - started_ms);
+    if let Ok(value) = http::HeaderValue::from_str(&timing) {
+        response.headers_mut().insert(SERVER_TIMING, value);
+    }
     if is_head {
         return response.map(|_| Outgoing::Full(Vec::new()));
     }
     response
 }
+
+/// Not in `http`'s list of standard headers.
+const SERVER_TIMING: http::HeaderName = http::HeaderName::from_static("server-timing");
 
 /// [`serve`] with any streamed body collected: for hosts and tests that want whole bodies.
 pub async fn handle<P: Platform>(

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::recs;
 use tailor_model::{shards_to_read, BlobKind, HistoryItem, Model, ModelView};
-use tailor_platform::Platform;
+use tailor_platform::{Platform, PlatformError};
 
 /// The blob name of a complete model or a sharded model's head.
 pub(super) const HEAD_BLOB: &str = "model.tlrm";
@@ -135,9 +135,13 @@ async fn blob<P: Platform>(
         }
     }
     let key = recs::kv_key(&ctx.config.recs.key_prefix, version, name);
-    let bytes = match platform.kv_get(&ctx.config.stores.kv, &key).await {
+    let limit = ctx.config.limits.max_model_bytes;
+    let bytes = match platform.kv_get(&ctx.config.stores.kv, &key, limit).await {
         Ok(Some(bytes)) => bytes,
         Ok(None) => return Blob::Absent,
+        Err(e @ PlatformError::TooLarge { .. }) => {
+            return Blob::Refused(format!("model '{key}': {e} (limits.max_model_bytes)"))
+        }
         Err(e) => return Blob::Refused(format!("KV store unavailable: {e}")),
     };
     if let Err(e) = Model::open(&bytes).and_then(|view| view.verify_checksum()) {

@@ -8,7 +8,8 @@
   }
   function describe(link, type) {
     var banner = link.closest('[data-slot]');
-    var event = { type: type, item: link.dataset.item, category: link.dataset.category };
+    // The item id only: the edge takes the category from its catalogue, never from the page.
+    var event = { type: type, item: link.dataset.item };
     if (banner) event.slot = banner.dataset.slot;
     return event;
   }
@@ -16,14 +17,14 @@
     entries.forEach(function (entry) {
       if (!entry.isIntersecting) return;
       seen.unobserve(entry.target);
-      var links = entry.target.querySelectorAll('[data-item][data-category]');
+      var links = entry.target.querySelectorAll('[data-item]');
       var events = Array.prototype.map.call(links, function (a) { return describe(a, 'view'); });
       if (events.length) send(events.slice(0, 20));
     });
   }, { threshold: 0.5 });
   document.querySelectorAll('.tailor-banner').forEach(function (b) { seen.observe(b); });
   document.addEventListener('click', function (e) {
-    var link = e.target.closest && e.target.closest('[data-item][data-category]');
+    var link = e.target.closest && e.target.closest('[data-item]');
     if (link) send([describe(link, 'click')]);
   });
 })();

@@ -24,9 +24,28 @@ impl ServerTiming {
     }
 }
 
+/// `value` (a `Server-Timing` header, possibly empty) with `total;dur=…` appended.
+pub(super) fn with_total(value: &str, total_ms: f64) -> String {
+    let total = format!("total;dur={:.3}", total_ms.max(0.0));
+    if value.is_empty() {
+        total
+    } else {
+        format!("{value}, {total}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn total_is_appended_last() {
+        assert_eq!(with_total("", 0.5), "total;dur=0.500");
+        assert_eq!(
+            with_total("model;dur=0.1", 0.25),
+            "model;dur=0.1, total;dur=0.250"
+        );
+    }
 
     #[test]
     fn formats_entries_in_order() {

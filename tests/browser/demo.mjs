@@ -98,6 +98,7 @@ async function run(base) {
     check(view.status >= 200 && view.status < 300, `view beacon accepted (${view.status}, ${view.events.length} events)`);
     check(before.every((i) => view.events.some((e) => e.item === i.id && e.type === 'view')),
       'the view beacon names every item the banner shows');
+    check(view.events.every((e) => !('category' in e)), 'beacons send the item id only (the edge knows its category)');
 
     // Click the banner's last (lowest ranked) item; stay on the page, the product links go nowhere.
     const clicked = before[before.length - 1];

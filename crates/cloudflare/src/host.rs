@@ -7,10 +7,13 @@
 
 use futures_util::StreamExt;
 use tailor_platform::{
-    BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, Memo, OriginRequest, OriginResponse,
-    Platform, PlatformError,
+    read_to_end_limited, BodyError, BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, Memo,
+    OriginRequest, OriginResponse, Platform, PlatformError,
 };
-use worker::{console_log, ByteStream, Cache, Env, Fetch, Headers, Method, RequestInit, Response};
+use worker::{
+    console_log, ByteStream, Cache, Env, Fetch, Headers, Method, RequestInit, Response,
+    ResponseBody,
+};
 
 /// The synthetic origin of cache-key URLs: the Cache API is keyed by URL.
 const CACHE_URL: &str = "https://tailor.cache.invalid/";
@@ -86,12 +89,28 @@ fn headers_of(pairs: &[(String, String)]) -> Result<Headers, worker::Error> {
 impl Platform for CloudflareHost {
     type Body = CloudflareBody;
 
-    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+    async fn kv_get(
+        &self,
+        store: &str,
+        key: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Vec<u8>>, PlatformError> {
         let kv = self
             .env
             .kv(store)
             .map_err(|_| PlatformError::StoreMissing(store.into()))?;
-        kv.get(key).bytes().await.map_err(other)
+        // As a stream, so an oversized value is refused before it is all in wasm memory
+        // (`bytes()` would copy the whole value in first).
+        let Some(stream) = kv.get(key).stream().await.map_err(other)? else {
+            return Ok(None);
+        };
+        let mut response = Response::from_body(ResponseBody::Stream(stream)).map_err(other)?;
+        let mut body = CloudflareBody(response.stream().ok());
+        match read_to_end_limited(&mut body, max_bytes, None).await {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(BodyError::TooLarge { limit }) => Err(PlatformError::TooLarge { limit }),
+            Err(BodyError::Read(e)) => Err(e),
+        }
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError> {

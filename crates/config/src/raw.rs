@@ -209,6 +209,9 @@ pub struct RawLimits {
     /// The most a rewritten page may decode to: bounds the work a compressed page (a gzip
     /// bomb inflates ~1000×) can cause; past it the page is cut off.
     pub max_page_bytes: u64,
+    /// The largest model blob (a complete model, a head or a shard) read from KV; a bigger
+    /// one is refused before it is read and the last good model keeps serving.
+    pub max_model_bytes: usize,
 }
 
 impl Default for RawLimits {
@@ -221,6 +224,7 @@ impl Default for RawLimits {
             max_path_bytes: 1024,
             template_fuel: 50_000,
             max_page_bytes: tailor_core::page::DEFAULT_MAX_PAGE_BYTES,
+            max_model_bytes: 16 * 1024 * 1024,
         }
     }
 }

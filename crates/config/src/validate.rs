@@ -63,6 +63,7 @@ impl TryFrom<RawConfig> for Config {
             }
         }
         path_limit(raw.limits.max_path_bytes)?;
+        model_limit(raw.limits.max_model_bytes)?;
         super::images::validate(&raw.images, &raw.limits)?;
         super::recs::validate(&raw.recs, &raw.events)?;
         Ok(Config {
@@ -123,6 +124,20 @@ fn path_limit(max_path_bytes: usize) -> Result<(), ConfigError> {
         format!(
             "{max_path_bytes} is outside 1..={MAX_PATH_BYTES} (longer URLs never reach the edge)"
         ),
+    ))
+}
+
+/// The largest `limits.max_model_bytes`: a model blob is held whole in memory, next to the
+/// last good copy and the request's own work, within the platforms' 128 MB.
+const MAX_MODEL_BYTES: usize = 48 * 1024 * 1024;
+
+fn model_limit(max_model_bytes: usize) -> Result<(), ConfigError> {
+    if (1024..=MAX_MODEL_BYTES).contains(&max_model_bytes) {
+        return Ok(());
+    }
+    Err(ConfigError::at(
+        "limits.max_model_bytes",
+        format!("{max_model_bytes} is outside 1024..={MAX_MODEL_BYTES} (a blob is held whole in a 128 MB heap)"),
     ))
 }
 

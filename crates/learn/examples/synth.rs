@@ -4,6 +4,9 @@
 //! cargo run --release -p tailor-learn --example synth -- shop DIR [VISITORS] [--catalogue FILE...]
 //!     # catalogue.jsonl + events.log (over the given catalogue files, e.g. the demo's lists)
 //! cargo run --release -p tailor-learn --example synth -- bulk FILE [ROWS]      # 10 M-row import CSV
+//! cargo run --release -p tailor-learn --example synth -- big DIR [ITEMS] [--segments a,b,...]
+//!     # a sharded 1 M-item model: DIR/model.tlrm (head), the shards of a 12-item visitor
+//!     # history (DIR/shard-N.tlrm) and that history (DIR/history.txt), for the edge benchmark
 //! ```
 
 use std::io::{BufWriter, Write};
@@ -11,11 +14,19 @@ use tailor_learn::synth::{bulk, shop};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let segment_names: Vec<String> = match args.iter().position(|a| a == "--segments") {
+        Some(at) => args
+            .drain(at..)
+            .nth(1)
+            .map(|list| list.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
     let catalogue_files: Vec<String> = match args.iter().position(|a| a == "--catalogue") {
         Some(at) => args.drain(at..).skip(1).collect(),
         None => Vec::new(),
     };
-    let usage = "usage: synth shop DIR [VISITORS] | synth bulk FILE [ROWS]";
+    let usage = "usage: synth shop DIR [VISITORS] | synth bulk FILE [ROWS] | synth big DIR [ITEMS]";
     let (Some(what), Some(target)) = (args.first(), args.get(1)) else {
         return Err(usage.into());
     };
@@ -59,8 +70,56 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             out.flush()?;
             eprintln!("wrote {rows} rows to {target}");
         }
+        "big" => {
+            let items = count.map_or(1_000_000, |n| n as usize);
+            write_big(std::path::Path::new(target), items, &segment_names)?;
+        }
         _ => return Err(usage.into()),
     }
+    Ok(())
+}
+
+/// The head, the shards a 12-item history needs, and the history (one id per line, oldest
+/// first). Segment lists take `names` in order (else `segment-N`).
+fn write_big(
+    dir: &std::path::Path,
+    items: usize,
+    names: &[String],
+) -> Result<(), Box<dyn std::error::Error>> {
+    use tailor_learn::synth::big::{spec, BigModel};
+    use tailor_model::{shard_of, suggested_shard_count, ShardWriter};
+    std::fs::create_dir_all(dir)?;
+    let mut model = spec(&BigModel {
+        items,
+        segments: names.len().max(1),
+        ..BigModel::default()
+    });
+    for (segment, name) in model.segments.iter_mut().zip(names) {
+        segment.name.clone_from(name);
+    }
+    let shards = suggested_shard_count(items);
+    let writer = ShardWriter::new(&model, shards)?;
+    std::fs::write(dir.join("model.tlrm"), writer.head()?)?;
+    // Spread over the catalogue, as a visitor's browsing would be.
+    let history: Vec<&str> = (0..12)
+        .filter_map(|i| model.items.get((i * 40_009 + 17) % items.max(1)))
+        .map(|item| item.id.as_str())
+        .collect();
+    let mut needed: Vec<u32> = history.iter().map(|id| shard_of(id, shards)).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    for shard in &needed {
+        std::fs::write(
+            dir.join(format!("shard-{shard}.tlrm")),
+            writer.shard(*shard)?,
+        )?;
+    }
+    std::fs::write(dir.join("history.txt"), history.join("\n") + "\n")?;
+    eprintln!(
+        "wrote a {items}-item model in {shards} shards to {}: the head and {} shards",
+        dir.display(),
+        needed.len()
+    );
     Ok(())
 }
 

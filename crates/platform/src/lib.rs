@@ -29,6 +29,9 @@ pub enum PlatformError {
     /// The host has no such capability (e.g. purge by tag from a Worker).
     #[error("{0}")]
     Unsupported(String),
+    /// A stored value is longer than the caller's limit.
+    #[error("value is larger than the {limit}-byte limit")]
+    TooLarge { limit: usize },
     #[error("{0}")]
     Other(String),
 }
@@ -85,8 +88,16 @@ pub trait Platform {
     /// The origin response body type, read chunk by chunk.
     type Body: BodyStream;
 
-    /// A value from a KV store, `None` when the key is absent.
-    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError>;
+    /// A value from a KV store, `None` when the key is absent. A value longer than
+    /// `max_bytes` is [`PlatformError::TooLarge`], found out before it is read into memory
+    /// (or at the latest when the read passes the limit): KV is written by people and tools,
+    /// and a wrong upload must not exhaust the instance.
+    async fn kv_get(
+        &self,
+        store: &str,
+        key: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Vec<u8>>, PlatformError>;
     /// A small deployment setting (Fastly Config Store, Cloudflare vars).
     async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError>;
     /// A secret (Fastly Secret Store, Cloudflare secrets).

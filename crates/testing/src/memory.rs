@@ -118,11 +118,21 @@ impl MemoryHost {
 impl Platform for MemoryHost {
     type Body = ChunkedBody;
 
-    async fn kv_get(&self, store: &str, key: &str) -> Result<Option<Vec<u8>>, PlatformError> {
+    async fn kv_get(
+        &self,
+        store: &str,
+        key: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Vec<u8>>, PlatformError> {
         if self.kv_failing.borrow().iter().any(|p| key.starts_with(p)) {
             return Err(PlatformError::Other("KV unavailable".into()));
         }
-        Ok(self.kv.get(&(store.to_string(), key.to_string())).cloned())
+        match self.kv.get(&(store.to_string(), key.to_string())) {
+            Some(value) if value.len() > max_bytes => {
+                Err(PlatformError::TooLarge { limit: max_bytes })
+            }
+            value => Ok(value.cloned()),
+        }
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError> {
