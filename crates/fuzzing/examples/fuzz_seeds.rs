@@ -52,9 +52,9 @@ fn image_requests() -> Vec<Vec<u8>> {
     let originals = originals();
     originals
         .iter()
-        .enumerate()
-        .map(|(i, original)| {
-            let mut input = lines[i % lines.len()].as_bytes().to_vec();
+        .zip(lines.iter().cycle())
+        .map(|(original, line)| {
+            let mut input = line.as_bytes().to_vec();
             input.push(b'\n');
             input.extend_from_slice(original);
             input
