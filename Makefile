@@ -8,7 +8,7 @@ FASTLY_BUILD := cargo build --release --target wasm32-wasip1 -p tailor-fastly
 DEMO_LEARN := target/demo-learn
 DEMO_LISTS := $(wildcard demo/kv/recs/v3/*.json)
 
-.PHONY: demo-model serve test build tools lint unit check-config e2e browser load bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare
+.PHONY: demo-model serve test build tools lint unit check-config e2e browser load bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare fuzz tools-fuzz
 
 ## Install toolchain pieces (wasm targets, Viceroy) when missing or of another version.
 tools:
@@ -90,6 +90,18 @@ bench: build build-cloudflare
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_runtimes
 	cargo run --release --example replay
 	scripts/bench-learning.sh
+
+## Install cargo-fuzz (and the nightly toolchain it needs) when missing.
+tools-fuzz:
+	@scripts/install-fuzz-tools.sh
+
+## Every fuzz target for FUZZ_SECONDS each (FUZZ_JOBS at a time) on its committed corpus,
+## corpora minimised again, executions and findings per target into BENCHMARKS.md.
+## `make unit` replays the committed corpora on stable (crates/fuzzing/tests/fuzz_corpora.rs).
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 1
+fuzz: tools-fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) scripts/fuzz.sh
 
 ## Regenerate the demo origin's synthetic photos.
 demo-images:

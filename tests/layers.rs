@@ -60,6 +60,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "tailor-stats",
         ],
     ),
+    // Fuzz harnesses: the edge's entry points, driven by fuzz/ and the corpus replay.
+    (
+        "tailor-fuzzing",
+        &[
+            "tailor",
+            "tailor-core",
+            "tailor-image",
+            "tailor-config",
+            "tailor-model",
+            "tailor-demo",
+        ],
+    ),
     // Test support: used only as a dev-dependency (checked below).
     ("tailor-testing", &["tailor-platform", "tailor-core"]),
 ];

@@ -1,0 +1,105 @@
+//! The document parsers: the config loader, beacon bodies and recommendation lists (with their
+//! version pointer), each read as the edge reads it.
+
+use crate::demo;
+use tailor_config::Config;
+use tailor_core::events;
+use tailor_core::identity::sealed::MAX_HISTORY;
+use tailor_core::identity::{history, HistoryEntry};
+use tailor_core::recs;
+
+/// A config document, parsed and validated (`Config::from_json`, what loading a config from
+/// the config store runs). A config that loads keeps its cross-references: every rule and the
+/// default name a listed segment, and every segment's template is compiled.
+pub fn config(data: &[u8]) {
+    let Ok(config) = Config::from_json(data) else {
+        return;
+    };
+    let rules = &config.segments.rules;
+    for segment in rules
+        .rules
+        .iter()
+        .map(|r| &r.segment)
+        .chain([&rules.default])
+    {
+        assert!(
+            config.segment(segment).is_some(),
+            "'{segment}' is not listed"
+        );
+    }
+    for segment in &config.segments.list {
+        let template = config.template_for(&segment.id, &[]).unwrap_or_default();
+        assert!(
+            config.banners.templates.get_template(template).is_ok(),
+            "segment '{}' has no compiled template",
+            segment.id
+        );
+    }
+}
+
+/// A `POST /events` body under the demo's limits and the defaults; the accepted events join a
+/// history as the route records them, which stays within its length.
+pub fn beacon(data: &[u8]) {
+    let demo_settings = demo::signed().map(|config| config.events.clone());
+    for settings in demo_settings.into_iter().chain([Default::default()]) {
+        let Ok(accepted) = events::parse(data, &settings) else {
+            continue;
+        };
+        assert!(!accepted.is_empty() && accepted.len() <= settings.max_events);
+        let mut kept: Vec<HistoryEntry> = Vec::new();
+        for (at_s, event) in (0_u64..).zip(&accepted) {
+            history::record(
+                &mut kept,
+                HistoryEntry {
+                    item: event.item.clone(),
+                    category: event.category.clone().unwrap_or_default(),
+                    kind: event.kind.history_kind(),
+                    at_s: Some(at_s),
+                },
+            );
+            assert!(kept.len() <= MAX_HISTORY);
+        }
+    }
+}
+
+/// A recommendation list as KV holds it, under the demo's size limit, re-ranked for a visitor
+/// whose history names its first items; and the same bytes as the version pointer.
+pub fn recs_list(data: &[u8]) {
+    let _ = recs::parse_version(data);
+    let Some(config) = demo::signed() else {
+        return;
+    };
+    let Ok(list) = recs::parse_list(data, config.limits.max_list_bytes) else {
+        return;
+    };
+    let history: Vec<HistoryEntry> = list
+        .items
+        .iter()
+        .take(MAX_HISTORY)
+        .zip(['c', 'v'].into_iter().cycle())
+        .map(|(item, kind)| HistoryEntry {
+            item: item.id.clone(),
+            category: item.category.clone(),
+            kind,
+            at_s: None,
+        })
+        .collect();
+    let skip: Vec<&str> = list
+        .items
+        .iter()
+        .skip(1)
+        .take(2)
+        .map(|i| i.id.as_str())
+        .collect();
+    for n in [0, 4, list.items.len()] {
+        let ranked = recs::rerank(
+            &list.items,
+            &history,
+            1_750_000_000,
+            n,
+            &config.recs.rerank,
+            &skip,
+        );
+        assert!(ranked.len() <= n);
+    }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# `make fuzz`: runs every cargo-fuzz target (fuzz/, nightly, libFuzzer) for FUZZ_SECONDS each,
+# FUZZ_JOBS at a time, on its committed corpus (fuzz/corpus/<target>, seeded by the
+# tailor-fuzzing `fuzz_seeds` example), minimises each corpus again (`cargo fuzz cmin`) and
+# writes executions, exec/s and findings per target into BENCHMARKS.md ("Fuzzing").
+# A finding is left in fuzz/artifacts/<target>/; once fixed, its input goes to
+# fuzz/regressions/<target>/, which the stable replay (crates/fuzzing/tests/fuzz_corpora.rs) runs.
+#   FUZZ_SECONDS=600 FUZZ_JOBS=1 FUZZ_TARGETS="model page" scripts/fuzz.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+seconds="${FUZZ_SECONDS:-600}"
+jobs="${FUZZ_JOBS:-1}"
+all="image_transform image_url sealed_cookie preview_token config beacon recs_list page model"
+targets="${FUZZ_TARGETS:-$all}"
+# No sanitizer: our code forbids `unsafe`, and libFuzzer's coverage alone runs several times
+# faster than under AddressSanitizer. Release without debug assertions, as the edge builds.
+fuzz=(nice -n 15 cargo +nightly fuzz)
+flags=(-s none)
+
+# Seeds first: new seeds join the corpus (cmin below drops those that add no coverage).
+if [ -z "${FUZZ_NO_SEEDS:-}" ]; then
+  nice -n 15 cargo run --quiet -p tailor-fuzzing --example fuzz_seeds -- fuzz/corpus >/dev/null
+fi
+(cd fuzz && "${fuzz[@]}" build "${flags[@]}")
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+run_target() {
+  local target="$1" log="$results/$1.log"
+  # The image target's heap is capped at 128 MB by its allocator; the rest is the binary,
+  # libFuzzer and its corpus.
+  local rss=1024
+  [ "$target" = image_transform ] && rss=512
+  mkdir -p "fuzz/artifacts/$target"
+  local before
+  before="$(find "fuzz/artifacts/$target" -type f | wc -l)"
+  (cd fuzz && "${fuzz[@]}" run "${flags[@]}" "$target" "corpus/$target" -- \
+    -max_total_time="$seconds" -timeout=30 -rss_limit_mb="$rss" -print_final_stats=1 \
+    -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || true
+  local execs rate findings
+  execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)"
+  [ -n "$execs" ] || execs="$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | tail -1)"
+  rate="$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1)"
+  [ -n "$rate" ] || rate=$(( ${execs:-0} / seconds ))
+  findings=$(( $(find "fuzz/artifacts/$target" -type f | wc -l) - before ))
+  (cd fuzz && "${fuzz[@]}" cmin "${flags[@]}" "$target" "corpus/$target" >/dev/null 2>&1) || true
+  local files
+  files="$(find "fuzz/corpus/$target" -type f | wc -l)"
+  printf '| `%s` | %s | %s | %s | %s | %s |\n' "$target" "$seconds" "${execs:-0}" "${rate:-0}" \
+    "$files" "$findings" >"$results/$target.row"
+  echo "$target: ${execs:-0} executions, ${rate:-0}/s, $findings new findings"
+}
+
+running=0
+for target in $targets; do
+  run_target "$target" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+done
+wait
+
+{
+  echo "## Fuzzing"
+  echo
+  echo "\`make fuzz\` (\`scripts/fuzz.sh\`), $(date -u +%Y-%m-%d), $(nproc) cores, ${jobs} target(s) at a time,"
+  echo "libFuzzer through cargo-fuzz on nightly without a sanitizer, each target for ${seconds} s on its"
+  echo "committed corpus. Corpus files are counted after \`cargo fuzz cmin\`; findings are the new"
+  echo "inputs left in \`fuzz/artifacts/\` (crash, out-of-memory past the 128 MB allocator cap, timeout"
+  echo "over 30 s). Goal: ≥ 10 M executions per target and 0 open crashes."
+  echo
+  echo "| target | seconds | executions | exec/s | corpus files | findings |"
+  echo "| --- | --: | --: | --: | --: | --: |"
+  for target in $all; do
+    if [ -f "$results/$target.row" ]; then cat "$results/$target.row"; fi
+  done
+  if [ -n "${FUZZ_NOTE:-}" ]; then
+    echo
+    echo "$FUZZ_NOTE"
+  fi
+} | scripts/replace_section.py BENCHMARKS.md "Fuzzing"
+echo "BENCHMARKS.md: Fuzzing updated"
