@@ -144,3 +144,35 @@ pub(crate) fn a_corrupt_model_is_refused_and_logged(h: &Harness) -> Result<(), F
     }
     Err(format!("no model_refused line: {}", harness.log()).into())
 }
+
+/// The host refuses a model blob past `limits.max_model_bytes` before reading it (Fastly: by
+/// its known length; workerd: while streaming it in): here a 4 KiB limit and the 53 KB demo
+/// model.
+pub(crate) fn a_model_over_the_size_limit_is_refused_before_it_is_read(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let mut config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(project_root().join("demo/config.json"))?)?;
+    config["limits"]["max_model_bytes"] = serde_json::json!(4096);
+    let file = run_dir().join("small-model-limit-config.json");
+    std::fs::write(&file, config.to_string())?;
+    let harness = h.restart_with(&[("config/v1", Some(file))]);
+    let got = get(
+        &harness.url("/banner.json?slot=hero"),
+        &[("User-Agent", DESKTOP), DEBUG],
+    );
+    expect_status(&got, 200)?;
+    check(
+        got.header("x-tailor-ranking") == Some("category-rerank v3"),
+        || format!("{:?}", got.headers),
+    )?;
+    check(ids(&got.json()).len() == 4, || got.text())?;
+    for _ in 0..50 {
+        let log = harness.log();
+        if log.contains("model_refused") && log.contains("4096-byte limit") {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err(format!("no model_refused line naming the limit: {}", harness.log()).into())
+}
