@@ -84,9 +84,13 @@ bench: build build-cloudflare
 	@scripts/install-bench-tools.sh
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_segmentation
-	cargo run --release -p tailor-learn --example synth -- big target/big-model 1000000 \
-	    --segments $$(python3 -c 'import json; print(",".join(s["id"] for s in json.load(open("demo/config.json"))["segments"]["list"]))')
-	BIG_MODEL=$(abspath target/big-model) TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_recs
+	segments=$$(python3 -c 'import json; print(",".join(s["id"] for s in json.load(open("demo/config.json"))["segments"]["list"]))'); \
+	for shards in 1024 16384; do \
+	    cargo run --release -p tailor-learn --example synth -- big target/big-model-$$shards 1000000 \
+	        --shards $$shards --segments $$segments || exit 1; \
+	done
+	BIG_MODEL=$(abspath target/big-model-1024),$(abspath target/big-model-16384) \
+	    TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_recs
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_runtimes
 	cargo run --release --example replay
 	scripts/bench-learning.sh

@@ -87,6 +87,7 @@ struct PathCost {
     total: f64,
     memory_mb: Option<f64>,
     policy: String,
+    source: String,
 }
 
 /// A consenting desktop visitor whose cookie holds `history` (as the beacon records it).
@@ -138,6 +139,7 @@ fn path_cost(harness: &Harness, cookie: &str, read: &str, runs: usize) -> PathCo
             .and_then(|b| b.parse::<f64>().ok())
             .map(|b| b / 1_048_576.0),
         policy: debug.header("x-tailor-ranking").unwrap_or("").to_owned(),
+        source: debug.header("x-tailor-source").unwrap_or("").to_owned(),
     }
 }
 
@@ -148,17 +150,20 @@ fn demo_history(list: &RecList) -> Vec<(String, char)> {
         .collect()
 }
 
-/// The 1 M-item model written by `synth big` into `dir`, published as version `big`.
-fn big_model(dir: &std::path::Path, runs: usize) -> (PathCost, usize) {
+/// The 1 M-item model written by `synth big` into `dir`, published as version `big`: its cost,
+/// the head's bytes and one shard's.
+fn big_model(dir: &std::path::Path, runs: usize) -> (PathCost, usize, usize) {
     let pointer = std::env::temp_dir().join("tailor-bench-big-pointer");
     std::fs::write(&pointer, "big").unwrap();
     let mut overrides: Vec<KvOverride> = vec![
         ("recs/current", Some(pointer)),
         ("recs/big/model.tlrm", Some(dir.join("model.tlrm"))),
     ];
+    let mut shard = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         if name.starts_with("shard-") {
+            shard = std::fs::metadata(dir.join(&name)).map_or(0, |m| m.len() as usize);
             let key: &'static str = Box::leak(format!("recs/big/{name}").into_boxed_str());
             overrides.push((key, Some(dir.join(&name))));
         }
@@ -173,15 +178,15 @@ fn big_model(dir: &std::path::Path, runs: usize) -> (PathCost, usize) {
     let cookie = visitor_cookie(&harness, &history);
     let cost = path_cost(&harness, &cookie, "model", runs);
     let head = std::fs::metadata(dir.join("model.tlrm")).map_or(0, |m| m.len() as usize);
-    (cost, head)
+    (cost, head, shard)
 }
 
 fn row(out: &mut String, name: &str, c: &PathCost, read: &str) {
     let memory = c.memory_mb.map_or("–".into(), |m| format!("{m:.1} MB"));
     let _ = writeln!(
         out,
-        "| {name} | `{}` | {read} {:.0} µs | {:.0} µs | {:.0} µs | **{:.0} µs** | {memory} |",
-        c.policy, c.read, c.rank, c.render, c.total
+        "| {name} | `{}` ({}) | {read} {:.0} µs | {:.0} µs | {:.0} µs | **{:.0} µs** | {memory} |",
+        c.policy, c.source, c.read, c.rank, c.render, c.total
     );
 }
 
@@ -199,7 +204,13 @@ fn main() {
     let cookie = visitor_cookie(&harness, &demo);
     let lists = path_cost(&harness, &cookie, "list", runs);
     drop(harness);
-    let big = std::env::var_os("BIG_MODEL").map(|dir| big_model(std::path::Path::new(&dir), runs));
+    // Comma-separated folders, e.g. the same catalogue in few large or many small shards.
+    let big: Vec<(PathCost, usize, usize)> = std::env::var("BIG_MODEL")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| big_model(std::path::Path::new(dir), runs))
+        .collect();
 
     let mut out = String::new();
     let _ = writeln!(
@@ -215,7 +226,7 @@ fn main() {
     );
     let _ = writeln!(
         out,
-        "| path | ranking | read | rank | render | total (target ≤ 200 µs) | peak memory |"
+        "| path | ranking (source) | read | rank | render | total (target ≤ 200 µs) | peak memory |"
     );
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");
     row(&mut out, "JSON list (no model published)", &lists, "list");
@@ -225,10 +236,11 @@ fn main() {
         &with_model,
         "model",
     );
-    if let Some((cost, head)) = &big {
+    for (cost, head, shard) in &big {
         let name = format!(
-            "1 M-item model, sharded (head {:.2} MB + one shard)",
-            *head as f64 / 1_048_576.0
+            "1 M-item model, sharded: head {:.2} MB + one shard of {:.2} MB",
+            *head as f64 / 1_048_576.0,
+            *shard as f64 / 1_048_576.0
         );
         row(&mut out, &name, cost, "model");
     }
@@ -242,7 +254,8 @@ fn main() {
         "recs: list path {:.0} µs, model path {:.0} µs{}; wrote BENCHMARKS.md",
         lists.total,
         with_model.total,
-        big.map(|(c, _)| format!(", 1M model {:.0} µs", c.total))
-            .unwrap_or_default()
+        big.iter()
+            .map(|(c, _, _)| format!(", 1M model {:.0} µs", c.total))
+            .collect::<String>()
     );
 }

@@ -4,7 +4,7 @@
 //! cargo run --release -p tailor-learn --example synth -- shop DIR [VISITORS] [--catalogue FILE...]
 //!     # catalogue.jsonl + events.log (over the given catalogue files, e.g. the demo's lists)
 //! cargo run --release -p tailor-learn --example synth -- bulk FILE [ROWS]      # 10 M-row import CSV
-//! cargo run --release -p tailor-learn --example synth -- big DIR [ITEMS] [--segments a,b,...]
+//! cargo run --release -p tailor-learn --example synth -- big DIR [ITEMS] [--shards N] [--segments a,b,...]
 //!     # a sharded 1 M-item model: DIR/model.tlrm (head), the shards of a 12-item visitor
 //!     # history (DIR/shard-N.tlrm) and that history (DIR/history.txt), for the edge benchmark
 //! ```
@@ -14,6 +14,10 @@ use tailor_learn::synth::{bulk, shop};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let shard_count: Option<u32> = match args.iter().position(|a| a == "--shards") {
+        Some(at) => args.drain(at..at + 2).nth(1).and_then(|n| n.parse().ok()),
+        None => None,
+    };
     let segment_names: Vec<String> = match args.iter().position(|a| a == "--segments") {
         Some(at) => args
             .drain(at..)
@@ -72,7 +76,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "big" => {
             let items = count.map_or(1_000_000, |n| n as usize);
-            write_big(std::path::Path::new(target), items, &segment_names)?;
+            write_big(
+                std::path::Path::new(target),
+                items,
+                shard_count,
+                &segment_names,
+            )?;
         }
         _ => return Err(usage.into()),
     }
@@ -84,6 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn write_big(
     dir: &std::path::Path,
     items: usize,
+    shard_count: Option<u32>,
     names: &[String],
 ) -> Result<(), Box<dyn std::error::Error>> {
     use tailor_learn::synth::big::{spec, BigModel};
@@ -97,7 +107,7 @@ fn write_big(
     for (segment, name) in model.segments.iter_mut().zip(names) {
         segment.name.clone_from(name);
     }
-    let shards = suggested_shard_count(items);
+    let shards = shard_count.unwrap_or_else(|| suggested_shard_count(items));
     let writer = ShardWriter::new(&model, shards)?;
     std::fs::write(dir.join("model.tlrm"), writer.head()?)?;
     // Spread over the catalogue, as a visitor's browsing would be.
