@@ -14,6 +14,7 @@ mod support;
 use support::banners::ids;
 use support::client::{DESKTOP, IPHONE};
 use support::native::{demo_host, get, json, send_body, DEBUG};
+use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_model::{encode, ItemSpec, ModelSpec, SegmentSpec};
 use tailor_testing::memory::MemoryHost;
 
@@ -240,4 +241,83 @@ fn a_model_over_the_size_limit_is_refused_before_it_is_read() {
             && l.contains("limits.max_model_bytes")),
         "{logs:?}"
     );
+}
+
+fn platform_key_of(parts: KeyParts<'_>) -> String {
+    platform_key(&cache_key(&parts))
+}
+
+/// The pointer's, the live head's and the v3 model head's cache keys, by name.
+fn version_and_model_keys() -> [(&'static str, String); 3] {
+    [
+        ("pointer", platform_key_of(KeyParts::ListPointer)),
+        (
+            "live-head",
+            platform_key_of(KeyParts::LiveHead { list_version: "" }),
+        ),
+        (
+            "model",
+            platform_key_of(KeyParts::Model {
+                list_version: "v3",
+                blob: "model.tlrm",
+            }),
+        ),
+    ]
+}
+
+/// Which of the pointer, the live head and the model head a request looked up, in order.
+fn version_and_model_lookups(host: &MemoryHost) -> Vec<&'static str> {
+    let keys = version_and_model_keys();
+    let lookups = host.lookups.borrow();
+    lookups
+        .iter()
+        .filter_map(|k| keys.iter().find(|(_, key)| key == k).map(|(name, _)| *name))
+        .collect()
+}
+
+#[test]
+fn a_banner_on_a_cache_hit_reads_the_version_and_the_model_head_in_one_lookup() {
+    let host = host_with_model();
+    let first = banner(&host, &[("user-agent", DESKTOP), CONSENT, DEBUG]);
+    assert_eq!(header(&first, "x-tailor-ranking"), "model v3");
+    // The first request went through the pointer and the head's own key.
+    assert_eq!(
+        version_and_model_lookups(&host),
+        ["live-head", "pointer", "model"]
+    );
+    host.lookups.borrow_mut().clear();
+    let second = banner(&host, &[("user-agent", DESKTOP), CONSENT, DEBUG]);
+    assert_eq!(header(&second, "x-tailor-ranking"), "model v3");
+    assert_eq!(ids(&json(&second)), ids(&json(&first)));
+    assert_eq!(version_and_model_lookups(&host), ["live-head"]);
+}
+
+#[test]
+fn without_a_model_the_live_head_names_the_version_for_the_lists() {
+    let mut host = demo_host();
+    host.kv
+        .remove(&("tailor_kv".to_owned(), MODEL_KEY.to_owned()));
+    let first = banner(&host, &[("user-agent", DESKTOP), CONSENT, DEBUG]);
+    assert_eq!(header(&first, "x-tailor-ranking"), "category-rerank v3");
+    host.lookups.borrow_mut().clear();
+    let second = banner(&host, &[("user-agent", DESKTOP), CONSENT, DEBUG]);
+    assert_eq!(header(&second, "x-tailor-ranking"), "category-rerank v3");
+    assert_eq!(version_and_model_lookups(&host), ["live-head"]);
+}
+
+#[test]
+fn a_pointer_flip_shows_through_the_live_head_once_the_pointer_would_have_expired() {
+    let mut host = host_with_model();
+    let first = banner(&host, &[("user-agent", DESKTOP), CONSENT, DEBUG]);
+    assert_eq!(header(&first, "x-tailor-ranking"), "model v3");
+    host.put_kv("tailor_kv", "recs/v4/model.tlrm", model_bytes());
+    host.put_kv("tailor_kv", "recs/current", "v4");
+    // Within the pointer's lifetime the old version still serves, as through the pointer.
+    let cached = banner(&host, &[("user-agent", DESKTOP), CONSENT, DEBUG]);
+    assert_eq!(header(&cached, "x-tailor-ranking"), "model v3");
+    host.advance(61.0);
+    let flipped = banner(&host, &[("user-agent", DESKTOP), CONSENT, DEBUG]);
+    assert_eq!(header(&flipped, "x-tailor-ranking"), "model v4");
+    let again = banner(&host, &[("user-agent", DESKTOP), CONSENT, DEBUG]);
+    assert_eq!(header(&again, "x-tailor-ranking"), "model v4");
 }

@@ -73,15 +73,31 @@ fn bundled_default(json: &str) -> RecList {
 /// A pointer holds a version name; anything longer is not one.
 const MAX_POINTER_BYTES: usize = 1024;
 
+/// The live version named by the pointer key, as read for this request.
+#[derive(Debug)]
+pub(super) struct Pointer {
+    pub version: Result<String, String>,
+    /// Read from KV just now (not from memory or the cache): what may start a live head's
+    /// lifetime, which then ends no later than this pointer's cache entry.
+    pub from_kv: bool,
+}
+
+/// Whether this instance remembers the pointer (then it remembers the blobs as well).
+pub(super) fn pointer_remembered<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> bool {
+    remembered::<String, P>(ctx, platform, POINTER_MEMO_KEY).is_some()
+}
+
+const POINTER_MEMO_KEY: &str = "pointer";
+
 /// The live version named by the pointer key: from memory, the platform cache or KV.
 pub(super) async fn current_version<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
-) -> Result<String, String> {
+) -> Pointer {
+    let from = |version, from_kv| Pointer { version, from_kv };
     let settings = &ctx.config.recs;
-    let memo_key = "pointer";
-    if let Some(v) = remembered::<String, P>(ctx, platform, memo_key) {
-        return Ok(v.as_ref().clone());
+    if let Some(v) = remembered::<String, P>(ctx, platform, POINTER_MEMO_KEY) {
+        return from(Ok(v.as_ref().clone()), false);
     }
     let parts = KeyParts::ListPointer;
     // Every early return below drops the entry: a fill this request was chosen for is given
@@ -89,8 +105,8 @@ pub(super) async fn current_version<P: Platform>(
     let (copy, entry) = cached(ctx, platform, &parts).await;
     if let Some(bytes) = copy {
         if let Ok(version) = recs::parse_version(&bytes) {
-            remember(platform, memo_key, Rc::new(version.clone()));
-            return Ok(version);
+            remember(platform, POINTER_MEMO_KEY, Rc::new(version.clone()));
+            return from(Ok(version), false);
         }
     }
     let bytes = match platform
@@ -103,19 +119,22 @@ pub(super) async fn current_version<P: Platform>(
     {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            return Err(format!(
-                "list pointer '{}' is missing",
-                settings.pointer_key
-            ))
+            let problem = format!("list pointer '{}' is missing", settings.pointer_key);
+            return from(Err(problem), false);
         }
-        Err(e) => return Err(format!("KV store unavailable: {e}")),
+        Err(e) => return from(Err(format!("KV store unavailable: {e}")), false),
     };
-    let version = recs::parse_version(&bytes)
-        .map_err(|e| format!("list pointer '{}': {e}", settings.pointer_key))?;
+    let version = match recs::parse_version(&bytes) {
+        Ok(version) => version,
+        Err(e) => {
+            let problem = format!("list pointer '{}': {e}", settings.pointer_key);
+            return from(Err(problem), false);
+        }
+    };
     let ttl = ctx.config.cache.banner_ttl_seconds;
     store(ctx, entry, &parts, bytes, ttl).await;
-    remember(platform, memo_key, Rc::new(version.clone()));
-    Ok(version)
+    remember(platform, POINTER_MEMO_KEY, Rc::new(version.clone()));
+    from(Ok(version), true)
 }
 
 /// The segment's list of `version`: from memory, the platform cache or KV. A list that parses

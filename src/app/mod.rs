@@ -12,6 +12,7 @@ mod image_request;
 mod image_route;
 mod impression;
 mod list_source;
+mod live_source;
 mod model_source;
 mod origin_query;
 mod original_source;

@@ -45,41 +45,60 @@ enum Blob {
 }
 
 /// The model of the live `version` (the pointer as read for this request) for a visitor
-/// with `history`, or `None` when none is published (or none ever verified). Reads at most
-/// the head and `recs.model.shard_reads` shards.
+/// with `history`, and whether its head was read as published (verified, or not published
+/// at all: what the live head may remember). `None` when none is published (or none ever
+/// verified). Reads at most the head and `recs.model.shard_reads` shards.
 pub(super) async fn read<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     version: &Result<String, String>,
     history: &[HistoryItem<'_>],
-) -> Option<ModelRead> {
+) -> (Option<ModelRead>, bool) {
     let (head, source, version) = match version.clone() {
-        Ok(version) => {
-            let (head, source) = usable(ctx, platform, &version, HEAD_BLOB).await?;
-            (head, source, version)
-        }
+        Ok(version) => match usable(ctx, platform, &version, HEAD_BLOB).await {
+            Usable::Found(head, source) => (head, source, version),
+            Usable::Absent => return (None, true),
+            Usable::Unusable => return (None, false),
+        },
         // No pointer to go by (KV down, or garbage): the last good model, if any, under the
         // version it was trained as.
         Err(_) => {
-            let head = last_good(platform, HEAD_BLOB).await?;
+            let Some(head) = last_good(platform, HEAD_BLOB).await else {
+                return (None, false);
+            };
             let version = Model::open(&head)
-                .ok()?
-                .version()
-                .unwrap_or("unknown")
-                .to_owned();
+                .ok()
+                .and_then(|m| m.version().map(str::to_owned))
+                .unwrap_or_else(|| "unknown".into());
             (head, "last-good", version)
         }
     };
-    let mut blobs = vec![head];
-    let shards = match Model::open(blobs.first()?).ok()? {
+    let settled = source != "last-good";
+    (
+        with_shards(ctx, platform, head, version, source, history).await,
+        settled,
+    )
+}
+
+/// The model whose head (or complete blob) `head` is, with the shards `history` needs.
+pub(super) async fn with_shards<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    head: Rc<Vec<u8>>,
+    version: String,
+    source: &'static str,
+    history: &[HistoryItem<'_>],
+) -> Option<ModelRead> {
+    let shards = match Model::open(&head).ok()? {
         view if view.kind() == BlobKind::Head => view.shard_count(),
         _ => 0,
     };
+    let mut blobs = vec![head];
     if shards > 0 {
         let reads = ctx.config.recs.model.shard_reads;
         for shard in shards_to_read(history, shards, reads) {
             let name = format!("shard-{shard}.tlrm");
-            if let Some((blob, _)) = usable(ctx, platform, &version, &name).await {
+            if let Usable::Found(blob, _) = usable(ctx, platform, &version, &name).await {
                 blobs.push(blob);
             }
         }
@@ -91,20 +110,32 @@ pub(super) async fn read<P: Platform>(
     })
 }
 
+/// What [`usable`] found.
+enum Usable {
+    Found(Rc<Vec<u8>>, &'static str),
+    /// Not published.
+    Absent,
+    /// Refused (logged), with no last good copy either.
+    Unusable,
+}
+
 /// One blob, falling back to its last good copy when the live one is refused.
 async fn usable<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
     version: &str,
     name: &str,
-) -> Option<(Rc<Vec<u8>>, &'static str)> {
+) -> Usable {
     match blob(ctx, platform, version, name).await {
-        Blob::Found(bytes, source) => Some((bytes, source)),
-        Blob::Absent => None,
+        Blob::Found(bytes, source) => Usable::Found(bytes, source),
+        Blob::Absent => Usable::Absent,
         Blob::Refused(problem) => {
             let line = serde_json::json!({"level": "error", "event": "model_refused", "blob": name, "version": version, "detail": problem});
             platform.log(super::LOG_ENDPOINT, &line.to_string());
-            last_good(platform, name).await.map(|b| (b, "last-good"))
+            match last_good(platform, name).await {
+                Some(bytes) => Usable::Found(bytes, "last-good"),
+                None => Usable::Unusable,
+            }
         }
     }
 }

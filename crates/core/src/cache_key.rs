@@ -50,6 +50,11 @@ pub enum KeyParts<'a> {
     /// The last model blob of that name that verified, whatever its version: served when KV
     /// fails or publishes a corrupt model.
     LastGoodModel { blob: &'a str },
+    /// The live version (the pointer's value, in a header) with that version's model head as
+    /// the body (empty when no model is published): one lookup where the pointer and the head
+    /// would take two. Cached as long as the pointer and purged with it; `list_version` only
+    /// tags it (one key, whatever the version).
+    LiveHead { list_version: &'a str },
     /// An image variant: independent of the visitor, so no segment. `format` is the request's
     /// format token (`auto`, `auto-webp`, `auto-avif` or a fixed format), `dpr` its bucket,
     /// `settings` what the variant resolves to (`w500.q85.80` for a named variant, the
@@ -92,6 +97,7 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
             write!(key, "model/list={list_version}/blob={blob}")
         }
         KeyParts::LastGoodModel { blob } => write!(key, "model-last-good/blob={blob}"),
+        KeyParts::LiveHead { .. } => write!(key, "live-head"),
         KeyParts::LastGoodList { segment } => write!(key, "list-last-good/seg={segment}"),
         KeyParts::Image {
             variant,

@@ -41,6 +41,8 @@ pub struct MemoryHost {
     /// Lookups of a key whose fill was still open: on Fastly they would have waited for it
     /// (until the filling request's instance ended, had it never given the fill up).
     pub waited: RefCell<Vec<String>>,
+    /// Every key looked up, in order: what a request cost in cache lookups.
+    pub lookups: RefCell<Vec<String>>,
     pub logs: RefCell<Vec<(String, String)>>,
     /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
     pub tick_ms: f64,
@@ -184,6 +186,7 @@ impl Platform for MemoryHost {
     }
 
     async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
+        self.lookups.borrow_mut().push(key.to_owned());
         if self.open_fills.borrow().contains(key) {
             self.waited.borrow_mut().push(key.to_owned());
         }

@@ -40,6 +40,13 @@ pub fn surrogate_keys(parts: &KeyParts<'_>) -> Vec<String> {
             format!("list:{list_version}"),
         ],
         KeyParts::LastGoodModel { .. } => vec!["banners".into(), "model".into()],
+        // Purged with the pointer (a flip shows at once) and with its version's lists.
+        KeyParts::LiveHead { list_version } => vec![
+            "banners".into(),
+            "list-pointer".into(),
+            "model".into(),
+            format!("list:{list_version}"),
+        ],
         KeyParts::LastGoodList { segment } => {
             vec!["banners".into(), surrogate_key("segment", segment)]
         }

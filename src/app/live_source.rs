@@ -1,0 +1,83 @@
+//! The live head: the list pointer's version and that version's model head in one cached
+//! object, so a banner on a cache hit takes one lookup for both where the pointer and the
+//! head would take two. It is written only right after the pointer was read from KV, with the
+//! pointer's lifetime, so a flip shows as soon as it would through the pointer; it is purged
+//! with the pointer (`list-pointer`) and with its version's lists (`list:<version>`).
+
+use super::cache_store::{self, Entry, Lifetime};
+use super::context::RequestContext;
+use std::rc::Rc;
+use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
+use tailor_core::recs;
+use tailor_model::Model;
+use tailor_platform::{CachedObject, Platform};
+
+/// The cached object's header naming the live version.
+const VERSION_HEADER: &str = "x-tailor-live-version";
+
+/// What the live head says: the version, and its model head when one is published.
+#[derive(Debug)]
+pub(super) struct Live {
+    pub version: String,
+    pub head: Option<Rc<Vec<u8>>>,
+}
+
+fn key() -> String {
+    // The version only tags the object; the key is one for all versions.
+    platform_key(&cache_key(&KeyParts::LiveHead { list_version: "" }))
+}
+
+/// The live head when the cache holds a usable one, and the entry that stores a new one
+/// (completing this request's fill when it was chosen).
+pub(super) async fn lookup<'p, P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &'p P,
+) -> (Option<Live>, Entry<'p, P>) {
+    if ctx.bypass_cache {
+        return (None, cache_store::unlooked(platform, key()));
+    }
+    let mut entry = cache_store::lookup(platform, key()).await;
+    if entry.must_fill() {
+        return (None, entry);
+    }
+    let live = entry.object.take().and_then(|object| {
+        let version = object
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(VERSION_HEADER))
+            .and_then(|(_, value)| recs::parse_version(value.as_bytes()).ok())?;
+        let head = if object.body.is_empty() {
+            None
+        } else if Model::open(&object.body).is_ok() {
+            // Only verified heads are written; the O(1) open guards against anything else.
+            Some(Rc::new(object.body))
+        } else {
+            return None;
+        };
+        Some(Live { version, head })
+    });
+    (live, entry)
+}
+
+/// Stores `version` with its verified model head (`None`: none is published) for as long
+/// as the pointer is cached.
+pub(super) async fn fill<P: Platform>(
+    ctx: &RequestContext<'_>,
+    entry: Entry<'_, P>,
+    version: &str,
+    head: Option<&[u8]>,
+) {
+    let object = CachedObject {
+        headers: vec![(VERSION_HEADER.into(), version.into())],
+        body: head.map(<[u8]>::to_vec).unwrap_or_default(),
+    };
+    let ttl = ctx.config.cache.banner_ttl_seconds;
+    let lifetime = Lifetime {
+        ttl_seconds: ttl,
+        stale_while_revalidate_seconds: ttl,
+    };
+    let parts = KeyParts::LiveHead {
+        list_version: version,
+    };
+    entry.store(&parts, &object, lifetime).await;
+}
