@@ -8,8 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${TRAIN_ROWS:-10000000}"
 scripts/fetch-movielens.sh
-cargo build --release -p tailor-cli -p tailor-learn --example synth
-tailor=target/release/tailor
+# Two builds: with `--example`, cargo builds only examples, not the `tailor` binary.
+cargo build --release -p tailor-cli --bin tailor
+cargo build --release -p tailor-learn --example synth
+release="${CARGO_TARGET_DIR:-target}/release"
+tailor="$release/tailor"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 for protocol in leave-last-out session; do
@@ -17,7 +20,7 @@ for protocol in leave-last-out session; do
     --markdown "$out/eval-$protocol.md" --json "$out/eval-$protocol.json"
 done
 bulk="data/bulk-$rows.csv"
-[ -s "$bulk" ] || target/release/examples/synth bulk "$bulk" "$rows"
+[ -s "$bulk" ] || "$release/examples/synth" bulk "$bulk" "$rows"
 /usr/bin/time -v "$tailor" train --import "$bulk" --out "$out/model" --version bench \
   2> "$out/time.txt" > /dev/null
 wall="$(grep 'Elapsed (wall clock)' "$out/time.txt" | awk '{print $NF}')"
