@@ -5,9 +5,10 @@
 //! (`purchase`, with a value) that follow clicks. A share of visitors has no consent and logs
 //! `visitor: null` without being exposed.
 //!
-//! Arm `i` (of `arms`, control = 0) multiplies the click and purchase probabilities by
-//! `1 + uplift × i / (arms − 1)`: with two arms the treatment's true relative uplift is
-//! `uplift`. `control_share` assigns visitors with another split than the one the lines
+//! Arm `i` (of `arms`, control = 0) multiplies the click probability by
+//! `1 + uplift × i / (arms − 1)`: with two arms the treatment's true relative uplift in
+//! click-through is `uplift`. Purchases follow clicks and get the same factor on top, so
+//! their uplift compounds (about `(1 + uplift)² − 1` at small click rates); signups have none. `control_share` assigns visitors with another split than the one the lines
 //! record, to test SRM detection.
 
 use super::Rng;
