@@ -775,7 +775,7 @@ pub fn day_of(ts_ms: i64) -> i64 {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::experiment::aggregate::Aggregator;
+    use crate::experiment::aggregate::{Aggregator, DAY_MS};
 
     #[test]
     fn dates_are_civil() {
@@ -838,6 +838,53 @@ mod tests {
         let report = analyse(&tally, &Settings::default());
         assert!(report.experiments[0].srm.flagged);
         assert_eq!(report.experiments[0].arms[0].expected_share, 0.7);
+    }
+
+    #[test]
+    fn a_changed_split_is_checked_per_period_and_weighted() {
+        // Day 0 at 50/50, day 1 at 90/10, visitors assigned accordingly: pooled, the arms are
+        // 70/30 against the latest 90/10, but each period matches its own split.
+        let mut agg = Aggregator::new();
+        let mut n = 0;
+        for (day, share_a, visitors) in [(0_i64, 0.5, 4_000_u64), (1, 0.9, 4_000)] {
+            for i in 0..visitors {
+                let a = (i as f64) < share_a * visitors as f64;
+                let arm = if a { "a" } else { "b" };
+                let ts = 1_764_000_000_000 / DAY_MS * DAY_MS + day * DAY_MS + i as i64;
+                n += 1;
+                agg.line(
+                    &format!(
+                        r#"{{"event":"exposure","experiment":"e","arm":"{arm}","visitor":"v{n}","weights":{{"a":{share_a},"b":{}}},"ts_ms":{ts}}}"#,
+                        1.0 - share_a
+                    ),
+                    "t",
+                    n,
+                );
+                // Day 1 converts better in both arms: pooling would favour arm a.
+                if i % if day == 0 { 10 } else { 4 } == 0 {
+                    agg.line(
+                        &format!(
+                            r#"{{"event":"click","visitor":"v{n}","item":"x","ts_ms":{}}}"#,
+                            ts + 1
+                        ),
+                        "t",
+                        n,
+                    );
+                }
+            }
+        }
+        let report = analyse(&agg.finish(), &Settings::default());
+        let e = &report.experiments[0];
+        assert_eq!(e.splits, 2);
+        assert_eq!(e.srm.method, "per period");
+        assert!(!e.srm.flagged, "{:?}", e.srm);
+        assert_eq!(e.arms[0].expected_share, 0.9);
+        let c = &e.metrics[0].comparisons[0];
+        assert!(c.cuped.is_none());
+        // Weighted by period, the arms are alike (pooled, b would look 18 % worse).
+        let rel = c.relative.unwrap();
+        assert!(rel.lower < 0.0 && rel.upper > 0.0, "{rel:?}");
+        assert!(rel.point.abs() < 0.05, "{rel:?}");
     }
 
     #[test]
