@@ -188,3 +188,52 @@ not json
     let out = tailor(&["report"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn the_config_orders_the_arms_and_control_can_be_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = ExperimentLog {
+        visitors: 2_000,
+        arms: 3,
+        ..ExperimentLog::default()
+    };
+    let log = log(dir.path(), "three.log", &spec);
+    let config = dir.path().join("config.json");
+    std::fs::write(
+        &config,
+        r#"{"experiments":[{"name":"hero-layout","salt":"s","arms":[
+            {"name":"arm-2","weight":1},{"name":"control","weight":1},{"name":"arm-1","weight":1}]}]}"#,
+    )
+    .unwrap();
+    let doc = report(&log, dir.path(), &["--config", config.to_str().unwrap()]);
+    let e = &doc["experiments"][0];
+    assert_eq!(e["control"], "arm-2");
+    let arms: Vec<&str> = e["arms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(arms, ["arm-2", "control", "arm-1"]);
+    let doc = report(&log, dir.path(), &["--control", "arm-1"]);
+    assert_eq!(doc["experiments"][0]["control"], "arm-1");
+    // Two comparisons per metric, all Holm-adjusted together.
+    let comparisons = doc["experiments"][0]["metrics"][0]["comparisons"]
+        .as_array()
+        .unwrap();
+    assert_eq!(comparisons.len(), 2);
+    assert!(comparisons
+        .iter()
+        .all(|c| c["p_holm"].as_f64().unwrap() >= c["p_value"].as_f64().unwrap()));
+    // A config that is not JSON is an error that names it.
+    std::fs::write(&config, "{").unwrap();
+    let out = tailor(&[
+        "report",
+        "--log",
+        &log,
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("config.json"));
+}
