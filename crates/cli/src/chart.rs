@@ -94,7 +94,7 @@ fn panel(
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 15))
         .margin(12)
-        .x_label_area_size(30)
+        .x_label_area_size(40)
         .y_label_area_size(60)
         .build_cartesian_2d(
             -0.5..(days.len() as f64 - 0.5).max(0.5),
@@ -110,6 +110,7 @@ fn panel(
         .configure_mesh()
         .x_labels(days.len().clamp(2, 14))
         .x_label_formatter(&day_label)
+        .x_desc("UTC day (visitors exposed and clicks up to its end)")
         .y_desc("relative uplift (%)")
         .y_label_formatter(&|y| format!("{y:+.1}"))
         .draw()
@@ -145,6 +146,7 @@ fn panel(
     }
     chart
         .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK.mix(0.3))
         .draw()
