@@ -232,7 +232,7 @@ fn weights_markdown(
     }
     for w in weights {
         if let Some(reason) = &w.reason {
-            let _ = writeln!(out, "\n- {}: {reason} (equal split kept)", w.experiment);
+            let _ = writeln!(out, "\n- {}: {reason}", w.experiment);
         }
     }
     out

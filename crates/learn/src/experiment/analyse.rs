@@ -372,7 +372,7 @@ fn visitors_by_period(e: &ExperimentTally) -> Vec<Vec<u64>> {
 }
 
 /// The split of the latest period (by day; the last recorded on that day).
-fn latest_weights(e: &ExperimentTally, layout: &Layout) -> Vec<f64> {
+pub(crate) fn latest_weights(e: &ExperimentTally, layout: &Layout) -> Vec<f64> {
     let latest = e
         .input
         .periods
