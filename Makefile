@@ -79,7 +79,8 @@ serve-cloudflare: demo-model build-cloudflare
 	cargo build --release --example demo_origin
 	scripts/serve-cloudflare.sh
 
-## Benchmarks over ../shared/corpus (or the demo photos): Viceroy, native, vipsthumbnail.
+## Benchmarks over ../shared/corpus (or the demo photos): Viceroy, native, vipsthumbnail;
+## learning and experiment reports (10 M log lines each) and the statistics' simulation study.
 bench: build build-cloudflare
 	@scripts/install-bench-tools.sh
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
@@ -94,6 +95,7 @@ bench: build build-cloudflare
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_runtimes
 	cargo run --release --example replay
 	scripts/bench-learning.sh
+	scripts/bench-experiments.sh
 
 ## Install cargo-fuzz (and the nightly toolchain it needs) when missing.
 tools-fuzz:

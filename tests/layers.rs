@@ -48,7 +48,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["tailor", "tailor-platform", "tailor-demo"],
     ),
     // Offline: learning, and the command line over everything it needs.
-    ("tailor-learn", &["tailor-model", "tailor-core"]),
+    (
+        "tailor-learn",
+        &["tailor-model", "tailor-core", "tailor-stats"],
+    ),
     (
         "tailor-cli",
         &[

@@ -7,13 +7,35 @@
 //! cargo run --release -p tailor-learn --example synth -- big DIR [ITEMS] [--shards N] [--segments a,b,...]
 //!     # a sharded 1 M-item model: DIR/model.tlrm (head), the shards of a 12-item visitor
 //!     # history (DIR/shard-N.tlrm) and that history (DIR/history.txt), for the edge benchmark
+//! cargo run --release -p tailor-learn --example synth -- experiment FILE [LINES] [--uplift 0.1]
+//!     [--arms 2] [--seed S] [--control-share P] [--visitors N]
+//!     # an experiment log with a known true uplift (and, with --control-share, a split other
+//!     # than the one its exposure lines record), for `tailor report`'s tests and benchmark
 //! ```
 
 use std::io::{BufWriter, Write};
-use tailor_learn::synth::{bulk, shop};
+use tailor_learn::synth::{bulk, experiment, shop};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut flag = |name: &str| -> Result<Option<f64>, String> {
+        match args.iter().position(|a| a == name) {
+            Some(at) => {
+                let value = args.get(at + 1).cloned().unwrap_or_default();
+                args.drain(at..(at + 2).min(args.len()));
+                value
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| format!("{name} needs a number, not '{value}'"))
+            }
+            None => Ok(None),
+        }
+    };
+    let uplift = flag("--uplift")?;
+    let arm_count = flag("--arms")?;
+    let seed = flag("--seed")?;
+    let control_share = flag("--control-share")?;
+    let visitor_cap = flag("--visitors")?;
     let shard_count: Option<u32> = match args.iter().position(|a| a == "--shards") {
         Some(at) => args.drain(at..at + 2).nth(1).and_then(|n| n.parse().ok()),
         None => None,
@@ -30,7 +52,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(at) => args.drain(at..).skip(1).collect(),
         None => Vec::new(),
     };
-    let usage = "usage: synth shop DIR [VISITORS] | synth bulk FILE [ROWS] | synth big DIR [ITEMS]";
+    let usage = "usage: synth shop DIR [VISITORS] | synth bulk FILE [ROWS] | synth big DIR [ITEMS] \
+                 | synth experiment FILE [LINES] [--uplift U] [--arms N] [--seed S] [--control-share P]";
     let (Some(what), Some(target)) = (args.first(), args.get(1)) else {
         return Err(usage.into());
     };
@@ -82,6 +105,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 shard_count,
                 &segment_names,
             )?;
+        }
+        "experiment" => {
+            let defaults = experiment::ExperimentLog::default();
+            let spec = experiment::ExperimentLog {
+                lines: count.unwrap_or(1_000_000),
+                visitors: visitor_cap.map_or(u64::MAX, |v| v as u64),
+                uplift: uplift.unwrap_or(defaults.uplift),
+                arms: arm_count.map_or(2, |a| (a as usize).clamp(2, 64)),
+                seed: seed.map_or(defaults.seed, |s| s as u64),
+                control_share,
+                ..defaults
+            };
+            let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(target)?);
+            let (lines, visitors) = experiment::write_log(&spec, &mut out)?;
+            out.flush()?;
+            eprintln!("wrote {lines} lines ({visitors} visitors) to {target}");
         }
         _ => return Err(usage.into()),
     }

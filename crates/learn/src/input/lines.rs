@@ -99,7 +99,12 @@ impl Lines {
         let line = if too_long {
             Line::TooLong
         } else {
-            match String::from_utf8(std::mem::take(&mut self.buffer)) {
+            // The next line starts with room for one as long as this one: no regrowing.
+            let room = self.buffer.len().next_power_of_two().min(self.max_bytes);
+            match String::from_utf8(std::mem::replace(
+                &mut self.buffer,
+                Vec::with_capacity(room),
+            )) {
                 Ok(text) => Line::Text(text),
                 Err(_) => Line::NotUtf8,
             }
@@ -109,7 +114,7 @@ impl Lines {
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
+    memchr::memchr(b'\n', bytes)
 }
 
 #[cfg(test)]

@@ -1,9 +1,11 @@
 //! Seeded, deterministic synthetic data: a shop catalogue and a realistic Tailor event log
 //! over it (`shop`), a 10 M-interaction import file for the speed test (`bulk`), and a
-//! 1 M-item model specification for the sharding test (`big`).
+//! 1 M-item model specification for the sharding test (`big`), and an experiment log with a
+//! known uplift (`experiment`).
 
 pub mod big;
 pub mod bulk;
+pub mod experiment;
 pub mod shop;
 
 /// SplitMix64: tiny, fast and the same on every platform.
