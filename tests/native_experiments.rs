@@ -235,14 +235,19 @@ fn new_weights_move_new_visitors_and_recorded_arms_stay() {
         let again = banner(&host, Some(&visitor));
         assert_eq!(arm_of(&again), kept);
     }
-    let exposures = log_lines(&host, "exposure");
-    let last = exposures
-        .iter()
-        .rev()
-        .find(|l| l["experiment"] == EXPERIMENT)
-        .unwrap();
-    assert_eq!(last["weights"][other], 1.0);
-    assert_eq!(last["weights"][kept.as_str()], 0.0);
+    // Under the new weights only the new visitors are exposed (the bucketed one was, today,
+    // under the old split), each with the split in force.
+    let exposures: Vec<_> = log_lines(&host, "exposure")
+        .into_iter()
+        .filter(|l| l["experiment"] == EXPERIMENT)
+        .collect();
+    assert_eq!(exposures.len(), 21);
+    assert_eq!(exposures[0]["weights"][MODEL_ARM], 0.5);
+    for line in &exposures[1..] {
+        assert_eq!(line["arm"], other);
+        assert_eq!(line["weights"][other], 1.0);
+        assert_eq!(line["weights"][kept.as_str()], 0.0);
+    }
 }
 
 #[test]

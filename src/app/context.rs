@@ -136,8 +136,15 @@ impl<'a> RequestContext<'a> {
                 read.as_deref(),
             );
             allocation = Some(read);
-            if let Some(cookie) = identity.cookie_mut() {
-                record_arms(&mut cookie.arms, &assignments, config);
+            if let Some(cookie) = &identity.cookie {
+                let mut marks = cookie.arms.clone();
+                record_arms(&mut marks, &assignments, config);
+                // Only a change is sealed (past the cap nothing is, however often).
+                if marks != cookie.arms {
+                    if let Some(cookie) = identity.cookie_mut() {
+                        cookie.arms = marks;
+                    }
+                }
             }
             segment_ms += platform.now_ms() - start;
         }
