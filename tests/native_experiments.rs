@@ -62,7 +62,8 @@ fn arms_with_different_rankings_serve_different_banners() {
     let mut seen = std::collections::BTreeMap::new();
     for _ in 0..40 {
         let response = banner(&host, None);
-        assert_eq!(response.status(), 200);
+        let body = String::from_utf8_lossy(response.body()).into_owned();
+        assert_eq!(response.status(), 200, "{body}");
         let ranking = response.headers()["x-tailor-ranking"]
             .to_str()
             .unwrap()
