@@ -1,16 +1,18 @@
 //! `GET /banner` and `GET /banner.json`: items for the visitor's segment ranked by the trained
 //! model from their recent behaviour (or, without a model, the segment list re-ranked by
-//! category), rendered for one slot.
+//! category), rendered for one slot. The visitor's experiment arms can choose the policy,
+//! the re-rank settings, the item count and the template; the first banner an experiment
+//! changes each day logs the visitor's exposure (and re-seals the cookie that remembers it).
 
 use super::context::RequestContext;
 use super::list_source::{self, ListRead};
 use super::model_source::{self, ModelRead};
-use super::{impression, live_source, respond};
+use super::{exposure, impression, live_source, respond};
 use crate::error::AppError;
-use http::header::HeaderName;
+use http::header::{HeaderName, SET_COOKIE};
 use http::Response;
 use std::rc::Rc;
-use tailor_config::Slot;
+use tailor_config::{Ranking, Slot};
 use tailor_core::banner::{escape_json_for_html, Banner};
 use tailor_core::cache_key::{cache_key, KeyParts};
 use tailor_core::identity::HistoryEntry;
@@ -37,12 +39,26 @@ pub(super) async fn html<P: Platform>(
 ) -> Result<Response<Vec<u8>>, AppError> {
     let assembled = assemble(ctx, platform, slot_name(ctx)?, "html").await?;
     let html = render_html(ctx, platform, &assembled)?;
-    Ok(personalized(
+    let response = personalized(
         ctx,
         html.into_bytes(),
         "text/html; charset=utf-8",
         &assembled,
-    ))
+    );
+    Ok(with_exposures(ctx, platform, response).await)
+}
+
+/// Logs the exposures the banner causes, and sets the cookie that remembers them (replacing
+/// this request's own, which it extends).
+pub(super) async fn with_exposures<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    mut response: Response<Vec<u8>>,
+) -> Response<Vec<u8>> {
+    if let Some(cookie) = exposure::note(ctx, platform).await {
+        respond::set(&mut response, SET_COOKIE, &cookie);
+    }
+    response
 }
 
 pub(super) async fn json<P: Platform>(
@@ -67,7 +83,8 @@ pub(super) async fn json<P: Platform>(
     // Clients may embed the payload in a page: no raw markup characters, even in titles.
     let bytes = escape_json_for_html(&body.to_string()).into_bytes();
     ctx.time("render", platform.now_ms() - start);
-    Ok(personalized(ctx, bytes, "application/json", &assembled))
+    let response = personalized(ctx, bytes, "application/json", &assembled);
+    Ok(with_exposures(ctx, platform, response).await)
 }
 
 /// Renders with the banner's template, timed as `render`.
@@ -126,13 +143,18 @@ pub(super) async fn assemble<P: Platform>(
 }
 
 /// The trained model when it covers the visitor's segment (timed as `model`), else the
-/// segment's list (timed as `list`).
+/// segment's list (timed as `list`); only the list when the visitor's arm ranks by it.
 pub(super) async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> ListRead {
     let segment = ctx.decision.segment.as_str();
     let start = platform.now_ms();
     let now_s = (start / 1000.0) as i64;
     let history = recs::history_items(cookie_history(ctx), now_s);
-    let (version, model) = version_and_model(ctx, platform, &history).await;
+    // An arm ranking by the list needs the version only: the pointer, not the model.
+    let (version, model) = if ctx.config.ranking_for(&ctx.arms()) == Some(Ranking::List) {
+        (list_source::current_version(ctx, platform).await.version, None)
+    } else {
+        version_and_model(ctx, platform, &history).await
+    };
     ctx.time("model", platform.now_ms() - start);
     if let Some(model) = model.filter(|m| recs::rank::covers(&m.views(), segment)) {
         return ListRead {
@@ -206,9 +228,12 @@ pub(super) fn build<P: Platform>(
     skip: &[&str],
 ) -> Result<Assembled, AppError> {
     let segment = ctx.decision.segment.as_str();
+    let arms = ctx.arms();
+    let rerank = ctx.config.rerank_for(&arms);
+    let max_items = ctx.config.max_items_for(slot, &arms);
     let template = ctx
         .config
-        .template_for(segment, &ctx.arms())
+        .template_for(segment, &arms)
         .map(str::to_owned)
         .ok_or_else(|| AppError::Internal(format!("segment '{segment}' has no definition")))?;
     let start = platform.now_ms();
@@ -219,11 +244,11 @@ pub(super) fn build<P: Platform>(
         Some(model) => {
             let rules = RankRules {
                 score: &ctx.config.recs.model,
-                max_per_category: ctx.config.recs.rerank.max_per_category,
+                max_per_category: rerank.max_per_category,
             };
             let items = recs::history_items(history, now_s);
             let views = model.views();
-            let picked = recs::rank(&views, segment, &items, now_s, slot.max_items, rules, skip);
+            let picked = recs::rank(&views, segment, &items, now_s, max_items, rules, skip);
             let ranked: Vec<Ranked<'_>> = picked
                 .iter()
                 .map(|p| Ranked {
@@ -241,15 +266,7 @@ pub(super) fn build<P: Platform>(
             (banner, POLICY_MODEL, reasons)
         }
         None => {
-            let settings = &ctx.config.recs.rerank;
-            let ranked = recs::rerank(
-                &read.list.items,
-                history,
-                now_s,
-                slot.max_items,
-                settings,
-                skip,
-            );
+            let ranked = recs::rerank(&read.list.items, history, now_s, max_items, rerank, skip);
             let banner = Banner::new(links, segment, slot_name, &ranked);
             (banner, POLICY_RERANK, String::new())
         }

@@ -4,11 +4,13 @@
 use super::config_source::ConfigSource;
 use super::timing::ServerTiming;
 use super::visitor::{self, Identity};
+use super::weights_source;
 use crate::Bundle;
 use std::cell::RefCell;
+use std::rc::Rc;
 use tailor_config::Config;
-use tailor_core::identity::{self, preview};
-use tailor_core::segment::buckets::{self, Assignment, Reason};
+use tailor_core::identity::{self, preview, ArmMark};
+use tailor_core::segment::buckets::{self, Allocation, Assignment, Reason};
 use tailor_core::segment::condition::Facts;
 use tailor_core::segment::{self, Decision, DeviceClass, RequestFacts, VisitorContext};
 use tailor_image::ClientFormats;
@@ -32,6 +34,9 @@ pub(super) struct RequestContext<'a> {
     pub decision: Decision,
     /// One per configured experiment, in config order.
     pub assignments: Vec<Assignment>,
+    /// The arm weights in force for new visitors, when this request read them (`Some(None)`:
+    /// read, and the config's serve).
+    pub allocation: Option<Option<Rc<Allocation>>>,
     /// A valid preview token forced the segment: the response must not be cached anywhere.
     pub preview: bool,
     pub debug: bool,
@@ -51,6 +56,7 @@ impl<'a> RequestContext<'a> {
         config_source: ConfigSource,
         bundle: &'a Bundle,
         platform: &P,
+        records_arms: bool,
     ) -> Self {
         let debug = debug_allowed(request.headers(), config);
         let query: Vec<(String, String)> = request
@@ -72,7 +78,7 @@ impl<'a> RequestContext<'a> {
 
         let forced = preview_segment(&query, config, platform, &mut visitor).await;
         let is_bot = visitor.device == DeviceClass::Bot;
-        let identity = visitor::identify(
+        let mut identity = visitor::identify(
             config,
             &visitor,
             consent,
@@ -100,8 +106,49 @@ impl<'a> RequestContext<'a> {
         } else {
             None
         };
-        let assignments = buckets::assign(&config.experiments, identity.visitor_id(), gate);
+        let recorded = identity
+            .cookie
+            .as_ref()
+            .map_or(&[][..], |c| c.arms.as_slice());
+        let mut assignments = buckets::assign_with(
+            &config.experiments,
+            identity.visitor_id(),
+            gate,
+            recorded,
+            None,
+        );
         segment_ms += platform.now_ms() - start;
+        // Visitors bucketed for the first time follow the weights in force, read only then;
+        // their arm is recorded in the cookie so that later weights do not move them.
+        let mut allocation = None;
+        if records_arms && assignments.iter().any(newly_enrolled) {
+            let read = weights_source::read(config, &config_source, platform).await;
+            let start = platform.now_ms();
+            let recorded = identity
+                .cookie
+                .as_ref()
+                .map_or(&[][..], |c| c.arms.as_slice());
+            assignments = buckets::assign_with(
+                &config.experiments,
+                identity.visitor_id(),
+                gate,
+                recorded,
+                read.as_deref(),
+            );
+            allocation = Some(read);
+            if let Some(cookie) = &identity.cookie {
+                let mut marks = cookie.arms.clone();
+                record_arms(&mut marks, &assignments, config);
+                // Only a change is sealed (past the cap nothing is, however often).
+                if marks != cookie.arms {
+                    if let Some(cookie) = identity.cookie_mut() {
+                        cookie.arms = marks;
+                    }
+                }
+            }
+            segment_ms += platform.now_ms() - start;
+        }
+        identity.seal(config, platform);
         let mut timing = ServerTiming::default();
         timing.add("segment", segment_ms);
         let bypass_cache = debug
@@ -119,6 +166,7 @@ impl<'a> RequestContext<'a> {
             identity,
             decision,
             assignments,
+            allocation,
             preview: forced.is_some(),
             debug,
             bypass_cache,
@@ -163,6 +211,28 @@ impl<'a> RequestContext<'a> {
 
     pub(super) fn time(&self, name: &'static str, duration_ms: f64) {
         self.timing.borrow_mut().add(name, duration_ms);
+    }
+}
+
+/// Bucketed by the visitor's id now, not taken from their cookie.
+fn newly_enrolled(a: &Assignment) -> bool {
+    a.reason == Reason::Enrolled && !a.recorded
+}
+
+/// Records the newly bucketed arms in the cookie's marks: marks of experiments the config no
+/// longer has go first, and at most [`identity::sealed::MAX_ARMS`] are kept (an experiment
+/// past that is bucketed afresh on every request, by its slot).
+fn record_arms(marks: &mut Vec<ArmMark>, assignments: &[Assignment], config: &Config) {
+    marks.retain(|m| config.experiments.iter().any(|e| e.name == m.experiment));
+    for a in assignments.iter().filter(|a| newly_enrolled(a)) {
+        marks.retain(|m| m.experiment != a.experiment);
+        if marks.len() < identity::sealed::MAX_ARMS {
+            marks.push(ArmMark {
+                experiment: a.experiment.clone(),
+                arm: a.arm_name.clone(),
+                day: 0,
+            });
+        }
     }
 }
 

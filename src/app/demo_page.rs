@@ -53,12 +53,8 @@ pub(super) async fn render<P: Platform>(
         ctx,
         respond::with_body(page.into_bytes(), "text/html; charset=utf-8"),
     );
-    Ok(respond::finish(
-        ctx,
-        response,
-        &assembled.cache_key,
-        assembled.source,
-    ))
+    let response = respond::finish(ctx, response, &assembled.cache_key, assembled.source);
+    Ok(banner_route::with_exposures(ctx, platform, response).await)
 }
 
 /// `GET /tailor.js`: the beacon script, the same for everyone, so shared caches may keep it.

@@ -1,14 +1,16 @@
-//! `POST /events`: view and click beacons (`{"type":"click","item":"sku-5"}`). Each accepted
-//! event is logged to the configured endpoint with the item's category from the catalogue;
-//! with consent it also joins the visitor's recent history in the sealed cookie, which the
-//! next banner's ranking reads.
+//! `POST /events`: view and click beacons (`{"type":"click","item":"sku-5"}`) and goals
+//! (`{"type":"goal","name":"purchase","value":49.9}`, names declared in `events.goals`).
+//! Each accepted event is logged to the configured endpoint (an item's with its category from
+//! the catalogue, a goal's with the visitor's arms); with consent a view or click also joins
+//! the visitor's recent history in the sealed cookie, which the next banner's ranking reads.
+//! Goals never enter the history.
 
 use super::context::RequestContext;
-use super::{banner_route, respond, shared_caches, visitor};
+use super::{banner_route, respond, shared_caches};
 use crate::error::AppError;
 use http::header::{HOST, ORIGIN, SET_COOKIE};
 use http::{Request, Response, StatusCode};
-use tailor_core::events::{self, Event};
+use tailor_core::events::{self, Beacon, Event, Goal};
 use tailor_core::identity::history;
 use tailor_core::identity::HistoryEntry;
 use tailor_platform::Platform;
@@ -19,10 +21,18 @@ pub(super) async fn post<P: Platform>(
     platform: &P,
 ) -> Result<Response<Vec<u8>>, AppError> {
     same_site(request)?;
-    let events = events::parse(request.body(), &ctx.config.events)?;
-    let categories = catalogue_categories(ctx, platform, &events).await;
+    let beacons = events::parse(request.body(), &ctx.config.events)?;
+    let events: Vec<Event> = beacons.iter().filter_map(Beacon::item).cloned().collect();
+    let categories = if events.is_empty() {
+        Vec::new() // goals only: no catalogue read
+    } else {
+        catalogue_categories(ctx, platform, &events).await
+    };
     for (event, category) in events.iter().zip(&categories) {
         log(ctx, platform, event, category.as_deref());
+    }
+    for goal in beacons.iter().filter_map(Beacon::goal) {
+        log_goal(ctx, platform, goal);
     }
     let mut response = Response::new(Vec::new());
     *response.status_mut() = StatusCode::NO_CONTENT;
@@ -30,6 +40,7 @@ pub(super) async fn post<P: Platform>(
     shared_caches::make_private(response.headers_mut());
     // Identity exists only with consent; without it the events are logged anonymously.
     let set_cookie = match &ctx.identity.cookie {
+        Some(_) if events.is_empty() => ctx.identity.set_cookie.clone(),
         Some(cookie) => {
             let mut cookie = cookie.clone();
             let now_s = (platform.now_ms() / 1000.0) as u64;
@@ -44,7 +55,7 @@ pub(super) async fn post<P: Platform>(
                     },
                 );
             }
-            visitor::reseal(ctx.config, &cookie, platform).await
+            ctx.identity.reseal(ctx.config, &cookie, platform)
         }
         None => ctx.identity.set_cookie.clone(),
     };
@@ -100,12 +111,30 @@ async fn catalogue_categories<P: Platform>(
         .collect()
 }
 
-fn log<P: Platform>(ctx: &RequestContext<'_>, platform: &P, event: &Event, category: Option<&str>) {
-    let arms: std::collections::BTreeMap<&str, &str> = ctx
-        .assignments
+fn arms<'c>(ctx: &'c RequestContext<'_>) -> std::collections::BTreeMap<&'c str, &'c str> {
+    ctx.assignments
         .iter()
         .map(|a| (a.experiment.as_str(), a.arm_name.as_str()))
-        .collect();
+        .collect()
+}
+
+/// `{"event":"goal","name","value","visitor","segment","arms","ts_ms"}`: the visitor id only
+/// with consent (`null` otherwise), the arms as this request assigns them.
+fn log_goal<P: Platform>(ctx: &RequestContext<'_>, platform: &P, goal: &Goal) {
+    let line = serde_json::json!({
+        "event": "goal",
+        "name": goal.name,
+        "value": goal.value,
+        "visitor": ctx.identity.visitor_id(),
+        "segment": ctx.decision.segment,
+        "arms": arms(ctx),
+        "ts_ms": platform.now_ms() as u64,
+    });
+    platform.log(&ctx.config.events.log_endpoint, &line.to_string());
+}
+
+fn log<P: Platform>(ctx: &RequestContext<'_>, platform: &P, event: &Event, category: Option<&str>) {
+    let arms = arms(ctx);
     let line = serde_json::json!({
         "event": event.kind,
         "item": event.item,

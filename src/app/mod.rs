@@ -8,6 +8,7 @@ mod config_source;
 mod context;
 mod demo_page;
 mod events_route;
+mod exposure;
 mod image_request;
 mod image_route;
 mod impression;
@@ -23,6 +24,7 @@ mod shared_caches;
 mod timing;
 mod variant_caching;
 mod visitor;
+mod weights_source;
 
 use crate::error::AppError;
 use crate::Bundle;
@@ -134,7 +136,9 @@ async fn route<P: Platform>(
         return Ok(demo_page::beacon_script(if_none_match).map(Outgoing::Full));
     }
     let (config, source) = load_config(platform, bundle).await?;
-    let ctx = RequestContext::new(request, &config, source, bundle, platform).await;
+    // Images never depend on arms: their requests neither read the arm weights nor record arms.
+    let records_arms = !path.starts_with(tailor_core::image_path::IMAGE_ROUTE);
+    let ctx = RequestContext::new(request, &config, source, bundle, platform, records_arms).await;
     if let Some(rest) = path.strip_prefix("/page/") {
         return page_route::serve(request, &ctx, rest, platform).await;
     }

@@ -18,11 +18,43 @@ pub(super) struct Identity {
     pub cookie: Option<VisitorCookie>,
     /// A `Set-Cookie` value for personalized responses.
     pub set_cookie: Option<String>,
+    /// The key cookies are sealed with (read once per request).
+    key: Option<CookieKey>,
+    /// The cookie changed (new, refreshed, re-keyed, an arm recorded) and must be sealed.
+    changed: bool,
 }
 
 impl Identity {
     pub(super) fn visitor_id(&self) -> Option<&str> {
         self.cookie.as_ref().map(|c| c.visitor_id.as_str())
+    }
+
+    /// Marks the cookie as changed (an arm was recorded), to be sealed by [`Self::seal`].
+    pub(super) fn cookie_mut(&mut self) -> Option<&mut VisitorCookie> {
+        self.changed = true;
+        self.cookie.as_mut()
+    }
+
+    /// Seals the cookie into `set_cookie` when it changed since it was opened.
+    pub(super) fn seal<P: Platform>(&mut self, config: &Config, platform: &P) {
+        if !self.changed {
+            return;
+        }
+        self.changed = false;
+        if let (Some(cookie), Some(key)) = (&self.cookie, &self.key) {
+            self.set_cookie = seal_header(config, cookie, key, platform);
+        }
+    }
+
+    /// A `Set-Cookie` for `cookie` (this visitor's, changed by the route) under this
+    /// request's key; `None` without one or without randomness.
+    pub(super) fn reseal<P: Platform>(
+        &self,
+        config: &Config,
+        cookie: &VisitorCookie,
+        platform: &P,
+    ) -> Option<String> {
+        seal_header(config, cookie, self.key.as_ref()?, platform)
     }
 }
 
@@ -39,8 +71,8 @@ pub(super) async fn identify<P: Platform>(
     if !consent {
         // Consent withdrawn (or an opt-out signal): the identity cookie goes.
         return Identity {
-            cookie: None,
             set_cookie: present.map(|_| deletion(&settings.cookie)),
+            ..Identity::default()
         };
     }
     if !eligible {
@@ -50,6 +82,7 @@ pub(super) async fn identify<P: Platform>(
     let Some(current) = keys.first() else {
         return Identity::default();
     };
+    let key = Some(current.clone());
     let now_s = (platform.now_ms() / 1000.0) as u64;
     let max_age = u64::from(settings.max_age_seconds);
     let opened = present.and_then(|v| sealed::open(v, &keys, &settings.cookie, now_s, max_age));
@@ -65,6 +98,8 @@ pub(super) async fn identify<P: Platform>(
         return Identity {
             cookie: Some(cookie.clone()),
             set_cookie: None,
+            key,
+            changed: false,
         };
     }
     let cookie = match opened {
@@ -77,10 +112,12 @@ pub(super) async fn identify<P: Platform>(
             None => return Identity::default(),
         },
     };
-    let set_cookie = seal_header(config, &cookie, current, platform);
+    // Sealed once the request's arms are known (`Identity::seal`).
     Identity {
         cookie: Some(cookie),
-        set_cookie,
+        set_cookie: None,
+        key,
+        changed: true,
     }
 }
 
@@ -96,17 +133,8 @@ fn new_visitor<P: Platform>(platform: &P, now_s: u64) -> Option<VisitorCookie> {
         visitor_id: new_visitor_id(random),
         issued_s: now_s,
         history: Vec::new(),
+        arms: Vec::new(),
     })
-}
-
-/// A `Set-Cookie` for `cookie` after its history changed, sealed under the current key.
-pub(super) async fn reseal<P: Platform>(
-    config: &Config,
-    cookie: &VisitorCookie,
-    platform: &P,
-) -> Option<String> {
-    let keys = cookie_keys(config, platform).await;
-    seal_header(config, cookie, keys.first()?, platform)
 }
 
 /// The sealed cookie as a `Set-Cookie`; `None` when it cannot be sealed (no fresh nonce:

@@ -16,6 +16,7 @@ mod banners;
 mod caching;
 mod errors;
 mod expect;
+mod experiments;
 mod hardening_caching;
 mod hardening_identity;
 mod hardening_images;
@@ -30,6 +31,7 @@ mod support;
 use banners::*;
 use caching::*;
 use errors::*;
+use experiments::*;
 use hardening_caching::*;
 use hardening_identity::*;
 use hardening_images::*;
@@ -129,6 +131,10 @@ fn main() {
         path_prefixes_match_whole_segments,
         originals_served_unchanged_carry_no_metadata,
         focal_point_gravity_shares_a_key_only_with_the_same_crop,
+        experiment_arms_with_different_rankings_serve_different_banners,
+        experiment_exposure_is_logged_once_per_visitor_and_day,
+        experiment_goal_beacons_reach_the_log_with_the_arm,
+        experiment_weights_in_kv_move_new_visitors_and_keep_recorded_arms,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

@@ -5,6 +5,7 @@
 pub(crate) mod banners;
 pub(crate) mod cache_origin;
 pub(crate) mod client;
+pub(crate) mod experiments;
 pub(crate) mod fixtures;
 pub(crate) mod inputs;
 pub(crate) mod jobs;

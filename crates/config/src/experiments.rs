@@ -5,17 +5,22 @@ use super::raw::RawExperiment;
 use super::validate::{identifier, non_empty};
 use super::{Arm, Banners, ConfigError, Experiment, GroupShare, Segments};
 use std::collections::{BTreeMap, BTreeSet};
+use tailor_core::recs::RerankSettings;
 use tailor_core::segment::buckets::SLOTS;
+
+/// The most items an arm may ask a banner for (as a slot's `max_items`).
+const MAX_ITEMS: usize = 50;
 
 pub(super) fn validate_all(
     raw: Vec<RawExperiment>,
     segments: &Segments,
     banners: &Banners,
+    rerank: &RerankSettings,
 ) -> Result<Vec<Experiment>, ConfigError> {
     let mut names = BTreeSet::new();
     let mut experiments = Vec::with_capacity(raw.len());
     for (i, e) in raw.into_iter().enumerate() {
-        let experiment = validate(i, e, segments, banners)?;
+        let experiment = validate(i, e, segments, banners, rerank)?;
         if !names.insert(experiment.name.clone()) {
             return Err(ConfigError::at(
                 format!("experiments[{i}].name"),
@@ -48,6 +53,7 @@ fn validate(
     raw: RawExperiment,
     segments: &Segments,
     banners: &Banners,
+    rerank: &RerankSettings,
 ) -> Result<Experiment, ConfigError> {
     let path = format!("experiments[{index}]");
     identifier(&format!("{path}.name"), &raw.name)?;
@@ -89,10 +95,25 @@ fn validate(
                 ));
             }
         }
+        if let Some(n) = arm.max_items {
+            if !(1..=MAX_ITEMS).contains(&n) {
+                return Err(ConfigError::at(
+                    format!("{at}.max_items"),
+                    format!("{n} is outside 1..={MAX_ITEMS}"),
+                ));
+            }
+        }
+        let rerank = match arm.rerank {
+            Some(overrides) => Some(merged_rerank(&format!("{at}.rerank"), rerank, overrides)?),
+            None => None,
+        };
         arms.push(Arm {
             name: arm.name,
             weight: arm.weight,
             templates: arm.templates,
+            ranking: arm.ranking,
+            rerank,
+            max_items: arm.max_items,
         });
     }
     if let Some(group) = &raw.group {
@@ -107,4 +128,41 @@ fn validate(
             slots: (0, SLOTS),
         }),
     })
+}
+
+/// The config's re-rank settings with an arm's overrides applied, validated like
+/// `recs.rerank` and named by the arm's path.
+fn merged_rerank(
+    path: &str,
+    base: &RerankSettings,
+    overrides: serde_json::Map<String, serde_json::Value>,
+) -> Result<RerankSettings, ConfigError> {
+    let mut merged = match serde_json::to_value(base) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => return Err(ConfigError::at(path, "the base settings do not serialize")),
+    };
+    for (field, value) in overrides {
+        if !merged.contains_key(&field) {
+            let known: Vec<&str> = merged.keys().map(String::as_str).collect();
+            return Err(ConfigError::at(
+                format!("{path}.{field}"),
+                format!("unknown field; expected one of {}", known.join(", ")),
+            ));
+        }
+        let settings: Result<RerankSettings, _> = {
+            let mut probe = merged.clone();
+            probe.insert(field.clone(), value.clone());
+            serde_json::from_value(serde_json::Value::Object(probe))
+        };
+        if let Err(e) = settings {
+            return Err(ConfigError::at(format!("{path}.{field}"), e.to_string()));
+        }
+        merged.insert(field, value);
+    }
+    let settings: RerankSettings = serde_json::from_value(serde_json::Value::Object(merged))
+        .map_err(|e| ConfigError::at(path, e.to_string()))?;
+    if let Some((field, problem)) = settings.problem() {
+        return Err(ConfigError::at(format!("{path}.{field}"), problem));
+    }
+    Ok(settings)
 }

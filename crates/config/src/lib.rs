@@ -12,6 +12,7 @@ mod raw;
 mod recs;
 mod segments;
 mod validate;
+mod weights;
 
 use sha2::Digest;
 use std::collections::BTreeMap;
@@ -22,8 +23,9 @@ pub use raw::{
 };
 pub use recs::RawRecs as RecsSettings;
 pub use tailor_core::identity::Consent;
-pub use tailor_core::segment::buckets::{Arm, Experiment, GroupShare};
+pub use tailor_core::segment::buckets::{Allocation, Arm, Experiment, GroupShare, Ranking};
 pub use tailor_core::segment::{Rule, RuleSet};
+pub use weights::{parse_weights, Weights, WeightsError, MAX_WEIGHTS_BYTES, WEIGHTS_KEY};
 
 /// The schema version this build understands.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -156,6 +158,34 @@ impl Config {
         refined
             .or_else(|| self.segment(segment).map(|s| &s.template))
             .map(String::as_str)
+    }
+
+    /// The first of the assigned arms (config order; (experiment index, arm index)) for
+    /// which `pick` gives a value.
+    fn first_arm<'c, T>(
+        &'c self,
+        arms: &[(usize, usize)],
+        pick: impl Fn(&'c Arm) -> Option<T>,
+    ) -> Option<T> {
+        arms.iter()
+            .find_map(|&(experiment, arm)| pick(self.experiments.get(experiment)?.arms.get(arm)?))
+    }
+
+    /// The ranking policy of the first assigned arm that sets one.
+    pub fn ranking_for(&self, arms: &[(usize, usize)]) -> Option<Ranking> {
+        self.first_arm(arms, |arm| arm.ranking)
+    }
+
+    /// The re-rank settings of the first assigned arm that overrides them, else `recs.rerank`.
+    pub fn rerank_for(&self, arms: &[(usize, usize)]) -> &tailor_core::recs::RerankSettings {
+        self.first_arm(arms, |arm| arm.rerank.as_ref())
+            .unwrap_or(&self.recs.rerank)
+    }
+
+    /// The banner's item count: the first assigned arm's `max_items`, else the slot's.
+    pub fn max_items_for(&self, slot: &Slot, arms: &[(usize, usize)]) -> usize {
+        self.first_arm(arms, |arm| arm.max_items)
+            .unwrap_or(slot.max_items)
     }
 }
 

@@ -172,6 +172,15 @@ pub struct RawArm {
     /// Segment → banner template this arm uses instead of the segment's own.
     #[serde(default)]
     pub templates: BTreeMap<String, String>,
+    /// `model` or `list`: how this arm ranks banners (default: as the deployment does).
+    #[serde(default)]
+    pub ranking: Option<tailor_core::segment::buckets::Ranking>,
+    /// Overrides of `recs.rerank` settings in this arm (any of its fields).
+    #[serde(default)]
+    pub rerank: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The number of items a banner shows in this arm, instead of the slot's `max_items`.
+    #[serde(default)]
+    pub max_items: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,7 +1,7 @@
 //! The `recs` and `events` sections: where lists live in KV, how long each layer keeps them,
 //! how the re-rank weighs behaviour, and the beacon's limits.
 
-use super::validate::non_empty;
+use super::validate::{identifier, non_empty};
 use super::ConfigError;
 use serde::Deserialize;
 use tailor_core::events::EventSettings;
@@ -44,6 +44,9 @@ impl Default for RawRecs {
     }
 }
 
+/// The most goal names `events.goals` may declare.
+const MAX_GOALS: usize = 32;
+
 pub(crate) fn validate(recs: &RawRecs, events: &EventSettings) -> Result<(), ConfigError> {
     non_empty("recs.pointer_key", &recs.pointer_key)?;
     non_empty("recs.key_prefix", &recs.key_prefix)?;
@@ -59,6 +62,21 @@ pub(crate) fn validate(recs: &RawRecs, events: &EventSettings) -> Result<(), Con
             "events",
             "max_events must be at least 1 and max_body_bytes at least 64",
         ));
+    }
+    if events.goals.len() > MAX_GOALS {
+        return Err(ConfigError::at(
+            "events.goals",
+            format!("at most {MAX_GOALS} goals may be declared"),
+        ));
+    }
+    for (i, goal) in events.goals.iter().enumerate() {
+        identifier(&format!("events.goals[{i}]"), goal)?;
+        if events.goals.iter().take(i).any(|g| g == goal) {
+            return Err(ConfigError::at(
+                format!("events.goals[{i}]"),
+                format!("duplicate goal '{goal}'"),
+            ));
+        }
     }
     Ok(())
 }

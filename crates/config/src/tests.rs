@@ -252,3 +252,141 @@ fn max_path_bytes_stays_within_what_a_url_and_a_purge_tag_can_carry() {
     doc["limits"]["max_path_bytes"] = serde_json::json!(8 * 1024);
     assert!(Config::from_json(doc.to_string().as_bytes()).is_ok());
 }
+
+/// The demo config with a fourth experiment whose arms rank differently.
+fn with_ranking_experiment() -> serde_json::Value {
+    let mut doc = demo();
+    doc["experiments"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+        "name": "ranking", "salt": "2026-12-ranking", "arms": [
+            {"name": "model", "weight": 1, "ranking": "model"},
+            {"name": "list", "weight": 1, "ranking": "list", "max_items": 2,
+             "rerank": {"max_per_category": 1, "click_boost": 1.5}}]}));
+    doc["events"]["goals"] = serde_json::json!(["purchase", "signup"]);
+    doc
+}
+
+#[test]
+fn arms_may_set_ranking_rerank_and_item_count() {
+    let config = Config::from_json(with_ranking_experiment().to_string().as_bytes()).unwrap();
+    let e = &config.experiments[3];
+    assert_eq!(e.arms[0].ranking, Some(Ranking::Model));
+    assert_eq!(e.arms[1].ranking, Some(Ranking::List));
+    assert_eq!(e.arms[1].max_items, Some(2));
+    let rerank = e.arms[1].rerank.as_ref().unwrap();
+    assert_eq!(rerank.max_per_category, 1);
+    assert_eq!(rerank.click_boost, 1.5);
+    // Fields the arm does not set come from recs.rerank.
+    assert_eq!(rerank.decay, config.recs.rerank.decay);
+    assert_eq!(e.arms[0].rerank, None);
+    assert!(e.applies_to("desktop"));
+    assert!(!config.experiments[1].applies_to("desktop"));
+    assert!(config.experiments[0].applies_to("desktop"));
+    assert!(!config.experiments[0].applies_to("mobile"));
+    // The first assigned arm that sets a field decides it.
+    let hero = &config.banners.slots["hero"];
+    let arms = [(0, 1), (3, 1)];
+    assert_eq!(config.ranking_for(&arms), Some(Ranking::List));
+    assert_eq!(config.max_items_for(hero, &arms), 2);
+    assert_eq!(config.rerank_for(&arms).max_per_category, 1);
+    let control = [(0, 0), (3, 0)];
+    assert_eq!(config.ranking_for(&control), Some(Ranking::Model));
+    assert_eq!(config.max_items_for(hero, &control), hero.max_items);
+    assert_eq!(config.rerank_for(&control), &config.recs.rerank);
+    assert_eq!(config.events.goals, ["purchase", "signup"]);
+}
+
+#[test]
+fn bad_arm_settings_name_the_field() {
+    for (field, value, path, needle) in [
+        (
+            "max_items",
+            serde_json::json!(0),
+            "experiments[3].arms[1].max_items",
+            "1..=50",
+        ),
+        (
+            "max_items",
+            serde_json::json!(51),
+            "experiments[3].arms[1].max_items",
+            "1..=50",
+        ),
+        (
+            "max_items",
+            serde_json::json!(-1),
+            "experiments[3].arms[1].max_items",
+            "invalid value",
+        ),
+        (
+            "ranking",
+            serde_json::json!("random"),
+            "experiments[3].arms[1].ranking",
+            "unknown variant",
+        ),
+        (
+            "rerank",
+            serde_json::json!({"decay": 0}),
+            "experiments[3].arms[1].rerank.decay",
+            "above 0",
+        ),
+        (
+            "rerank",
+            serde_json::json!({"decay": "x"}),
+            "experiments[3].arms[1].rerank.decay",
+            "invalid type",
+        ),
+        (
+            "rerank",
+            serde_json::json!({"boost": 1}),
+            "experiments[3].arms[1].rerank.boost",
+            "unknown field",
+        ),
+        (
+            "rerank",
+            serde_json::json!({"max_per_category": 0}),
+            "experiments[3].arms[1].rerank.max_per_category",
+            "at least 1",
+        ),
+        (
+            "rerank",
+            serde_json::json!([1]),
+            "experiments[3].arms[1].rerank",
+            "invalid type",
+        ),
+        (
+            "colour",
+            serde_json::json!("red"),
+            "experiments[3].arms[1].colour",
+            "unknown field",
+        ),
+    ] {
+        let mut doc = with_ranking_experiment();
+        doc["experiments"][3]["arms"][1][field] = value.clone();
+        let err = error_for(&doc);
+        assert_eq!(err.path, path, "{field}={value}: {err}");
+        assert!(err.message.contains(needle), "{field}={value}: {err}");
+    }
+}
+
+#[test]
+fn goals_are_identifiers_declared_once() {
+    for (goals, path) in [
+        (serde_json::json!(["Purchase"]), "events.goals[0]"),
+        (
+            serde_json::json!(["purchase", "purchase"]),
+            "events.goals[1]",
+        ),
+        (serde_json::json!([""]), "events.goals[0]"),
+        (serde_json::json!("purchase"), "events.goals"),
+    ] {
+        let mut doc = demo();
+        doc["events"]["goals"] = goals.clone();
+        assert_eq!(error_for(&doc).path, path, "{goals}");
+    }
+    let mut doc = demo();
+    doc["events"]["goals"] =
+        serde_json::json!((0..33).map(|i| format!("g{i}")).collect::<Vec<_>>());
+    assert!(error_for(&doc).message.contains("at most 32"));
+}

@@ -1,5 +1,6 @@
-//! Beacon events: the view and click reports a page sends to `POST /events`, parsed and
-//! validated before anything is recorded in the visitor cookie or logged.
+//! Beacon events: the view and click reports a page sends to `POST /events`, and the goals
+//! (conversions such as a purchase, named in the config), parsed and validated before
+//! anything is recorded in the visitor cookie or logged.
 
 use crate::recs::MAX_ID_BYTES;
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,53 @@ pub struct Event {
     pub slot: Option<String>,
 }
 
+/// A conversion the page reports: `{"type":"goal","name":"purchase","value":49.90}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Goal {
+    /// One of the config's `events.goals`.
+    pub name: String,
+    /// What it was worth (finite, at most [`MAX_GOAL_VALUE`] either way), if the page says.
+    pub value: Option<f64>,
+}
+
+/// The largest goal value accepted, either sign (a refund may be negative).
+pub const MAX_GOAL_VALUE: f64 = 1e12;
+
+/// One accepted beacon entry: an interaction with an item, or a goal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Beacon {
+    Item(Event),
+    Goal(Goal),
+}
+
+impl Beacon {
+    /// The item interaction, if this is one.
+    pub fn item(&self) -> Option<&Event> {
+        match self {
+            Self::Item(event) => Some(event),
+            Self::Goal(_) => None,
+        }
+    }
+
+    /// The goal, if this is one.
+    pub fn goal(&self) -> Option<&Goal> {
+        match self {
+            Self::Item(_) => None,
+            Self::Goal(goal) => Some(goal),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGoal {
+    #[serde(rename = "type")]
+    _kind: String,
+    name: String,
+    #[serde(default)]
+    value: Option<f64>,
+}
+
 /// Limits on a beacon body; `events` in the config.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -45,6 +93,8 @@ pub struct EventSettings {
     pub log_endpoint: String,
     pub max_body_bytes: usize,
     pub max_events: usize,
+    /// The goal names the beacon accepts (identifiers); any other goal is refused.
+    pub goals: Vec<String>,
 }
 
 impl Default for EventSettings {
@@ -53,6 +103,7 @@ impl Default for EventSettings {
             log_endpoint: "tailor_events".into(),
             max_body_bytes: 8 * 1024,
             max_events: 20,
+            goals: Vec::new(),
         }
     }
 }
@@ -65,8 +116,9 @@ pub enum EventError {
     Invalid(String),
 }
 
-/// Parses one event (`{"type":"click",...}`) or a batch (`{"events":[...]}`).
-pub fn parse(body: &[u8], settings: &EventSettings) -> Result<Vec<Event>, EventError> {
+/// Parses one event (`{"type":"click",...}`, `{"type":"goal",...}`) or a batch
+/// (`{"events":[...]}`).
+pub fn parse(body: &[u8], settings: &EventSettings) -> Result<Vec<Beacon>, EventError> {
     if body.len() > settings.max_body_bytes {
         return Err(EventError::TooLarge {
             size: body.len(),
@@ -85,12 +137,12 @@ pub fn parse(body: &[u8], settings: &EventSettings) -> Result<Vec<Event>, EventE
                 Some(serde_json::Value::Array(list)) => list
                     .into_iter()
                     .enumerate()
-                    .map(|(i, v)| one(v, &format!("events[{i}]")))
+                    .map(|(i, v)| one(v, &format!("events[{i}]"), settings))
                     .collect::<Result<Vec<_>, _>>()?,
                 _ => return Err(invalid("'events' must be an array".into())),
             }
         }
-        single => vec![one(single, "(body)")?],
+        single => vec![one(single, "(body)", settings)?],
     };
     if events.is_empty() {
         return Err(invalid("the batch is empty".into()));
@@ -105,10 +157,17 @@ pub fn parse(body: &[u8], settings: &EventSettings) -> Result<Vec<Event>, EventE
     Ok(events)
 }
 
-fn one(value: serde_json::Value, place: &str) -> Result<Event, EventError> {
+fn one(
+    value: serde_json::Value,
+    place: &str,
+    settings: &EventSettings,
+) -> Result<Beacon, EventError> {
+    if value.get("type").and_then(serde_json::Value::as_str) == Some("goal") {
+        return goal(value, place, settings).map(Beacon::Goal);
+    }
     let event: Event = serde_json::from_value(value).map_err(|e| {
         EventError::Invalid(format!(
-            "{place}: {e}; expected {{\"type\": \"view\"|\"click\", \"item\", \"slot\"?}}"
+            "{place}: {e}; expected {{\"type\": \"view\"|\"click\", \"item\", \"slot\"?}} or {{\"type\": \"goal\", \"name\", \"value\"?}}"
         ))
     })?;
     let fields = [
@@ -123,7 +182,41 @@ fn one(value: serde_json::Value, place: &str) -> Result<Event, EventError> {
             )));
         }
     }
-    Ok(event)
+    Ok(Beacon::Item(event))
+}
+
+fn goal(
+    value: serde_json::Value,
+    place: &str,
+    settings: &EventSettings,
+) -> Result<Goal, EventError> {
+    let raw: RawGoal = serde_json::from_value(value).map_err(|e| {
+        EventError::Invalid(format!(
+            "{place}: {e}; expected {{\"type\": \"goal\", \"name\", \"value\"?}}"
+        ))
+    })?;
+    if !settings.goals.contains(&raw.name) {
+        let name: String = raw.name.chars().take(MAX_ID_BYTES).collect();
+        let declared = if settings.goals.is_empty() {
+            "none are declared (events.goals)".to_owned()
+        } else {
+            format!("declared: {}", settings.goals.join(", "))
+        };
+        return Err(EventError::Invalid(format!(
+            "{place}.name: '{name}' is not a declared goal; {declared}"
+        )));
+    }
+    if let Some(v) = raw.value {
+        if !v.is_finite() || v.abs() > MAX_GOAL_VALUE {
+            return Err(EventError::Invalid(format!(
+                "{place}.value: must be a finite number within ±{MAX_GOAL_VALUE:e}"
+            )));
+        }
+    }
+    Ok(Goal {
+        name: raw.name,
+        value: raw.value,
+    })
 }
 
 /// Ids and categories go into the cookie and log lines: a short safe alphabet only.
@@ -141,6 +234,75 @@ mod tests {
 
     fn parse_str(body: &str) -> Result<Vec<Event>, EventError> {
         parse(body.as_bytes(), &EventSettings::default())
+            .map(|all| all.iter().filter_map(Beacon::item).cloned().collect())
+    }
+
+    fn with_goals() -> EventSettings {
+        EventSettings {
+            goals: vec!["purchase".into(), "signup".into()],
+            ..EventSettings::default()
+        }
+    }
+
+    #[test]
+    fn declared_goals_are_accepted_with_or_without_a_value() {
+        let parsed = parse(
+            br#"{"events":[{"type":"goal","name":"purchase","value":49.9},{"type":"goal","name":"signup"},{"type":"view","item":"a"}]}"#,
+            &with_goals(),
+        )
+        .unwrap();
+        assert_eq!(
+            parsed[0].goal(),
+            Some(&Goal {
+                name: "purchase".into(),
+                value: Some(49.9)
+            })
+        );
+        assert_eq!(parsed[1].goal().and_then(|g| g.value), None);
+        assert_eq!(parsed[2].item().map(|e| e.item.as_str()), Some("a"));
+    }
+
+    #[test]
+    fn undeclared_or_malformed_goals_are_refused_by_place() {
+        for (body, needle) in [
+            (
+                r#"{"type":"goal","name":"refund"}"#,
+                "(body).name: 'refund' is not a declared goal; declared: purchase, signup",
+            ),
+            (
+                r#"{"events":[{"type":"goal","name":"purchase"},{"type":"goal","name":"x"}]}"#,
+                "events[1].name",
+            ),
+            (
+                r#"{"type":"goal","name":"purchase","value":1e13}"#,
+                "(body).value",
+            ),
+            (
+                r#"{"type":"goal","name":"purchase","value":1e999}"#,
+                "not JSON",
+            ),
+            (
+                r#"{"type":"goal","name":"purchase","value":"12"}"#,
+                "(body)",
+            ),
+            (
+                r#"{"type":"goal","name":"purchase","item":"a"}"#,
+                "unknown field",
+            ),
+            (r#"{"type":"goal"}"#, "name"),
+        ] {
+            let error = parse(body.as_bytes(), &with_goals())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(needle), "{body}: {error}");
+        }
+        let error = parse(
+            br#"{"type":"goal","name":"purchase"}"#,
+            &EventSettings::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("none are declared"), "{error}");
     }
 
     #[test]

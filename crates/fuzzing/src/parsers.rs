@@ -47,7 +47,7 @@ pub fn beacon(data: &[u8]) {
         };
         assert!(!accepted.is_empty() && accepted.len() <= settings.max_events);
         let mut kept: Vec<HistoryEntry> = Vec::new();
-        for (at_s, event) in (0_u64..).zip(&accepted) {
+        for (at_s, event) in (0_u64..).zip(accepted.iter().filter_map(events::Beacon::item)) {
             history::record(
                 &mut kept,
                 HistoryEntry {

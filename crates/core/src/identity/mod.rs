@@ -7,4 +7,4 @@ pub mod preview;
 pub mod sealed;
 
 pub use consent::{has_consent, Consent};
-pub use sealed::{CookieKey, HistoryEntry, VisitorCookie};
+pub use sealed::{ArmMark, CookieKey, HistoryEntry, VisitorCookie};

@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 pub const MAX_VALUE_BYTES: usize = 3072;
 /// The most history entries kept (oldest dropped first).
 pub const MAX_HISTORY: usize = 12;
+/// The most experiments whose arm a cookie records (those of the current config first).
+pub const MAX_ARMS: usize = 16;
 const NONCE_BYTES: usize = 12;
 
 /// One remembered interaction, filled by the recommendations' event beacon.
@@ -43,6 +45,23 @@ pub struct VisitorCookie {
     pub issued_s: u64,
     #[serde(rename = "h", default)]
     pub history: Vec<HistoryEntry>,
+    /// Each experiment's arm as first assigned, and the last day an exposure was logged;
+    /// absent in cookies written before arms were recorded.
+    #[serde(rename = "x", default, skip_serializing_if = "Vec::is_empty")]
+    pub arms: Vec<ArmMark>,
+}
+
+/// An experiment's arm as recorded at the visitor's first assignment (kept when weights
+/// change), and the UTC day (days since 1970-01-01) of the last exposure logged for it;
+/// 0 before the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArmMark {
+    #[serde(rename = "e")]
+    pub experiment: String,
+    #[serde(rename = "a")]
+    pub arm: String,
+    #[serde(rename = "d", default)]
+    pub day: u32,
 }
 
 /// A cookie key: its id (named in the cookie) and the cipher key derived from the secret.
@@ -84,7 +103,14 @@ pub fn seal(
     let mut cookie = cookie.clone();
     let excess = cookie.history.len().saturating_sub(MAX_HISTORY);
     cookie.history.drain(..excess);
-    let plaintext = serde_json::to_vec(&cookie).ok()?;
+    cookie.arms.truncate(MAX_ARMS);
+    let mut plaintext = serde_json::to_vec(&cookie).ok()?;
+    // Sealing adds a nonce and a tag, and base64 a third: when long ids would push the value
+    // past the limit, the oldest history entries make room (identity and arms stay).
+    while sealed_len(&key.id, plaintext.len()) > MAX_VALUE_BYTES && !cookie.history.is_empty() {
+        cookie.history.remove(0);
+        plaintext = serde_json::to_vec(&cookie).ok()?;
+    }
     let aad = associated_data(name, &key.id);
     let sealed = ChaCha20Poly1305::new(&key.key)
         .encrypt(
@@ -99,6 +125,12 @@ pub fn seal(
     bytes.extend_from_slice(&sealed);
     let value = format!("{}.{}", key.id, URL_SAFE_NO_PAD.encode(bytes));
     (value.len() <= MAX_VALUE_BYTES).then_some(value)
+}
+
+/// The length of a sealed value whose plaintext has `plaintext` bytes.
+fn sealed_len(key_id: &str, plaintext: usize) -> usize {
+    let bytes = NONCE_BYTES + plaintext + 16;
+    key_id.len() + 1 + bytes.div_ceil(3) * 4 - (3 - bytes % 3) % 3
 }
 
 /// Opens a cookie value with whichever of `keys` it names; `None` when it does not open or
@@ -169,6 +201,11 @@ mod tests {
                 kind: 'c',
                 at_s: None,
             }],
+            arms: vec![ArmMark {
+                experiment: "hero".into(),
+                arm: "big".into(),
+                day: 20_000,
+            }],
         }
     }
 
@@ -220,6 +257,62 @@ mod tests {
         );
         for garbage in ["", ".", "k2.", "k2.!!!", "k2.AAAA", "nokey"] {
             assert_eq!(open(garbage, &keys(), "tv", 2_000, 86_400), None);
+        }
+    }
+
+    #[test]
+    fn cookies_without_arms_still_open() {
+        // A cookie sealed before arms were recorded: only id, issue time and history.
+        let key = &keys()[0];
+        let old = serde_json::json!({"id": new_visitor_id([7; 12]), "iat": 1_000, "h": []});
+        let plaintext = old.to_string().into_bytes();
+        let aad = associated_data("tv", &key.id);
+        let sealed = ChaCha20Poly1305::new(&key.key)
+            .encrypt(
+                Nonce::from_slice(&[3; 12]),
+                Payload {
+                    msg: &plaintext,
+                    aad: &aad,
+                },
+            )
+            .unwrap();
+        let mut bytes = vec![3; 12];
+        bytes.extend_from_slice(&sealed);
+        let value = format!("{}.{}", key.id, URL_SAFE_NO_PAD.encode(bytes));
+        let opened = open(&value, &keys(), "tv", 2_000, 86_400).unwrap();
+        assert!(opened.arms.is_empty());
+        assert!(opened.history.is_empty());
+    }
+
+    #[test]
+    fn long_cookies_stay_under_the_limit_keeping_identity_and_arms() {
+        let mut long = cookie();
+        long.history = (0..MAX_HISTORY)
+            .map(|i| HistoryEntry {
+                item: format!("{i:0>64}"),
+                category: "c".repeat(64),
+                kind: 'v',
+                at_s: Some(1_790_000_000),
+            })
+            .collect();
+        long.arms = (0..40)
+            .map(|i| ArmMark {
+                experiment: format!("{i:0>32}"),
+                arm: "a".repeat(32),
+                day: 20_000,
+            })
+            .collect();
+        let value = seal(&long, &keys()[0], [4; 12], "tv").unwrap();
+        assert!(value.len() <= MAX_VALUE_BYTES, "{}", value.len());
+        let opened = open(&value, &keys(), "tv", 2_000, 86_400).unwrap();
+        assert_eq!(opened.arms.len(), MAX_ARMS);
+        assert!(opened.history.len() < MAX_HISTORY);
+        assert_eq!(opened.history.last(), long.history.last());
+        for plaintext in [0, 1, 2, 3, 100, 2000] {
+            let k = &keys()[0];
+            let bytes = vec![0u8; NONCE_BYTES + plaintext + 16];
+            let real = format!("{}.{}", k.id, URL_SAFE_NO_PAD.encode(bytes));
+            assert_eq!(sealed_len(&k.id, plaintext), real.len());
         }
     }
 

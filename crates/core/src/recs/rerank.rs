@@ -4,10 +4,10 @@
 
 use super::Item;
 use crate::identity::HistoryEntry;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// How much recent behaviour moves a list. Lives in the config under `recs.rerank`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RerankSettings {
     /// Added to the score multiplier of a category per click in it (the newest click counts
