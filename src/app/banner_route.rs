@@ -151,7 +151,10 @@ pub(super) async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &
     let history = recs::history_items(cookie_history(ctx), now_s);
     // An arm ranking by the list needs the version only: the pointer, not the model.
     let (version, model) = if ctx.config.ranking_for(&ctx.arms()) == Some(Ranking::List) {
-        (list_source::current_version(ctx, platform).await.version, None)
+        (
+            list_source::current_version(ctx, platform).await.version,
+            None,
+        )
     } else {
         version_and_model(ctx, platform, &history).await
     };

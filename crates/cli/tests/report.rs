@@ -104,6 +104,27 @@ fn a_planted_uplift_is_recovered_and_the_weights_follow_it() {
     let split = &written["experiments"]["hero-layout"];
     assert!(split["treatment"].as_f64().unwrap() > split["control"].as_f64().unwrap());
     assert!(split["control"].as_f64().unwrap() >= 0.01);
+    // What the CLI writes is what the edge reads: its own parser takes the document whole,
+    // and the better arm gets the larger share of new visitors' slots.
+    let arm = |name: &str| tailor_core::segment::buckets::Arm {
+        name: name.into(),
+        weight: 1,
+        templates: Default::default(),
+        ranking: None,
+        rerank: None,
+        max_items: None,
+    };
+    let experiment = tailor_core::segment::buckets::Experiment {
+        name: "hero-layout".into(),
+        salt: "s".into(),
+        arms: vec![arm("control"), arm("treatment")],
+        group: None,
+    };
+    let document = std::fs::read(weights.join("experiments/weights")).unwrap();
+    let read = tailor_config::parse_weights(&document, &[experiment]).unwrap();
+    assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+    let slots = &read.allocation.slots["hero-layout"];
+    assert!(slots[1] > slots[0], "{slots:?}");
     let bulk: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(weights.join("kv-bulk.json")).unwrap())
             .unwrap();
