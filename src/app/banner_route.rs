@@ -6,7 +6,6 @@
 
 use super::context::RequestContext;
 use super::list_source::{self, ListRead};
-use super::model_source::{self, ModelRead};
 use super::{exposure, impression, live_source, respond};
 use crate::error::AppError;
 use http::header::{HeaderName, SET_COOKIE};
@@ -17,7 +16,6 @@ use tailor_core::banner::{escape_json_for_html, Banner};
 use tailor_core::cache_key::{cache_key, KeyParts};
 use tailor_core::identity::HistoryEntry;
 use tailor_core::recs::{self, RankRules, Ranked, RecList, Why};
-use tailor_model::HistoryItem;
 use tailor_platform::Platform;
 
 /// A banner ready to render, and where its list came from.
@@ -156,7 +154,7 @@ pub(super) async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &
             None,
         )
     } else {
-        version_and_model(ctx, platform, &history).await
+        live_source::version_and_model(ctx, platform, &history).await
     };
     ctx.time("model", platform.now_ms() - start);
     if let Some(model) = model.filter(|m| recs::rank::covers(&m.views(), segment)) {
@@ -175,40 +173,6 @@ pub(super) async fn read_list<P: Platform>(ctx: &RequestContext<'_>, platform: &
     let read = list_source::read(ctx, platform, segment, version).await;
     ctx.time("list", platform.now_ms() - start);
     read
-}
-
-/// The live version and its model: from the live head in one cache lookup when the cache
-/// holds it, else through the pointer and the head's own key (and then, when the pointer
-/// came from KV, the live head is written for the requests that follow).
-async fn version_and_model<P: Platform>(
-    ctx: &RequestContext<'_>,
-    platform: &P,
-    history: &[HistoryItem<'_>],
-) -> (Result<String, String>, Option<ModelRead>) {
-    // An instance that remembers the pointer (workerd) remembers the blobs as well.
-    if list_source::pointer_remembered(ctx, platform) {
-        let pointer = list_source::current_version(ctx, platform).await;
-        let (model, _) = model_source::read(ctx, platform, &pointer.version, history).await;
-        return (pointer.version, model);
-    }
-    let (live, entry) = live_source::lookup(ctx, platform).await;
-    if let Some(live) = live {
-        let model = match live.head {
-            Some(head) => {
-                let version = live.version.clone();
-                model_source::with_shards(ctx, platform, head, version, "cache", history).await
-            }
-            None => None,
-        };
-        return (Ok(live.version), model);
-    }
-    let pointer = list_source::current_version(ctx, platform).await;
-    let (model, settled) = model_source::read(ctx, platform, &pointer.version, history).await;
-    if let (Ok(version), true, true) = (&pointer.version, pointer.from_kv, settled) {
-        let head = model.as_ref().and_then(|m| m.blobs.first());
-        live_source::fill(ctx, entry, version, head.map(|h| h.as_slice())).await;
-    }
-    (pointer.version, model)
 }
 
 fn cookie_history<'c>(ctx: &'c RequestContext<'_>) -> &'c [HistoryEntry] {

@@ -3,13 +3,17 @@
 //! head would take two. It is written only right after the pointer was read from KV, with the
 //! pointer's lifetime, so a flip shows as soon as it would through the pointer; it is purged
 //! with the pointer (`list-pointer`) and with its version's lists (`list:<version>`).
+//! [`version_and_model`] is how a banner reads version and model: memory, the live head, or
+//! the pointer and the head's own key.
 
 use super::cache_store::{self, Entry, Lifetime};
 use super::context::RequestContext;
+use super::list_source;
+use super::model_source::{self, ModelRead};
 use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::recs;
-use tailor_model::Model;
+use tailor_model::{HistoryItem, Model};
 use tailor_platform::{CachedObject, Platform};
 
 /// The cached object's header naming the live version.
@@ -80,4 +84,38 @@ pub(super) async fn fill<P: Platform>(
         list_version: version,
     };
     entry.store(&parts, &object, lifetime).await;
+}
+
+/// The live version and its model: from the live head in one cache lookup when the cache
+/// holds it, else through the pointer and the head's own key (and then, when the pointer
+/// came from KV, the live head is written for the requests that follow).
+pub(super) async fn version_and_model<P: Platform>(
+    ctx: &RequestContext<'_>,
+    platform: &P,
+    history: &[HistoryItem<'_>],
+) -> (Result<String, String>, Option<ModelRead>) {
+    // An instance that remembers the pointer (workerd) remembers the blobs as well.
+    if list_source::pointer_remembered(ctx, platform) {
+        let pointer = list_source::current_version(ctx, platform).await;
+        let (model, _) = model_source::read(ctx, platform, &pointer.version, history).await;
+        return (pointer.version, model);
+    }
+    let (live, entry) = lookup(ctx, platform).await;
+    if let Some(live) = live {
+        let model = match live.head {
+            Some(head) => {
+                let version = live.version.clone();
+                model_source::with_shards(ctx, platform, head, version, "cache", history).await
+            }
+            None => None,
+        };
+        return (Ok(live.version), model);
+    }
+    let pointer = list_source::current_version(ctx, platform).await;
+    let (model, settled) = model_source::read(ctx, platform, &pointer.version, history).await;
+    if let (Ok(version), true, true) = (&pointer.version, pointer.from_kv, settled) {
+        let head = model.as_ref().and_then(|m| m.blobs.first());
+        fill(ctx, entry, version, head.map(|h| h.as_slice())).await;
+    }
+    (pointer.version, model)
 }
