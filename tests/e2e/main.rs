@@ -155,11 +155,55 @@ fn main() {
         }
     }
     let conclusion = libtest_mimic::run(&args, trials);
-    if conclusion.has_failed() {
-        for harness in harnesses.iter().filter_map(|h| h.get()) {
-            eprintln!("--- {:?} log ---\n{}", harness.runtime, harness.log());
+    // A trap kills the instance and every request it was serving: whatever the cases saw,
+    // the suite fails when either runtime's log shows one, and says where.
+    let mut trapped = false;
+    for harness in harnesses.iter().filter_map(|h| h.get()) {
+        let log = harness.log();
+        let traps = trap_lines(&log);
+        if conclusion.has_failed() || !traps.is_empty() {
+            let tail: Vec<&str> = log.lines().rev().take(300).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            eprintln!(
+                "--- {:?} log (last 300 lines) ---\n{}",
+                harness.runtime,
+                tail.join("\n")
+            );
+        }
+        if !traps.is_empty() {
+            trapped = true;
+            eprintln!(
+                "--- {:?}: the instance trapped ---\n{}",
+                harness.runtime,
+                traps.join("\n")
+            );
         }
     }
     drop(harnesses);
+    if trapped && !conclusion.has_failed() {
+        std::process::exit(101);
+    }
     conclusion.exit();
+}
+
+/// The lines of a runtime's log that show an instance dying: a Rust panic, a wasm trap, or
+/// the Worker shim re-instantiating its module after one (each with the line after it).
+fn trap_lines(log: &str) -> Vec<String> {
+    const SIGNS: [&str; 5] = [
+        "panicked at",
+        "RuntimeError",
+        "Reinitializing Wasm application",
+        "wasm trap",
+        "Module terminated",
+    ];
+    let lines: Vec<&str> = log.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| SIGNS.iter().any(|sign| line.contains(sign)))
+        .map(|(i, line)| match lines.get(i + 1) {
+            Some(next) => format!("{line}\n    {next}"),
+            None => (*line).to_owned(),
+        })
+        .collect()
 }

@@ -22,10 +22,13 @@ fn wrangler() -> std::path::PathBuf {
     project_root().join("node_modules/.bin/wrangler")
 }
 
-/// Environment for every wrangler call: no telemetry, no fetch of the real `cf` object.
+/// Environment for every wrangler call: no telemetry, no fetch of the real `cf` object, and
+/// a dev registry of its own (harnesses run side by side under one Worker name; the shared
+/// registry is how separate `wrangler dev` sessions find each other).
 fn quiet<'c>(command: &'c mut Command, dir: &Path) -> &'c mut Command {
     command
         .env("WRANGLER_SEND_METRICS", "false")
+        .env("WRANGLER_REGISTRY_PATH", dir.join("registry"))
         .env("CLOUDFLARE_CF_FETCH_PATH", dir.join("cf.json"))
         .env("CI", "1")
         .env("NO_COLOR", "1")
