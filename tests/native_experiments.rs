@@ -295,3 +295,78 @@ fn old_cookies_without_arms_are_bucketed_and_recorded() {
     );
     assert!(cookie_pair(&later).is_some());
 }
+
+/// The reasons header of a model-arm visitor's banner after one click on the first item of
+/// their first banner, under the fixture config with the model arm's `model` overrides.
+fn reasons_after_a_click(model_overrides: Option<serde_json::Value>) -> String {
+    let mut config: serde_json::Value = serde_json::from_str(&config_json()).unwrap();
+    if let Some(overrides) = model_overrides {
+        let experiments = config["experiments"].as_array_mut().unwrap();
+        let experiment = experiments
+            .iter_mut()
+            .find(|e| e["name"] == EXPERIMENT)
+            .unwrap();
+        experiment["arms"][0]["model"] = overrides;
+    }
+    let mut host = demo_host();
+    host.put_kv("tailor_kv", "config/v1", config.to_string());
+    host.put_kv("tailor_kv", WEIGHTS_KEY, all_to(MODEL_ARM));
+    let first = banner(&host, None);
+    assert_eq!(arm_of(&first), MODEL_ARM);
+    let item = json(&first)["items"][0]["id"].as_str().unwrap().to_owned();
+    let cookies = format!("{CONSENT}; {}", cookie_pair(&first).unwrap());
+    let click = serde_json::json!({"type": "click", "item": item}).to_string();
+    let posted = send_body(
+        &host,
+        "POST",
+        "/events",
+        &[("user-agent", DESKTOP), ("cookie", &cookies)],
+        click.into_bytes(),
+    );
+    assert_eq!(posted.status(), 204);
+    let after = banner(&host, Some(&cookie_pair(&posted).unwrap()));
+    assert_eq!(after.headers()["x-tailor-ranking"], "model v3");
+    after.headers()["x-tailor-reasons"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn an_arm_may_weigh_the_model_its_own_way() {
+    // recs.model's weights: the clicked item's trained neighbours lead the next banner.
+    let plain = reasons_after_a_click(None);
+    assert!(plain.contains("neighbour of"), "{plain}");
+    // An arm whose segment list outweighs any neighbour's vote serves the list's order.
+    let listy = reasons_after_a_click(Some(serde_json::json!({"segment_weight": 1000})));
+    assert!(!listy.contains("neighbour of"), "{listy}");
+    assert!(listy.contains("segment list"), "{listy}");
+}
+
+#[test]
+fn a_rewritten_page_exposes_like_a_banner() {
+    let host = host();
+    let cookies = CONSENT.to_owned();
+    let page = get(
+        &host,
+        "/page/index.html",
+        &[("user-agent", DESKTOP), ("cookie", &cookies)],
+    );
+    assert_eq!(page.status(), 200);
+    let visitor = cookie_pair(&page).unwrap();
+    let exposures = log_lines(&host, "exposure");
+    let ranking: Vec<_> = exposures
+        .iter()
+        .filter(|l| l["experiment"] == EXPERIMENT)
+        .collect();
+    assert_eq!(ranking.len(), 1, "{exposures:?}");
+    // The page's cookie remembers it: a banner the same day writes none and sets none.
+    let later = banner(&host, Some(&visitor));
+    assert_eq!(later.status(), 200);
+    assert!(later.headers().get("set-cookie").is_none());
+    let again = log_lines(&host, "exposure")
+        .into_iter()
+        .filter(|l| l["experiment"] == EXPERIMENT)
+        .count();
+    assert_eq!(again, 1);
+}

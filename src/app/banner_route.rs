@@ -210,7 +210,7 @@ pub(super) fn build<P: Platform>(
     let (banner, policy, reasons) = match &read.model {
         Some(model) => {
             let rules = RankRules {
-                score: &ctx.config.recs.model,
+                score: ctx.config.model_for(&arms),
                 max_per_category: rerank.max_per_category,
             };
             let items = recs::history_items(history, now_s);

@@ -95,7 +95,7 @@ pub(super) async fn with_shards<P: Platform>(
     };
     let mut blobs = vec![head];
     if shards > 0 {
-        let reads = ctx.config.recs.model.shard_reads;
+        let reads = ctx.config.model_for(&ctx.arms()).shard_reads;
         for shard in shards_to_read(history, shards, reads) {
             let name = format!("shard-{shard}.tlrm");
             if let Usable::Found(blob, _) = usable(ctx, platform, &version, &name).await {

@@ -4,6 +4,7 @@
 
 use super::banner_route;
 use super::context::RequestContext;
+use super::exposure;
 use super::original_source::origin_error;
 use super::outgoing::{Outgoing, PageBody};
 use super::respond;
@@ -101,6 +102,11 @@ pub(super) async fn serve<P: Platform>(
             HeaderName::from_static("x-compress-hint"),
             "on",
         );
+        // The page's banners expose the visitor as a banner would; the cookie remembering
+        // it must go with the headers, before the page streams.
+        if let Some(cookie) = exposure::note(ctx, platform).await {
+            respond::set(&mut response, header::SET_COOKIE, &cookie);
+        }
     }
     let source = if rewritten {
         "page"

@@ -1,9 +1,10 @@
 //! Experiments end to end, on both runtimes, under the experiments fixture config (the demo's
 //! plus an experiment whose arms rank by the trained model or by the segment list with three
 //! items, and declared goals): arms with different policies serve different banners; one
-//! exposure line per visitor, experiment and day; goals reach the log with the visitor's arm;
-//! weights written to KV (`experiments/weights`, as `tailor report --write-weights` writes
-//! them) move new visitors without a redeploy while a visitor with a recorded arm keeps it.
+//! exposure line per visitor, experiment and day, from a banner or a page; goals reach the log
+//! with the visitor's arm; weights written to KV (`experiments/weights`, as `tailor report
+//! --write-weights` writes them) move new visitors without a redeploy while a visitor with a
+//! recorded arm keeps it.
 
 use super::{check, expect_status};
 use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
@@ -140,7 +141,29 @@ pub(crate) fn experiment_exposure_is_logged_once_per_visitor_and_day(
             && line["weights"][LIST_ARM] == 0.5
             && line["ts_ms"].is_u64(),
         || line.to_string(),
-    )
+    )?;
+    // A page with banners exposes a new visitor too, and its cookie remembers it.
+    let page = get(
+        &harness.url("/page/index.html"),
+        &[("User-Agent", DESKTOP), ("Cookie", CONSENT)],
+    );
+    expect_status(&page, 200)?;
+    let reader = cookie_pair(&page).ok_or("no visitor cookie from the page")?;
+    let after = banner(&harness, Some(&reader));
+    check(after.header("set-cookie").is_none(), || {
+        format!("a banner after the page re-sealed: {:?}", after.headers)
+    })?;
+    let ranking = |lines: &[serde_json::Value]| {
+        lines
+            .iter()
+            .filter(|l| l["experiment"] == EXPERIMENT)
+            .count()
+    };
+    logged(&harness, "exposure", |l| ranking(l) >= 2);
+    // Again, time for a stray third line before counting.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let exposures = logged(&harness, "exposure", |_| true);
+    check(ranking(&exposures) == 2, || format!("{exposures:?}"))
 }
 
 pub(crate) fn experiment_goal_beacons_reach_the_log_with_the_arm(

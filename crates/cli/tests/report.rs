@@ -112,6 +112,7 @@ fn a_planted_uplift_is_recovered_and_the_weights_follow_it() {
         templates: Default::default(),
         ranking: None,
         rerank: None,
+        model: None,
         max_items: None,
     };
     let experiment = tailor_core::segment::buckets::Experiment {

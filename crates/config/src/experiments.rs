@@ -1,11 +1,14 @@
-//! Validation of the experiments: names, salts, weighted arms, their template refinements,
-//! and the split of each mutual-exclusion group's slots among its experiments.
+//! Validation of the experiments: names, salts, weighted arms, their template refinements and
+//! ranking overrides, and the split of each mutual-exclusion group's slots among its
+//! experiments.
 
 use super::raw::RawExperiment;
+use super::recs::RawRecs;
 use super::validate::{identifier, non_empty};
 use super::{Arm, Banners, ConfigError, Experiment, GroupShare, Segments};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use tailor_core::recs::RerankSettings;
 use tailor_core::segment::buckets::SLOTS;
 
 /// The most items an arm may ask a banner for (as a slot's `max_items`).
@@ -15,12 +18,12 @@ pub(super) fn validate_all(
     raw: Vec<RawExperiment>,
     segments: &Segments,
     banners: &Banners,
-    rerank: &RerankSettings,
+    recs: &RawRecs,
 ) -> Result<Vec<Experiment>, ConfigError> {
     let mut names = BTreeSet::new();
     let mut experiments = Vec::with_capacity(raw.len());
     for (i, e) in raw.into_iter().enumerate() {
-        let experiment = validate(i, e, segments, banners, rerank)?;
+        let experiment = validate(i, e, segments, banners, recs)?;
         if !names.insert(experiment.name.clone()) {
             return Err(ConfigError::at(
                 format!("experiments[{i}].name"),
@@ -53,7 +56,7 @@ fn validate(
     raw: RawExperiment,
     segments: &Segments,
     banners: &Banners,
-    rerank: &RerankSettings,
+    recs: &RawRecs,
 ) -> Result<Experiment, ConfigError> {
     let path = format!("experiments[{index}]");
     identifier(&format!("{path}.name"), &raw.name)?;
@@ -104,7 +107,24 @@ fn validate(
             }
         }
         let rerank = match arm.rerank {
-            Some(overrides) => Some(merged_rerank(&format!("{at}.rerank"), rerank, overrides)?),
+            Some(overrides) => {
+                let merged = merged(&format!("{at}.rerank"), &recs.rerank, overrides)?;
+                if let Some((field, problem)) = tailor_core::recs::RerankSettings::problem(&merged)
+                {
+                    return Err(ConfigError::at(format!("{at}.rerank.{field}"), problem));
+                }
+                Some(merged)
+            }
+            None => None,
+        };
+        let model = match arm.model {
+            Some(overrides) => {
+                let merged = merged(&format!("{at}.model"), &recs.model, overrides)?;
+                if let Err(e) = tailor_model::ScoreSettings::validate(&merged) {
+                    return Err(ConfigError::at(format!("{at}.model.{}", e.field), e.rule));
+                }
+                Some(merged)
+            }
             None => None,
         };
         arms.push(Arm {
@@ -113,6 +133,7 @@ fn validate(
             templates: arm.templates,
             ranking: arm.ranking,
             rerank,
+            model,
             max_items: arm.max_items,
         });
     }
@@ -130,13 +151,14 @@ fn validate(
     })
 }
 
-/// The config's re-rank settings with an arm's overrides applied, validated like
-/// `recs.rerank` and named by the arm's path.
-fn merged_rerank(
+/// The config's settings `base` (`recs.rerank` or `recs.model`) with an arm's overrides
+/// applied; an unknown field or a value of the wrong type is an error named by the arm's path.
+/// Ranges are checked by the caller, as for the config's own settings.
+fn merged<T: Serialize + DeserializeOwned>(
     path: &str,
-    base: &RerankSettings,
+    base: &T,
     overrides: serde_json::Map<String, serde_json::Value>,
-) -> Result<RerankSettings, ConfigError> {
+) -> Result<T, ConfigError> {
     let mut merged = match serde_json::to_value(base) {
         Ok(serde_json::Value::Object(map)) => map,
         _ => return Err(ConfigError::at(path, "the base settings do not serialize")),
@@ -149,7 +171,7 @@ fn merged_rerank(
                 format!("unknown field; expected one of {}", known.join(", ")),
             ));
         }
-        let settings: Result<RerankSettings, _> = {
+        let settings: Result<T, _> = {
             let mut probe = merged.clone();
             probe.insert(field.clone(), value.clone());
             serde_json::from_value(serde_json::Value::Object(probe))
@@ -159,10 +181,6 @@ fn merged_rerank(
         }
         merged.insert(field, value);
     }
-    let settings: RerankSettings = serde_json::from_value(serde_json::Value::Object(merged))
-        .map_err(|e| ConfigError::at(path, e.to_string()))?;
-    if let Some((field, problem)) = settings.problem() {
-        return Err(ConfigError::at(format!("{path}.{field}"), problem));
-    }
-    Ok(settings)
+    serde_json::from_value(serde_json::Value::Object(merged))
+        .map_err(|e| ConfigError::at(path, e.to_string()))
 }

@@ -182,6 +182,13 @@ impl Config {
             .unwrap_or(&self.recs.rerank)
     }
 
+    /// The model's inference settings of the first assigned arm that overrides them, else
+    /// `recs.model`.
+    pub fn model_for(&self, arms: &[(usize, usize)]) -> &tailor_model::ScoreSettings {
+        self.first_arm(arms, |arm| arm.model.as_ref())
+            .unwrap_or(&self.recs.model)
+    }
+
     /// The banner's item count: the first assigned arm's `max_items`, else the slot's.
     pub fn max_items_for(&self, slot: &Slot, arms: &[(usize, usize)]) -> usize {
         self.first_arm(arms, |arm| arm.max_items)

@@ -178,6 +178,9 @@ pub struct RawArm {
     /// Overrides of `recs.rerank` settings in this arm (any of its fields).
     #[serde(default)]
     pub rerank: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Overrides of `recs.model` inference settings in this arm (any of its fields).
+    #[serde(default)]
+    pub model: Option<serde_json::Map<String, serde_json::Value>>,
     /// The number of items a banner shows in this arm, instead of the slot's `max_items`.
     #[serde(default)]
     pub max_items: Option<usize>,

@@ -261,7 +261,8 @@ fn with_ranking_experiment() -> serde_json::Value {
         .unwrap()
         .push(serde_json::json!({
         "name": "ranking", "salt": "2026-12-ranking", "arms": [
-            {"name": "model", "weight": 1, "ranking": "model"},
+            {"name": "model", "weight": 1, "ranking": "model",
+             "model": {"segment_weight": 2.5, "reshow_viewed": false}},
             {"name": "list", "weight": 1, "ranking": "list", "max_items": 2,
              "rerank": {"max_per_category": 1, "click_boost": 1.5}}]}));
     doc["events"]["goals"] = serde_json::json!(["purchase", "signup"]);
@@ -281,6 +282,12 @@ fn arms_may_set_ranking_rerank_and_item_count() {
     // Fields the arm does not set come from recs.rerank.
     assert_eq!(rerank.decay, config.recs.rerank.decay);
     assert_eq!(e.arms[0].rerank, None);
+    // The model arm's inference settings: its overrides over recs.model.
+    let model = e.arms[0].model.as_ref().unwrap();
+    assert_eq!(model.segment_weight, 2.5);
+    assert!(!model.reshow_viewed);
+    assert_eq!(model.click_weight, config.recs.model.click_weight);
+    assert_eq!(e.arms[1].model, None);
     assert!(e.applies_to("desktop"));
     assert!(!config.experiments[1].applies_to("desktop"));
     assert!(config.experiments[0].applies_to("desktop"));
@@ -295,6 +302,8 @@ fn arms_may_set_ranking_rerank_and_item_count() {
     assert_eq!(config.ranking_for(&control), Some(Ranking::Model));
     assert_eq!(config.max_items_for(hero, &control), hero.max_items);
     assert_eq!(config.rerank_for(&control), &config.recs.rerank);
+    assert_eq!(config.model_for(&control).segment_weight, 2.5);
+    assert_eq!(config.model_for(&arms), &config.recs.model);
     assert_eq!(config.events.goals, ["purchase", "signup"]);
 }
 
@@ -348,6 +357,24 @@ fn bad_arm_settings_name_the_field() {
             serde_json::json!({"max_per_category": 0}),
             "experiments[3].arms[1].rerank.max_per_category",
             "at least 1",
+        ),
+        (
+            "model",
+            serde_json::json!({"position_decay": 0}),
+            "experiments[3].arms[1].model.position_decay",
+            "above 0",
+        ),
+        (
+            "model",
+            serde_json::json!({"neighbours": 5}),
+            "experiments[3].arms[1].model.neighbours",
+            "unknown field",
+        ),
+        (
+            "model",
+            serde_json::json!({"max_history": "all"}),
+            "experiments[3].arms[1].model.max_history",
+            "invalid type",
         ),
         (
             "rerank",

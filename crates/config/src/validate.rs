@@ -20,12 +20,8 @@ impl TryFrom<RawConfig> for Config {
         let variants = variants(raw.variants, raw.limits.max_output_width)?;
         let banners = banners(raw.banners, &variants, raw.limits.template_fuel)?;
         let segments = super::segments::validate(raw.segments, &banners)?;
-        let experiments = super::experiments::validate_all(
-            raw.experiments,
-            &segments,
-            &banners,
-            &raw.recs.rerank,
-        )?;
+        let experiments =
+            super::experiments::validate_all(raw.experiments, &segments, &banners, &raw.recs)?;
         non_empty("consent.cookie", &raw.consent.cookie)?;
         identifier("keys.cookie", &raw.keys.cookie)?;
         for (i, id) in raw.keys.cookie_previous.iter().enumerate() {

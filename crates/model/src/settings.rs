@@ -2,10 +2,10 @@
 //! from config (`recs.model` in Tailor), with defaults chosen on MovieLens-100K and the
 //! synthetic shop log (see the tailor-learn README) and checked before use.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Inference settings. Every field has a default; unknown fields are refused.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ScoreSettings {
     /// Weight of a clicked history item's neighbours.

@@ -12,6 +12,7 @@ use crate::recs::RerankSettings;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use tailor_model::ScoreSettings;
 
 /// A validated experiment (config section `experiments`).
 #[derive(Debug)]
@@ -41,6 +42,9 @@ pub struct Arm {
     /// The re-rank settings in this arm (the config's `recs.rerank` with the arm's overrides
     /// applied); `None`: the config's.
     pub rerank: Option<RerankSettings>,
+    /// The trained model's inference settings in this arm (the config's `recs.model` with
+    /// the arm's overrides applied); `None`: the config's.
+    pub model: Option<ScoreSettings>,
     /// How many items a banner shows in this arm (at most the slot's own `max_items`);
     /// `None`: the slot's.
     pub max_items: Option<usize>,
@@ -49,7 +53,10 @@ pub struct Arm {
 impl Arm {
     /// Whether the arm changes how any banner is ranked or sized (not only its template).
     pub fn changes_ranking(&self) -> bool {
-        self.ranking.is_some() || self.rerank.is_some() || self.max_items.is_some()
+        self.ranking.is_some()
+            || self.rerank.is_some()
+            || self.model.is_some()
+            || self.max_items.is_some()
     }
 }
 
@@ -358,6 +365,7 @@ mod tests {
                     templates: BTreeMap::new(),
                     ranking: None,
                     rerank: None,
+                    model: None,
                     max_items: None,
                 })
                 .collect(),
