@@ -95,18 +95,16 @@ pub(super) async fn serve<P: Platform>(
     let private = rewritten || ctx.debug;
     copy_headers(&origin.headers, response.headers_mut(), rewritten, private);
     if rewritten {
-        response = respond::personal_page(ctx, response);
+        // The page's banners expose the visitor as a banner would; the cookie remembering
+        // it must go with the headers, before the page streams.
+        let resealed = exposure::note(ctx, platform).await;
+        response = respond::personal_page(ctx, response, resealed.as_deref());
         // Fastly compresses the rewritten page at the edge for clients that accept it.
         respond::set(
             &mut response,
             HeaderName::from_static("x-compress-hint"),
             "on",
         );
-        // The page's banners expose the visitor as a banner would; the cookie remembering
-        // it must go with the headers, before the page streams.
-        if let Some(cookie) = exposure::note(ctx, platform).await {
-            respond::set(&mut response, header::SET_COOKIE, &cookie);
-        }
     }
     let source = if rewritten {
         "page"

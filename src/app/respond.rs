@@ -46,16 +46,16 @@ pub(super) fn personal(
 
 /// A rewritten origin page: personal like a banner (its origin headers already filtered by
 /// the page route's allowlist), but the origin's own cookies stay, so ours is appended rather
-/// than set.
+/// than set: `visitor_cookie` when the page re-sealed the visitor's cookie, else the one the
+/// request's identity issued, if any.
 pub(super) fn personal_page(
     ctx: &RequestContext<'_>,
     mut response: Response<Vec<u8>>,
+    visitor_cookie: Option<&str>,
 ) -> Response<Vec<u8>> {
     make_private(response.headers_mut());
-    if let Some(cookie) = ctx
-        .identity
-        .set_cookie
-        .as_deref()
+    if let Some(cookie) = visitor_cookie
+        .or(ctx.identity.set_cookie.as_deref())
         .and_then(|c| HeaderValue::from_str(c).ok())
     {
         response.headers_mut().append(SET_COOKIE, cookie);
