@@ -7,32 +7,44 @@ use serde::Serialize;
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     // The client's fault.
+    /// 400: a malformed or refused parameter, path or body.
     #[error("{0}")]
     BadRequest(String),
+    /// 403: a bad signature or admin token, a cross-site beacon, or a path outside the prefixes.
     #[error("{0}")]
     Forbidden(String),
+    /// 404: no such route or variant, or the origin has no such image.
     #[error("{0}")]
     NotFound(String),
+    /// 405: a method the route does not take.
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// 413: an original, image or body over its limit.
     #[error("{0}")]
     TooLarge(String),
+    /// 415: an image format or feature Tailor does not handle.
     #[error("{0}")]
     UnsupportedMedia(String),
+    /// 422: an image that is malformed or truncated.
     #[error("{0}")]
     Undecodable(String),
     // The origin's fault.
+    /// 502: the origin answered with an error or could not be reached (or a purge was refused).
     #[error("{0}")]
     OriginFailed(String),
+    /// 504: the origin did not answer in time.
     #[error("{0}")]
     OriginTimeout(String),
     // The host cannot do it (e.g. purge by tag from a Cloudflare Worker).
+    /// 501: the host does not support the operation.
     #[error("{0}")]
     NotImplemented(String),
     // The operator's fault: the deployed configuration is unusable.
+    /// 500 `invalid_config`: the config, its settings or a template failed; logged.
     #[error("{0}")]
     Config(String),
     // Ours or the host's. The detail is logged, never sent.
+    /// 500 `internal`: a fault of Tailor or the host.
     #[error("{0}")]
     Internal(String),
 }

@@ -3,6 +3,7 @@
 //! code. It is generic over [`tailor_platform::Platform`], which the adapter crates
 //! (`tailor-fastly`, `tailor-cloudflare`) implement; everything it decides, it decides by
 //! calling the I/O-free crates below it (`tailor-core`, `tailor-image`, `tailor-config`).
+#![warn(missing_docs)]
 
 pub mod app;
 mod bundle;

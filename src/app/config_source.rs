@@ -18,9 +18,17 @@ const MAX_CONFIG_BYTES: usize = 512 * 1024;
 /// shows within this (plus KV's own propagation).
 const CONFIG_MEMORY_TTL_MS: f64 = 30_000.0;
 
+/// Where the config in force was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigSource {
-    Kv { store: String, key: String },
+    /// A KV key named by the `config_key` setting.
+    Kv {
+        /// The KV store (`config_kv_store`, default `tailor_kv`).
+        store: String,
+        /// The key holding the config document.
+        key: String,
+    },
+    /// The bundled default, used when no `config_key` is set.
     Bundled,
 }
 

@@ -13,18 +13,26 @@ use tailor_platform::Platform;
 /// data, so the same normalization serves the handler and the cache replay.
 #[derive(Debug, Clone, Copy)]
 pub struct ImageInputs<'c> {
+    /// The config in force.
     pub config: &'c Config,
+    /// The request's query as `(key, value)` pairs, in request order.
     pub query: &'c [(String, String)],
+    /// The formats the client's `Accept` names, before the AVIF width limit.
     pub client: ClientFormats,
 }
 
 /// A validated image request.
 #[derive(Debug)]
 pub struct ImageRequest<'a> {
+    /// The named variant, or `_` for a free-form transform.
     pub variant: &'a str,
+    /// The origin image path, checked and within the configured prefixes.
     pub path: &'a str,
+    /// What to make of the original.
     pub job: Job,
+    /// The requested format, before negotiation.
     pub format: FormatRequest,
+    /// The dpr bucket (1 to `images.max_dpr`); 1 for free-form, whose sizes include it.
     pub dpr: u32,
     /// What the request resolves to, for the cache key: the named variant's settings or the
     /// normalized free-form options.

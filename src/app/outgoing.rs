@@ -21,6 +21,7 @@ pub enum PageStreamError {
 /// A response body.
 #[derive(Debug)]
 pub enum Outgoing<B> {
+    /// The whole body, already in memory.
     Full(Vec<u8>),
     /// Boxed: a page carries its rewriter, far bigger than a byte vector.
     Page(Box<PageBody<B>>),

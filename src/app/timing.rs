@@ -2,12 +2,14 @@
 
 use std::fmt::Write;
 
+/// The durations of one request, for its `Server-Timing` header.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ServerTiming {
     entries: Vec<(&'static str, f64)>,
 }
 
 impl ServerTiming {
+    /// Records `name` as taking `duration_ms` milliseconds (negative counts as 0).
     pub fn add(&mut self, name: &'static str, duration_ms: f64) {
         self.entries.push((name, duration_ms.max(0.0)));
     }

@@ -12,6 +12,7 @@ pub const DPRS: [u32; 3] = [1, 2, 3];
 /// Banner payload formats.
 pub const BANNER_FORMATS: [&str; 2] = ["html", "json"];
 
+/// The cache keys a config allows, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cardinality {
     /// Reachable segments, in list order.
@@ -43,6 +44,7 @@ pub fn format_tokens(config: &Config, width: u32) -> u64 {
     tokens.len() as u64
 }
 
+/// Counts the keys `config` allows.
 pub fn cardinality(config: &Config) -> Cardinality {
     let max = config.limits.max_output_width;
     let named_keys_per_image = config

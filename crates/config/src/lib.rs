@@ -3,6 +3,7 @@
 //!
 //! `raw` mirrors the document; `validate` turns it into [`Config`] or a [`ConfigError`] that
 //! names the offending field; `cardinality` counts the cache keys a config allows.
+#![warn(missing_docs)]
 
 pub mod cardinality;
 mod conditions;
@@ -34,7 +35,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("config {path}: {message}")]
 pub struct ConfigError {
+    /// The offending field, e.g. `variants.full.jpeg_quality`; `(document)` for the whole.
     pub path: String,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -53,24 +56,40 @@ pub struct Config {
     /// The first 12 hex digits of the document's SHA-256: part of keys whose content the
     /// config shapes (banners), and shown in debug output.
     pub version: String,
+    /// A request sending this in `X-Tailor-Debug` gets the debug headers; `None` disables them.
     pub debug_token: Option<String>,
+    /// The KV store, the origin backend and the pages path.
     pub stores: Stores,
+    /// The consent cookie and the value that grants consent.
     pub consent: Consent,
+    /// The sealed visitor cookie's name and lifetime.
     pub visitor: VisitorCookieSettings,
+    /// Ids of the cookie, URL-signing and preview keys in the secret store.
     pub keys: KeyIds,
+    /// The segments and the rules that assign them.
     pub segments: Segments,
+    /// Experiments in config order; arms are addressed as (experiment index, arm index).
     pub experiments: Vec<Experiment>,
+    /// Named image variants by name (`/img/{variant}/{path}`).
     pub variants: BTreeMap<String, Variant>,
+    /// Banner slots and their compiled templates.
     pub banners: Banners,
+    /// Size and work limits: inputs, outputs, paths, lists, templates, pages, models.
     pub limits: Limits,
+    /// Cache lifetimes and the key budgets `tailor check` enforces.
     pub cache: CacheTtls,
+    /// Free-form transforms, origin path prefixes, AVIF and dpr settings.
     pub images: Images,
+    /// Where recommendation lists live, how long they are kept and how they are re-ranked.
     pub recs: RecsSettings,
+    /// The event beacon's settings.
     pub events: tailor_core::events::EventSettings,
 }
 
+/// The segments and how a visitor is assigned one.
 #[derive(Debug)]
 pub struct Segments {
+    /// Every segment, in config order.
     pub list: Vec<SegmentDef>,
     /// The ordered rules and the default segment, as the core's rule engine takes them.
     pub rules: RuleSet,
@@ -78,17 +97,23 @@ pub struct Segments {
     pub reachable: Vec<String>,
 }
 
+/// A segment and the banner template it renders with.
 #[derive(Debug)]
 pub struct SegmentDef {
+    /// The id rules assign and lists are keyed by.
     pub id: String,
+    /// The name of its banner template (a key of `banners.templates`).
     pub template: String,
 }
 
 /// A named image variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Variant {
+    /// Maximum output width in pixels at dpr 1; aspect kept, never enlarged.
     pub width: u32,
+    /// JPEG quality, 1..=100.
     pub jpeg_quality: u8,
+    /// WebP (and AVIF) quality, 1..=100.
     pub webp_quality: u8,
 }
 
@@ -103,16 +128,21 @@ impl Variant {
     }
 }
 
+/// Banner slots and the templates they render.
 #[derive(Debug)]
 pub struct Banners {
+    /// Slots by name.
     pub slots: BTreeMap<String, Slot>,
     /// Templates compiled at load, so a syntax error is a config error and not a request error.
     pub templates: minijinja::Environment<'static>,
 }
 
+/// A place a banner is shown.
 #[derive(Debug)]
 pub struct Slot {
+    /// Most items the banner shows, 1 to 50 (an experiment arm may override it).
     pub max_items: usize,
+    /// The named variant the banner's pictures link to.
     pub image_variant: String,
 }
 
@@ -141,6 +171,7 @@ impl Config {
         }
     }
 
+    /// The segment with this id, if the list has it.
     pub fn segment(&self, id: &str) -> Option<&SegmentDef> {
         self.segments.list.iter().find(|s| s.id == id)
     }

@@ -32,6 +32,7 @@ pub struct RawConfig {
     pub events: tailor_core::events::EventSettings,
 }
 
+/// The `images` section: free-form transforms, origin path prefixes, AVIF and dpr.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawImages {
@@ -65,10 +66,13 @@ impl Default for RawImages {
     }
 }
 
+/// The `stores` section: where lists, originals and pages come from.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawStores {
+    /// The KV store holding lists and models (default `tailor_kv`).
     pub kv: String,
+    /// The backend originals and pages are fetched from (default `origin`).
     pub origin_backend: String,
     /// `/page/{path}` fetches `{pages_path}/{path}` from the origin backend.
     pub pages_path: String,
@@ -88,7 +92,9 @@ impl Default for RawStores {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawVisitor {
+    /// The cookie's name (default `tailor_visitor`).
     pub cookie: String,
+    /// Its `Max-Age`, and the oldest sealed cookie still opened (default 180 days).
     pub max_age_seconds: u32,
 }
 
@@ -112,6 +118,7 @@ pub struct RawKeys {
     /// Older cookie keys still accepted when opening, during a rotation.
     #[serde(default)]
     pub cookie_previous: Vec<String>,
+    /// Verifies the `sig` of free-form transforms.
     pub url_signing: String,
     /// Signs preview tokens; without it previews are off.
     #[serde(default)]
@@ -209,14 +216,21 @@ pub struct RawSlot {
     pub image_variant: String,
 }
 
+/// The `limits` section: the most any request may read, decode, produce or spend.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawLimits {
+    /// The largest original read from the origin or the cache, in bytes (default 25 MiB).
     pub max_input_bytes: usize,
+    /// The largest original decoded, width x height in pixels (default 40 M).
     pub max_input_pixels: u64,
+    /// No side of any output, width or height, exceeds this, in pixels (default 4096).
     pub max_output_width: u32,
+    /// The largest recommendation list read from KV or the cache, in bytes (default 1 MiB).
     pub max_list_bytes: usize,
+    /// The longest image or page path, in bytes (default 1024; 1..=8192).
     pub max_path_bytes: usize,
+    /// The MiniJinja fuel one template render may spend (default 50 000).
     pub template_fuel: u64,
     /// The most a rewritten page may decode to: bounds the work a compressed page (a gzip
     /// bomb inflates ~1000×) can cause; past it the page is cut off.
@@ -241,6 +255,7 @@ impl Default for RawLimits {
     }
 }
 
+/// The `cache` section: lifetimes in seconds and key budgets.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawCache {
@@ -252,11 +267,13 @@ pub struct RawCache {
     /// How long the edge keeps an original for the next variant of it: as long as the origin's
     /// `Cache-Control` allows, at most this (0: originals are not kept).
     pub original_ttl_seconds: u32,
+    /// How long the edge keeps the list pointer, segment lists and model blobs (default 60).
     pub banner_ttl_seconds: u32,
     /// How long past its TTL a cached object may still be served while one request refreshes it.
     pub stale_while_revalidate_seconds: u32,
     /// `tailor check` fails when a config allows more keys than these.
     pub max_keys_per_image: u64,
+    /// The budget for banner keys, as `max_keys_per_image` is for an image's keys.
     pub max_banner_keys: u64,
 }
 

@@ -8,6 +8,8 @@ use tailor_core::events::EventSettings;
 use tailor_core::recs::RerankSettings;
 use tailor_model::ScoreSettings;
 
+/// The `recs` section: where lists live in KV, how long each layer keeps them, how they
+/// are re-ranked.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawRecs {

@@ -27,6 +27,7 @@ struct RawWeights {
 /// A weights document checked against the config's experiments.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weights {
+    /// Each known experiment's arm slots, in place of its config weights.
     pub allocation: Allocation,
     /// What was ignored (unknown experiments or arms, experiments without a positive share).
     pub warnings: Vec<String>,

@@ -23,53 +23,80 @@ pub enum KeyParts<'a> {
     /// can swap it), slot, list version and format, under one config version (templates and
     /// slot sizes live in the config).
     Banner {
+        /// The visitor's segment.
         segment: &'a str,
+        /// The banner template's name.
         template: &'a str,
+        /// The slot's name.
         slot: &'a str,
+        /// The live list version.
         list_version: &'a str,
+        /// `html` or `json`.
         format: &'a str,
+        /// The config version.
         config: &'a str,
     },
     /// A segment's recommendation list as read from KV: the per-segment payload every banner
     /// of the segment is assembled from.
     List {
+        /// The segment whose list it is.
         segment: &'a str,
+        /// The list version it was read under.
         list_version: &'a str,
     },
     /// The list pointer: which list version is live. Short-lived, so a publish shows quickly.
     ListPointer,
     /// The last list of a segment that parsed, whatever its version: kept long, and read only
     /// when KV fails, so a broken store degrades to yesterday's list and not to the default.
-    LastGoodList { segment: &'a str },
+    LastGoodList {
+        /// The segment whose list it is.
+        segment: &'a str,
+    },
     /// A blob of the trained model as read from KV (checksum verified): the whole model or
     /// a sharded model's head (`model.tlrm`), or one shard (`shard-<n>.tlrm`).
     Model {
+        /// The list version the model was published under.
         list_version: &'a str,
+        /// The blob's name: `model.tlrm` or `shard-<n>.tlrm`.
         blob: &'a str,
     },
     /// The last model blob of that name that verified, whatever its version: served when KV
     /// fails or publishes a corrupt model.
-    LastGoodModel { blob: &'a str },
+    LastGoodModel {
+        /// The blob's name: `model.tlrm` or `shard-<n>.tlrm`.
+        blob: &'a str,
+    },
     /// The live version (the pointer's value, in a header) with that version's model head as
     /// the body (empty when no model is published): one lookup where the pointer and the head
     /// would take two. Cached as long as the pointer and purged with it; `list_version` only
     /// tags it (one key, whatever the version).
-    LiveHead { list_version: &'a str },
+    LiveHead {
+        /// The live version: a tag only, not part of the key.
+        list_version: &'a str,
+    },
     /// An image variant: independent of the visitor, so no segment. `format` is the request's
     /// format token (`auto`, `auto-webp`, `auto-avif` or a fixed format), `dpr` its bucket,
     /// `settings` what the variant resolves to (`w500.q85.80` for a named variant, the
     /// normalized free-form options otherwise), so a changed variant definition is a new key.
     Image {
+        /// The variant's name (`_` for free-form options).
         variant: &'a str,
+        /// The format token: `auto`, `auto-webp`, `auto-avif` or a fixed format.
         format: &'a str,
+        /// The dpr bucket.
         dpr: u32,
+        /// What the variant resolves to.
         settings: &'a str,
+        /// The origin image path.
         path: &'a str,
     },
     /// An original as the origin sent it: what every variant of `path` is made from, kept so a
     /// variant miss does not go back to the origin. Tagged with the path like its variants, so
     /// purging the path drops both.
-    Original { path: &'a str },
+    Original {
+        /// The origin image path.
+        path: &'a str,
+    },
 }
 
 /// The full, human-readable key: shown in `X-Tailor-Cache-Key`.

@@ -5,10 +5,13 @@
 use crate::recs::MAX_ID_BYTES;
 use serde::{Deserialize, Serialize};
 
+/// What the visitor did with an item: the event's `type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventKind {
+    /// The item was shown.
     View,
+    /// The item was clicked.
     Click,
 }
 
@@ -26,8 +29,10 @@ impl EventKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
+    /// `view` or `click` (`type` in the JSON).
     #[serde(rename = "type")]
     pub kind: EventKind,
+    /// The item's id: 1-64 characters of A-Z a-z 0-9 . _ : -.
     pub item: String,
     /// Accepted for older pages but never trusted: the edge takes the item's category from
     /// its catalogue (the model or the segment list).
@@ -53,7 +58,9 @@ pub const MAX_GOAL_VALUE: f64 = 1e12;
 /// One accepted beacon entry: an interaction with an item, or a goal.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Beacon {
+    /// A view or click of a recommended item.
     Item(Event),
+    /// A conversion.
     Goal(Goal),
 }
 
@@ -91,7 +98,9 @@ struct RawGoal {
 pub struct EventSettings {
     /// The log endpoint each accepted event is written to (a Fastly logging endpoint).
     pub log_endpoint: String,
+    /// The largest body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The most entries one batch may hold.
     pub max_events: usize,
     /// The goal names the beacon accepts (identifiers); any other goal is refused.
     pub goals: Vec<String>,
@@ -108,10 +117,18 @@ impl Default for EventSettings {
     }
 }
 
+/// Why a beacon body was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EventError {
+    /// The body is over `max_body_bytes`.
     #[error("the body is {size} bytes; at most {limit} are accepted")]
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        /// The body's length, in bytes.
+        size: usize,
+        /// The configured `max_body_bytes`.
+        limit: usize,
+    },
+    /// Anything else wrong (not JSON, a bad entry, too many); the message says what and where.
     #[error("{0}")]
     Invalid(String),
 }

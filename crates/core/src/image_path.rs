@@ -10,14 +10,19 @@ pub fn image_url(variant: &str, path: &str) -> String {
     format!("{IMAGE_ROUTE}{variant}/{path}")
 }
 
+/// Why an origin image path was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImagePathError {
+    /// No path at all.
     #[error("the path is empty")]
     Empty,
+    /// Over the byte limit, which it carries.
     #[error("the path is longer than {0} bytes")]
     TooLong(usize),
+    /// A byte other than an ASCII letter, digit, `-`, `_`, `.` or `/` (a query, an escape...).
     #[error("the path may contain only letters, digits, '-', '_', '.' and '/'")]
     BadCharacter,
+    /// A leading, trailing or doubled `/`, or a `.` or `..` segment.
     #[error("the path may not contain empty, '.' or '..' segments")]
     BadSegment,
 }

@@ -17,6 +17,7 @@
 //!
 //! Nothing here knows the config document or the host: the config crate builds these types,
 //! the app crate feeds them request data.
+#![warn(missing_docs)]
 
 pub mod accept;
 pub mod banner;

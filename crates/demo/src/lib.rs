@@ -1,6 +1,7 @@
 //! What the demo deployment bundles into the wasm: the config served when the host names
 //! none, the recommendation list of last resort, and the demo page's template. A real
 //! deployment replaces these files (or this crate) with its own.
+#![warn(missing_docs)]
 
 /// The demo configuration: the fallback when the host provides no config key.
 pub const CONFIG_JSON: &str = include_str!("../../../demo/config.json");

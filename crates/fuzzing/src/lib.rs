@@ -3,6 +3,7 @@
 //! each in a libFuzzer target; `tests/fuzz_corpora.rs` replays every committed corpus and
 //! regression input through the same functions on stable, so `make test` keeps them passing.
 //! A harness returns on inputs the edge refuses and panics only on a broken invariant.
+#![warn(missing_docs)]
 
 mod demo;
 pub mod identity;

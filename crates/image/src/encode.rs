@@ -7,7 +7,9 @@ use super::transform::ImageError;
 /// Qualities per format, from the variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Qualities {
+    /// JPEG quality, 1..=100.
     pub jpeg: u8,
+    /// WebP quality, 1..=100; AVIF uses it too.
     pub webp: u8,
 }
 

@@ -6,9 +6,13 @@ use std::fmt;
 /// Formats Tailor encodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
+    /// JPEG, lossy; alpha is composited onto the background.
     Jpeg,
+    /// PNG, lossless; alpha kept.
     Png,
+    /// WebP, lossy; alpha kept (needs the `webp` feature).
     Webp,
+    /// AVIF, lossy; alpha kept (needs the `avif` feature).
     Avif,
 }
 
@@ -16,6 +20,7 @@ impl OutputFormat {
     /// Every format there is (whether or not this build encodes it).
     pub const ALL: [Self; 4] = [Self::Jpeg, Self::Png, Self::Webp, Self::Avif];
 
+    /// The lowercase name used in `format=` and in cache keys, e.g. `jpeg`.
     pub fn token(self) -> &'static str {
         match self {
             Self::Jpeg => "jpeg",
@@ -25,6 +30,7 @@ impl OutputFormat {
         }
     }
 
+    /// The MIME type for the `Content-Type` header, e.g. `image/jpeg`.
     pub fn content_type(self) -> &'static str {
         match self {
             Self::Jpeg => "image/jpeg",
@@ -48,13 +54,17 @@ pub enum FormatRequest {
     /// size is small enough for AVIF's encoding cost, else WebP when named; otherwise PNG when
     /// the image has transparency, else JPEG.
     Auto,
+    /// This format, whatever the client accepts.
     Fixed(OutputFormat),
 }
 
+/// Why a `format=` value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
+    /// The value names no format Tailor knows; carries the value as given.
     #[error("format '{0}' is not one of auto, jpeg, png, webp, avif")]
     Unknown(String),
+    /// A known format whose encoder this build leaves out (`webp` or `avif`).
     #[error("format '{0}' is not available in this build")]
     NotBuilt(&'static str),
 }
@@ -65,6 +75,7 @@ impl FormatRequest {
         std::iter::once(Self::Auto).chain(OutputFormat::ALL.map(Self::Fixed))
     }
 
+    /// Reads a `format=` value, case-insensitively; `jpg` is accepted for `jpeg`.
     pub fn parse(value: &str) -> Result<Self, FormatError> {
         match value.to_ascii_lowercase().as_str() {
             "auto" => Ok(Self::Auto),
@@ -110,6 +121,7 @@ impl FormatRequest {
 /// WebP say so explicitly, and guessing wrong would serve an image the client cannot show.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ClientFormats {
+    /// The client names `image/webp` (and this build encodes WebP).
     pub webp: bool,
     /// Set only when the client names AVIF *and* the request is small enough to encode it
     /// (`images.avif_max_width`); the route decides the latter.
@@ -137,6 +149,7 @@ impl ClientFormats {
         },
     ];
 
+    /// Reads an `Accept` header; a format listed with `q=0` counts as refused.
     pub fn from_accept(accept: &str) -> Self {
         let names = |wanted: &str| {
             tailor_core::accept::q_values(accept)

@@ -6,11 +6,16 @@ use super::format::FormatRequest;
 use super::geometry::{FitMode, Geometry, Gravity};
 use super::params::{parse_dpr, single, ParamError};
 
+/// A parsed free-form transform request.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FreeForm {
+    /// Output size (already multiplied by `dpr` and snapped to the ladder), fit and gravity.
     pub geometry: Geometry,
+    /// `q`, 1..=100, used for both JPEG and WebP; `None` leaves quality to the original's size.
     pub quality: Option<u8>,
+    /// `format`; `auto` when not given.
     pub format: FormatRequest,
+    /// `bg` as RGB: padding, and the backdrop for transparency in JPEG; white when not given.
     pub background: [u8; 3],
 }
 

@@ -17,6 +17,7 @@ pub enum FitMode {
 }
 
 impl FitMode {
+    /// Reads a `fit=` value (`scale-down`, `contain`, `cover`, `crop`, `pad`); `None` otherwise.
     pub fn parse(value: &str) -> Option<Self> {
         match value {
             "scale-down" => Some(Self::ScaleDown),
@@ -28,6 +29,7 @@ impl FitMode {
         }
     }
 
+    /// The `fit=` spelling, as used in cache keys.
     pub fn token(self) -> &'static str {
         match self {
             Self::ScaleDown => "scale-down",
@@ -49,6 +51,7 @@ pub struct Gravity {
 }
 
 impl Gravity {
+    /// The middle of the image on both axes (the default).
     pub const CENTER: Self = Self { x: 50, y: 50 };
 
     /// `center`, `top`, `bottom`, `left`, `right`, or a focal point `0.25x0.7` (each coordinate
@@ -111,10 +114,15 @@ fn hundredths(text: &str) -> Option<u8> {
 /// The requested box and how to fill it. A missing side is unconstrained.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {
+    /// Box width in pixels.
     pub width: Option<u32>,
+    /// Box height in pixels.
     pub height: Option<u32>,
+    /// How the image meets the box.
     pub fit: FitMode,
+    /// Where the crop window or the padded image sits.
     pub gravity: Gravity,
+    /// Lets `contain` and `pad` enlarge an image smaller than the box.
     pub upscale: bool,
 }
 

@@ -1,5 +1,6 @@
 //! Image variants: request parameters, origin path validation, and the transform pipeline
 //! (probe → decode at reduced scale → resize → encode).
+#![warn(missing_docs)]
 
 mod budget;
 mod color_profile;

@@ -6,21 +6,33 @@ use super::format::{FormatError, FormatRequest};
 /// Normalized options of `/img/{variant}/{path}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VariantParams {
+    /// `format`; `auto` when not given.
     pub format: FormatRequest,
     /// Device pixel ratio bucket, 1 to 3.
     pub dpr: u32,
 }
 
+/// Why an image request's query was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParamError {
+    /// `format` names no format, or one this build leaves out.
     #[error(transparent)]
     Format(#[from] FormatError),
+    /// `dpr` is not a plain decimal from 1 to 3; carries the value's first 16 characters.
     #[error("dpr '{0}' is not 1, 2 or 3")]
     Dpr(String),
+    /// A free-form key has a value it does not accept.
     #[error("{key} '{value}' is not valid")]
-    Bad { key: &'static str, value: String },
+    Bad {
+        /// The query key.
+        key: &'static str,
+        /// The value as given, cut to 32 characters.
+        value: String,
+    },
+    /// A required key is absent; carries what was required (e.g. `w or h`).
     #[error("{0} is required")]
     Missing(&'static str),
+    /// A key appears more than once; carries the key.
     #[error("{0} is given more than once")]
     Duplicate(&'static str),
 }

@@ -12,14 +12,19 @@ use super::probe::probe;
 use super::resize::resize;
 use image::ImageFormat;
 
+/// Why an original could not be transformed; each carries a message for the response.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImageError {
+    /// Over the pixel limit, the decode or output budget, or JPEG's 65535-pixel side.
     #[error("{0}")]
     TooLarge(String),
+    /// An input format or JPEG feature Tailor does not decode, or an output format not built.
     #[error("{0}")]
     Unsupported(String),
+    /// The input is malformed, truncated or inconsistent.
     #[error("{0}")]
     Undecodable(String),
+    /// A fault of Tailor or its codecs, not of the input.
     #[error("{0}")]
     Internal(String),
 }
@@ -27,14 +32,17 @@ pub enum ImageError {
 /// What to make of an original.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Job {
+    /// The box to fit the upright image into, and how.
     pub geometry: Geometry,
     /// Padding, and the backdrop for transparency in JPEG output.
     pub background: [u8; 3],
     /// Encoder qualities; `None` adapts them to the input size.
     pub quality: Option<Qualities>,
+    /// The requested output format, resolved against `client`.
     pub format: FormatRequest,
     /// What the client's `Accept` allows, for `format=auto`.
     pub client: ClientFormats,
+    /// Largest input (width x height, in pixels) that is decoded; more is `TooLarge`.
     pub max_pixels: u64,
     /// No side of the output exceeds this (`limits.max_output_width`), whatever the fit.
     pub max_output_side: u32,
@@ -43,19 +51,30 @@ pub struct Job {
 /// Milliseconds spent in each stage.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
+    /// Probing and decoding the original (shared by every job of one decode).
     pub decode_ms: f64,
+    /// Resizing, cropping and padding.
     pub resize_ms: f64,
+    /// Encoding the output.
     pub encode_ms: f64,
 }
 
+/// One encoded output and what went into it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transformed {
+    /// The encoded image (or the original's, metadata stripped, when that was smaller).
     pub bytes: Vec<u8>,
+    /// The format of `bytes`.
     pub format: OutputFormat,
+    /// Output width in pixels.
     pub width: u32,
+    /// Output height in pixels.
     pub height: u32,
+    /// The original's stored width in pixels, before orientation.
     pub input_width: u32,
+    /// The original's stored height in pixels, before orientation.
     pub input_height: u32,
+    /// The original's format: `jpeg`, `png`, `webp` or `gif`.
     pub input_format: &'static str,
     /// The EXIF orientation that was applied (1 = none).
     pub orientation: u8,
@@ -64,6 +83,7 @@ pub struct Transformed {
     /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png`), or `original`
     /// when the original bytes were kept.
     pub decode_path: &'static str,
+    /// Time spent in each stage.
     pub timings: Timings,
 }
 

@@ -14,10 +14,12 @@ impl<'a> Entries<'a> {
         Self { bytes }
     }
 
+    /// Number of pairs.
     pub fn len(&self) -> usize {
         self.bytes.len() / 8
     }
 
+    /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -28,6 +30,7 @@ impl<'a> Entries<'a> {
         Some((read_u32(self.bytes, at)?, read_f32(self.bytes, at + 4)?))
     }
 
+    /// The pairs in order, best first.
     pub fn iter(&self) -> impl Iterator<Item = (u32, f32)> + 'a {
         self.bytes.chunks_exact(8).filter_map(|pair| {
             let item = read_u32(pair, 0)?;

@@ -13,10 +13,15 @@ use crate::view::ModelView;
 pub struct Item<'a> {
     /// Its index in this blob (items are sorted by id).
     pub index: u32,
+    /// The publisher's id; [`ModelView::find`] looks items up by it.
     pub id: &'a str,
+    /// Display title.
     pub title: &'a str,
+    /// Link to the item, as published.
     pub url: &'a str,
+    /// Origin path of its image, served through `/img/{variant}/{image}`.
     pub image: &'a str,
+    /// Name of its category.
     pub category: &'a str,
     /// Shown from this time on (Unix seconds).
     pub starts: Option<i64>,
@@ -29,10 +34,15 @@ pub struct Item<'a> {
 /// An item's id, category and date window: what ranking, caps and windows need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ItemSummary<'a> {
+    /// Its index in this blob (items are sorted by id).
     pub index: u32,
+    /// The publisher's id; [`ModelView::find`] looks items up by it.
     pub id: &'a str,
+    /// Name of its category.
     pub category: &'a str,
+    /// Shown from this time on (Unix seconds).
     pub starts: Option<i64>,
+    /// Shown until just before this time (Unix seconds).
     pub ends: Option<i64>,
 }
 

@@ -10,11 +10,17 @@ pub const HEADER_BYTES: usize = 64;
 /// Where the CRC-32 is stored; it is computed with these four bytes taken as zero.
 pub const CHECKSUM_AT: usize = 44;
 
+/// Bytes per item record: text offset, id length, flags, category, three text lengths, window.
 pub const ITEM_BYTES: u64 = 20;
+/// Bytes per category record: `u32` pool offset, `u32` length.
 pub const CATEGORY_BYTES: u64 = 8;
+/// Bytes per segment record: name offset, name length, first list entry, entry count (`u32`s).
 pub const SEGMENT_BYTES: u64 = 16;
+/// Bytes per list or neighbour entry: `u32` item index, `f32` score.
 pub const ENTRY_BYTES: u64 = 8;
+/// Bytes per row offset (`u32`); there are item count + 1 of them.
 pub const OFFSET_BYTES: u64 = 4;
+/// Bytes per date window: `i64` starts, `i64` ends (Unix seconds).
 pub const WINDOW_BYTES: u64 = 16;
 
 /// Item flag: `starts` is set in the item's window.
@@ -36,7 +42,10 @@ pub enum BlobKind {
     Head,
     /// Shard `index` of `shard_count`: rows of the items hashed to it, plus display data of
     /// every item those rows reference.
-    Shard { index: u32 },
+    Shard {
+        /// This shard's number, 0 to shard count − 1.
+        index: u32,
+    },
 }
 
 impl BlobKind {
@@ -52,12 +61,19 @@ impl BlobKind {
 /// The counts a header declares, in header order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
+    /// N: item records.
     pub items: u32,
+    /// C: category records.
     pub categories: u32,
+    /// G: segment records.
     pub segments: u32,
+    /// L: segment list entries, all segments together.
     pub list_entries: u32,
+    /// M: neighbour entries, all rows together.
     pub neighbours: u32,
+    /// W: date windows.
     pub windows: u32,
+    /// P: string pool length in bytes.
     pub strings: u32,
 }
 
@@ -65,18 +81,28 @@ pub struct Counts {
 /// can overflow (usize is 32 bits on wasm32).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sections {
+    /// Item records, right after the header.
     pub items: u64,
+    /// Category records.
     pub categories: u64,
+    /// Segment records.
     pub segments: u64,
+    /// Segment list entries.
     pub list_entries: u64,
+    /// Row offsets (item count + 1 of them).
     pub row_offsets: u64,
+    /// Neighbour entries.
     pub neighbours: u64,
+    /// Date windows.
     pub windows: u64,
+    /// The string pool.
     pub strings: u64,
+    /// Just past the string pool: the exact length of the blob.
     pub end: u64,
 }
 
 impl Sections {
+    /// Lays the sections out back to back after the header, in format order.
     pub fn from_counts(c: &Counts) -> Self {
         let items = HEADER_BYTES as u64;
         let categories = items + u64::from(c.items) * ITEM_BYTES;
@@ -108,18 +134,21 @@ pub fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(raw))
 }
 
+/// Reads a little-endian u16 at `at`, if the bytes are there.
 pub fn read_u16(bytes: &[u8], at: usize) -> Option<u16> {
     let end = at.checked_add(2)?;
     let raw: [u8; 2] = bytes.get(at..end)?.try_into().ok()?;
     Some(u16::from_le_bytes(raw))
 }
 
+/// Reads a little-endian i64 at `at`, if the bytes are there.
 pub fn read_i64(bytes: &[u8], at: usize) -> Option<i64> {
     let end = at.checked_add(8)?;
     let raw: [u8; 8] = bytes.get(at..end)?.try_into().ok()?;
     Some(i64::from_le_bytes(raw))
 }
 
+/// Reads a little-endian f32 (IEEE 754 binary32) at `at`, if the bytes are there.
 pub fn read_f32(bytes: &[u8], at: usize) -> Option<f32> {
     read_u32(bytes, at).map(f32::from_bits)
 }

@@ -2,6 +2,7 @@
 //! ([`Model::open`], layout in FORMAT.md), its writer ([`encode`], [`ShardWriter`]) and
 //! session inference ([`score`]). No I/O, no threads: it compiles to `wasm32-wasip1` and
 //! `wasm32-unknown-unknown`, and no input bytes can make it panic.
+#![warn(missing_docs)]
 
 mod entries;
 mod error;

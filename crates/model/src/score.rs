@@ -15,14 +15,18 @@ pub const MAX_ROW_ENTRIES: usize = 1024;
 /// What the visitor did with an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InteractionKind {
+    /// The visitor viewed the item.
     View,
+    /// The visitor clicked the item.
     Click,
 }
 
 /// One remembered interaction (the sealed cookie keeps the last 12), oldest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HistoryItem<'h> {
+    /// The item's id.
     pub item: &'h str,
+    /// What the visitor did with it.
     pub kind: InteractionKind,
     /// Seconds since it happened, when known.
     pub age_s: Option<u32>,
@@ -34,7 +38,10 @@ pub enum Reason<'h> {
     /// The segment list.
     Segment,
     /// A neighbour of this history item.
-    Neighbour { of: &'h str },
+    Neighbour {
+        /// Id of that history item.
+        of: &'h str,
+    },
 }
 
 impl std::fmt::Display for Reason<'_> {
@@ -53,13 +60,17 @@ impl std::fmt::Display for Reason<'_> {
 pub struct Candidate<'a, 'h> {
     /// Which of the views passed to [`score`] holds `item`.
     pub view: usize,
+    /// The item's id, category and window, as read from that view.
     pub item: ItemSummary<'a>,
     blob: ModelView<'a>,
     /// `neighbour_score + segment_score`, the ranking key.
     pub score: f32,
+    /// Sum of the history's votes for the item: kind weight × position decay × age decay ×
+    /// neighbour score, over the history items whose rows name it.
     pub neighbour_score: f32,
     /// λ × the item's segment score / the list's best.
     pub segment_score: f32,
+    /// Its largest contributor, for the debug header.
     pub reason: Reason<'h>,
 }
 

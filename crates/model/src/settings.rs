@@ -54,7 +54,9 @@ impl Default for ScoreSettings {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field} {rule}")]
 pub struct SettingsError {
+    /// Name of the setting at fault.
     pub field: &'static str,
+    /// What its value must be, e.g. "must be from 1 to 64".
     pub rule: &'static str,
 }
 

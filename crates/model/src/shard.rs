@@ -31,6 +31,7 @@ pub struct ShardWriter<'s> {
 }
 
 impl<'s> ShardWriter<'s> {
+    /// Checks `spec` and assigns each item to its shard; `shard_count` must be 1 to 65,536.
     pub fn new(spec: &'s ModelSpec, shard_count: u32) -> Result<Self, ModelError> {
         if shard_count == 0 || shard_count > 65_536 {
             return Err(ModelError::Invalid(
@@ -53,6 +54,7 @@ impl<'s> ShardWriter<'s> {
         })
     }
 
+    /// How many shards it writes besides the head.
     pub fn shard_count(&self) -> u32 {
         self.shard_count
     }

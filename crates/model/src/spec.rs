@@ -7,27 +7,39 @@ use crate::ModelError;
 /// A catalogue item as published.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemSpec {
+    /// Unique id, 1–64 bytes (ids travel in the visitor cookie).
     pub id: String,
+    /// Display title, at most 65,535 bytes.
     pub title: String,
+    /// Link to the item, at most 65,535 bytes.
     pub url: String,
+    /// Origin path of its image (served through `/img/{variant}/{image}`), at most 65,535 bytes.
     pub image: String,
+    /// Category name, at most 65,535 bytes.
     pub category: String,
+    /// Shown from this time on (Unix seconds); `None`: no start.
     pub starts: Option<i64>,
+    /// Shown until just before this time (Unix seconds); `None`: no end.
     pub ends: Option<i64>,
 }
 
 /// A segment's ranked list: (index into `ModelSpec::items`, score ≥ 0).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentSpec {
+    /// The name [`ModelView::segment`](crate::ModelView::segment) looks the list up by.
     pub name: String,
+    /// The pairs, in any order: the writer orders them best first.
     pub entries: Vec<(u32, f32)>,
 }
 
 /// A whole model before writing.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelSpec {
+    /// Model version string, written first in the string pool.
     pub version: String,
+    /// The catalogue, in any order (the writer sorts it by id); ids must be unique.
     pub items: Vec<ItemSpec>,
+    /// Segment lists, in any order (the writer sorts them by name).
     pub segments: Vec<SegmentSpec>,
     /// Per item (same order as `items`, or empty for none), its neighbours: (item index,
     /// score ≥ 0). The writer orders each row best first.

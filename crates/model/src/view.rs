@@ -92,6 +92,7 @@ impl<'a> ModelView<'a> {
         }
     }
 
+    /// Whether this blob is a complete model, a head or a shard.
     pub fn kind(&self) -> BlobKind {
         self.kind
     }
@@ -101,10 +102,12 @@ impl<'a> ModelView<'a> {
         self.shard_count
     }
 
+    /// Number of items in this blob.
     pub fn item_count(&self) -> u32 {
         self.counts.items
     }
 
+    /// Length of the blob in bytes.
     pub fn byte_len(&self) -> usize {
         self.bytes.len()
     }
@@ -178,6 +181,7 @@ impl<'a> ModelView<'a> {
         Some(Entries::new(self.bytes.get(from..to)?))
     }
 
+    /// Number of segments in this blob.
     pub fn segment_count(&self) -> u32 {
         self.counts.segments
     }

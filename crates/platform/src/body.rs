@@ -33,8 +33,13 @@ impl BodyStream for ChunkedBody {
 /// Why a body could not be read whole.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BodyError {
+    /// The body passed the limit.
     #[error("body is larger than {limit} bytes")]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The host failed to deliver a chunk.
     #[error("reading the body failed: {0}")]
     Read(#[from] PlatformError),
 }

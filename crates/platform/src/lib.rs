@@ -5,6 +5,7 @@
 //! The trait is async so the Cloudflare adapter can await its JS promises; the Fastly adapter's
 //! blocking calls return ready futures, driven by [`block_on`]. Futures need not be `Send`:
 //! every host runs one request per single-threaded wasm instance or isolate.
+#![warn(missing_docs)]
 
 mod block_on;
 mod body;
@@ -20,10 +21,13 @@ pub use tailor_core::segment::Geo;
 /// Platform-level failures. Adapters translate their SDK's errors into these.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlatformError {
+    /// The named store (KV or secret store) cannot be opened.
     #[error("store '{0}' is not available")]
     StoreMissing(String),
+    /// No origin backend of that name is configured.
     #[error("backend '{0}' is not configured")]
     BackendMissing(String),
+    /// The origin did not answer in time.
     #[error("origin timed out")]
     Timeout,
     /// The host has no such capability (e.g. purge by tag from a Worker).
@@ -31,7 +35,11 @@ pub enum PlatformError {
     Unsupported(String),
     /// A stored value is longer than the caller's limit.
     #[error("value is larger than the {limit}-byte limit")]
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The caller's limit in bytes.
+        limit: usize,
+    },
+    /// Any other failure, described.
     #[error("{0}")]
     Other(String),
 }
@@ -39,7 +47,9 @@ pub enum PlatformError {
 /// A GET to an origin backend. The path is relative to the backend's base URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OriginRequest {
+    /// Path to GET, relative to the backend's base URL.
     pub path: String,
+    /// Request headers as (name, value) pairs.
     pub headers: Vec<(String, String)>,
     /// Past the platform's own HTTP cache (Fastly's readthrough cache): for responses Tailor
     /// keeps itself, so no second, untagged copy outlives a purge.
@@ -49,15 +59,20 @@ pub struct OriginRequest {
 /// An origin's answer; the body is read (or streamed) by the caller.
 #[derive(Debug)]
 pub struct OriginResponse<B> {
+    /// HTTP status code.
     pub status: u16,
+    /// Response headers.
     pub headers: http::HeaderMap,
+    /// The body, not read yet.
     pub body: B,
 }
 
 /// A response stored in the platform cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedObject {
+    /// Response headers as (name, value) pairs.
     pub headers: Vec<(String, String)>,
+    /// The whole body.
     pub body: Vec<u8>,
 }
 
@@ -65,8 +80,11 @@ pub struct CachedObject {
 /// refreshed, and the tags it can be purged by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheWrite {
+    /// How long the entry is fresh, in seconds.
     pub ttl_seconds: u32,
+    /// How long past the TTL it may still be served stale while it is refreshed, in seconds.
     pub stale_while_revalidate_seconds: u32,
+    /// Tags that [`Platform::purge`] removes it by.
     pub surrogate_keys: Vec<String>,
 }
 
@@ -75,6 +93,7 @@ pub struct CacheWrite {
 pub struct CacheLookup {
     /// The stored object: fresh, or past its TTL but within stale-while-revalidate.
     pub object: Option<CachedObject>,
+    /// Whether `object` is past its TTL (served stale while it is refreshed).
     pub stale: bool,
     /// The platform chose this request to fill (miss) or refresh (stale) the entry; the next
     /// `cache_insert` of the key completes that. Concurrent requests for the key wait for the

@@ -21,6 +21,7 @@
 //! assert!(srm(&[a.n, b.n], &[0.5, 0.5])? > 0.001);
 //! # Ok::<(), tailor_stats::StatsError>(())
 //! ```
+#![warn(missing_docs)]
 
 pub mod adjust;
 pub mod bandit;

@@ -12,26 +12,34 @@ use tailor_platform::{
 /// One canned origin answer.
 #[derive(Debug, Clone)]
 pub struct OriginReply {
+    /// HTTP status code.
     pub status: u16,
+    /// `Content-Type` header value.
     pub content_type: String,
     /// Headers besides `Content-Type`.
     pub headers: Vec<(String, String)>,
+    /// The whole body (served in 64 KiB chunks).
     pub body: Vec<u8>,
 }
 
 /// The in-memory host. Fill its maps, then pass it to `tailor::handle`.
 #[derive(Debug, Default)]
 pub struct MemoryHost {
+    /// KV values by (store, key).
     pub kv: HashMap<(String, String), Vec<u8>>,
     /// KV reads of keys starting with any of these fail, as in a store outage.
     pub kv_failing: RefCell<Vec<String>>,
     /// Set to act like a host whose instances outlive a request.
     pub memo: Option<Memo>,
+    /// Deployment settings by key.
     pub settings: HashMap<String, String>,
+    /// Secrets by name.
     pub secrets: HashMap<String, Vec<u8>>,
+    /// Replies of the `origin` backend by path; other paths get a 404, other backends fail.
     pub origin: HashMap<String, OriginReply>,
     /// The paths fetched from the origin, in order.
     pub fetched: RefCell<Vec<String>>,
+    /// The visitor's location, as `geo` reports it.
     pub geo: Option<Geo>,
     /// Entries with the clock reading at which they were stored.
     pub cache: RefCell<HashMap<String, (CachedObject, CacheWrite, f64)>>,
@@ -43,6 +51,7 @@ pub struct MemoryHost {
     pub waited: RefCell<Vec<String>>,
     /// Every key looked up, in order: what a request cost in cache lookups.
     pub lookups: RefCell<Vec<String>>,
+    /// Logged lines as (endpoint, line), in order.
     pub logs: RefCell<Vec<(String, String)>>,
     /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
     pub tick_ms: f64,
@@ -58,6 +67,8 @@ impl MemoryHost {
         self.clock.set(self.clock.get() + seconds * 1000.0);
     }
 
+    /// An empty host with the clock at 1,790,000,000,000 ms, ticking 0.25 ms per reading, and a
+    /// fixed random seed.
     pub fn new() -> Self {
         Self {
             tick_ms: 0.25,
@@ -67,10 +78,12 @@ impl MemoryHost {
         }
     }
 
+    /// Stores `value` under `key` in KV store `store`.
     pub fn put_kv(&mut self, store: &str, key: &str, value: impl Into<Vec<u8>>) {
         self.kv.insert((store.into(), key.into()), value.into());
     }
 
+    /// Makes the `origin` backend answer `path` with this status, content type and body.
     pub fn put_origin(&mut self, path: &str, status: u16, content_type: &str, body: Vec<u8>) {
         let reply = OriginReply {
             status,

@@ -12,11 +12,18 @@ use serde::Serialize;
 /// One item as a template or JSON client sees it: URLs ready to use.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BannerItem {
+    /// The item's id.
     pub id: String,
+    /// What the banner shows; templates escape it.
     pub title: String,
+    /// The item's link, or `#` when it is not a safe one (see [`safe_link`]).
     pub url: String,
+    /// The picture as the slot's variant: `/img/{variant}/{path}`.
     pub image: String,
+    /// `srcset` density descriptors: the image at 1x, and at 2x (`?dpr=2`) when the config
+    /// serves it.
     pub srcset: String,
+    /// The item's category.
     pub category: String,
     /// The score it was ranked by: published score × the visitor's category boost.
     pub score: f64,
@@ -27,15 +34,21 @@ pub struct BannerItem {
 /// A rendered-to-be banner for one slot and segment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Banner {
+    /// The visitor's segment it was chosen for.
     pub segment: String,
+    /// The slot's name, as in the config.
     pub slot: String,
+    /// The chosen items, best first.
     pub items: Vec<BannerItem>,
 }
 
+/// A banner template that failed to render.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("template '{template}' failed: {message}")]
 pub struct RenderError {
+    /// The template's name.
     pub template: String,
+    /// What minijinja reported.
     pub message: String,
 }
 

@@ -16,8 +16,11 @@ const MAX_EXPIRY_DIGITS: usize = 20;
 /// A token split into its parts, before its signature is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token<'a> {
+    /// The preview key it claims to be signed with (secret `preview-<key id>`).
     pub key_id: &'a str,
+    /// The segment it forces.
     pub segment: &'a str,
+    /// When it stops working, Unix seconds.
     pub expiry: u64,
     signature: &'a str,
 }

@@ -22,8 +22,10 @@ const NONCE_BYTES: usize = 12;
 /// One remembered interaction, filled by the recommendations' event beacon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    /// The item's id.
     #[serde(rename = "i")]
     pub item: String,
+    /// The item's category, from the catalogue (the model or the segment list).
     #[serde(rename = "c")]
     pub category: String,
     /// `v` (viewed) or `c` (clicked).
@@ -38,11 +40,13 @@ pub struct HistoryEntry {
 /// What the cookie carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VisitorCookie {
+    /// 24 lowercase hex digits ([`new_visitor_id`]); what experiments bucket by.
     #[serde(rename = "id")]
     pub visitor_id: String,
     /// When it was issued, Unix seconds.
     #[serde(rename = "iat")]
     pub issued_s: u64,
+    /// Recent interactions, oldest first, at most [`MAX_HISTORY`].
     #[serde(rename = "h", default)]
     pub history: Vec<HistoryEntry>,
     /// Each experiment's arm as first assigned, and the last day an exposure was logged;
@@ -56,10 +60,13 @@ pub struct VisitorCookie {
 /// 0 before the first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArmMark {
+    /// The experiment's name.
     #[serde(rename = "e")]
     pub experiment: String,
+    /// The arm's name.
     #[serde(rename = "a")]
     pub arm: String,
+    /// Days since 1970-01-01 (UTC) of the last exposure logged; 0 before the first.
     #[serde(rename = "d", default)]
     pub day: u32,
 }
@@ -67,6 +74,7 @@ pub struct ArmMark {
 /// A cookie key: its id (named in the cookie) and the cipher key derived from the secret.
 #[derive(Clone)]
 pub struct CookieKey {
+    /// Written before the `.` of a value it seals, so [`open`] knows which key to use.
     pub id: String,
     key: Key,
 }

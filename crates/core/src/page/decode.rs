@@ -24,6 +24,7 @@ pub enum Pulled<'a> {
 /// Why decoding stopped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
+    /// The body does not inflate; the decoder's message.
     #[error("the page's compressed body is corrupt: {0}")]
     Corrupt(String),
 }

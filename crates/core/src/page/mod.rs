@@ -32,7 +32,9 @@ impl SlotFills {
 /// What happened to one page, for the log line written when it ends.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageStats {
+    /// Origin bytes pushed in, as sent (compressed when the page is).
     pub bytes_in: u64,
+    /// Rewritten bytes handed out.
     pub bytes_out: u64,
     /// Slots filled, in page order.
     pub filled: Vec<String>,
@@ -63,7 +65,10 @@ pub enum PageError {
     Decode(#[from] DecodeError),
     /// The page inflates past the configured limit (a gzip bomb, say).
     #[error("the page decodes to more than {limit} bytes (limits.max_page_bytes)")]
-    TooLarge { limit: u64 },
+    TooLarge {
+        /// The cap on decoded bytes in force.
+        limit: u64,
+    },
     /// The sink the output goes to failed (the client went away).
     #[error("{0}")]
     Client(String),

@@ -38,12 +38,17 @@ pub fn parse_version(bytes: &[u8]) -> Result<String, RecsError> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// 1 to [`MAX_ID_BYTES`] bytes, as it travels in the visitor cookie.
     pub id: String,
+    /// What banners show.
     pub title: String,
+    /// Where the item links to; banners replace an unsafe link with `#`.
     pub url: String,
     /// Origin path of the item's picture, served through `/img/{variant}/{image}`.
     pub image: String,
+    /// What the re-rank boosts and caps by; 1 to [`MAX_ID_BYTES`] bytes.
     pub category: String,
+    /// The publisher's score, finite and ≥ 0: higher ranks first.
     pub score: f64,
     /// Shown from this time on (Unix seconds; RFC 3339 in the list).
     #[serde(default, with = "dates", skip_serializing_if = "Option::is_none")]
@@ -64,17 +69,27 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecList {
+    /// The segment the list is for.
     pub segment: String,
     /// The version the publisher wrote it under, for humans; the pointer decides what is read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The items the re-rank chooses from.
     pub items: Vec<Item>,
 }
 
+/// Why a list or the version pointer was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RecsError {
+    /// The KV value is over the size limit; it was not parsed.
     #[error("list is {size} bytes, over the {limit}-byte limit")]
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        /// The value's length, in bytes.
+        size: usize,
+        /// The limit passed to [`parse_list`], in bytes.
+        limit: usize,
+    },
+    /// Not JSON, not a list, an item failing a check, or a bad pointer; the message says which.
     #[error("list is not valid: {0}")]
     Invalid(String),
 }

@@ -28,14 +28,18 @@ impl std::fmt::Display for Why {
 /// One item chosen by the model, with its display data copied out of the blob.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picked {
+    /// The item's display data; its `score` is the model's.
     pub item: Item,
+    /// The model's ranking score (neighbour score + segment score).
     pub score: f64,
+    /// Why the model chose it.
     pub why: Why,
 }
 
 /// The banner's rules applied after scoring.
 #[derive(Debug, Clone, Copy)]
 pub struct RankRules<'s> {
+    /// The model's inference settings (`recs.model`, or the arm's).
     pub score: &'s ScoreSettings,
     /// At most this many items of one category (`recs.rerank.max_per_category`).
     pub max_per_category: usize,

@@ -75,6 +75,7 @@ impl RerankSettings {
 /// An item chosen for a banner, with the score it was ranked by.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ranked<'l> {
+    /// The list's item.
     pub item: &'l Item,
     /// The published score times the category boost.
     pub score: f64,

@@ -116,6 +116,7 @@ pub enum Ranking {
 pub struct Allocation {
     /// The document's own version label, for logs.
     pub version: String,
+    /// Experiment name → each arm's slots, in config order.
     pub slots: BTreeMap<String, Vec<u32>>,
 }
 
@@ -187,6 +188,7 @@ pub struct GroupShare {
     pub slots: (u32, u32),
 }
 
+/// The slots visitors are hashed into; arms and groups own ranges of them.
 pub const SLOTS: u32 = 10_000;
 
 /// Why a visitor got the arm they got.
@@ -219,11 +221,16 @@ impl Reason {
 /// One experiment's outcome for this visitor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
+    /// The experiment's name.
     pub experiment: String,
     /// Index into the experiment's arms; 0 is the control.
     pub arm: usize,
+    /// The arm's name.
     pub arm_name: String,
+    /// The visitor's slot (0..[`SLOTS`]) for the experiment's salt; `None` when given the
+    /// control without bucketing.
     pub slot: Option<u32>,
+    /// Why this arm.
     pub reason: Reason,
     /// The arm came from the visitor's cookie (kept whatever the weights now say).
     pub recorded: bool,

@@ -22,6 +22,7 @@ pub struct Geo {
 /// What Tailor knows about the visitor.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VisitorContext {
+    /// From the User-Agent and `Sec-CH-UA-Mobile`.
     pub device: DeviceClass,
     /// `Sec-CH-UA-Mobile`.
     pub mobile_hint: Option<bool>,
@@ -29,6 +30,7 @@ pub struct VisitorContext {
     pub platform: Option<String>,
     /// The browser brand from `Sec-CH-UA`, lowercased.
     pub browser: Option<String>,
+    /// `Save-Data: on` was sent.
     pub save_data: bool,
     /// `ECT`: `slow-2g`, `2g`, `3g` or `4g`.
     pub ect: Option<String>,
@@ -38,14 +40,20 @@ pub struct VisitorContext {
     pub languages: Vec<String>,
     /// Geo from the platform, lowercased.
     pub country: Option<String>,
+    /// The region code from the platform's geo, lowercased.
     pub region: Option<String>,
     /// The visitor's local hour (0-23), from the geo's UTC offset.
     pub local_hour: Option<u8>,
     /// Host of the `Referer`, without `www.`.
     pub referrer: Option<String>,
+    /// The `utm_source` query parameter, trimmed and lowercased; absent if empty or over 100
+    /// bytes.
     pub utm_source: Option<String>,
+    /// The `utm_medium` query parameter, read like `utm_source`.
     pub utm_medium: Option<String>,
+    /// The `utm_campaign` query parameter, read like `utm_source`.
     pub utm_campaign: Option<String>,
+    /// The request's cookies as (name, value), in order; the first of duplicate names wins.
     pub cookies: Vec<(String, String)>,
     /// `Sec-GPC: 1` or `DNT: 1`: the visitor opted out, whatever the consent cookie says.
     pub opted_out: bool,
@@ -56,12 +64,17 @@ pub struct VisitorContext {
 /// Query and clock inputs that are not headers.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestFacts<'a> {
+    /// The request's query parameters as decoded (name, value) pairs.
     pub query: &'a [(String, String)],
+    /// The platform's geo for the visitor, if it has one.
     pub geo: Option<&'a Geo>,
+    /// The request time, in milliseconds since the Unix epoch.
     pub now_ms: f64,
 }
 
 impl VisitorContext {
+    /// Parses the context from the request's headers plus `facts`; inputs that are bad or
+    /// oversized are skipped and noted in `warnings`.
     pub fn from_request(headers: &http::HeaderMap, facts: RequestFacts<'_>) -> Self {
         let mut warnings = Vec::new();
         let mut text = |name: &str| -> Option<&str> {
@@ -124,6 +137,7 @@ impl VisitorContext {
         }
     }
 
+    /// The value of the request cookie `name`, if it was sent.
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.cookies
             .iter()

@@ -3,12 +3,17 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// The kind of client a request comes from, as segmentation and experiments see it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeviceClass {
+    /// A phone, or any client whose `Sec-CH-UA-Mobile` hint says mobile.
     Mobile,
+    /// An iPad, a Kindle, an Android device without `Mobile` in its User-Agent, ...
     Tablet,
+    /// Everything else, including a missing or oversized User-Agent.
     #[default]
     Desktop,
+    /// A crawler, HTTP library or headless browser, by markers in the User-Agent.
     Bot,
 }
 
@@ -35,6 +40,8 @@ const BOT_MARKERS: &[&str] = &[
 const MAX_UA_BYTES: usize = 1024;
 
 impl DeviceClass {
+    /// The class of a client from its User-Agent and `Sec-CH-UA-Mobile` hint (which outranks
+    /// the User-Agent unless that names a bot).
     pub fn classify(user_agent: &str, mobile_hint: Option<bool>) -> Self {
         if user_agent.len() > MAX_UA_BYTES {
             return Self::Desktop;
@@ -66,6 +73,7 @@ impl DeviceClass {
         Self::Desktop
     }
 
+    /// The lowercase name conditions and the config use: `mobile`, `tablet`, `desktop`, `bot`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Mobile => "mobile",

@@ -26,8 +26,11 @@ pub struct RuleSet {
 /// shown in `X-Tailor-Rule`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
+    /// The segment the visitor is in.
     pub segment: String,
+    /// The matching rule's name (`preview` for a preview token); `None` for the default.
     pub rule: Option<String>,
+    /// Why, for `X-Tailor-Rule`; empty when [`choose`] was not asked to explain.
     pub explanation: String,
 }
 

@@ -15,16 +15,22 @@
 use super::bits::next_marker;
 use std::ops::Range;
 
+/// Why [`walk`] refused a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum WalkError {
+    /// The data does not begin with SOI (0xFFD8).
     #[error("the data does not start with a JPEG start-of-image marker")]
     NotJpeg,
+    /// The data ends before EOI, or inside a segment.
     #[error("the JPEG is truncated: it ends before its end-of-image marker")]
     Truncated,
+    /// A segment's length field is below 2.
     #[error("a JPEG marker segment has a length below 2")]
     BadLength,
+    /// A standalone or reserved marker (carried) outside a scan.
     #[error("the JPEG has a standalone or reserved marker 0x{0:02X} outside any scan")]
     Misplaced(u8),
+    /// A marker (carried) of arithmetic, hierarchical, DNL or extension coding.
     #[error("the JPEG uses marker 0x{0:02X} (arithmetic, hierarchical or extension coding)")]
     Unsupported(u8),
 }
@@ -32,6 +38,7 @@ pub enum WalkError {
 /// One marker segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment<'a> {
+    /// The marker byte after 0xFF (e.g. 0xDA for SOS).
     pub marker: u8,
     /// Offset of the 0xFF that introduces the marker.
     pub start: usize,

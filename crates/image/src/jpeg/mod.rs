@@ -18,8 +18,11 @@ pub use structure::{JpegFrame, JpegStructure, StructureError};
 /// Decoded RGB pixels and the scale they were decoded at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodedJpeg {
+    /// Pixels, 3 bytes (R, G, B) each, row by row.
     pub rgb: Vec<u8>,
+    /// Decoded width in pixels (after the shrink).
     pub width: u32,
+    /// Decoded height in pixels (after the shrink).
     pub height: u32,
     /// 1, 2, 4 or 8: the image was decoded at 1/denominator of its size.
     pub denominator: u32,

@@ -10,9 +10,13 @@ use super::markers::{walk, WalkError, SOS};
 pub struct JpegFrame {
     /// The SOF marker (0xC0 baseline, 0xC1 extended, 0xC2 progressive, ...).
     pub marker: u8,
+    /// Progressive coding (SOF2, SOF6, SOF10 or SOF14).
     pub progressive: bool,
+    /// Bits per sample, as declared (usually 8).
     pub precision: u8,
+    /// Stored width in pixels.
     pub width: u16,
+    /// Stored height in pixels.
     pub height: u16,
     /// (horizontal, vertical) sampling factors per component, each 1..=4.
     pub sampling: Vec<(u8, u8)>,
@@ -36,18 +40,25 @@ impl JpegFrame {
     }
 }
 
+/// Why [`read`] refused a file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StructureError {
+    /// The marker walk itself failed.
     #[error(transparent)]
     Walk(#[from] WalkError),
+    /// No SOF segment before EOI.
     #[error("the JPEG has no frame header")]
     NoFrame,
+    /// A second SOF segment.
     #[error("the JPEG has more than one frame header")]
     SecondFrame,
+    /// An SOS segment before the SOF.
     #[error("the JPEG has a scan before its frame header")]
     ScanBeforeFrame,
+    /// A frame but no SOS segment.
     #[error("the JPEG has no scan")]
     NoScan,
+    /// The SOF's length, its component count (1 to 4) or a sampling factor (1 to 4) is wrong.
     #[error("the JPEG frame header is malformed")]
     BadFrame,
 }
@@ -55,6 +66,7 @@ pub enum StructureError {
 /// A JPEG's structure, read from one walk from SOI to EOI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JpegStructure<'a> {
+    /// The file's only frame header.
     pub frame: JpegFrame,
     /// The TIFF data of the first Exif APP1 segment before the first scan.
     pub exif: Option<&'a [u8]>,

@@ -18,7 +18,9 @@ use tailor_model::HistoryItem;
 /// Anything that ranks items for a visitor: the history as the edge's cookie holds it
 /// (oldest first), ids it must leave out (sorted), and how many to return.
 pub trait Ranker: Sync {
+    /// Name in reports.
     fn name(&self) -> &str;
+    /// Up to `k` item ids, best first.
     fn rank(&self, history: &[HistoryItem<'_>], exclude: &[String], k: usize) -> Vec<String>;
 }
 

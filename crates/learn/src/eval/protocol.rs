@@ -14,10 +14,12 @@ pub struct Case {
     pub history: Vec<(String, InteractionKind, u32)>,
     /// Items the ranker must leave out, sorted.
     pub exclude: Vec<String>,
+    /// The item to predict.
     pub target: String,
 }
 
 impl Case {
+    /// The history as a ranker takes it (every age known).
     pub fn history_items(&self) -> Vec<HistoryItem<'_>> {
         self.history
             .iter()
@@ -33,7 +35,9 @@ impl Case {
 /// A training set and the cases to test on.
 #[derive(Debug, Clone, Default)]
 pub struct Split {
+    /// Interactions to train on.
     pub train: Vec<Interaction>,
+    /// Cases to test on.
     pub cases: Vec<Case>,
 }
 

@@ -7,7 +7,9 @@ use tailor_model::{score, shards_to_read, HistoryItem, Model, ScoreSettings};
 /// The segment's list, best first, skipping excluded items.
 #[derive(Debug, Clone)]
 pub struct PopularityRanker {
+    /// The model blob (as `tailor_model::encode` writes it).
     pub bytes: Vec<u8>,
+    /// Segment whose list is read.
     pub segment: String,
 }
 
@@ -35,8 +37,11 @@ impl Ranker for PopularityRanker {
 /// Session inference as the edge runs it, then exclusions, then the top k.
 #[derive(Debug, Clone)]
 pub struct ModelRanker {
+    /// The model blob (as `tailor_model::encode` writes it).
     pub bytes: Vec<u8>,
+    /// Segment of the visitors ranked for.
     pub segment: String,
+    /// Inference settings as at the edge (`max_candidates` is raised to fill k).
     pub settings: ScoreSettings,
 }
 
@@ -68,9 +73,13 @@ impl Ranker for ModelRanker {
 /// sharding approximation costs.
 #[derive(Debug, Clone)]
 pub struct ShardedRanker {
+    /// The sharded model's head blob.
     pub head: Vec<u8>,
+    /// Shard blobs, indexed by shard number.
     pub shards: Vec<Vec<u8>>,
+    /// Segment of the visitors ranked for.
     pub segment: String,
+    /// Inference settings as at the edge (`max_candidates` is raised to fill k).
     pub settings: ScoreSettings,
 }
 

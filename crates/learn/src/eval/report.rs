@@ -5,6 +5,7 @@ use serde::Serialize;
 /// Metrics of one ranker at one cut-off.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scores {
+    /// Cut-off: only the top k count.
     pub k: usize,
     /// Share of cases whose target is in the top k.
     pub hr: f64,
@@ -17,6 +18,7 @@ pub struct Scores {
 }
 
 impl Scores {
+    /// All zero, for cut-off `k`.
     pub fn new(k: usize) -> Self {
         Self {
             k,
@@ -36,6 +38,8 @@ impl Scores {
         }
     }
 
+    /// Turns the sums over `cases` into means, and sets coverage to `distinct` items recommended
+    /// out of `catalogue`.
     pub fn finish(&mut self, cases: usize, distinct: usize, catalogue: usize) {
         let n = cases.max(1) as f64;
         self.hr /= n;
@@ -45,22 +49,30 @@ impl Scores {
     }
 }
 
+/// One ranker's scores, one per cut-off.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankerResult {
+    /// The ranker's [`Ranker::name`](super::Ranker::name).
     pub name: String,
+    /// One per cut-off, in the order asked for.
     pub scores: Vec<Scores>,
 }
 
 /// Every ranker's scores on one protocol.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// Protocol name, as given to [`evaluate`](super::evaluate).
     pub protocol: String,
+    /// Test cases evaluated.
     pub cases: usize,
+    /// Items in the catalogue (coverage's denominator).
     pub catalogue_items: usize,
+    /// One per ranker, in the order run.
     pub rankers: Vec<RankerResult>,
 }
 
 impl Report {
+    /// Pretty-printed JSON (empty if serialising fails).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

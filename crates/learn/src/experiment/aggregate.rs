@@ -27,8 +27,11 @@ pub const MAX_GOALS_PER_VISITOR: usize = 256;
 /// Most experiments, arms per experiment, goal names and assignment periods per experiment:
 /// bounds on what a malformed or hostile log can make the report hold.
 pub const MAX_EXPERIMENTS: usize = 1_000;
+/// Most arms per experiment.
 pub const MAX_ARMS: usize = 256;
+/// Most distinct goal names.
 pub const MAX_GOAL_NAMES: usize = 1_000;
+/// Most assignment periods per experiment.
 pub const MAX_PERIODS: usize = 10_000;
 /// Days a time series covers at most (from the first exposure on).
 pub const MAX_SERIES_DAYS: usize = 400;
@@ -58,34 +61,50 @@ struct LogLine<'a> {
 /// What was read, what was skipped and why.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct InputCounts {
+    /// Lines read, blank and bad ones included.
     pub lines: u64,
+    /// Exposure lines, anonymous ones included (malformed ones count as `malformed`).
     pub exposures: u64,
+    /// Impression lines, anonymous ones included.
     pub impressions: u64,
+    /// Click lines, anonymous ones included.
     pub clicks: u64,
+    /// View lines, anonymous ones included.
     pub views: u64,
+    /// Goal lines, anonymous ones included (malformed ones count as `malformed`).
     pub goals: u64,
     /// Lines with `visitor: null` (no consent): counted, never enrolled.
     pub anonymous_lines: u64,
+    /// Of the anonymous lines, impressions.
     pub anonymous_impressions: u64,
+    /// Of the anonymous lines, clicks.
     pub anonymous_clicks: u64,
+    /// Of the anonymous lines, goals.
     pub anonymous_goals: u64,
     /// Visitors with at least one line, and those exposed to some experiment.
     pub visitors: u64,
+    /// Visitors exposed to at least one experiment.
     pub enrolled_visitors: u64,
     /// Goal lines of visitors never exposed, or dropped past the per-visitor cap.
     pub goals_not_enrolled: u64,
+    /// Goal lines dropped past [`MAX_GOALS_PER_VISITOR`].
     pub goals_over_cap: u64,
     /// Exposure lines whose `weights` were missing (an equal split is assumed).
     pub exposures_without_weights: u64,
+    /// Lines whose `event` is not exposure, goal, click, view or impression (skipped).
     pub unknown_events: u64,
+    /// Lines that could not be used (bad JSON, missing or invalid fields); see `problems`.
     pub malformed: u64,
+    /// Lines over the length limit (skipped).
     pub too_long: u64,
+    /// Lines that are not UTF-8 (skipped).
     pub not_utf8: u64,
     /// The first problems, `file:line: detail`.
     pub problems: Vec<String>,
 }
 
 impl InputCounts {
+    /// Most problems kept in `problems`.
     pub const KEPT_PROBLEMS: usize = 20;
 
     fn problem(&mut self, file: &str, line: u64, detail: &str) {
@@ -99,6 +118,7 @@ impl InputCounts {
 /// An assignment period: a UTC day and the split in force for new visitors then.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Period {
+    /// Day number since 1970-01-01 (UTC).
     pub day: i64,
     /// Share per arm index (arms missing from the line's weights have 0). `None` when the
     /// exposure lines had no weights.
@@ -108,9 +128,12 @@ pub struct Period {
 /// One experiment as read: its arms in order of appearance and its assignment periods.
 #[derive(Debug, Clone, Default)]
 pub struct ExperimentInput {
+    /// Experiment name, as the exposure lines give it.
     pub name: String,
+    /// Arm names in order of appearance (a split's arms in its order, then the line's arm).
     pub arms: Vec<String>,
     arm_index: HashMap<String, u16>,
+    /// Assignment periods in order of appearance.
     pub periods: Vec<Period>,
 }
 
@@ -191,10 +214,12 @@ pub struct Aggregator {
     goal_names: Vec<String>,
     goal_index: HashMap<String, u16>,
     goal_has_value: Vec<bool>,
+    /// What has been read and skipped so far.
     pub counts: InputCounts,
 }
 
 impl Aggregator {
+    /// An aggregator that has read nothing.
     pub fn new() -> Self {
         Self::default()
     }
@@ -616,11 +641,17 @@ fn metric_list(goals: &[String], has_value: &[bool]) -> Vec<Metric> {
 /// cross products, as [`tailor_stats::CupedStats`] needs them.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Sums {
+    /// Visitors in the cell.
     pub n: u64,
+    /// Sum of the metric's values.
     pub sum: f64,
+    /// Sum of the squared values.
     pub sum_squares: f64,
+    /// Sum of the covariate (clicks and views before the first exposure).
     pub pre_sum: f64,
+    /// Sum of the squared covariate.
     pub pre_sum_squares: f64,
+    /// Sum of value × covariate.
     pub sum_products: f64,
 }
 
@@ -639,8 +670,11 @@ impl Sums {
 /// and, for proportion metrics, how many converted on each day (for the time series).
 #[derive(Debug, Clone)]
 pub struct ExperimentTally {
+    /// The experiment as read: name, arms and periods.
     pub input: ExperimentInput,
+    /// Metric labels, in `cells` order.
     pub metric_names: Vec<String>,
+    /// Sums, indexed `[metric][period][arm]`.
     pub cells: Vec<Vec<Vec<Sums>>>,
     /// `(metric, period, arm)` → conversions per day since the first period's day.
     pub daily_conversions: HashMap<(usize, usize, usize), Vec<u64>>,
@@ -692,9 +726,13 @@ impl ExperimentTally {
 /// Everything a report needs, with no per-visitor state left.
 #[derive(Debug, Clone)]
 pub struct Tally {
+    /// One per experiment, in order of first appearance.
     pub experiments: Vec<ExperimentTally>,
+    /// Metric labels: `click-through`, then per goal `<goal> conversion` and maybe `<goal> value`.
     pub metric_names: Vec<String>,
+    /// Per metric: whether it is a 0/1 proportion (click-through, conversions) or a value.
     pub metric_is_proportion: Vec<bool>,
+    /// What was read and skipped.
     pub counts: InputCounts,
 }
 

@@ -42,24 +42,30 @@ impl Default for Settings {
 /// A point and its interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
+    /// Point estimate.
     pub point: f64,
+    /// Lower bound.
     pub lower: f64,
+    /// Upper bound.
     pub upper: f64,
 }
 
 /// One arm against control on one metric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
+    /// Name of the arm compared with control.
     pub arm: String,
     /// Difference of the means (fixed-horizon 95 % interval).
     pub absolute: Option<Interval>,
     /// Difference relative to the control mean (fixed-horizon 95 % interval).
     pub relative: Option<Interval>,
+    /// Fixed-horizon p-value of the relative uplift (of the absolute one if control's mean is 0).
     pub p_value: Option<f64>,
     /// Holm-adjusted over every arm and metric of the experiment.
     pub p_holm: Option<f64>,
     /// Always-valid interval of the relative uplift: may be read every day.
     pub sequential: Option<Interval>,
+    /// Posterior probability (0..1) that the arm beats control.
     pub chance_to_beat_control: Option<f64>,
     /// CUPED's theta and the share of variance it removed, when applied.
     pub cuped: Option<CupedNote>,
@@ -67,76 +73,115 @@ pub struct Comparison {
     pub reason: Option<String>,
 }
 
+/// How CUPED adjusted a comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct CupedNote {
+    /// Regression coefficient on the covariate (clicks and views before the first exposure).
     pub theta: f64,
+    /// Share (0..1) of the difference's variance removed.
     pub variance_reduction: f64,
 }
 
+/// One arm's plain mean of one metric.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArmMean {
+    /// Arm name.
     pub arm: String,
+    /// Visitors enrolled in the arm.
     pub visitors: u64,
     /// Unadjusted mean per visitor (a share for proportions).
     pub mean: f64,
 }
 
+/// One metric of an experiment: the arms' means and each arm against control.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricReport {
+    /// Metric label (`click-through`, `<goal> conversion` or `<goal> value`).
     pub name: String,
+    /// Whether the metric is a 0/1 proportion rather than a value per visitor.
     pub proportion: bool,
+    /// Per arm, control first.
     pub arms: Vec<ArmMean>,
+    /// Every other arm against control, in report order.
     pub comparisons: Vec<Comparison>,
 }
 
+/// One arm's visitors against its intended share.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArmLine {
+    /// Arm name.
     pub name: String,
+    /// Visitors enrolled in the arm.
     pub visitors: u64,
     /// The intended share (the latest split the exposure lines recorded).
     pub expected_share: f64,
+    /// The arm's share of all enrolled visitors.
     pub observed_share: f64,
 }
 
+/// Sample-ratio mismatch: do the arms' visitors fit the recorded split?
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SrmCheck {
+    /// Chi-square p-value of the visitors per arm against the split.
     pub p_value: Option<f64>,
+    /// Whether the p-value is below 0.001 (`SRM_THRESHOLD`): a mismatch.
     pub flagged: bool,
     /// `single split` or `per period` (the split changed: each period's own split).
     pub method: &'static str,
+    /// Why there is no p-value.
     pub reason: Option<String>,
 }
 
 /// The primary metric's cumulative relative uplift up to the end of a day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DayPoint {
+    /// The day, `YYYY-MM-DD` (UTC).
     pub day: String,
+    /// Arm compared with control.
     pub arm: String,
+    /// The arm's visitors exposed by the end of the day.
     pub visitors: u64,
+    /// Fixed-horizon interval of the relative uplift.
     pub relative: Option<Interval>,
+    /// Always-valid interval of the relative uplift.
     pub sequential: Option<Interval>,
 }
 
+/// One experiment's report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExperimentReport {
+    /// Experiment name.
     pub name: String,
+    /// Name of the control arm.
     pub control: String,
+    /// Earliest day a visitor was enrolled, `YYYY-MM-DD` (UTC).
     pub first_day: String,
+    /// Latest day a visitor was enrolled, `YYYY-MM-DD` (UTC).
     pub last_day: String,
+    /// Arms, control first.
     pub arms: Vec<ArmLine>,
     /// Distinct splits recorded by the exposure lines.
     pub splits: usize,
+    /// Sample-ratio mismatch check.
     pub srm: SrmCheck,
+    /// Every metric, click-through first.
     pub metrics: Vec<MetricReport>,
+    /// The metric the time series follows.
     pub primary: String,
+    /// The primary metric's cumulative uplift per day and arm (empty unless a proportion).
     pub series: Vec<DayPoint>,
+    /// Caveats for the reader (assumed splits, a changed split, a control not found…).
     pub notes: Vec<String>,
 }
 
+/// The experiment report over everything read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// What was read and skipped.
     pub input: super::aggregate::InputCounts,
+    /// 1 − the intervals' coverage.
     pub alpha: f64,
+    /// One per experiment, in order of first appearance in the log.
     pub experiments: Vec<ExperimentReport>,
 }
 

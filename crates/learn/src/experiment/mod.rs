@@ -20,12 +20,15 @@ use tailor_stats::{thompson_weights, BanditConfig};
 /// The next split of one experiment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ArmWeights {
+    /// Experiment name.
     pub experiment: String,
+    /// Metric the weights are drawn from ([`Settings::primary`]).
     pub metric: String,
     /// Arm → weight, control first.
     pub arms: Vec<(String, f64)>,
     /// Arm → share of draws in which it was best.
     pub best: Vec<(String, f64)>,
+    /// Whether burn-in is over: [`BanditConfig::burn_in_per_arm`] visitors per arm on average.
     pub burn_in_complete: bool,
     /// Why the weights are not Thompson sampling's: during burn-in they are the equal split;
     /// without a usable metric (none in the log, a degenerate arm...) the split in force stays.

@@ -72,22 +72,27 @@ impl Row {
 }
 
 impl Catalogue {
+    /// All items, by index.
     pub fn items(&self) -> &[ItemSpec] {
         &self.items
     }
 
+    /// Number of items.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
+    /// Whether there are no items.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
+    /// Index of the item with this id.
     pub fn index_of(&self, id: &str) -> Option<u32> {
         self.index.get(id).copied()
     }
 
+    /// The item at `index`.
     pub fn item(&self, index: u32) -> Option<&ItemSpec> {
         self.items.get(usize::try_from(index).ok()?)
     }

@@ -14,8 +14,11 @@ pub const DEFAULT_MAX_LINE_BYTES: usize = 64 * 1024;
 /// One line of input, or why it was dropped.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Line {
+    /// The line, without its `\n` / `\r\n`.
     Text(String),
+    /// Longer than the cap: skipped, never held whole.
     TooLong,
+    /// Not valid UTF-8.
     NotUtf8,
 }
 
@@ -53,6 +56,7 @@ pub fn open(path: &Path, max_bytes: usize) -> Result<Lines, LearnError> {
 }
 
 impl Lines {
+    /// Numbered lines of `reader`, each capped at `max_bytes` bytes.
     pub fn new(reader: Box<dyn BufRead + Send>, max_bytes: usize) -> Self {
         Self {
             reader,

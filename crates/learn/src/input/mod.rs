@@ -13,8 +13,11 @@ pub use catalogue::Catalogue;
 /// What a visitor did with an item; each kind has a training weight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
+    /// Saw the item.
     View = 0,
+    /// Clicked it (or, in imports, a cart, like or wishlist event).
     Click = 1,
+    /// Bought it.
     Purchase = 2,
 }
 
@@ -31,6 +34,7 @@ impl Kind {
         }
     }
 
+    /// The kind of a stored code (`kind as u8`); unknown codes are views.
     pub fn from_code(code: u8) -> Self {
         match code {
             1 => Self::Click,
@@ -45,8 +49,11 @@ impl Kind {
 pub struct Interaction {
     /// The visitor or session key; `None` without consent (popularity only).
     pub visitor: Option<String>,
+    /// Item id.
     pub item: String,
+    /// When it happened (Unix ms).
     pub ts_ms: i64,
+    /// What the visitor did.
     pub kind: Kind,
     /// The segment it happened in (log lines); imports use `default`.
     pub segment: Option<String>,
@@ -58,6 +65,7 @@ pub struct Interaction {
 /// What a line turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
+    /// An interaction: trains the model.
     Interaction(Interaction),
     /// A known event that does not train the model (impression, goal, exposure).
     Other(&'static str),
@@ -68,24 +76,37 @@ pub enum Parsed {
 /// Counts of everything read and skipped, with the first problems by place.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Stats {
+    /// Lines read, blank and bad ones included.
     pub lines: u64,
+    /// Interactions parsed, with or without consent.
     pub interactions: u64,
+    /// Of those, interactions without a visitor (no consent).
     pub without_consent: u64,
+    /// Impression lines (they do not train).
     pub impressions: u64,
+    /// Goal lines (they do not train).
     pub goals: u64,
+    /// Exposure lines (they do not train).
     pub exposures: u64,
+    /// Lines of an event type this version does not know (skipped).
     pub unknown_events: u64,
+    /// Imported rows whose kind was not recognised (read as views).
     pub unknown_kinds: u64,
+    /// Lines that could not be used; see `problems`.
     pub malformed: u64,
+    /// Lines over the length cap (skipped).
     pub too_long: u64,
+    /// Interactions whose item is not in the catalogue (not trained on).
     pub items_not_in_catalogue: u64,
     /// The first problems, `file:line: detail` (at most [`Stats::KEPT_PROBLEMS`]).
     pub problems: Vec<String>,
 }
 
 impl Stats {
+    /// Most problems kept in `problems`.
     pub const KEPT_PROBLEMS: usize = 20;
 
+    /// Counts a malformed line and keeps `file:line: detail` while there is room.
     pub fn problem(&mut self, file: &str, line: u64, detail: &str) {
         self.malformed += 1;
         if self.problems.len() < Self::KEPT_PROBLEMS {
@@ -93,6 +114,7 @@ impl Stats {
         }
     }
 
+    /// Counts a parsed line by what it turned out to be.
     pub fn count(&mut self, parsed: &Parsed) {
         match parsed {
             Parsed::Interaction(i) => {

@@ -5,12 +5,18 @@
 use super::Rng;
 use tailor_model::{ItemSpec, ModelSpec, SegmentSpec};
 
+/// Size of the synthetic model.
 #[derive(Debug, Clone)]
 pub struct BigModel {
+    /// Seed of the generator: the same seed gives the same model.
     pub seed: u64,
+    /// Catalogue items.
     pub items: usize,
+    /// K: neighbours per item.
     pub neighbours: usize,
+    /// Segment lists.
     pub segments: usize,
+    /// Items per segment list (at most `items`).
     pub list_len: usize,
 }
 
@@ -26,6 +32,7 @@ impl Default for BigModel {
     }
 }
 
+/// The model specification for `big`.
 pub fn spec(big: &BigModel) -> ModelSpec {
     let mut rng = Rng::new(big.seed);
     let n = big.items.max(1);

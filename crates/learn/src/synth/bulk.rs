@@ -5,12 +5,18 @@
 use super::{complements, Rng};
 use std::io::Write;
 
+/// Size of the speed-test CSV.
 #[derive(Debug, Clone)]
 pub struct Bulk {
+    /// Seed of the generator: the same seed gives the same file.
     pub seed: u64,
+    /// Distinct items (`i0`, `i1`…).
     pub items: usize,
+    /// Distinct visitors (`u0`, `u1`…).
     pub visitors: usize,
+    /// Rows to write.
     pub interactions: u64,
+    /// Sessions start within 28 days after this (Unix seconds).
     pub start_s: i64,
 }
 

@@ -15,17 +15,22 @@ use super::Rng;
 use std::fmt::Write as _;
 use std::io::Write;
 
+/// What experiment log to generate.
 #[derive(Debug, Clone)]
 pub struct ExperimentLog {
+    /// Seed of the generator: the same seed gives the same log.
     pub seed: u64,
     /// Stop after this many lines (at a visitor boundary)...
     pub lines: u64,
     /// ...or after this many visitors, whichever comes first.
     pub visitors: u64,
+    /// Arms, control included (at least 2).
     pub arms: usize,
+    /// The last arm's true relative uplift in click-through; arms between get their share.
     pub uplift: f64,
     /// The share of visitors actually sent to control (`None`: the recorded split).
     pub control_share: Option<f64>,
+    /// Days over which visitors arrive.
     pub days: u32,
     /// Share of visitors who consented.
     pub consent: f64,
@@ -34,7 +39,9 @@ pub struct ExperimentLog {
     /// Impressions and views around the exposure (false: exposure and click lines only,
     /// for fast tests at many visitors).
     pub detail: bool,
+    /// Experiment name.
     pub name: String,
+    /// When the first visitor arrives (Unix ms).
     pub start_ms: i64,
 }
 

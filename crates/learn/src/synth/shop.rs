@@ -12,8 +12,11 @@ use tailor_model::ItemSpec;
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct ShopLog {
+    /// Seed of the generator: the same seed gives the same log.
     pub seed: u64,
+    /// Visitors, consenting or not.
     pub visitors: usize,
+    /// Days the sessions spread over, from `start_ms`.
     pub days: u32,
     /// Share of visitors who consented (the rest log `visitor: null`).
     pub consent: f64,

@@ -17,11 +17,14 @@ pub struct Partial {
     pub item_counts: Vec<u64>,
     /// Per segment, per item, decayed popularity (consent or not).
     pub popularity: Vec<Vec<u64>>,
+    /// Sessions counted (consenting visitors only).
     pub sessions: u64,
+    /// Pair rows written to the bucket files (distinct pairs of the partition).
     pub pair_rows: u64,
 }
 
 impl Partial {
+    /// All zero, for `items` items and `segments` segments.
     pub fn new(items: usize, segments: usize) -> Self {
         Self {
             item_counts: vec![0; items],

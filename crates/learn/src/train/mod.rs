@@ -27,15 +27,23 @@ pub const DEFAULT_SEGMENT: &str = "default";
 /// What a training run did, for the report.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct TrainReport {
+    /// What was read and skipped.
     pub input: Stats,
+    /// Items in the catalogue (and the model).
     pub items: usize,
+    /// Segment lists in the model (empty ones dropped, except `default`).
     pub segments: usize,
+    /// Sessions of consenting visitors.
     pub sessions: u64,
+    /// Pair rows written by all partitions (a pair counts once per partition holding it).
     pub partial_pair_rows: u64,
+    /// Items with at least one neighbour.
     pub items_with_neighbours: usize,
+    /// Neighbour entries over all rows.
     pub neighbour_entries: usize,
     /// Seconds spent counting partitions and reducing buckets.
     pub count_s: f64,
+    /// Seconds spent in the reduce phase.
     pub reduce_s: f64,
 }
 
@@ -91,6 +99,7 @@ impl Trainer {
         })
     }
 
+    /// The catalogue so far (when derived, it grows with each new id).
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }

@@ -27,7 +27,9 @@ pub struct TrainSettings {
     pub popularity_damping: f64,
     /// Weights of views, clicks and purchases.
     pub view_weight: f64,
+    /// Weight of a click.
     pub click_weight: f64,
+    /// Weight of a purchase.
     pub purchase_weight: f64,
     /// Each row is scaled so its best score is 1 (makes λ at the edge comparable).
     pub normalize_rows: bool,
@@ -71,6 +73,7 @@ fn bad(field: &'static str, rule: &str) -> Result<(), LearnError> {
 }
 
 impl TrainSettings {
+    /// Checks the settings' ranges; the first one out of range is the error.
     pub fn validate(&self) -> Result<(), LearnError> {
         let weight = |w: f64| w.is_finite() && (0.0..=100.0).contains(&w);
         if self.neighbours == 0 || self.neighbours > 1000 {
@@ -99,6 +102,7 @@ impl TrainSettings {
         }
     }
 
+    /// Training weight of an interaction of `kind`.
     pub fn kind_weight(&self, kind: Kind) -> f64 {
         match kind {
             Kind::View => self.view_weight,

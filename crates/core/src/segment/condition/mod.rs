@@ -13,34 +13,50 @@ use values::values;
 /// A test of one field.
 #[derive(Debug, Clone)]
 pub enum Test {
+    /// A value equals this one (text compared ASCII case-insensitively).
     Equals(Value),
+    /// A text value is one of these (ASCII case-insensitive).
     In(Vec<String>),
+    /// A text value starts with this (ASCII case-insensitive).
     Prefix(String),
     /// Inclusive bounds.
     Range(f64, f64),
+    /// A text value matches this regular expression.
     Regex(regex_lite::Regex),
+    /// `true`: the field has a value; `false`: it has none.
     Present(bool),
 }
 
+/// A value `equals` compares with; it must be of the field's [`Kind`] to match.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// For a text field.
     Text(String),
+    /// For a flag field.
     Flag(bool),
+    /// For a number field.
     Number(f64),
 }
 
+/// A rule's condition: tests of fields combined with `all`, `any` and `not`.
 #[derive(Debug, Clone)]
 pub enum Condition {
+    /// Holds when every part does (an empty `all` always holds).
     All(Vec<Condition>),
+    /// Holds when some part does (an empty `any` never holds).
     Any(Vec<Condition>),
+    /// Holds when the inner condition does not.
     Not(Box<Condition>),
+    /// Holds when the test passes on the field's values in this request.
     Test(Field, Test),
 }
 
 /// The facts a condition is evaluated on: the context plus the consent decision.
 #[derive(Debug, Clone, Copy)]
 pub struct Facts<'a> {
+    /// What the request says about the visitor.
     pub context: &'a VisitorContext,
+    /// Whether the visitor consented (see [`crate::identity::has_consent`]).
     pub consent: bool,
 }
 
