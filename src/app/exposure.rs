@@ -1,9 +1,9 @@
 //! Exposure lines: one per visitor, experiment and UTC day, written when a banner the
 //! experiment can change is served (its arms rank or size banners, or give this segment's
 //! another template), alone or in a rewritten `/page/` — whichever arm the visitor is in, the
-//! control included. The cookie
-//! remembers each experiment's last exposure day next to the recorded arm, so repeated banners
-//! the same day write nothing; only enrolled (consenting, bucketed) visitors are exposed.
+//! control included. The cookie remembers each experiment's last exposure day next to the
+//! recorded arm, so repeated banners the same day write nothing; only enrolled (consenting,
+//! bucketed) visitors are exposed.
 //!
 //! `{"event":"exposure","experiment","arm","visitor","segment","weights":{arm: share},"ts_ms"}`
 //! where `weights` is the split new visitors get at that moment.

@@ -106,27 +106,22 @@ fn validate(
                 ));
             }
         }
-        let rerank = match arm.rerank {
-            Some(overrides) => {
-                let merged = merged(&format!("{at}.rerank"), &recs.rerank, overrides)?;
-                if let Some((field, problem)) = tailor_core::recs::RerankSettings::problem(&merged)
-                {
-                    return Err(ConfigError::at(format!("{at}.rerank.{field}"), problem));
-                }
-                Some(merged)
-            }
-            None => None,
-        };
-        let model = match arm.model {
-            Some(overrides) => {
-                let merged = merged(&format!("{at}.model"), &recs.model, overrides)?;
-                if let Err(e) = tailor_model::ScoreSettings::validate(&merged) {
-                    return Err(ConfigError::at(format!("{at}.model.{}", e.field), e.rule));
-                }
-                Some(merged)
-            }
-            None => None,
-        };
+        let rerank = arm
+            .rerank
+            .map(|overrides| {
+                merged(&format!("{at}.rerank"), &recs.rerank, overrides, |s| {
+                    s.problem()
+                })
+            })
+            .transpose()?;
+        let model = arm
+            .model
+            .map(|overrides| {
+                merged(&format!("{at}.model"), &recs.model, overrides, |s| {
+                    s.validate().err().map(|e| (e.field, e.rule))
+                })
+            })
+            .transpose()?;
         arms.push(Arm {
             name: arm.name,
             weight: arm.weight,
@@ -152,12 +147,13 @@ fn validate(
 }
 
 /// The config's settings `base` (`recs.rerank` or `recs.model`) with an arm's overrides
-/// applied; an unknown field or a value of the wrong type is an error named by the arm's path.
-/// Ranges are checked by the caller, as for the config's own settings.
+/// applied, then checked by `problem` (the same check as the config's own settings: the field
+/// at fault and its rule); every error is named by the arm's path and field.
 fn merged<T: Serialize + DeserializeOwned>(
     path: &str,
     base: &T,
     overrides: serde_json::Map<String, serde_json::Value>,
+    problem: impl Fn(&T) -> Option<(&'static str, &'static str)>,
 ) -> Result<T, ConfigError> {
     let mut merged = match serde_json::to_value(base) {
         Ok(serde_json::Value::Object(map)) => map,
@@ -181,6 +177,10 @@ fn merged<T: Serialize + DeserializeOwned>(
         }
         merged.insert(field, value);
     }
-    serde_json::from_value(serde_json::Value::Object(merged))
-        .map_err(|e| ConfigError::at(path, e.to_string()))
+    let settings: T = serde_json::from_value(serde_json::Value::Object(merged))
+        .map_err(|e| ConfigError::at(path, e.to_string()))?;
+    match problem(&settings) {
+        Some((field, rule)) => Err(ConfigError::at(format!("{path}.{field}"), rule)),
+        None => Ok(settings),
+    }
 }
