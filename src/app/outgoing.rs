@@ -18,6 +18,9 @@ pub enum PageStreamError {
     Origin(#[from] PlatformError),
 }
 
+/// The most of a page's origin body read at once.
+const PAGE_READ_BYTES: usize = 64 * 1024;
+
 /// A response body.
 #[derive(Debug)]
 pub enum Outgoing<B> {
@@ -42,7 +45,15 @@ pub struct PageBody<B> {
 }
 
 impl<B: BodyStream> PageBody<B> {
-    pub(super) fn new(origin: B, rewrite: Option<PageStream>, path: &str, started_ms: f64) -> Self {
+    pub(super) fn new(
+        mut origin: B,
+        rewrite: Option<PageStream>,
+        path: &str,
+        started_ms: f64,
+    ) -> Self {
+        // Each origin chunk is held until it is passed on: small ones keep a page's memory
+        // the same whether the origin sends it slowly or all at once.
+        origin.limit_chunk_bytes(PAGE_READ_BYTES);
         Self {
             origin,
             rewrite,

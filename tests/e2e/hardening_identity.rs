@@ -29,7 +29,7 @@ fn unique(prefix: &str) -> String {
 }
 
 /// The `"event":"page"` log lines for `path`, once there are any (logs can lag).
-fn page_logs(h: &Harness, path: &str) -> Vec<serde_json::Value> {
+pub(crate) fn page_logs(h: &Harness, path: &str) -> Vec<serde_json::Value> {
     for _ in 0..50 {
         let lines: Vec<serde_json::Value> = h
             .log()

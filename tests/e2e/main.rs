@@ -23,6 +23,7 @@ mod hardening_images;
 mod image_formats;
 mod images;
 mod learning;
+mod origin_faults;
 mod recs;
 mod segmentation;
 #[path = "../support/mod.rs"]
@@ -39,6 +40,7 @@ use image_formats::*;
 use images::*;
 use learning::*;
 use libtest_mimic::{Arguments, Failed, Trial};
+use origin_faults::*;
 use recs::*;
 use segmentation::*;
 use std::sync::{Arc, OnceLock};
@@ -135,6 +137,7 @@ fn main() {
         experiment_exposure_is_logged_once_per_visitor_and_day,
         experiment_goal_beacons_reach_the_log_with_the_arm,
         experiment_weights_in_kv_move_new_visitors_and_keep_recorded_arms,
+        origin_faults_end_in_fallbacks_or_precise_errors,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

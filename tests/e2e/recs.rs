@@ -3,7 +3,7 @@
 //! rest of the page byte-identical, streaming (first half out before the origin finishes) and
 //! memory that does not grow with page size.
 
-use super::{check, expect_json_error, expect_status};
+use super::{check, expect_json_error, expect_status, page_logs};
 use crate::support::banners::{categories, ids};
 use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
 use crate::support::origin::{gate_timed_out, open_gate};
@@ -40,16 +40,6 @@ fn log_with(h: &Harness, needle: &str) -> Option<String> {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     None
-}
-
-/// The `"event":"page"` log lines Tailor wrote for `path`, parsed.
-fn page_logs(h: &Harness, path: &str) -> Vec<serde_json::Value> {
-    h.log()
-        .lines()
-        .filter(|l| l.contains("\"event\":\"page\""))
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l[l.find('{')?..]).ok())
-        .filter(|v| v["path"] == path)
-        .collect()
 }
 
 pub(crate) fn clicks_rerank_the_next_banner_within_the_caps(h: &Harness) -> Result<(), Failed> {
@@ -302,20 +292,13 @@ pub(crate) fn memory_does_not_grow_with_page_size(h: &Harness) -> Result<(), Fai
     check(big.body.len() > 2_000_000, || {
         format!("{} bytes", big.body.len())
     })?;
-    // The log line is written when the stream ends; give Viceroy a moment to flush it.
-    let mut peaks = (None, None);
-    for _ in 0..50 {
-        let peak = |path| {
-            page_logs(h, path)
-                .first()
-                .and_then(|l| l["memory_peak_bytes"].as_u64())
-        };
-        peaks = (peak("small.html"), peak("big.html"));
-        if peaks.0.is_some() && peaks.1.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    // The log line is written when the stream ends: `page_logs` waits for it.
+    let peak = |path| {
+        page_logs(h, path)
+            .first()
+            .and_then(|l| l["memory_peak_bytes"].as_u64())
+    };
+    let peaks = (peak("small.html"), peak("big.html"));
     let (Some(small_peak), Some(big_peak)) = peaks else {
         return Err(format!("no page log lines: {}", h.log()).into());
     };

@@ -6,6 +6,7 @@ pub(crate) mod banners;
 pub(crate) mod cache_origin;
 pub(crate) mod client;
 pub(crate) mod experiments;
+pub(crate) mod faults;
 pub(crate) mod fixtures;
 pub(crate) mod inputs;
 pub(crate) mod jobs;

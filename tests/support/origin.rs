@@ -1,17 +1,22 @@
-//! A real HTTP origin on loopback serving the fixture content, for Viceroy's `origin` backend.
-//! Each request is answered on its own thread, so the gated page can wait without holding up
+//! A real HTTP/1.1 origin on loopback serving the fixture content, for the runtimes' `origin`
+//! backend. It is written on plain sockets (HTTP/1.1 keep-alive, `Content-Length` or chunked
+//! bodies) so that it can also fail the way real origins do, down to the byte: see `faults`.
+//! Each connection is served on its own thread, so the gated page can wait without holding up
 //! anyone else.
 
+use super::faults;
 use super::fixtures::{origin_content, Reply};
 use super::pages::gated_halves;
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 pub(crate) struct TestOrigin {
-    server: Arc<tiny_http::Server>,
     pub port: u16,
+    stopping: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -46,96 +51,144 @@ pub(crate) fn gate_timed_out(run: &str) -> bool {
     GATE_TIMED_OUT.lock().unwrap().iter().any(|r| r == run)
 }
 
-/// The gated page's body: the first half, then (once the gate opens) the second.
-struct GatedBody {
-    run: String,
-    first: Cursor<Vec<u8>>,
-    second: Cursor<Vec<u8>>,
-    waited: bool,
-}
-
-impl Read for GatedBody {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.first.read(buf)?;
-        if n > 0 {
-            return Ok(n);
-        }
-        if !self.waited {
-            let opened = GATE.0.lock().unwrap();
-            let (_opened, wait) = GATE
-                .1
-                .wait_timeout_while(opened, GATE_TIMEOUT, |opened| !opened.contains(&self.run))
-                .unwrap();
-            if wait.timed_out() {
-                GATE_TIMED_OUT.lock().unwrap().push(self.run.clone());
-            }
-            self.waited = true;
-        }
-        self.second.read(buf)
+/// Waits until the test opened the gate of `run` (or the gate timed out).
+fn wait_for_gate(run: &str) {
+    let opened = GATE.0.lock().unwrap();
+    let (_opened, wait) = GATE
+        .1
+        .wait_timeout_while(opened, GATE_TIMEOUT, |opened| {
+            !opened.iter().any(|r| r == run)
+        })
+        .unwrap();
+    if wait.timed_out() {
+        GATE_TIMED_OUT.lock().unwrap().push(run.to_owned());
     }
 }
 
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name, value).unwrap()
+/// Writes a status line and headers; `length` `None` means a chunked body follows.
+pub(crate) fn write_head(
+    out: &mut TcpStream,
+    status: u16,
+    headers: &[(&str, String)],
+    length: Option<usize>,
+) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {status} Test\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    match length {
+        Some(length) => head.push_str(&format!("Content-Length: {length}\r\n\r\n")),
+        None => head.push_str("Transfer-Encoding: chunked\r\n\r\n"),
+    }
+    out.write_all(head.as_bytes())
 }
 
-fn respond(request: tiny_http::Request, routes: &HashMap<String, Reply>) {
-    SEEN.lock().unwrap().push(request.url().to_owned());
-    let (path, query) = request.url().split_once('?').unwrap_or((request.url(), ""));
-    let (path, query) = (path.to_owned(), query.to_owned());
-    if path == "/pages/gated.html" {
-        let (first, second) = gated_halves();
-        let run = query.strip_prefix("run=").unwrap_or("").to_owned();
-        let body = GatedBody {
-            run,
-            first: Cursor::new(first),
-            second: Cursor::new(second),
-            waited: false,
-        };
-        let response = tiny_http::Response::new(
-            200.into(),
-            vec![header("Content-Type", "text/html; charset=utf-8")],
-            body,
-            None,
-            None,
-        );
-        let _ = request.respond(response);
-        return;
-    }
-    let reply = routes.get(path.as_str()).cloned().unwrap_or(Reply {
-        status: 404,
-        content_type: "text/plain",
-        encoding: None,
-        headers: Vec::new(),
-        body: b"not found".to_vec(),
-    });
-    let mut response = tiny_http::Response::from_data(reply.body)
-        .with_status_code(reply.status)
-        .with_header(header("Content-Type", reply.content_type));
+fn write_chunk(out: &mut TcpStream, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(format!("{:x}\r\n", bytes.len()).as_bytes())?;
+    out.write_all(bytes)?;
+    out.write_all(b"\r\n")?;
+    out.flush()
+}
+
+/// A whole reply with its length.
+pub(crate) fn write_reply(out: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
+    let mut headers = vec![("Content-Type", reply.content_type.to_owned())];
     if let Some(encoding) = reply.encoding {
-        response = response.with_header(header("Content-Encoding", encoding));
+        headers.push(("Content-Encoding", encoding.to_owned()));
     }
-    for (name, value) in &reply.headers {
-        response = response.with_header(header(name, value));
+    headers.extend(reply.headers.iter().cloned());
+    write_head(out, reply.status, &headers, Some(reply.body.len()))?;
+    out.write_all(&reply.body)?;
+    out.flush()
+}
+
+/// The gated page: the first half, then (once the test opened the gate) the second, chunked.
+fn write_gated(out: &mut TcpStream, query: &str) -> std::io::Result<()> {
+    let (first, second) = gated_halves();
+    let run = query.strip_prefix("run=").unwrap_or("");
+    let html = ("Content-Type", "text/html; charset=utf-8".to_owned());
+    write_head(out, 200, &[html], None)?;
+    write_chunk(out, &first)?;
+    wait_for_gate(run);
+    write_chunk(out, &second)?;
+    out.write_all(b"0\r\n\r\n")?;
+    out.flush()
+}
+
+/// The request target of the next request on the connection, its head read to the end;
+/// `None` when the client closed the connection.
+fn next_target(reader: &mut BufReader<TcpStream>) -> Option<String> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
     }
-    let _ = request.respond(response);
+    let target = line.split_whitespace().nth(1)?.to_owned();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).ok()? == 0 {
+            return None;
+        }
+        if header.trim_end().is_empty() {
+            return Some(target);
+        }
+    }
+}
+
+/// Serves one connection's requests (GETs without bodies) until the client closes it or a
+/// fault ends it.
+fn serve_connection(stream: TcpStream, routes: &HashMap<String, Reply>) {
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut out = stream;
+    while let Some(target) = next_target(&mut reader) {
+        SEEN.lock().unwrap().push(target.clone());
+        let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+        let served = if path == "/pages/gated.html" {
+            write_gated(&mut out, query)
+        } else if let Some(fault) = faults::Fault::of(path) {
+            match fault.serve(&mut out, path) {
+                // The fault ended the connection.
+                faults::Connection::Closed => return,
+                faults::Connection::Open => Ok(()),
+            }
+        } else {
+            let reply = routes.get(path).cloned().unwrap_or(Reply {
+                status: 404,
+                content_type: "text/plain",
+                encoding: None,
+                headers: Vec::new(),
+                body: b"not found".to_vec(),
+            });
+            write_reply(&mut out, &reply)
+        };
+        if served.is_err() {
+            return;
+        }
+    }
 }
 
 impl TestOrigin {
     pub(crate) fn start() -> Self {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind test origin"));
-        let port = server.server_addr().to_ip().expect("ip address").port();
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind test origin");
+        let port = listener.local_addr().expect("local address").port();
         let routes: Arc<HashMap<String, Reply>> = Arc::new(origin_content().into_iter().collect());
-        let serving = Arc::clone(&server);
+        let stopping = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stopping);
         let thread = std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
+            for stream in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(stream) = stream else { continue };
                 let routes = Arc::clone(&routes);
-                std::thread::spawn(move || respond(request, &routes));
+                std::thread::spawn(move || serve_connection(stream, &routes));
             }
         });
         Self {
-            server,
             port,
+            stopping,
             thread: Some(thread),
         }
     }
@@ -143,7 +196,9 @@ impl TestOrigin {
 
 impl Drop for TestOrigin {
     fn drop(&mut self) {
-        self.server.unblock();
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so it sees the flag.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

@@ -11,6 +11,14 @@ use std::time::{Duration, Instant};
 /// A KV entry to replace (with a file) or remove (with `None`) for one harness.
 pub(crate) type KvOverride = (&'static str, Option<PathBuf>);
 
+/// The origin backend's timeouts for a harness, in milliseconds: until the response begins,
+/// and between pieces of its body. `None` keeps the project's (Fastly's defaults).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OriginTimeouts {
+    pub first_byte_ms: u32,
+    pub between_bytes_ms: u32,
+}
+
 /// The local runtime a harness runs Tailor in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Runtime {
@@ -83,13 +91,28 @@ pub(crate) const CAPITALS_KEY: &[u8] = b"e2e-url-signing-key-with-a-capitalised-
 
 /// The project's fastly.toml with the origin pointed at `origin_port`, every data file made
 /// absolute, the KV overrides applied and the test signing key added.
-pub(super) fn manifest(origin_port: u16, overrides: &[KvOverride]) -> String {
+pub(super) fn manifest(
+    origin_port: u16,
+    overrides: &[KvOverride],
+    timeouts: Option<OriginTimeouts>,
+) -> String {
     let root = project_root();
     let text = std::fs::read_to_string(root.join("fastly.toml")).unwrap();
     let mut doc: toml::Table = text.parse().unwrap();
     let local = doc["local_server"].as_table_mut().unwrap();
     local["backends"]["origin"]["url"] =
         toml::Value::String(format!("http://127.0.0.1:{origin_port}"));
+    if let Some(timeouts) = timeouts {
+        let origin = local["backends"]["origin"].as_table_mut().unwrap();
+        origin.insert(
+            "first_byte_timeout_ms".into(),
+            toml::Value::Integer(timeouts.first_byte_ms.into()),
+        );
+        origin.insert(
+            "between_bytes_timeout_ms".into(),
+            toml::Value::Integer(timeouts.between_bytes_ms.into()),
+        );
+    }
     let mut key = toml::Table::new();
     key.insert(
         "key".into(),
@@ -127,19 +150,26 @@ impl Harness {
     /// Viceroy against a fresh test origin serving the fixtures.
     pub(crate) fn start(overrides: &[KvOverride]) -> Self {
         let origin = TestOrigin::start();
-        let port = origin.port;
-        Self::launch(port, Some(origin), overrides)
+        Self::launch(origin, overrides, None)
     }
 
-    /// Viceroy against an origin the caller runs on `origin_port`.
-    pub(crate) fn with_origin(origin_port: u16, overrides: &[KvOverride]) -> Self {
-        Self::launch(origin_port, None, overrides)
+    /// A harness of `runtime` with the project's KV and these origin timeouts.
+    pub(crate) fn with_timeouts(runtime: Runtime, timeouts: OriginTimeouts) -> Self {
+        match runtime {
+            Runtime::Viceroy => Self::launch(TestOrigin::start(), &[], Some(timeouts)),
+            Runtime::Workerd => Self::launch_workerd(&[], Some(timeouts)),
+        }
     }
 
-    fn launch(origin_port: u16, origin: Option<TestOrigin>, overrides: &[KvOverride]) -> Self {
+    fn launch(
+        origin: TestOrigin,
+        overrides: &[KvOverride],
+        timeouts: Option<OriginTimeouts>,
+    ) -> Self {
         let dir = run_dir();
         let manifest_path = dir.join("fastly.toml");
-        std::fs::write(&manifest_path, manifest(origin_port, overrides)).unwrap();
+        let text = manifest(origin.port, overrides, timeouts);
+        std::fs::write(&manifest_path, text).unwrap();
         let log_path = dir.join("viceroy.log");
         let log = std::fs::File::create(&log_path).unwrap();
         let port = free_port();
@@ -159,7 +189,7 @@ impl Harness {
             base: format!("http://127.0.0.1:{port}"),
             log_path,
             runtime: Runtime::Viceroy,
-            _origin: origin,
+            _origin: Some(origin),
         };
         harness.wait_until_up();
         harness

@@ -4,8 +4,8 @@
 
 use super::origin::TestOrigin;
 use super::viceroy::{
-    free_port, manifest, project_root, run_dir, Harness, KvOverride, Runtime, CAPITALS_KEY,
-    CAPITALS_KEY_ID,
+    free_port, manifest, project_root, run_dir, Harness, KvOverride, OriginTimeouts, Runtime,
+    CAPITALS_KEY, CAPITALS_KEY_ID,
 };
 use base64::Engine;
 use std::os::unix::process::CommandExt;
@@ -39,7 +39,7 @@ fn quiet<'c>(command: &'c mut Command, dir: &Path) -> &'c mut Command {
 /// put decodes a base64 value as UTF-8 text, which mangles binary bytes, so those are put one by
 /// one from their file (`kv key put --path` keeps the bytes).
 fn kv_bulk(origin_port: u16, overrides: &[KvOverride]) -> (String, Vec<(String, String)>) {
-    let doc: toml::Table = manifest(origin_port, overrides).parse().unwrap();
+    let doc: toml::Table = manifest(origin_port, overrides, None).parse().unwrap();
     let entries = doc["local_server"]["kv_stores"]["tailor_kv"]
         .as_array()
         .unwrap();
@@ -63,6 +63,15 @@ fn kv_bulk(origin_port: u16, overrides: &[KvOverride]) -> (String, Vec<(String, 
 impl Harness {
     /// workerd under `wrangler dev` against a fresh test origin serving the fixtures.
     pub(crate) fn start_workerd(overrides: &[KvOverride]) -> Self {
+        Self::launch_workerd(overrides, None)
+    }
+
+    /// workerd with these KV overrides and, when given, these origin timeouts (as the vars
+    /// the Worker reads them from).
+    pub(super) fn launch_workerd(
+        overrides: &[KvOverride],
+        timeouts: Option<OriginTimeouts>,
+    ) -> Self {
         let root = project_root();
         let bundle = root.join("build/index.js");
         assert!(
@@ -79,6 +88,14 @@ impl Harness {
             bundle.display(),
             origin.port
         );
+        let mut config = config;
+        if let Some(t) = timeouts {
+            config.push_str(&format!(
+                "backend_origin_first_byte_timeout_ms = \"{}\"\n\
+                 backend_origin_between_bytes_timeout_ms = \"{}\"\n",
+                t.first_byte_ms, t.between_bytes_ms
+            ));
+        }
         std::fs::write(dir.join("wrangler.toml"), config).unwrap();
         // The demo's secrets and the test signing key (`url-signing-Key-2` is URL_SIGNING_KEY_2).
         let mut vars = std::fs::read_to_string(root.join(".dev.vars")).unwrap();

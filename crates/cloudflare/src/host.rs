@@ -3,22 +3,32 @@
 //!
 //! Bindings: KV namespaces under their store names (`tailor_kv`), settings as vars, secrets as
 //! Worker secrets named in capitals with `_` (`cookie-k1` → `COOKIE_K1`), an origin backend
-//! `NAME` as the var `backend_NAME` (its base URL), the Cache API for the platform cache.
+//! `NAME` as the var `backend_NAME` (its base URL) with its timeouts as the vars
+//! `backend_NAME_first_byte_timeout_ms` and `backend_NAME_between_bytes_timeout_ms` (Fastly's
+//! backend settings of the same names; Fastly's defaults when unset), the Cache API for the
+//! platform cache.
 
+use futures_util::future::{select, Either};
 use futures_util::StreamExt;
+use std::time::Duration;
 use tailor_platform::{
     read_to_end_limited, BodyError, BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, Memo,
     OriginRequest, OriginResponse, Platform, PlatformError,
 };
 use worker::{
-    console_log, ByteStream, Cache, Env, Fetch, Headers, Method, RequestInit, Response,
-    ResponseBody,
+    console_log, AbortController, ByteStream, Cache, Delay, Env, Fetch, Headers, Method,
+    RequestInit, Response, ResponseBody,
 };
 
 /// The synthetic origin of cache-key URLs: the Cache API is keyed by URL.
 const CACHE_URL: &str = "https://tailor.cache.invalid/";
 /// Where a stored object's own headers, stored time, TTL and stale window travel.
 const META: &str = "x-tailor-cache-meta";
+
+/// Fastly's defaults for a backend's timeouts: how long to wait for the response to begin,
+/// and for each next piece of its body. workerd itself waits as long as the origin takes.
+const FIRST_BYTE_TIMEOUT_MS: u64 = 15_000;
+const BETWEEN_BYTES_TIMEOUT_MS: u64 = 10_000;
 
 /// The [`META`] header's content: the object's headers, when it was stored (ms), TTL, stale window.
 type Meta = (Vec<(String, String)>, f64, u32, u32);
@@ -53,16 +63,28 @@ impl std::fmt::Debug for CloudflareHost {
     }
 }
 
-/// An origin body read chunk by chunk.
+/// An origin body read chunk by chunk, each chunk within the between-bytes timeout (when
+/// there is one: KV values have none).
 #[derive(Debug)]
-pub(crate) struct CloudflareBody(Option<ByteStream>);
+pub(crate) struct CloudflareBody {
+    stream: Option<ByteStream>,
+    between_bytes: Option<Duration>,
+}
 
 impl BodyStream for CloudflareBody {
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
-        let Some(stream) = self.0.as_mut() else {
+        let Some(stream) = self.stream.as_mut() else {
             return Ok(None);
         };
-        match stream.next().await {
+        let next = match self.between_bytes {
+            // A chunk already there is taken without arming a timer.
+            Some(timeout) => match select(stream.next(), Delay::from(timeout)).await {
+                Either::Left((next, _)) => next,
+                Either::Right(_) => return Err(PlatformError::Timeout),
+            },
+            None => stream.next().await,
+        };
+        match next {
             Some(chunk) => chunk.map(Some).map_err(other),
             None => Ok(None),
         }
@@ -86,6 +108,23 @@ fn headers_of(pairs: &[(String, String)]) -> Result<Headers, worker::Error> {
     Ok(headers)
 }
 
+impl CloudflareHost {
+    /// A backend's `which` timeout from its var, or `default_ms`. A var that is not a whole
+    /// number of milliseconds is reported and the default used.
+    fn timeout(&self, backend: &str, which: &str, default_ms: u64) -> Duration {
+        let name = format!("backend_{backend}_{which}_timeout_ms");
+        let Ok(value) = self.env.var(&name) else {
+            return Duration::from_millis(default_ms);
+        };
+        let value = value.to_string();
+        let ms = value.trim().parse::<u64>().unwrap_or_else(|_| {
+            console_log!("{name}: '{value}' is not a number of milliseconds; using {default_ms}");
+            default_ms
+        });
+        Duration::from_millis(ms)
+    }
+}
+
 impl Platform for CloudflareHost {
     type Body = CloudflareBody;
 
@@ -105,7 +144,10 @@ impl Platform for CloudflareHost {
             return Ok(None);
         };
         let mut response = Response::from_body(ResponseBody::Stream(stream)).map_err(other)?;
-        let mut body = CloudflareBody(response.stream().ok());
+        let mut body = CloudflareBody {
+            stream: response.stream().ok(),
+            between_bytes: None,
+        };
         match read_to_end_limited(&mut body, max_bytes, None).await {
             Ok(bytes) => Ok(Some(bytes)),
             Err(BodyError::TooLarge { limit }) => Err(PlatformError::TooLarge { limit }),
@@ -137,7 +179,19 @@ impl Platform for CloudflareHost {
         init.with_method(Method::Get)
             .with_headers(headers_of(&request.headers).map_err(other)?);
         let outgoing = worker::Request::new_with_init(&url, &init).map_err(other)?;
-        let mut response = Fetch::Request(outgoing).send().await.map_err(other)?;
+        let first_byte = self.timeout(backend, "first_byte", FIRST_BYTE_TIMEOUT_MS);
+        let between_bytes = self.timeout(backend, "between_bytes", BETWEEN_BYTES_TIMEOUT_MS);
+        // Aborted on timeout, so the origin's connection is let go rather than left to run.
+        let controller = AbortController::default();
+        let (fetch, signal) = (Fetch::Request(outgoing), controller.signal());
+        let send = std::pin::pin!(fetch.send_with_signal(&signal));
+        let mut response = match select(send, Delay::from(first_byte)).await {
+            Either::Left((response, _)) => response.map_err(other)?,
+            Either::Right(_) => {
+                controller.abort();
+                return Err(PlatformError::Timeout);
+            }
+        };
         let mut headers = http::HeaderMap::new();
         // The Workers runtime decodes gzip/br bodies itself but leaves `Content-Encoding` (and
         // the encoded `Content-Length`) in place: drop both so the handler sees the truth.
@@ -155,7 +209,10 @@ impl Platform for CloudflareHost {
         Ok(OriginResponse {
             status: response.status_code(),
             headers,
-            body: CloudflareBody(response.stream().ok()),
+            body: CloudflareBody {
+                stream: response.stream().ok(),
+                between_bytes: Some(between_bytes),
+            },
         })
     }
 

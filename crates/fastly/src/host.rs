@@ -88,19 +88,28 @@ impl std::fmt::Debug for FastlyHost {
     }
 }
 
-/// An origin body read in chunks.
+/// An origin body read in chunks of up to `chunk` bytes ([`CHUNK`] unless the reader asks
+/// for less).
 #[derive(Debug)]
-pub(crate) struct FastlyBody(fastly::Body);
+pub(crate) struct FastlyBody {
+    body: fastly::Body,
+    chunk: usize,
+}
 
 impl BodyStream for FastlyBody {
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
-        let mut buf = vec![0; CHUNK];
-        let n = self
-            .0
-            .read(&mut buf)
-            .map_err(|e| PlatformError::Other(e.to_string()))?;
+        let mut buf = vec![0; self.chunk];
+        let n = self.body.read(&mut buf).map_err(|e| match e.kind() {
+            // The backend's between-bytes timeout.
+            std::io::ErrorKind::TimedOut => PlatformError::Timeout,
+            _ => PlatformError::Other(e.to_string()),
+        })?;
         buf.truncate(n);
         Ok((n > 0).then_some(buf))
+    }
+
+    fn limit_chunk_bytes(&mut self, bytes: usize) {
+        self.chunk = bytes.clamp(1, CHUNK);
     }
 }
 
@@ -170,7 +179,10 @@ impl Platform for FastlyHost {
         Ok(OriginResponse {
             status: response.get_status().as_u16(),
             headers,
-            body: FastlyBody(response.take_body()),
+            body: FastlyBody {
+                body: response.take_body(),
+                chunk: CHUNK,
+            },
         })
     }
 

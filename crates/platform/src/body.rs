@@ -7,6 +7,11 @@ use super::PlatformError;
 pub trait BodyStream {
     /// The next chunk, or `None` at the end.
     async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError>;
+    /// Asks for chunks of at most about `bytes` from now on, on hosts where the reader picks
+    /// the read size (where the runtime hands over chunks of its own, this does nothing). A
+    /// streamed page wants small pieces however fast its origin sends: each chunk is held
+    /// until it is rewritten.
+    fn limit_chunk_bytes(&mut self, _bytes: usize) {}
 }
 
 /// A body delivered in predetermined chunks: for hosts that hold bodies in memory, and tests.
