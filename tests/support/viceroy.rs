@@ -150,25 +150,34 @@ impl Harness {
     /// Viceroy against a fresh test origin serving the fixtures.
     pub(crate) fn start(overrides: &[KvOverride]) -> Self {
         let origin = TestOrigin::start();
-        Self::launch(origin, overrides, None)
+        Self::launch(origin.port, Some(origin), overrides, None)
+    }
+
+    /// Viceroy against an origin the caller runs on `origin_port`.
+    pub(crate) fn with_origin(origin_port: u16, overrides: &[KvOverride]) -> Self {
+        Self::launch(origin_port, None, overrides, None)
     }
 
     /// A harness of `runtime` with the project's KV and these origin timeouts.
     pub(crate) fn with_timeouts(runtime: Runtime, timeouts: OriginTimeouts) -> Self {
         match runtime {
-            Runtime::Viceroy => Self::launch(TestOrigin::start(), &[], Some(timeouts)),
+            Runtime::Viceroy => {
+                let origin = TestOrigin::start();
+                Self::launch(origin.port, Some(origin), &[], Some(timeouts))
+            }
             Runtime::Workerd => Self::launch_workerd(&[], Some(timeouts)),
         }
     }
 
     fn launch(
-        origin: TestOrigin,
+        origin_port: u16,
+        origin: Option<TestOrigin>,
         overrides: &[KvOverride],
         timeouts: Option<OriginTimeouts>,
     ) -> Self {
         let dir = run_dir();
         let manifest_path = dir.join("fastly.toml");
-        let text = manifest(origin.port, overrides, timeouts);
+        let text = manifest(origin_port, overrides, timeouts);
         std::fs::write(&manifest_path, text).unwrap();
         let log_path = dir.join("viceroy.log");
         let log = std::fs::File::create(&log_path).unwrap();
@@ -189,7 +198,7 @@ impl Harness {
             base: format!("http://127.0.0.1:{port}"),
             log_path,
             runtime: Runtime::Viceroy,
-            _origin: Some(origin),
+            _origin: origin,
         };
         harness.wait_until_up();
         harness
