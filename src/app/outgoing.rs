@@ -20,6 +20,10 @@ pub enum PageStreamError {
 
 /// The most of a page's origin body read at once.
 const PAGE_READ_BYTES: usize = 64 * 1024;
+/// Output pieces are joined up to about this before they go out: fewer, fuller writes.
+pub(super) const COALESCE_BYTES: usize = 16 * 1024;
+/// A page whose output is complete within this much goes out whole, in one response.
+pub(super) const WHOLE_PAGE_BYTES: usize = 64 * 1024;
 
 /// A response body.
 #[derive(Debug)]
@@ -39,6 +43,10 @@ pub struct PageBody<B> {
     pub(super) path: String,
     pub(super) started_ms: f64,
     pub(super) ready: VecDeque<Vec<u8>>,
+    /// The bytes in `ready`.
+    pub(super) ready_bytes: usize,
+    /// The rewriter used up its input: the next step reads the origin.
+    pub(super) needs_input: bool,
     pub(super) ended: bool,
     /// What passed through (a rewritten page keeps its own).
     pub(super) stats: PageStats,
@@ -60,6 +68,8 @@ impl<B: BodyStream> PageBody<B> {
             path: path.to_owned(),
             started_ms,
             ready: VecDeque::new(),
+            ready_bytes: 0,
+            needs_input: false,
             ended: false,
             stats: PageStats::default(),
         }
@@ -67,43 +77,83 @@ impl<B: BodyStream> PageBody<B> {
 
     /// The next piece of the page for the client, `None` once it is complete. A rewritten
     /// page is decoded and rewritten one piece at a time, and the origin is read only when
-    /// the chunk before is used up: at most one origin chunk and one piece are held, however
-    /// much a compressed chunk inflates to.
+    /// the chunk before is used up: at most one origin chunk, one decoded piece and
+    /// [`COALESCE_BYTES`] of output are held, however much a compressed chunk inflates to.
+    /// Output is joined into pieces of about [`COALESCE_BYTES`] (a write each for the host),
+    /// and what is ready always leaves before the origin is waited on.
     pub async fn next_piece(&mut self) -> Result<Option<Vec<u8>>, PageStreamError> {
         loop {
-            if let Some(piece) = self.ready.pop_front() {
-                return Ok(Some(piece));
+            let flush = self.ready_bytes >= COALESCE_BYTES || self.ended || self.needs_input;
+            if flush && !self.ready.is_empty() {
+                return Ok(Some(self.take_ready()));
             }
             if self.ended {
                 return Ok(None);
             }
-            let Some(stream) = &mut self.rewrite else {
-                self.pass_through().await?;
-                continue;
-            };
-            let ready = &mut self.ready;
-            let mut emit = |piece: &[u8]| {
-                ready.push_back(piece.to_vec());
-                Ok(())
-            };
-            match stream.step(&mut emit)? {
-                Step::Progress => {}
-                Step::NeedInput => match self.origin.next_chunk().await? {
-                    Some(chunk) => stream.push_input(chunk),
-                    None => stream.end_input(),
-                },
-                Step::Done => self.ended = true,
-            }
+            self.advance().await?;
         }
     }
 
-    /// Moves one origin chunk to the client untouched.
+    /// Reads the page until [`WHOLE_PAGE_BYTES`] of output are ready or it ends: the whole
+    /// page when it ended (one response, one write), else `None` with the output kept for
+    /// [`Self::next_piece`]. A page sent in one write cannot stall behind its own headers
+    /// on a connection that delays its ACKs (Nagle's algorithm on a kept-alive connection).
+    pub(super) async fn start(&mut self) -> Result<Option<Vec<u8>>, PageStreamError> {
+        while !self.ended && self.ready_bytes < WHOLE_PAGE_BYTES {
+            self.advance().await?;
+        }
+        Ok(self.ended.then(|| self.take_ready()))
+    }
+
+    /// One step: a piece through the rewriter, or the next origin chunk read.
+    async fn advance(&mut self) -> Result<(), PageStreamError> {
+        let Some(stream) = &mut self.rewrite else {
+            return Ok(self.pass_through().await?);
+        };
+        if self.needs_input {
+            self.needs_input = false;
+            match self.origin.next_chunk().await? {
+                Some(chunk) => stream.push_input(chunk),
+                None => stream.end_input(),
+            }
+            return Ok(());
+        }
+        let (ready, ready_bytes) = (&mut self.ready, &mut self.ready_bytes);
+        let mut emit = |piece: &[u8]| {
+            *ready_bytes += piece.len();
+            ready.push_back(piece.to_vec());
+            Ok(())
+        };
+        match stream.step(&mut emit)? {
+            Step::Progress => {}
+            Step::NeedInput => self.needs_input = true,
+            Step::Done => self.ended = true,
+        }
+        Ok(())
+    }
+
+    /// The ready output as one piece.
+    fn take_ready(&mut self) -> Vec<u8> {
+        self.ready_bytes = 0;
+        if self.ready.len() == 1 {
+            return self.ready.pop_front().unwrap_or_default();
+        }
+        let mut joined = Vec::with_capacity(self.ready.iter().map(Vec::len).sum());
+        for piece in self.ready.drain(..) {
+            joined.extend_from_slice(&piece);
+        }
+        joined
+    }
+
+    /// Moves one origin chunk to the client untouched; the next step reads the origin again.
     async fn pass_through(&mut self) -> Result<(), PlatformError> {
         match self.origin.next_chunk().await? {
             Some(chunk) => {
                 self.stats.bytes_in += chunk.len() as u64;
                 self.stats.bytes_out += chunk.len() as u64;
+                self.ready_bytes += chunk.len();
                 self.ready.push_back(chunk);
+                self.needs_input = true;
             }
             None => self.ended = true,
         }
@@ -176,11 +226,11 @@ mod tests {
         while let Some(piece) = block_on(page.next_piece()).unwrap().unwrap() {
             // Nothing else is decoded and waiting while a piece goes out.
             assert!(page.ready.is_empty(), "{} pieces queued", page.ready.len());
-            assert!(piece.len() <= tailor_core::page::decode::PIECE + 1024);
+            assert!(piece.len() <= COALESCE_BYTES + tailor_core::page::decode::PIECE + 1024);
             pieces += 1;
             total += piece.len();
         }
         assert_eq!(total, (24 << 20) + "<html><body><pre>".len());
-        assert!(pieces >= (24 << 20) / tailor_core::page::decode::PIECE);
+        assert!(pieces >= (24 << 20) / (COALESCE_BYTES + tailor_core::page::decode::PIECE));
     }
 }

@@ -6,7 +6,7 @@ use super::banner_route;
 use super::context::RequestContext;
 use super::exposure;
 use super::original_source::origin_error;
-use super::outgoing::{Outgoing, PageBody};
+use super::outgoing::{Outgoing, PageBody, PageStreamError};
 use super::respond;
 use super::shared_caches;
 use crate::error::AppError;
@@ -112,8 +112,25 @@ pub(super) async fn serve<P: Platform>(
         "origin-passthrough"
     };
     let response = respond::annotate(ctx, response, "page", source);
-    let body = PageBody::new(origin.body, rewrite, path, started_ms);
-    Ok(response.map(|_| Outgoing::Page(Box::new(body))))
+    let mut body = PageBody::new(origin.body, rewrite, path, started_ms);
+    // A page that is whole within the first read-ahead goes out in one piece; one that fails
+    // before anything was sent can still get a proper error instead of a cut-off 200.
+    match body.start().await {
+        Ok(Some(whole)) => {
+            body.log_end(platform, None);
+            Ok(response.map(|_| Outgoing::Full(whole)))
+        }
+        Ok(None) => Ok(response.map(|_| Outgoing::Page(Box::new(body)))),
+        Err(e) => {
+            body.log_end(platform, Some(&e.to_string()));
+            Err(match e {
+                PageStreamError::Origin(e) => origin_error(e),
+                PageStreamError::Page(e) => {
+                    AppError::OriginFailed(format!("the origin's page could not be read: {e}"))
+                }
+            })
+        }
+    }
 }
 
 /// Every configured slot rendered for this visitor, in config order, each leaving out the

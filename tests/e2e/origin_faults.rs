@@ -132,6 +132,14 @@ fn page_faults(h: &Harness) -> Result<(), Failed> {
         text.contains(HERO_OPEN) && !text.contains("<p>loading</p>") && text.ends_with("</html>\n"),
         || format!("slow page not filled or not complete: {} bytes", text.len()),
     )?;
+    // A small page is read whole before anything is sent: cut short or stalled, it gets a
+    // proper error instead of a broken 200.
+    expect_json_error(&get(&page("truncated-small"), &[]), 502, "origin_failed")?;
+    expect_json_error(
+        &get(&page("stalled-small"), &[]),
+        timeout_status,
+        timeout_kind,
+    )?;
     // A page whose origin breaks off mid-body: the client must be able to tell, and it stays
     // private, as every personalized page. Platform difference: Fastly aborts the response
     // (no final chunk); workerd under `wrangler dev` ends the chunked body cleanly after the

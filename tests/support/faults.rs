@@ -1,6 +1,7 @@
 //! Origin faults on demand, for the fault suite: the test origin answers any path under
 //! `/photos/faults/` or `/pages/faults/` by misbehaving as its name says (`down`, `slow-start`,
-//! `slow-body`, `stalled`, `truncated`, `reset`, `mislabelled`, `not-an-image`, `flaky-…`).
+//! `slow-body`, `stalled`, `truncated`, `reset`, `mislabelled`, `not-an-image`, `flaky-…`;
+//! `-small` before the extension picks a page small enough to be sent whole).
 //! The harness that runs the suite gives its origin backend short timeouts
 //! ([`FIRST_BYTE_TIMEOUT_MS`], [`BETWEEN_BYTES_TIMEOUT_MS`]); the slow faults outwait them.
 
@@ -63,6 +64,8 @@ impl Fault {
             .strip_prefix("/photos/faults/")
             .or_else(|| path.strip_prefix("/pages/faults/"))?;
         let stem = name.split('.').next().unwrap_or(name);
+        // `-small` picks the small page; the fault is the same.
+        let stem = stem.strip_suffix("-small").unwrap_or(stem);
         Some(match stem {
             "down" => Self::Down,
             "slow-start" => Self::SlowStart,
@@ -139,10 +142,12 @@ impl Fault {
     }
 }
 
-/// What a healthy origin would send at `path`: a small photo, or a page with both slots.
+/// What a healthy origin would send at `path`: a small photo, or a page with both slots —
+/// 256 KB, so Tailor streams it, or 16 KB for a name ending in `-small`, which it sends whole.
 pub(crate) fn content(path: &str) -> Reply {
     if path.starts_with("/pages/") {
-        Reply::ok("text/html; charset=utf-8", generated_page(16 * 1024))
+        let size = if path.contains("-small.") { 16 } else { 256 };
+        Reply::ok("text/html; charset=utf-8", generated_page(size * 1024))
     } else {
         Reply::ok(
             "image/jpeg",
