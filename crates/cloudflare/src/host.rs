@@ -8,16 +8,16 @@
 //! backend settings of the same names; Fastly's defaults when unset), the Cache API for the
 //! platform cache.
 
+use crate::body::CloudflareBody;
 use futures_util::future::{select, Either};
-use futures_util::StreamExt;
 use std::time::Duration;
 use tailor_platform::{
-    read_to_end_limited, BodyError, BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, Memo,
+    read_to_end_limited, BodyError, CacheLookup, CacheWrite, CachedObject, Geo, Memo,
     OriginRequest, OriginResponse, Platform, PlatformError,
 };
 use worker::{
-    console_log, AbortController, ByteStream, Cache, Delay, Env, Fetch, Headers, Method,
-    RequestInit, Response, ResponseBody,
+    console_log, AbortController, Cache, Delay, Env, Fetch, Headers, Method, RequestInit, Response,
+    ResponseBody,
 };
 
 /// The synthetic origin of cache-key URLs: the Cache API is keyed by URL.
@@ -63,35 +63,7 @@ impl std::fmt::Debug for CloudflareHost {
     }
 }
 
-/// An origin body read chunk by chunk, each chunk within the between-bytes timeout (when
-/// there is one: KV values have none).
-#[derive(Debug)]
-pub(crate) struct CloudflareBody {
-    stream: Option<ByteStream>,
-    between_bytes: Option<Duration>,
-}
-
-impl BodyStream for CloudflareBody {
-    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
-        let Some(stream) = self.stream.as_mut() else {
-            return Ok(None);
-        };
-        let next = match self.between_bytes {
-            // A chunk already there is taken without arming a timer.
-            Some(timeout) => match select(stream.next(), Delay::from(timeout)).await {
-                Either::Left((next, _)) => next,
-                Either::Right(_) => return Err(PlatformError::Timeout),
-            },
-            None => stream.next().await,
-        };
-        match next {
-            Some(chunk) => chunk.map(Some).map_err(other),
-            None => Ok(None),
-        }
-    }
-}
-
-fn other(e: impl std::fmt::Display) -> PlatformError {
+pub(crate) fn other(e: impl std::fmt::Display) -> PlatformError {
     PlatformError::Other(e.to_string())
 }
 

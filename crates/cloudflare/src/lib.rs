@@ -2,9 +2,11 @@
 //! shared handler over the Worker host (`host`), and converts the answer back — a streamed page
 //! as a `Stream` of its pieces.
 
+mod body;
 mod host;
 
-use host::{CloudflareBody, CloudflareHost};
+use body::CloudflareBody;
+use host::CloudflareHost;
 use tailor::app::{serve, Outgoing, PageBody};
 use tailor::Bundle;
 use tailor_platform::Geo;

@@ -1,6 +1,7 @@
 //! The Fastly Compute adapter: [`Platform`] over the `fastly` crate's blocking APIs, plus the
 //! conversions between `fastly` and `http` request/response types.
 
+use crate::body::{read_whole, FastlyBody};
 use fastly::cache::core as cache;
 use fastly::http::request::SendErrorCause;
 use fastly::kv_store::{KVStore, KVStoreError};
@@ -10,8 +11,8 @@ use std::io::{Read, Write};
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tailor_platform::{
-    BodyStream, CacheLookup, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse,
-    Platform, PlatformError,
+    CacheLookup, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse, Platform,
+    PlatformError,
 };
 
 /// The Config Store holding deployment settings such as `config_key`.
@@ -20,56 +21,6 @@ pub(crate) const SETTINGS_STORE: &str = "tailor_settings";
 pub(crate) const SECRET_STORE: &str = "tailor_secrets";
 /// Client request bodies larger than this are cut off (only beacons have bodies).
 const MAX_CLIENT_BODY: u64 = 64 * 1024;
-/// Large reads: each one is a host call, and a 16 MB original should not take hundreds.
-const CHUNK: usize = 1024 * 1024;
-/// The first read of a body of unknown length.
-const START_READ: usize = 64 * 1024;
-
-/// Reads a whole body in as few host calls as its length allows, refusing it past
-/// `max_bytes` before allocating for it. The fastly crate's `into_bytes` reads through an
-/// 8 KB buffer: in Viceroy a 52 KB cached model took 200–350 µs that way and 60–100 µs
-/// read at once. Allocation failure is an error, not a trap.
-fn read_whole(mut body: fastly::Body, max_bytes: usize) -> Result<Vec<u8>, PlatformError> {
-    let too_large = PlatformError::TooLarge { limit: max_bytes };
-    let known = body.known_length().and_then(|n| usize::try_from(n).ok());
-    if known.is_some_and(|n| n > max_bytes) {
-        return Err(too_large);
-    }
-    let mut handle = body.into_handle();
-    let mut out: Vec<u8> = Vec::new();
-    // The known length in one read. Without a length, reads grow with what has arrived: a
-    // buffer is zeroed before each read, so a 1 MB read for a few bytes costs more than them.
-    let mut want = known.unwrap_or(START_READ).max(1);
-    loop {
-        let start = out.len();
-        // One byte past the limit is enough to tell that a body is too large.
-        let room = want
-            .min(max_bytes.saturating_add(1).saturating_sub(start))
-            .max(1);
-        out.try_reserve_exact(room)
-            .map_err(|_| PlatformError::Other(format!("no memory for a {room}-byte read")))?;
-        out.resize(start.saturating_add(room), 0);
-        let read = match out.get_mut(start..) {
-            Some(spare) => handle.read(spare),
-            None => Ok(0),
-        }
-        .map_err(|e| PlatformError::Other(e.to_string()))?;
-        out.truncate(start.saturating_add(read));
-        if read == 0 {
-            return Ok(out);
-        }
-        if out.len() > max_bytes {
-            return Err(too_large);
-        }
-        // The host's known length is exact for cached objects and KV values: no read is
-        // needed to find the end (each host call costs microseconds on the banner path).
-        if known == Some(out.len()) {
-            return Ok(out);
-        }
-        want = out.len().clamp(START_READ, CHUNK);
-    }
-}
-
 /// The per-request host: Fastly creates an instance per request, so this holds request facts,
 /// and the cache transactions this request was chosen to complete.
 pub(crate) struct FastlyHost {
@@ -85,31 +36,6 @@ impl std::fmt::Debug for FastlyHost {
             .field("client_ip", &self.client_ip)
             .field("obligations", &self.obligations.borrow().len())
             .finish()
-    }
-}
-
-/// An origin body read in chunks of up to `chunk` bytes ([`CHUNK`] unless the reader asks
-/// for less).
-#[derive(Debug)]
-pub(crate) struct FastlyBody {
-    body: fastly::Body,
-    chunk: usize,
-}
-
-impl BodyStream for FastlyBody {
-    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
-        let mut buf = vec![0; self.chunk];
-        let n = self.body.read(&mut buf).map_err(|e| match e.kind() {
-            // The backend's between-bytes timeout.
-            std::io::ErrorKind::TimedOut => PlatformError::Timeout,
-            _ => PlatformError::Other(e.to_string()),
-        })?;
-        buf.truncate(n);
-        Ok((n > 0).then_some(buf))
-    }
-
-    fn limit_chunk_bytes(&mut self, bytes: usize) {
-        self.chunk = bytes.clamp(1, CHUNK);
     }
 }
 
@@ -179,10 +105,7 @@ impl Platform for FastlyHost {
         Ok(OriginResponse {
             status: response.get_status().as_u16(),
             headers,
-            body: FastlyBody {
-                body: response.take_body(),
-                chunk: CHUNK,
-            },
+            body: FastlyBody::new(response.take_body()),
         })
     }
 

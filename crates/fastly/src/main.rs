@@ -1,6 +1,7 @@
 //! The Fastly Compute entry point: convert, run the shared handler, convert back; a streamed
 //! page goes out through `stream_to_client` as the origin delivers it.
 
+mod body;
 mod host;
 
 use host as adapter;
