@@ -1,6 +1,7 @@
 //! `make bench` (fourth part): the same requests on both local runtimes — a banner and a cached
-//! image — timed end to end from the client, and the size of each platform's bundle. Writes
-//! its block of BENCHMARKS.md.
+//! image on fresh connections, the demo page on one kept-alive connection beside the origin's
+//! own answer — timed end to end from the client, and the size of each platform's bundle.
+//! Writes its block of BENCHMARKS.md.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -36,6 +37,35 @@ fn latency_ms(h: &Harness, path: &str, runs: usize) -> f64 {
     median(&mut times)
 }
 
+/// Median client-observed milliseconds of `runs` GETs of `url` on one kept-alive connection
+/// (after two warm-up requests): how a browser fetches a site's pages.
+fn keep_alive_ms(url: &str, runs: usize) -> f64 {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let fetch = || {
+        let start = Instant::now();
+        let mut response = agent.get(url).header("User-Agent", DESKTOP).call().unwrap();
+        assert_eq!(response.status(), 200, "{url}");
+        response.body_mut().read_to_vec().unwrap();
+        start.elapsed().as_secs_f64() * 1000.0
+    };
+    fetch();
+    fetch();
+    let mut times: Vec<f64> = (0..runs).map(|_| fetch()).collect();
+    median(&mut times)
+}
+
+/// The page on the harness and the same page from its origin directly, both kept alive.
+fn page_and_origin_ms(h: &Harness, runs: usize) -> (f64, f64) {
+    let origin = h.origin_url("/pages/index.html").unwrap();
+    (
+        keep_alive_ms(&h.url("/page/index.html"), runs),
+        keep_alive_ms(&origin, runs),
+    )
+}
+
 fn gzip_size(path: &std::path::Path) -> usize {
     use std::io::Write;
     let bytes = std::fs::read(path).unwrap();
@@ -54,17 +84,29 @@ fn main() {
         ),
     ];
     let viceroy = Harness::start(&[]);
-    let on_viceroy: Vec<f64> = paths
+    let mut on_viceroy: Vec<f64> = paths
         .iter()
         .map(|(_, p)| latency_ms(&viceroy, p, runs))
         .collect();
+    let (page_v, origin_v) = page_and_origin_ms(&viceroy, runs);
+    on_viceroy.extend([page_v, origin_v]);
     drop(viceroy);
     let workerd = Harness::start_workerd(&[]);
-    let on_workerd: Vec<f64> = paths
+    let mut on_workerd: Vec<f64> = paths
         .iter()
         .map(|(_, p)| latency_ms(&workerd, p, runs))
         .collect();
+    let (page_w, origin_w) = page_and_origin_ms(&workerd, runs);
+    on_workerd.extend([page_w, origin_w]);
     drop(workerd);
+    let names: Vec<&str> = paths
+        .iter()
+        .map(|(name, _)| *name)
+        .chain([
+            "page (`/page/index.html`, 4.4 KB, one kept-alive connection)",
+            "the origin's own page, directly (kept alive; reference for the page)",
+        ])
+        .collect();
 
     let root = project_root();
     let fastly_wasm = std::env::var("TAILOR_WASM")
@@ -77,14 +119,16 @@ fn main() {
         out,
         "Written by `make bench` (`examples/bench_runtimes.rs`): {runs} sequential requests per row \
          from a desktop browser User-Agent without consent, after two warm-up requests; \
-         client-observed time on loopback, median. Viceroy (Fastly) as the reference.\n"
+         client-observed time on loopback, median; a new connection per request except where the \
+         row says kept alive. Viceroy (Fastly) as the reference. The page's overhead is its time \
+         less the origin's own on the same kind of connection.\n"
     );
     let _ = writeln!(
         out,
         "| request | Viceroy | workerd (`wrangler dev`) | workerd / Viceroy |"
     );
     let _ = writeln!(out, "|---|---|---|---|");
-    for ((name, _), (v, w)) in paths.iter().zip(on_viceroy.iter().zip(&on_workerd)) {
+    for (name, (v, w)) in names.iter().zip(on_viceroy.iter().zip(&on_workerd)) {
         let _ = writeln!(out, "| {name} | {v:.2} ms | {w:.2} ms | {:.2}x |", w / v);
     }
     let _ = writeln!(
@@ -98,6 +142,12 @@ fn main() {
         gzip_size(&worker_wasm) as f64 / 1e6,
         gzip_size(&worker_js) as f64 / 1e6,
         (gzip_size(&worker_wasm) + gzip_size(&worker_js)) as f64 / 1e6,
+    );
+    let _ = writeln!(
+        out,
+        "\nPage overhead over the origin, kept alive: Viceroy {:.2} ms, workerd {:.2} ms.",
+        page_v - origin_v,
+        page_w - origin_w
     );
     write_block("runtimes", &out);
     eprintln!(

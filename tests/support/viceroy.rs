@@ -230,6 +230,12 @@ impl Harness {
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// The URL of `path` on this harness's own test origin, if it started one.
+    pub(crate) fn origin_url(&self, path: &str) -> Option<String> {
+        let origin = self._origin.as_ref()?;
+        Some(format!("http://127.0.0.1:{}{path}", origin.port))
+    }
 }
 
 impl Drop for Harness {
