@@ -57,6 +57,60 @@ fn keep_alive_ms(url: &str, runs: usize) -> f64 {
     median(&mut times)
 }
 
+/// The hello-world Fastly program (`benches/hello-fastly`), built for wasm and served by its own
+/// Viceroy; stopped when dropped.
+struct Hello {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Hello {
+    fn start() -> Self {
+        let root = project_root();
+        let target = root.join("target/hello");
+        let built = std::process::Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--release",
+                "--target",
+                "wasm32-wasip1",
+                "-p",
+                "hello-fastly",
+            ])
+            .arg("--target-dir")
+            .arg(&target)
+            .current_dir(&root)
+            .status()
+            .unwrap();
+        assert!(built.success(), "building hello-fastly failed");
+        let port = support::viceroy::free_port();
+        let viceroy = std::env::var("VICEROY").unwrap_or_else(|_| "viceroy".into());
+        let child = std::process::Command::new(viceroy)
+            .arg("serve")
+            .arg(target.join("wasm32-wasip1/release/hello-fastly.wasm"))
+            .args(["--addr", &format!("127.0.0.1:{port}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..600 {
+            if ureq::get(&base).call().is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Self { child, base }
+    }
+}
+
+impl Drop for Hello {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The page on the harness and the same page from its origin directly, both kept alive.
 fn page_and_origin_ms(h: &Harness, runs: usize) -> (f64, f64) {
     let origin = h.origin_url("/pages/index.html").unwrap();
@@ -90,6 +144,18 @@ fn main() {
         .collect();
     let (page_v, origin_v) = page_and_origin_ms(&viceroy, runs);
     on_viceroy.extend([page_v, origin_v]);
+    // Against hello-world in the same run, all on one kept-alive connection each.
+    let hello = Hello::start();
+    let hello_ms = keep_alive_ms(&hello.base, runs);
+    drop(hello);
+    let kept: Vec<(&str, f64)> = [
+        ("cached image", "/img/preview/photos/harbour.jpg"),
+        ("banner (hero)", "/banner?slot=hero"),
+        ("page (`/page/index.html`)", "/page/index.html"),
+    ]
+    .iter()
+    .map(|(name, path)| (*name, keep_alive_ms(&viceroy.url(path), runs)))
+    .collect();
     drop(viceroy);
     let workerd = Harness::start_workerd(&[]);
     let mut on_workerd: Vec<f64> = paths
@@ -149,6 +215,16 @@ fn main() {
         page_v - origin_v,
         page_w - origin_w
     );
+    let _ = writeln!(
+        out,
+        "\nViceroy against the smallest Fastly program (`benches/hello-fastly`, \"hello\" from a \
+         fresh instance), same run, one kept-alive connection per row:\n\n\
+         | request | Viceroy | × hello-world |\n|---|---|---|\n\
+         | hello-world | {hello_ms:.2} ms | 1.00x |"
+    );
+    for (name, ms) in &kept {
+        let _ = writeln!(out, "| {name} | {ms:.2} ms | {:.2}x |", ms / hello_ms);
+    }
     write_block("runtimes", &out);
     eprintln!(
         "runtimes: Viceroy {on_viceroy:?} ms, workerd {on_workerd:?} ms; wrote BENCHMARKS.md"
