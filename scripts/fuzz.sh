@@ -25,6 +25,8 @@ fi
 (cd fuzz && "${fuzz[@]}" build "${flags[@]}")
 
 results="$(mktemp -d)"
+# The date of the run that wrote the rows kept from before (older tables had no run column).
+last_run="$(grep -oE '^`make fuzz` \(`scripts/fuzz.sh`\), [0-9-]+' BENCHMARKS.md | grep -oE '[0-9]{4}-[0-9-]+' || echo earlier)"
 trap 'rm -rf "$results"' EXIT
 
 run_target() {
@@ -48,8 +50,8 @@ run_target() {
   (cd fuzz && "${fuzz[@]}" cmin "${flags[@]}" "$target" "corpus/$target" >/dev/null 2>&1) || true
   local files
   files="$(find "fuzz/corpus/$target" -type f | wc -l)"
-  printf '| `%s` | %s | %s | %s | %s | %s |\n' "$target" "$seconds" "${execs:-0}" "${rate:-0}" \
-    "$files" "$findings" >"$results/$target.row"
+  printf '| `%s` | %s | %s | %s | %s | %s | %s |\n' "$target" "$(date -u +%Y-%m-%d)" "$seconds" \
+    "${execs:-0}" "${rate:-0}" "$files" "$findings" >"$results/$target.row"
   echo "$target: ${execs:-0} executions, ${rate:-0}/s, $findings new findings"
 }
 
@@ -67,16 +69,23 @@ wait
 {
   echo "## Fuzzing"
   echo
-  echo "\`make fuzz\` (\`scripts/fuzz.sh\`), $(date -u +%Y-%m-%d), $(nproc) cores, ${jobs} target(s) at a time,"
-  echo "libFuzzer through cargo-fuzz on nightly without a sanitizer, each target for ${seconds} s on its"
-  echo "committed corpus. Corpus files are counted after \`cargo fuzz cmin\`; findings are the new"
-  echo "inputs left in \`fuzz/artifacts/\` (crash, out-of-memory past the 128 MB allocator cap, timeout"
-  echo "over 30 s). Goal: ≥ 10 M executions per target and 0 open crashes."
+  echo "\`make fuzz\` (\`scripts/fuzz.sh\`; \`FUZZ_TARGETS\` runs some, the others keep their last row),"
+  echo "$(nproc) cores, ${jobs} target(s) at a time in the last run, libFuzzer through cargo-fuzz on"
+  echo "nightly without a sanitizer, each target for the seconds shown on its committed corpus. Corpus"
+  echo "files are counted after \`cargo fuzz cmin\`; findings are the new inputs left in"
+  echo "\`fuzz/artifacts/\` (crash, out-of-memory past the 128 MB allocator cap, timeout over 30 s)."
+  echo "Goal: ≥ 10 M executions per target and 0 open crashes."
   echo
-  echo "| target | seconds | executions | exec/s | corpus files | findings |"
-  echo "| --- | --: | --: | --: | --: | --: |"
+  echo "| target | run | seconds | executions | exec/s | corpus files | findings |"
+  echo "| --- | --- | --: | --: | --: | --: | --: |"
   for target in $all; do
-    if [ -f "$results/$target.row" ]; then cat "$results/$target.row"; fi
+    if [ -f "$results/$target.row" ]; then
+      cat "$results/$target.row"
+    else
+      # Not run this time: its last row, given the date of the run that wrote it.
+      grep -E "^\| \`$target\` \|" BENCHMARKS.md | head -1 |
+        awk -v d="$last_run" -F'|' 'NF == 8 { printf "|%s| %s |%s|%s|%s|%s|%s|\n", $2, d, $3, $4, $5, $6, $7 } NF == 9 { print }' || true
+    fi
   done
   if [ -n "${FUZZ_NOTE:-}" ]; then
     echo
