@@ -19,6 +19,7 @@ mod origin_query;
 mod original_source;
 mod outgoing;
 mod page_route;
+mod read_through;
 mod respond;
 mod shared_caches;
 mod timing;

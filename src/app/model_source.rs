@@ -6,7 +6,7 @@
 
 use super::cache_store;
 use super::context::RequestContext;
-use super::list_source::{cached, remember, remembered, store};
+use super::read_through::{cached, remember, remembered, store};
 use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::recs;

@@ -1,7 +1,6 @@
 //! Origin and KV bodies read into the handler chunk by chunk, each chunk within the backend's
 //! between-bytes timeout when there is one.
 
-use crate::host::other;
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -30,7 +29,9 @@ impl BodyStream for CloudflareBody {
             None => stream.next().await,
         };
         match next {
-            Some(chunk) => chunk.map(Some).map_err(other),
+            Some(chunk) => chunk
+                .map(Some)
+                .map_err(|e| PlatformError::Other(e.to_string())),
             None => Ok(None),
         }
     }

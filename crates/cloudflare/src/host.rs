@@ -63,7 +63,7 @@ impl std::fmt::Debug for CloudflareHost {
     }
 }
 
-pub(crate) fn other(e: impl std::fmt::Display) -> PlatformError {
+fn other(e: impl std::fmt::Display) -> PlatformError {
     PlatformError::Other(e.to_string())
 }
 
