@@ -80,7 +80,7 @@ impl Harness {
         );
         let origin = TestOrigin::start();
         let dir = run_dir();
-        let config = format!(
+        let mut config = format!(
             "name = \"tailor-e2e\"\nmain = \"{}\"\ncompatibility_date = \"2026-04-20\"\n\n\
              [[kv_namespaces]]\nbinding = \"tailor_kv\"\nid = \"7a11015e7a11015e7a11015e7a11015e\"\n\n\
              [vars]\nconfig_key = \"config/v1\"\nconfig_kv_store = \"tailor_kv\"\n\
@@ -88,7 +88,6 @@ impl Harness {
             bundle.display(),
             origin.port
         );
-        let mut config = config;
         if let Some(t) = timeouts {
             config.push_str(&format!(
                 "backend_origin_first_byte_timeout_ms = \"{}\"\n\
