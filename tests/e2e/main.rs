@@ -172,6 +172,14 @@ fn main() {
                 harness.runtime,
                 tail.join("\n")
             );
+            // The runtime's own life (starts, reloads, its errors) from the whole log: a
+            // reload under requests in flight fails cases that have nothing to do with it.
+            let life: Vec<&str> = log.lines().filter(|l| is_lifecycle(l)).collect();
+            eprintln!(
+                "--- {:?} lifecycle ---\n{}",
+                harness.runtime,
+                life.join("\n")
+            );
         }
         if !traps.is_empty() {
             trapped = true;
@@ -187,6 +195,19 @@ fn main() {
         std::process::exit(101);
     }
     conclusion.exit();
+}
+
+/// A line of wrangler's or workerd's own about the server: starting, reloading, registry
+/// changes, errors and warnings (request lines and the Worker's logs are not).
+fn is_lifecycle(line: &str) -> bool {
+    const SIGNS: [&str; 5] = [
+        "\u{2394}",
+        "[wrangler:error]",
+        "[wrangler:warn]",
+        "workerd/",
+        "Ready on",
+    ];
+    SIGNS.iter().any(|sign| line.contains(sign))
 }
 
 /// The lines of a runtime's log that show an instance dying: a Rust panic, a wasm trap, or

@@ -22,13 +22,15 @@ fn wrangler() -> std::path::PathBuf {
     project_root().join("node_modules/.bin/wrangler")
 }
 
-/// Environment for every wrangler call: no telemetry, no fetch of the real `cf` object, and
-/// a dev registry of its own (harnesses run side by side under one Worker name; the shared
-/// registry is how separate `wrangler dev` sessions find each other).
+/// Environment for every wrangler call: no telemetry, no fetch of the real `cf` object, a
+/// dev registry of its own (harnesses run side by side under one Worker name; the shared
+/// registry is how separate `wrangler dev` sessions find each other), and no reload when a
+/// config file is touched: a reload restarts the Worker under requests in flight.
 fn quiet<'c>(command: &'c mut Command, dir: &Path) -> &'c mut Command {
     command
         .env("WRANGLER_SEND_METRICS", "false")
         .env("WRANGLER_REGISTRY_PATH", dir.join("registry"))
+        .env("WRANGLER_CI_DISABLE_CONFIG_WATCHING", "true")
         .env("CLOUDFLARE_CF_FETCH_PATH", dir.join("cf.json"))
         .env("CI", "1")
         .env("NO_COLOR", "1")
