@@ -246,7 +246,7 @@ pub(super) fn build<P: Platform>(
         slot: slot_name,
         list_version: &read.version,
         format,
-        config: &ctx.config.version,
+        config: ctx.config.version(),
     });
     Ok(Assembled {
         banner,

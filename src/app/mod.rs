@@ -136,10 +136,13 @@ async fn route<P: Platform>(
             .and_then(|v| v.to_str().ok());
         return Ok(demo_page::beacon_script(if_none_match).map(Outgoing::Full));
     }
+    let config_started = platform.now_ms();
     let (config, source) = load_config(platform, bundle).await?;
+    let config_ms = platform.now_ms() - config_started;
     // Images never depend on arms: their requests neither read the arm weights nor record arms.
     let records_arms = !path.starts_with(tailor_core::image_path::IMAGE_ROUTE);
     let ctx = RequestContext::new(request, &config, source, bundle, platform, records_arms).await;
+    ctx.timing.borrow_mut().add_first("config", config_ms);
     if let Some(rest) = path.strip_prefix("/page/") {
         return page_route::serve(request, &ctx, rest, platform).await;
     }

@@ -22,7 +22,7 @@ pub(super) async fn read<P: Platform>(
         ConfigSource::Bundled => config.stores.kv.as_str(),
     };
     // Parsed against this config's experiments: a new config parses the weights again.
-    let memo_key = format!("weights/{store}/{}", config.version);
+    let memo_key = format!("weights/{store}/{}", config.version());
     let memo = platform.memo();
     if let Some(kept) = memo
         .as_ref()

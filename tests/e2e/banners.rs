@@ -72,7 +72,7 @@ pub(crate) fn phone_and_desktop_get_different_segments_and_items(
     check(
         phone
             .header("server-timing")
-            .is_some_and(|t| t.contains("segment;dur=")),
+            .is_some_and(|t| t.starts_with("config;dur=") && t.contains("segment;dur=")),
         || format!("{:?}", phone.headers),
     )
 }

@@ -25,7 +25,7 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
         }
     };
     let c = cardinality(&config);
-    println!("{path}: valid (version {})", config.version);
+    println!("{path}: valid (version {})", config.version());
     println!("segments ({}): {}", c.segments.len(), c.segments.join(", "));
     for e in &config.experiments {
         let arms: Vec<String> = e

@@ -417,3 +417,25 @@ fn goals_are_identifiers_declared_once() {
         serde_json::json!((0..33).map(|i| format!("g{i}")).collect::<Vec<_>>());
     assert!(error_for(&doc).message.contains("at most 32"));
 }
+
+#[test]
+fn the_version_is_the_documents_digest_and_changes_with_it() {
+    let bytes = tailor_demo::CONFIG_JSON.as_bytes();
+    let config = Config::from_json(bytes).unwrap();
+    let digest = sha2::Sha256::digest(bytes);
+    let expected: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(config.version(), expected);
+    let mut doc = demo();
+    doc["debug_token"] = serde_json::json!("another-debug-token");
+    let changed = Config::from_json(doc.to_string().as_bytes()).unwrap();
+    assert_ne!(changed.version(), config.version());
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_named_by_its_path() {
+    let mut doc = demo();
+    doc["variants"]["preview"]["width"] = serde_json::json!("wide");
+    let err = error_for(&doc);
+    assert_eq!(err.path, "variants.preview.width");
+    assert!(err.message.contains("invalid type"), "{err}");
+}

@@ -68,7 +68,8 @@ impl TryFrom<RawConfig> for Config {
         super::images::validate(&raw.images, &raw.limits)?;
         super::recs::validate(&raw.recs, &raw.events)?;
         Ok(Config {
-            version: String::new(), // set by Config::from_json, which has the bytes
+            document: Box::default(), // set by Config::from_json, which has the bytes
+            version: std::sync::OnceLock::new(),
             debug_token: raw.debug_token,
             stores: raw.stores,
             consent: raw.consent,
