@@ -1,6 +1,6 @@
 //! Health, routing and configuration end to end: `/healthz`, the JSON errors of unknown routes,
 //! missing or unknown slots and wrong methods, and an invalid config reported as a 500 that
-//! names the field.
+//! names the field (a broken banner template only where a banner is rendered).
 
 use super::{check, expect_json_error, expect_status};
 use crate::support::client::{get, request};
@@ -42,5 +42,36 @@ pub(crate) fn invalid_config_is_a_500_naming_the_field(h: &Harness) -> Result<()
     check(detail.contains("variants.preview.width"), || detail.clone())?;
     // Health reports liveness even when the config is broken.
     expect_status(&get(&harness.url("/healthz"), &[]), 200)?;
+    check(!harness.log().contains("panicked"), || harness.log())
+}
+
+/// Templates are compiled when the first banner is rendered: one that does not compile fails
+/// the HTML banners with the config error naming it, while images and JSON banners are served.
+pub(crate) fn a_broken_template_fails_banners_and_leaves_images_alone(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let text = std::fs::read_to_string(project_root().join("demo/config.json")).unwrap();
+    let mut config: serde_json::Value = serde_json::from_str(&text).unwrap();
+    config["banners"]["templates"]["cards"] = "{% for x in %}".into();
+    let path = std::env::temp_dir().join(format!(
+        "tailor-broken-template-{}-{:?}.json",
+        std::process::id(),
+        h.runtime
+    ));
+    std::fs::write(&path, config.to_string()).unwrap();
+    let harness = h.restart_with(&[("config/v1", Some(path.clone()))]);
+    let desktop = [("User-Agent", crate::support::client::DESKTOP)];
+    let banner = get(&harness.url("/banner?slot=hero"), &desktop);
+    expect_json_error(&banner, 500, "invalid_config")?;
+    let detail = banner.json()["detail"].as_str().unwrap_or("").to_string();
+    check(detail.contains("banners.templates.cards"), || {
+        detail.clone()
+    })?;
+    let image = get(&harness.url("/img/thumbnail/photos/harbour.jpg"), &[]);
+    // The JSON banner renders no template: its items are served.
+    let json = get(&harness.url("/banner.json?slot=hero"), &desktop);
+    let _ = std::fs::remove_file(&path);
+    expect_status(&image, 200)?;
+    expect_status(&json, 200)?;
     check(!harness.log().contains("panicked"), || harness.log())
 }

@@ -85,6 +85,7 @@ fn main() {
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,
+        a_broken_template_fails_banners_and_leaves_images_alone,
         each_context_source_lands_in_its_demo_segment,
         consent_issues_a_sealed_cookie_that_keeps_buckets_sticky,
         without_consent_or_with_opt_out_no_identity_is_kept,

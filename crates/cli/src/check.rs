@@ -17,7 +17,9 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = match Config::from_json(&bytes) {
+    // What the edge defers to first use (compiling the templates) is checked here, before
+    // the config is published.
+    let config = match Config::from_json(&bytes).and_then(|c| c.check_deferred().map(|()| c)) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("{path}: {e}");

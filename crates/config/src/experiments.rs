@@ -91,7 +91,7 @@ fn validate(
                     format!("'{segment}' is not a segment"),
                 ));
             }
-            if banners.templates.get_template(template).is_err() {
+            if !banners.templates.contains(template) {
                 return Err(ConfigError::at(
                     format!("{at}.templates.{segment}"),
                     format!("'{template}' is not in banners.templates"),

@@ -12,6 +12,7 @@ mod images;
 mod raw;
 mod recs;
 mod segments;
+mod templates;
 mod validate;
 mod weights;
 
@@ -25,6 +26,7 @@ pub use recs::RawRecs as RecsSettings;
 pub use tailor_core::identity::Consent;
 pub use tailor_core::segment::buckets::{Allocation, Arm, Experiment, GroupShare, Ranking};
 pub use tailor_core::segment::{Rule, RuleSet};
+pub use templates::Templates;
 pub use weights::{parse_weights, Weights, WeightsError, MAX_WEIGHTS_BYTES, WEIGHTS_KEY};
 
 /// The schema version this build understands.
@@ -133,8 +135,8 @@ impl Variant {
 pub struct Banners {
     /// Slots by name.
     pub slots: BTreeMap<String, Slot>,
-    /// Templates compiled at load, so a syntax error is a config error and not a request error.
-    pub templates: minijinja::Environment<'static>,
+    /// The templates, compiled on first use.
+    pub templates: Templates,
 }
 
 /// A place a banner is shown.
@@ -159,6 +161,12 @@ impl Config {
         let mut config = Self::try_from(raw)?;
         config.document = bytes.into();
         Ok(config)
+    }
+
+    /// Everything `from_json` leaves to first use, checked now: every banner template compiles.
+    /// `tailor check` runs this, so a published config has no template that fails at render.
+    pub fn check_deferred(&self) -> Result<(), ConfigError> {
+        self.banners.templates.environment().map(|_| ())
     }
 
     /// The first 12 hex digits of the document's 128-bit SipHash-1-3 (zero key): part of keys

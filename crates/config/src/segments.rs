@@ -19,7 +19,7 @@ pub(super) fn validate(raw: RawSegments, banners: &Banners) -> Result<Segments, 
                 format!("duplicate segment '{}'", s.id),
             ));
         }
-        if banners.templates.get_template(&s.template).is_err() {
+        if !banners.templates.contains(&s.template) {
             return Err(ConfigError::at(
                 format!("{path}.template"),
                 format!("'{}' is not in banners.templates", s.template),

@@ -146,11 +146,26 @@ fn ranges_are_checked() {
 }
 
 #[test]
-fn template_syntax_errors_are_config_errors() {
+fn template_syntax_errors_are_config_errors_at_first_use_and_in_the_check() {
     let mut doc = demo();
     doc["banners"]["templates"]["cards"] = serde_json::json!("{% for x in %}");
-    let err = error_for(&doc);
+    // Loading defers compiling: a request that renders no banner is not held up by it.
+    let config = Config::from_json(doc.to_string().as_bytes()).unwrap();
+    let err = config.banners.templates.environment().unwrap_err();
     assert_eq!(err.path, "banners.templates.cards");
+    assert!(err.message.contains("does not compile"), "{err}");
+    assert_eq!(config.check_deferred().unwrap_err(), err);
+}
+
+#[test]
+fn templates_compile_on_first_use_only() {
+    let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
+    assert!(format!("{:?}", config.banners.templates).contains("compiled: false"));
+    assert!(config.banners.templates.contains("cards"));
+    assert!(!config.banners.templates.contains("nope"));
+    let env = config.banners.templates.environment().unwrap();
+    assert!(env.get_template("cards").is_ok());
+    assert!(format!("{:?}", config.banners.templates).contains("compiled: true"));
 }
 
 #[test]

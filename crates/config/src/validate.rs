@@ -1,7 +1,7 @@
 //! Raw document → validated [`Config`]: cross-references, ranges and template compilation.
 
 use super::raw::{RawBanners, RawConfig, RawVariant};
-use super::{Banners, Config, ConfigError, Slot, Variant, SCHEMA_VERSION};
+use super::{Banners, Config, ConfigError, Slot, Templates, Variant, SCHEMA_VERSION};
 use std::collections::BTreeMap;
 
 impl TryFrom<RawConfig> for Config {
@@ -217,12 +217,8 @@ fn banners(
     variants: &BTreeMap<String, Variant>,
     fuel: u64,
 ) -> Result<Banners, ConfigError> {
-    let mut env = tailor_core::banner::html_environment(fuel);
-    for (name, source) in raw.templates {
-        let path = format!("banners.templates.{name}");
-        identifier(&path, &name)?;
-        env.add_template_owned(name, source)
-            .map_err(|e| ConfigError::at(path, format!("template does not compile: {e}")))?;
+    for name in raw.templates.keys() {
+        identifier(&format!("banners.templates.{name}"), name)?;
     }
     let mut slots = BTreeMap::new();
     for (name, slot) in raw.slots {
@@ -256,6 +252,6 @@ fn banners(
     }
     Ok(Banners {
         slots,
-        templates: env,
+        templates: Templates::new(raw.templates, fuel),
     })
 }

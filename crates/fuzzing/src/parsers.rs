@@ -9,10 +9,14 @@ use tailor_core::identity::{history, HistoryEntry};
 use tailor_core::recs;
 
 /// A config document, parsed and validated (`Config::from_json`, what loading a config from
-/// the config store runs). A config that loads keeps its cross-references: every rule and the
-/// default name a listed segment, and every segment's template is compiled.
+/// the config store runs), then its templates compiled (what the first banner runs). A config
+/// that loads keeps its cross-references: every rule and the default name a listed segment,
+/// and every segment's template is compiled.
 pub fn config(data: &[u8]) {
     let Ok(config) = Config::from_json(data) else {
+        return;
+    };
+    let Ok(templates) = config.banners.templates.environment() else {
         return;
     };
     let rules = &config.segments.rules;
@@ -30,7 +34,7 @@ pub fn config(data: &[u8]) {
     for segment in &config.segments.list {
         let template = config.template_for(&segment.id, &[]).unwrap_or_default();
         assert!(
-            config.banners.templates.get_template(template).is_ok(),
+            templates.get_template(template).is_ok(),
             "segment '{}' has no compiled template",
             segment.id
         );
