@@ -54,8 +54,8 @@ impl ConfigError {
 /// A validated configuration. Constructed only through [`Config::from_json`].
 #[derive(Debug)]
 pub struct Config {
-    /// The document the config was read from: its digest is the version, worked out only
-    /// when a request needs it (images never do, and hashing is a third of a parse in wasm).
+    /// The document the config was read from: its digest is the version, worked out when a
+    /// request first needs it (images never do).
     document: Box<[u8]>,
     version: std::sync::OnceLock<String>,
     /// A request sending this in `X-Tailor-Debug` gets the debug headers; `None` disables them.
