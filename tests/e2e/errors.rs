@@ -4,6 +4,7 @@
 
 use super::{check, expect_json_error, expect_status};
 use crate::support::client::{get, request};
+use crate::support::configs::edited_demo_config;
 use crate::support::viceroy::{project_root, Harness};
 use libtest_mimic::Failed;
 
@@ -50,15 +51,9 @@ pub(crate) fn invalid_config_is_a_500_naming_the_field(h: &Harness) -> Result<()
 pub(crate) fn a_broken_template_fails_banners_and_leaves_images_alone(
     h: &Harness,
 ) -> Result<(), Failed> {
-    let text = std::fs::read_to_string(project_root().join("demo/config.json")).unwrap();
-    let mut config: serde_json::Value = serde_json::from_str(&text).unwrap();
-    config["banners"]["templates"]["cards"] = "{% for x in %}".into();
-    let path = std::env::temp_dir().join(format!(
-        "tailor-broken-template-{}-{:?}.json",
-        std::process::id(),
-        h.runtime
-    ));
-    std::fs::write(&path, config.to_string()).unwrap();
+    let path = edited_demo_config("broken-template", |config| {
+        config["banners"]["templates"]["cards"] = "{% for x in %}".into();
+    });
     let harness = h.restart_with(&[("config/v1", Some(path.clone()))]);
     let desktop = [("User-Agent", crate::support::client::DESKTOP)];
     let banner = get(&harness.url("/banner?slot=hero"), &desktop);

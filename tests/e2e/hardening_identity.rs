@@ -6,9 +6,10 @@
 use super::{check, expect_json_error, expect_status};
 use crate::segmentation::{now_s, preview_token};
 use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP, IPAD, IPHONE};
+use crate::support::configs::edited_demo_config;
 use crate::support::origin::requests_containing;
 use crate::support::pages::BOMB_MB;
-use crate::support::viceroy::{project_root, Harness, Runtime};
+use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
 use std::io::Read;
 use std::path::PathBuf;
@@ -181,15 +182,12 @@ pub(crate) fn hardening_preview_tokens_are_not_forwarded_to_the_origin(
 
 /// The demo config with the cookie and preview keys rotated to `k2` / `p2`.
 fn rotated_config() -> PathBuf {
-    let text = std::fs::read_to_string(project_root().join("demo/config.json")).unwrap();
-    let mut config: serde_json::Value = serde_json::from_str(&text).unwrap();
-    config["keys"]["cookie"] = "k2".into();
-    config["keys"]["cookie_previous"] = serde_json::json!(["k1"]);
-    config["keys"]["preview"] = "p2".into();
-    config["keys"]["preview_previous"] = serde_json::json!(["p1"]);
-    let path = std::env::temp_dir().join(format!("{}.json", unique("tailor-rotated-")));
-    std::fs::write(&path, config.to_string()).unwrap();
-    path
+    edited_demo_config("rotated", |config| {
+        config["keys"]["cookie"] = "k2".into();
+        config["keys"]["cookie_previous"] = serde_json::json!(["k1"]);
+        config["keys"]["preview"] = "p2".into();
+        config["keys"]["preview_previous"] = serde_json::json!(["p1"]);
+    })
 }
 
 fn cookie_pair(got: &Got) -> Option<String> {

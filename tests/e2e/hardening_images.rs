@@ -5,7 +5,8 @@
 use super::{check, expect_json_error, expect_status};
 use crate::image_formats::signed;
 use crate::support::client::{get, Got, DEBUG};
-use crate::support::viceroy::{project_root, Harness, Runtime, CAPITALS_KEY, CAPITALS_KEY_ID};
+use crate::support::configs::edited_demo_config;
+use crate::support::viceroy::{Harness, Runtime, CAPITALS_KEY, CAPITALS_KEY_ID};
 use libtest_mimic::Failed;
 use tailor_image::signature;
 
@@ -159,15 +160,9 @@ pub(crate) fn a_key_id_with_capitals_verifies(h: &Harness) -> Result<(), Failed>
 }
 
 pub(crate) fn path_prefixes_match_whole_segments(h: &Harness) -> Result<(), Failed> {
-    let mut config: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(project_root().join("demo/config.json"))?)?;
-    config["images"]["path_prefixes"] = serde_json::json!(["photos"]);
-    let file = std::env::temp_dir().join(format!(
-        "tailor-prefix-config-{}-{:?}.json",
-        std::process::id(),
-        h.runtime
-    ));
-    std::fs::write(&file, config.to_string())?;
+    let file = edited_demo_config("prefix-config", |config| {
+        config["images"]["path_prefixes"] = serde_json::json!(["photos"]);
+    });
     let harness = h.restart_with(&[("config/v1", Some(file.clone()))]);
     let inside = get(&harness.url("/img/thumbnail/photos/harbour.jpg"), &[]);
     let outside = get(

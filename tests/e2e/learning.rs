@@ -8,6 +8,7 @@
 use super::{check, expect_status};
 use crate::support::banners::ids;
 use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
+use crate::support::configs::edited_demo_config;
 use crate::support::viceroy::{project_root, run_dir, Harness};
 use libtest_mimic::Failed;
 use tailor_model::Model;
@@ -151,11 +152,9 @@ pub(crate) fn a_corrupt_model_is_refused_and_logged(h: &Harness) -> Result<(), F
 pub(crate) fn a_model_over_the_size_limit_is_refused_before_it_is_read(
     h: &Harness,
 ) -> Result<(), Failed> {
-    let mut config: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(project_root().join("demo/config.json"))?)?;
-    config["limits"]["max_model_bytes"] = serde_json::json!(4096);
-    let file = run_dir().join("small-model-limit-config.json");
-    std::fs::write(&file, config.to_string())?;
+    let file = edited_demo_config("small-model-limit", |config| {
+        config["limits"]["max_model_bytes"] = serde_json::json!(4096);
+    });
     let harness = h.restart_with(&[("config/v1", Some(file))]);
     let got = get(
         &harness.url("/banner.json?slot=hero"),

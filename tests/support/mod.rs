@@ -5,6 +5,7 @@
 pub(crate) mod banners;
 pub(crate) mod cache_origin;
 pub(crate) mod client;
+pub(crate) mod configs;
 pub(crate) mod experiments;
 pub(crate) mod faults;
 pub(crate) mod fixtures;

@@ -1,4 +1,5 @@
-//! Raw document → validated [`Config`]: cross-references, ranges and template compilation.
+//! Raw document → validated [`Config`]: cross-references and ranges (templates are checked by
+//! name here and compiled on first use, see `templates`).
 
 use super::raw::{RawBanners, RawConfig, RawVariant};
 use super::{Banners, Config, ConfigError, Slot, Templates, Variant, SCHEMA_VERSION};
