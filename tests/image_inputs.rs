@@ -199,3 +199,73 @@ fn every_truncation_of_every_input_format_fails_cleanly() {
         }
     }
 }
+
+/// Peak signal-to-noise ratio of two equally sized RGBA buffers, in dB.
+fn psnr(a: &[u8], b: &[u8]) -> f64 {
+    let mse = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum::<f64>()
+        / a.len() as f64;
+    10.0 * (255.0f64.powi(2) / mse.max(1e-9)).log10()
+}
+
+#[test]
+fn pngs_are_shrunk_row_by_row_in_every_colour_type_as_a_whole_decode_would_look() {
+    let photo = synthetic::photo(640, 480, 5);
+    let rgba = synthetic::with_alpha(640, 480);
+    let gray = image::DynamicImage::ImageRgb8(photo.clone()).into_luma8();
+    let gray_alpha = image::DynamicImage::ImageRgba8(rgba.clone()).into_luma_alpha8();
+    let deep = image::DynamicImage::ImageRgba8(rgba.clone()).into_rgba16();
+    let mut deep_png = Vec::new();
+    image::DynamicImage::ImageRgba16(deep)
+        .write_to(&mut std::io::Cursor::new(&mut deep_png), ImageFormat::Png)
+        .unwrap();
+    for (name, input) in [
+        ("rgb", synthetic::png(&photo)),
+        ("rgba", synthetic::png(&rgba)),
+        ("gray", synthetic::png(&gray)),
+        ("gray-alpha", synthetic::png(&gray_alpha)),
+        ("rgba-16", deep_png),
+    ] {
+        // The reference: decoded whole by the image crate, resized with Lanczos3.
+        let whole = image::load_from_memory(&input).unwrap();
+        let reference = whole.resize_exact(160, 120, image::imageops::FilterType::Lanczos3);
+        let png = FormatRequest::Fixed(OutputFormat::Png);
+        let out = transform(&input, &job(160, png), &clock()).unwrap();
+        assert_eq!(out.decode_path, "png-rows-shrunk", "{name}");
+        assert_eq!((out.width, out.height), (160, 120), "{name}");
+        let got = image::load_from_memory(&out.bytes).unwrap();
+        // Compared where the reference is opaque: under alpha 0 the colour means nothing.
+        let (got, reference) = (got.into_rgba8(), reference.into_rgba8());
+        let mask = |img: &image::RgbaImage| -> Vec<u8> {
+            img.pixels()
+                .zip(reference.pixels())
+                .flat_map(|(p, r)| {
+                    if r.0[3] == 200 || r.0[3] == 255 {
+                        p.0
+                    } else {
+                        [0; 4]
+                    }
+                })
+                .collect()
+        };
+        let db = psnr(&mask(&got), &mask(&reference));
+        assert!(db > 45.0, "{name}: {db:.1} dB against a whole decode");
+        // Alpha survives: the transparent border stays transparent.
+        if name.contains("rgba") || name == "gray-alpha" {
+            assert_eq!(got.get_pixel(0, 0).0[3], 0, "{name}");
+            assert_eq!(got.get_pixel(80, 60).0[3], 200, "{name}");
+        }
+        // At full size nothing is averaged (or the original, when smaller, is kept).
+        let full = transform(&input, &job(640, png), &clock()).unwrap();
+        assert!(
+            matches!(full.decode_path, "png-rows" | "original"),
+            "{name}: {}",
+            full.decode_path
+        );
+        let full = image::load_from_memory(&full.bytes).unwrap().into_rgba8();
+        assert_eq!(full.as_raw(), whole.into_rgba8().as_raw(), "{name}");
+    }
+}

@@ -1,10 +1,11 @@
-//! Images end to end: named variants and their widths, progressive JPEGs shrunk on load, one
-//! decode for the smaller siblings, EXIF orientation, the input zoo, and the image errors.
+//! Images end to end: named variants and their widths, progressive JPEGs shrunk on load, large
+//! PNGs decoded row by row, one decode for the smaller siblings, EXIF orientation, the input
+//! zoo, and the image errors.
 
 use super::{check, expect_json_error, expect_status};
 use crate::support;
 use crate::support::client::{get, DEBUG};
-use crate::support::viceroy::Harness;
+use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
 
 pub(crate) fn preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached(h: &Harness) -> Result<(), Failed> {
@@ -179,4 +180,41 @@ pub(crate) fn image_errors_are_precise_json(h: &Harness) -> Result<(), Failed> {
         "bad_request",
     )?;
     expect_json_error(&get(&h.url("/img/preview"), &[]), 404, "not_found")
+}
+
+pub(crate) fn large_pngs_are_decoded_row_by_row_in_bounded_memory(
+    h: &Harness,
+) -> Result<(), Failed> {
+    // 4096x2304 RGBA: 38 MB decoded whole. The preview (500) is covered by 1/8 (512x288):
+    // the rows are averaged in 8x8 blocks as they are inflated.
+    let preview = get(&h.url("/img/preview/photos/wallpaper.png"), &[DEBUG]);
+    expect_status(&preview, 200)?;
+    let info = preview.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains("decode=png-rows-shrunk"), || info.clone())?;
+    let img = image::load_from_memory(&preview.body)?.into_rgba8();
+    check(img.dimensions() == (500, 281), || {
+        format!("{:?}", img.dimensions())
+    })?;
+    check(
+        img.get_pixel(0, 0).0[3] == 0 && img.get_pixel(250, 140).0[3] > 240,
+        || "the transparent frame or the opaque centre was lost".into(),
+    )?;
+    // Each Viceroy request is a fresh instance, so its peak is this request's; a workerd
+    // isolate's memory is shared by every request it served.
+    if h.runtime == Runtime::Viceroy {
+        let input: u64 = info
+            .split(" png ")
+            .nth(1)
+            .and_then(|s| s.split('B').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let peak: u64 = preview
+            .header("x-tailor-memory-peak")
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(u64::MAX);
+        check(input > 0 && peak < input + (16 << 20), || {
+            format!("peak linear memory {peak} B for a {input} B original")
+        })?;
+    }
+    Ok(())
 }

@@ -76,6 +76,7 @@ fn main() {
         preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached,
         variants_have_their_widths_and_small_images_are_not_upscaled,
         progressive_jpegs_shrink_on_load_from_dc_coefficients,
+        large_pngs_are_decoded_row_by_row_in_bounded_memory,
         formats_follow_transparency_and_the_format_parameter,
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,

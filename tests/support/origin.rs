@@ -5,7 +5,7 @@
 //! anyone else.
 
 use super::faults;
-use super::fixtures::{origin_content, Reply};
+use super::fixtures::{origin_content, wallpaper_png, Reply};
 use super::pages::gated_halves;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -177,7 +177,12 @@ impl TestOrigin {
     pub(crate) fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind test origin");
         let port = listener.local_addr().expect("local address").port();
-        let routes: Arc<HashMap<String, Reply>> = Arc::new(origin_content().into_iter().collect());
+        let wallpaper = (
+            "/photos/wallpaper.png".to_owned(),
+            Reply::ok("image/png", wallpaper_png()),
+        );
+        let routes: Arc<HashMap<String, Reply>> =
+            Arc::new(origin_content().into_iter().chain([wallpaper]).collect());
         let stopping = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&stopping);
         let thread = std::thread::spawn(move || {

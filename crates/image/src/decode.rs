@@ -1,8 +1,10 @@
 //! Decoding an original into 8-bit RGB or RGBA at the smallest scale that covers the target,
 //! after checking the chosen path's memory against the budget.
 
+use super::box_shrink;
 use super::budget::{DecodeLimits, DECODE_BUDGET_BYTES};
 use super::jpeg;
+use super::png_stream;
 use super::probe::{classify, reader, Probe};
 use super::transform::ImageError;
 use image::metadata::Orientation;
@@ -42,7 +44,7 @@ pub(crate) fn decode(
     };
     let decoded = match &probe.jpeg {
         Some(frame) => decode_jpeg(input, frame, stored_target, limits)?,
-        None => decode_other(input, probe, limits)?,
+        None => decode_other(input, probe, stored_target, limits)?,
     };
     let mut decoded = orient(decoded, probe.orientation)?;
     let is_cmyk = probe.jpeg.as_ref().is_some_and(|f| f.sampling.len() == 4);
@@ -129,7 +131,59 @@ fn strip_alpha(mut rgba: Vec<u8>) -> Vec<u8> {
     rgba
 }
 
-fn decode_other(input: &[u8], probe: &Probe, limits: DecodeLimits) -> Result<Decoded, ImageError> {
+/// A PNG streamed through the box shrink (`None`: interlaced, decoded whole instead).
+fn decode_png_rows(
+    input: &[u8],
+    probe: &Probe,
+    target: (u32, u32),
+    limits: DecodeLimits,
+) -> Result<Option<Decoded>, ImageError> {
+    let (width, height) = (probe.width, probe.height);
+    limits.admit(u64::from(width), u64::from(height), Some(0))?;
+    let factor = png_stream::shrink_factor(width, height, target);
+    // The resizer reads the reduced picture into buffers of about its size again.
+    let reduced = box_shrink::planned_bytes(width, height, factor, 4).unwrap_or(u64::MAX);
+    let needed = png_stream::planned_bytes(width, height, factor).saturating_add(reduced);
+    over_budget(input, needed, width, height)?;
+    let Some(shrunk) = png_stream::decode(input, (width, height), factor, limits)? else {
+        return Ok(None);
+    };
+    let (pixels, channels) = without_unused_alpha(shrunk.pixels, shrunk.channels);
+    Ok(Some(Decoded {
+        pixels,
+        channels,
+        width: shrunk.width,
+        height: shrunk.height,
+        path: if factor == 1 {
+            "png-rows"
+        } else {
+            "png-rows-shrunk"
+        },
+        icc_converted: false,
+    }))
+}
+
+/// Many PNGs and every GIF carry an alpha channel they never use; treating those as opaque
+/// lets `format=auto` choose a photo codec instead of PNG.
+fn without_unused_alpha(pixels: Vec<u8>, channels: u8) -> (Vec<u8>, u8) {
+    if channels == 4 && pixels.chunks_exact(4).all(|p| p.get(3) == Some(&255)) {
+        (strip_alpha(pixels), 3)
+    } else {
+        (pixels, channels)
+    }
+}
+
+fn decode_other(
+    input: &[u8],
+    probe: &Probe,
+    target: (u32, u32),
+    limits: DecodeLimits,
+) -> Result<Decoded, ImageError> {
+    if probe.format == ImageFormat::Png {
+        if let Some(decoded) = decode_png_rows(input, probe, target, limits)? {
+            return Ok(decoded);
+        }
+    }
     let pixels = u64::from(probe.width) * u64::from(probe.height);
     // Measured in Viceroy: a 14.7 MP RGB PNG peaks at about 7 bytes per pixel (the decoder's
     // buffer, a conversion copy, the resizer's intermediate rows), so count 6 beyond the input.
@@ -150,14 +204,7 @@ fn decode_other(input: &[u8], probe: &Probe, limits: DecodeLimits) -> Result<Dec
         ));
     }
     let (pixels, channels) = if probe.has_alpha {
-        let rgba = image.into_rgba8().into_raw();
-        // Many PNGs and every GIF carry an alpha channel they never use; treating those as
-        // opaque lets `format=auto` choose a photo codec instead of PNG.
-        if rgba.chunks_exact(4).all(|p| p.get(3) == Some(&255)) {
-            (strip_alpha(rgba), 3)
-        } else {
-            (rgba, 4)
-        }
+        without_unused_alpha(image.into_rgba8().into_raw(), 4)
     } else {
         (image.into_rgb8().into_raw(), 3)
     };

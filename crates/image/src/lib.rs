@@ -2,6 +2,7 @@
 //! (probe → decode at reduced scale → resize → encode).
 #![warn(missing_docs)]
 
+mod box_shrink;
 mod budget;
 mod color_profile;
 mod decode;
@@ -13,6 +14,7 @@ mod geometry;
 pub mod jpeg;
 mod metadata;
 mod params;
+mod png_stream;
 
 mod probe;
 mod resize;

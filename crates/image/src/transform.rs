@@ -80,7 +80,8 @@ pub struct Transformed {
     pub orientation: u8,
     /// Whether an embedded ICC profile was converted to sRGB.
     pub icc_converted: bool,
-    /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png`), or `original`
+    /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png-rows`,
+    /// `png-rows-shrunk`, `png` for interlaced PNGs, `webp`, `gif-first-frame`), or `original`
     /// when the original bytes were kept.
     pub decode_path: &'static str,
     /// Time spent in each stage.

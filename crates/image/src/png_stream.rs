@@ -1,0 +1,113 @@
+//! PNG decoded row by row into an integer box shrink, so a large PNG costs memory for one row
+//! and the reduced picture, not for the whole picture (a 5120 x 2880 RGBA wallpaper decoded
+//! whole is 59 MB before the resizer's own buffers).
+
+use super::box_shrink::{self, BoxShrink, RowLayout, Shrunk};
+use super::budget::DecodeLimits;
+use super::transform::ImageError;
+use png::{BitDepth, ColorType, DecodingError, Transformations};
+use std::io::Cursor;
+
+/// The largest integer factor that keeps a `width` x `height` picture covering `target`
+/// (1 when it must be decoded whole, or enlarged).
+pub(crate) fn shrink_factor(width: u32, height: u32, target: (u32, u32)) -> u32 {
+    let by_width = width / target.0.max(1);
+    let by_height = height / target.1.max(1);
+    let mut factor = by_width.min(by_height).max(1);
+    // Integer division can land one too high where the ceiling no longer covers.
+    while factor > 1 && (width.div_ceil(factor) < target.0 || height.div_ceil(factor) < target.1) {
+        factor -= 1;
+    }
+    factor
+}
+
+/// Heap the streamed decode of a `width` x `height` PNG at `factor` holds beyond the input:
+/// the shrink's buffers, the decoder's two 16-bit RGBA rows and its inflate window.
+pub(crate) fn planned_bytes(width: u32, height: u32, factor: u32) -> u64 {
+    let rows = u64::from(width).saturating_mul(2 * 8);
+    box_shrink::planned_bytes(width, height, factor, 4)
+        .unwrap_or(u64::MAX)
+        .saturating_add(rows)
+        .saturating_add(1 << 20)
+}
+
+/// A non-interlaced PNG, reduced by `factor` while it is decoded, as 8-bit RGB or RGBA with
+/// its size. `Ok(None)` for an interlaced PNG (its rows arrive in seven passes; it is decoded
+/// whole instead).
+pub(crate) fn decode(
+    input: &[u8],
+    expected: (u32, u32),
+    factor: u32,
+    limits: DecodeLimits,
+) -> Result<Option<Shrunk>, ImageError> {
+    let mut decoder = png::Decoder::new_with_limits(
+        Cursor::new(input),
+        png::Limits {
+            bytes: usize::try_from(limits.max_bytes).unwrap_or(usize::MAX),
+        },
+    );
+    // Palettes and tRNS expanded, 16-bit samples cut to 8: every row is 8-bit gray or colour.
+    decoder.set_transformations(Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(classify)?;
+    let info = reader.info();
+    if info.interlaced {
+        return Ok(None);
+    }
+    let (width, height) = (info.width, info.height);
+    if (width, height) != expected {
+        return Err(ImageError::Undecodable(
+            "the PNG's header declares another size than the probe read".into(),
+        ));
+    }
+    limits.admit(
+        u64::from(width),
+        u64::from(height),
+        Some(planned_bytes(width, height, factor)),
+    )?;
+    let layout = match reader.output_color_type() {
+        (ColorType::Grayscale, BitDepth::Eight) => RowLayout::Gray,
+        (ColorType::GrayscaleAlpha, BitDepth::Eight) => RowLayout::GrayAlpha,
+        (ColorType::Rgb, BitDepth::Eight) => RowLayout::Rgb,
+        (ColorType::Rgba, BitDepth::Eight) => RowLayout::Rgba,
+        (colour, depth) => {
+            return Err(ImageError::Unsupported(format!(
+                "PNG rows of {colour:?} at {depth:?} after expansion"
+            )))
+        }
+    };
+    let mut shrink = BoxShrink::new(width, height, factor, layout, limits.max_bytes)?;
+    while let Some(row) = reader.next_row().map_err(classify)? {
+        shrink.push_row(row.data())?;
+    }
+    shrink.finish().map(Some)
+}
+
+fn classify(error: DecodingError) -> ImageError {
+    match error {
+        DecodingError::LimitsExceeded => {
+            ImageError::TooLarge("decoding this PNG would exceed the memory limit".into())
+        }
+        DecodingError::IoError(e) => {
+            ImageError::Undecodable(format!("the image is truncated or unreadable: {e}"))
+        }
+        DecodingError::Format(e) => {
+            ImageError::Undecodable(format!("the image could not be decoded: {e}"))
+        }
+        DecodingError::Parameter(e) => ImageError::Internal(format!("PNG decoder misused: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_factor_is_the_largest_that_still_covers_the_target() {
+        assert_eq!(shrink_factor(5120, 2880, (1920, 1080)), 2);
+        assert_eq!(shrink_factor(5120, 2880, (320, 180)), 16);
+        assert_eq!(shrink_factor(100, 100, (400, 400)), 1);
+        assert_eq!(shrink_factor(100, 100, (0, 0)), 100);
+        assert_eq!(shrink_factor(11, 7, (4, 3)), 2);
+        assert_eq!(shrink_factor(9, 9, (3, 3)), 3);
+    }
+}
