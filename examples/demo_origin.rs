@@ -43,7 +43,11 @@ fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             Some((path, bytes)) => {
                 let header = tiny_http::Header::from_bytes("Content-Type", content_type(&path))
                     .map_err(|()| "bad header")?;
-                tiny_http::Response::from_data(bytes).with_header(header)
+                // With its length, as static file servers and object stores send files:
+                // tiny_http would otherwise send anything over 32 KB chunked.
+                tiny_http::Response::from_data(bytes)
+                    .with_header(header)
+                    .with_chunked_threshold(usize::MAX)
             }
             None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
         };

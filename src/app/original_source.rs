@@ -171,6 +171,9 @@ async fn fetch<P: Platform>(
             BodyError::TooLarge { limit } => AppError::TooLarge(format!(
                 "the original is larger than the {limit}-byte input limit"
             )),
+            BodyError::NoMemory { bytes } => {
+                AppError::TooLarge(format!("no memory is left for the {bytes}-byte original"))
+            }
             BodyError::Read(e) => origin_error(e),
         })?;
     ctx.time("fetch", platform.now_ms() - start);

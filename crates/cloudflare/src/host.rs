@@ -117,12 +117,14 @@ impl Platform for CloudflareHost {
         };
         let mut response = Response::from_body(ResponseBody::Stream(stream)).map_err(other)?;
         let mut body = CloudflareBody {
+            raw: None,
             stream: response.stream().ok(),
             between_bytes: None,
         };
         match read_to_end_limited(&mut body, max_bytes, None).await {
             Ok(bytes) => Ok(Some(bytes)),
             Err(BodyError::TooLarge { limit }) => Err(PlatformError::TooLarge { limit }),
+            Err(e @ BodyError::NoMemory { .. }) => Err(PlatformError::Other(e.to_string())),
             Err(BodyError::Read(e)) => Err(e),
         }
     }
@@ -157,7 +159,7 @@ impl Platform for CloudflareHost {
         let controller = AbortController::default();
         let (fetch, signal) = (Fetch::Request(outgoing), controller.signal());
         let send = std::pin::pin!(fetch.send_with_signal(&signal));
-        let mut response = match select(send, Delay::from(first_byte)).await {
+        let response = match select(send, Delay::from(first_byte)).await {
             Either::Left((response, _)) => response.map_err(other)?,
             Either::Right(_) => {
                 controller.abort();
@@ -181,10 +183,7 @@ impl Platform for CloudflareHost {
         Ok(OriginResponse {
             status: response.status_code(),
             headers,
-            body: CloudflareBody {
-                stream: response.stream().ok(),
-                between_bytes: Some(between_bytes),
-            },
+            body: CloudflareBody::of(&response, Some(between_bytes)),
         })
     }
 

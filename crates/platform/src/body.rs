@@ -12,6 +12,12 @@ pub trait BodyStream {
     /// streamed page wants small pieces however fast its origin sends: each chunk is held
     /// until it is rewritten.
     fn limit_chunk_bytes(&mut self, _bytes: usize) {}
+    /// The whole body in one piece, on hosts that hand a body over faster whole than chunk by
+    /// chunk (`None`: read the chunks). Asked only before any chunk was read, with the
+    /// declared length, which the caller has checked against its limit.
+    async fn whole(&mut self, _declared: usize) -> Result<Option<Vec<u8>>, PlatformError> {
+        Ok(None)
+    }
 }
 
 /// A body delivered in predetermined chunks: for hosts that hold bodies in memory, and tests.
@@ -44,13 +50,21 @@ pub enum BodyError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The heap had no room for the body (within the limit, but not within what is left).
+    #[error("no memory for a {bytes}-byte body")]
+    NoMemory {
+        /// The bytes that could not be allocated.
+        bytes: usize,
+    },
     /// The host failed to deliver a chunk.
     #[error("reading the body failed: {0}")]
     Read(#[from] PlatformError),
 }
 
-/// Reads the whole body, failing as soon as it passes `limit` bytes. `length_hint` (from
-/// `Content-Length`) lets the buffer be allocated once instead of grown and copied.
+/// Reads the whole body, failing as soon as it passes `limit` bytes. With `length_hint` (from
+/// `Content-Length`) the buffer is allocated once; without it the chunks are kept and joined
+/// once at the end: a buffer grown by doubling would hold up to three times the body while
+/// it is copied, and wasm's heap never gives that back. Allocation failure is an error.
 pub async fn read_to_end_limited<B: BodyStream>(
     body: &mut B,
     limit: usize,
@@ -59,18 +73,51 @@ pub async fn read_to_end_limited<B: BodyStream>(
     if length_hint.is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge { limit });
     }
-    let mut out = Vec::with_capacity(length_hint.unwrap_or(0));
-    while let Some(chunk) = body.next_chunk().await? {
-        if out.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge { limit });
-        }
-        if out.is_empty() && out.capacity() < chunk.len() {
-            // The whole body arrived as one chunk: keep it instead of copying it.
-            out = chunk;
-        } else {
-            out.extend_from_slice(&chunk);
+    if let Some(declared) = length_hint {
+        if let Some(whole) = body.whole(declared).await? {
+            return match whole.len() > limit {
+                true => Err(BodyError::TooLarge { limit }),
+                false => Ok(whole),
+            };
         }
     }
+    let mut chunks: Vec<Vec<u8>> = Vec::new();
+    let mut out = reserved(length_hint.unwrap_or(0))?;
+    let mut total = 0usize;
+    while let Some(mut chunk) = body.next_chunk().await? {
+        total = total.saturating_add(chunk.len());
+        if total > limit {
+            return Err(BodyError::TooLarge { limit });
+        }
+        if total <= out.capacity() {
+            // Within the declared length: straight into the one buffer.
+            out.extend_from_slice(&chunk);
+        } else {
+            // A reader's chunk may be mostly spare capacity; keep only its bytes.
+            if chunk.capacity() > chunk.len().saturating_mul(2) {
+                chunk.shrink_to_fit();
+            }
+            chunks.push(chunk);
+        }
+    }
+    if chunks.is_empty() {
+        return Ok(out);
+    }
+    if out.is_empty() && chunks.len() == 1 {
+        return Ok(chunks.pop().unwrap_or_default());
+    }
+    out.try_reserve_exact(total - out.len())
+        .map_err(|_| BodyError::NoMemory { bytes: total })?;
+    for chunk in chunks {
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+fn reserved(bytes: usize) -> Result<Vec<u8>, BodyError> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(bytes)
+        .map_err(|_| BodyError::NoMemory { bytes })?;
     Ok(out)
 }
 
@@ -93,6 +140,41 @@ mod tests {
         let mut body = ChunkedBody::new(vec![vec![0; 6], vec![0; 6]]);
         let result = block_on(read_to_end_limited(&mut body, 10, None)).unwrap();
         assert_eq!(result, Err(BodyError::TooLarge { limit: 10 }));
+    }
+
+    #[test]
+    fn bodies_without_a_length_are_joined_once_and_lying_lengths_still_read() {
+        let chunks = || ChunkedBody::new(vec![b"ab".to_vec(), b"cd".to_vec(), b"e".to_vec()]);
+        for hint in [None, Some(0), Some(2), Some(5), Some(9)] {
+            let bytes = block_on(read_to_end_limited(&mut chunks(), 10, hint))
+                .unwrap()
+                .unwrap();
+            assert_eq!(bytes, b"abcde", "hint {hint:?}");
+        }
+        let mut one = ChunkedBody::new(vec![b"whole".to_vec()]);
+        let bytes = block_on(read_to_end_limited(&mut one, 10, None)).unwrap();
+        assert_eq!(bytes.unwrap(), b"whole");
+    }
+
+    /// A host that hands bodies over whole.
+    struct Whole(Vec<u8>);
+
+    impl BodyStream for Whole {
+        async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, PlatformError> {
+            panic!("a body of declared length was read in chunks");
+        }
+        async fn whole(&mut self, _declared: usize) -> Result<Option<Vec<u8>>, PlatformError> {
+            Ok(Some(std::mem::take(&mut self.0)))
+        }
+    }
+
+    #[test]
+    fn hosts_that_read_whole_get_the_declared_length_and_the_limit_still_holds() {
+        let read = |body: Vec<u8>, hint| block_on(read_to_end_limited(&mut Whole(body), 4, hint));
+        assert_eq!(read(b"abcd".to_vec(), Some(4)).unwrap().unwrap(), b"abcd");
+        // Longer than declared and over the limit: refused all the same.
+        let over = read(b"abcdef".to_vec(), Some(4)).unwrap();
+        assert_eq!(over, Err(BodyError::TooLarge { limit: 4 }));
     }
 
     #[test]
