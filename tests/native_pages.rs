@@ -189,3 +189,43 @@ fn a_gzip_bomb_page_is_inflated_in_small_pieces() {
     assert!(pumped.is_err());
     assert!(pieces.iter().sum::<usize>() <= (1 << 20) + 64 * 1024);
 }
+
+#[test]
+fn a_page_that_fails_before_it_is_sent_logs_no_impression() {
+    let mut host = demo_host();
+    host.put_origin(
+        "/pages/broken.html",
+        200,
+        "text/html",
+        b"not gzip at all".to_vec(),
+    );
+    if let Some(reply) = host.origin.get_mut("/pages/broken.html") {
+        reply
+            .headers
+            .push(("content-encoding".into(), "gzip".into()));
+    }
+    let impressions = |host: &tailor_testing::memory::MemoryHost| {
+        host.logs
+            .borrow()
+            .iter()
+            .filter(|(_, l)| l.contains("\"event\":\"impression\""))
+            .count()
+    };
+    let headers = [("user-agent", DESKTOP), ("accept-encoding", "gzip")];
+    let broken = get(&host, "/page/broken.html", &headers);
+    assert_eq!(
+        broken.status(),
+        502,
+        "{:?}",
+        String::from_utf8_lossy(broken.body())
+    );
+    assert_eq!(
+        impressions(&host),
+        0,
+        "banners nobody saw were logged as shown"
+    );
+    // The control: a page that goes out logs one impression per filled slot.
+    let page = get(&host, "/page/index.html", &headers);
+    assert_eq!(page.status(), 200);
+    assert_eq!(impressions(&host), 2);
+}

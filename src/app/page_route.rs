@@ -2,7 +2,7 @@
 //! the visitor's banner for that slot, streamed as it arrives. Anything that is not a 200 HTML
 //! page (other types, errors, encodings we cannot read) passes through unchanged.
 
-use super::banner_route;
+use super::banner_route::{self, Assembled};
 use super::context::RequestContext;
 use super::exposure;
 use super::original_source::origin_error;
@@ -79,14 +79,32 @@ pub(super) async fn serve<P: Platform>(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    let mut shown: Vec<Assembled> = Vec::new();
     let rewrite = if origin.status == 200 && is_html {
-        let fills = fills(ctx, platform).await;
+        let (fills, banners) = fills(ctx, platform).await;
+        shown = banners;
         PageStream::new(fills, encoding)
             .map(|stream| stream.with_max_bytes(ctx.config.limits.max_page_bytes))
     } else {
         None
     };
     let rewritten = rewrite.is_some();
+    let mut body = PageBody::new(origin.body, rewrite, path, started_ms);
+    // A page that is whole within the first read-ahead goes out in one piece; one that fails
+    // before anything was sent can still get a proper error instead of a cut-off 200 — and
+    // then nobody saw its banners: no impression or exposure is logged for it.
+    let started = match body.start().await {
+        Ok(started) => started,
+        Err(e) => {
+            body.log_end(platform, Some(&e.to_string()));
+            return Err(match e {
+                PageStreamError::Origin(e) => origin_error(e),
+                PageStreamError::Page(e) => {
+                    AppError::OriginFailed(format!("the origin's page could not be read: {e}"))
+                }
+            });
+        }
+    };
 
     let mut response = Response::new(Vec::new());
     *response.status_mut() = StatusCode::from_u16(origin.status).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -95,6 +113,9 @@ pub(super) async fn serve<P: Platform>(
     let private = rewritten || ctx.debug;
     copy_headers(&origin.headers, response.headers_mut(), rewritten, private);
     if rewritten {
+        for banner in &shown {
+            banner_route::log_impression(ctx, platform, banner);
+        }
         // The page's banners expose the visitor as a banner would; the cookie remembering
         // it must go with the headers, before the page streams.
         let resealed = exposure::note(ctx, platform).await;
@@ -112,34 +133,23 @@ pub(super) async fn serve<P: Platform>(
         "origin-passthrough"
     };
     let response = respond::annotate(ctx, response, "page", source);
-    let mut body = PageBody::new(origin.body, rewrite, path, started_ms);
-    // A page that is whole within the first read-ahead goes out in one piece; one that fails
-    // before anything was sent can still get a proper error instead of a cut-off 200.
-    match body.start().await {
-        Ok(Some(whole)) => {
+    match started {
+        Some(whole) => {
             body.log_end(platform, None);
             Ok(response.map(|_| Outgoing::Full(whole)))
         }
-        Ok(None) => Ok(response.map(|_| Outgoing::Page(Box::new(body)))),
-        Err(e) => {
-            body.log_end(platform, Some(&e.to_string()));
-            Err(match e {
-                PageStreamError::Origin(e) => origin_error(e),
-                PageStreamError::Page(e) => {
-                    AppError::OriginFailed(format!("the origin's page could not be read: {e}"))
-                }
-            })
-        }
+        None => Ok(response.map(|_| Outgoing::Page(Box::new(body)))),
     }
 }
 
 /// Every configured slot rendered for this visitor, in config order, each leaving out the
 /// items already placed in an earlier slot. A slot that fails to render is logged and left
-/// with its fallback content.
-async fn fills<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> SlotFills {
+/// with its fallback content. The banners come back too, for their impressions.
+async fn fills<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> (SlotFills, Vec<Assembled>) {
     let read = banner_route::read_list(ctx, platform).await;
     let mut used: Vec<String> = Vec::new();
     let mut fills = Vec::new();
+    let mut banners = Vec::new();
     for (name, slot) in &ctx.config.banners.slots {
         let skip: Vec<&str> = used.iter().map(String::as_str).collect();
         let rendered = banner_route::build(ctx, platform, &read, name, slot, "html", &skip)
@@ -151,6 +161,7 @@ async fn fills<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> SlotFills
             Ok((assembled, html)) => {
                 used.extend(assembled.banner.items.iter().map(|i| i.id.clone()));
                 fills.push((name.clone(), html));
+                banners.push(assembled);
             }
             Err(e) => {
                 let line = serde_json::json!({"level": "error", "event": "slot_render", "slot": name, "detail": e.to_string()});
@@ -158,7 +169,7 @@ async fn fills<P: Platform>(ctx: &RequestContext<'_>, platform: &P) -> SlotFills
             }
         }
     }
-    SlotFills(fills)
+    (SlotFills(fills), banners)
 }
 
 /// The client's headers the origin may use, and an `Accept-Encoding` we can honour: gzip is
