@@ -10,7 +10,8 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../tests/support/mod.rs"]
+mod sharp_peer;
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use std::fmt::Write as _;
@@ -26,6 +27,8 @@ struct Row {
     variant: String,
     status: u16,
     out_dims: String,
+    /// `jpeg`, `png`, `webp` or `avif`, as Tailor chose it.
+    out_format: String,
     input_bytes: u64,
     out_bytes: u64,
     decode_path: String,
@@ -35,6 +38,8 @@ struct Row {
     vips: Option<(f64, f64)>,
     /// Tailor's WebP bytes and cwebp's on the same resized pixels at the same quality.
     webp: Option<(usize, usize)>,
+    /// sharp-wasm's median milliseconds and bytes for the same job.
+    sharp: Option<(f64, u64)>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -119,6 +124,7 @@ fn viceroy_runs(harness: &Harness, file: &str, variant: &str, runs: usize) -> (u
         variant: variant.into(),
         status: got.status,
         out_dims: output.first().cloned().unwrap_or_else(|| "-".into()),
+        out_format: output.get(1).cloned().unwrap_or_else(|| "-".into()),
         input_bytes: bytes(&input),
         out_bytes: bytes(&output),
         decode_path: field("decode=")
@@ -134,6 +140,7 @@ fn viceroy_runs(harness: &Harness, file: &str, variant: &str, runs: usize) -> (u
         native_ms: f64::NAN,
         vips: None,
         webp: None,
+        sharp: None,
     };
     (got.status, stage, row)
 }
@@ -319,15 +326,59 @@ fn main() {
     }
     drop(harness);
     let _ = origin.kill();
+    peer_runs(&corpus, &config, runs, &mut rows);
     support::report::write_block("bench", &render(&corpus, runs, &rows));
     eprintln!("wrote BENCHMARKS.md");
+}
+
+/// sharp-wasm over the rows Tailor served, same output format and quality, same run.
+fn peer_runs(corpus: &Path, config: &Config, runs: usize, rows: &mut [Row]) {
+    let served: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].status == 200).collect();
+    let jobs: Vec<sharp_peer::Job> = served
+        .iter()
+        .map(|&i| {
+            let r = &rows[i];
+            let variant = &config.variants[&r.variant];
+            let format = r.out_format.clone();
+            let quality = match format.as_str() {
+                "webp" => variant.webp_quality,
+                _ => variant.jpeg_quality,
+            };
+            sharp_peer::Job {
+                file: corpus.join(&r.image),
+                width: variant.width,
+                format,
+                quality,
+            }
+        })
+        .collect();
+    if let Some(results) = sharp_peer::run(&project_root(), &jobs, runs) {
+        for (&i, result) in served.iter().zip(results) {
+            rows[i].sharp = Some(result);
+        }
+    }
+}
+
+/// The geometric mean of sharp-wasm's time over Tailor's, over the rows both served.
+fn sharp_geomean(rows: &[Row]) -> Option<(f64, usize, usize)> {
+    let ratios: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| r.sharp.map(|(ms, _)| ms / r.viceroy.transform()))
+        .filter(|x| x.is_finite() && *x > 0.0)
+        .collect();
+    if ratios.is_empty() {
+        return None;
+    }
+    let mean = (ratios.iter().map(|x| x.ln()).sum::<f64>() / ratios.len() as f64).exp();
+    let at_least_one = ratios.iter().filter(|&&x| x >= 1.0).count();
+    Some((mean, at_least_one, ratios.len()))
 }
 
 fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Written by `make bench` (`examples/bench.rs`) over `{}`: every image in every named variant,\n\
+        "Written by `make bench` (`examples/bench/`) over `{}`: every image in every named variant,\n\
          {runs} runs each, medians. **Viceroy** columns are in-handler stage times from `Server-Timing`\n\
          (cache bypassed), **transform** = decode + resize + encode, **fetch** = reading the original from\n\
          the loopback origin. **peak** is the wasm linear memory at the end of the request (it never\n\
@@ -336,13 +387,18 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
          minus the same command on an 8x8 image (process start-up), and max RSS; **vips/Tailor** is that\n\
          time over Tailor's Viceroy transform time (natively compiled libvips vs Tailor in wasm).\n\
          **WebP/cwebp** compares Tailor's WebP with `cwebp -q Q -m 4` on identical resized pixels\n\
-         (handed to cwebp as lossless PNG) at the variant's WebP quality.\n",
+         (handed to cwebp as lossless PNG) at the variant's WebP quality. **sharp-wasm** is sharp\n\
+         0.35 on libvips 8.18 compiled to wasm32 (`@img/sharp-wasm32`, checked to be the binding\n\
+         loaded), in Node on one thread, the same file fitted to the same width (never enlarged,\n\
+         EXIF-oriented) and encoded in the format Tailor chose at the same quality: median of the\n\
+         same number of runs after a warm-up, input already in memory; **sharp/Tailor** is its time\n\
+         over Tailor's transform (above 1: Tailor is faster).\n",
         corpus.display()
     );
-    let _ = writeln!(out, "| image | variant | status | out | decode path | Viceroy decode / resize / encode ms | transform ms | fetch ms | out KB | reduction | peak MB | native ms | vips ms | vips MB | vips/Tailor | WebP KB | cwebp KB | WebP/cwebp |");
+    let _ = writeln!(out, "| image | variant | status | out | decode path | Viceroy decode / resize / encode ms | transform ms | fetch ms | out KB | reduction | peak MB | native ms | vips ms | vips MB | vips/Tailor | sharp-wasm ms | sharp/Tailor | WebP KB | cwebp KB | WebP/cwebp |");
     let _ = writeln!(
         out,
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     );
     for r in rows {
         let v = r.viceroy;
@@ -371,17 +427,28 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
         if r.status != 200 {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | | | | | | | | | | | | | | | |",
+                "| {} | {} | {} | | | | | | | | | | | | | | | | | |",
                 r.image, r.variant, r.status
             );
             continue;
         }
+        let sharp = match r.sharp {
+            Some((ms, _)) => format!("{ms:.1} | {:.2}x", ms / v.transform()),
+            None => "- | -".into(),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1} | {:.1} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1} | {:.1} | {} | {} | {} | {} | {} |",
             r.image, r.variant, r.status, r.out_dims, r.decode_path, v.decode, v.resize, v.encode,
             v.transform(), v.fetch, r.out_bytes as f64 / 1024.0, reduction, r.peak_mb, r.native_ms,
-            vips_ms, vips_mb, ratio, webp
+            vips_ms, vips_mb, ratio, sharp, webp
+        );
+    }
+    if let Some((mean, faster, of)) = sharp_geomean(rows) {
+        let _ = writeln!(
+            out,
+            "\nAgainst sharp-wasm in this run: geometric mean of sharp/Tailor **{mean:.2}x**; Tailor at \
+             least as fast on {faster} of {of} rows."
         );
     }
     out
