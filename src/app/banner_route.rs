@@ -37,7 +37,8 @@ pub(super) async fn html<P: Platform>(
 ) -> Result<Response<Vec<u8>>, AppError> {
     let assembled = assemble(ctx, platform, slot_name(ctx)?, "html").await?;
     let html = render_html(ctx, platform, &assembled)?;
-    log_impression(ctx, platform, &assembled);
+    let a = &assembled;
+    impression::log(ctx, platform, &a.banner, a.policy, &a.list_version);
     let response = personalized(
         ctx,
         html.into_bytes(),
@@ -45,17 +46,6 @@ pub(super) async fn html<P: Platform>(
         &assembled,
     );
     Ok(with_exposures(ctx, platform, response).await)
-}
-
-/// Logs the banner's impression: called once it is certain to be served (rendered, and for a
-/// page, the page going out), so the training log holds only what visitors were shown.
-pub(super) fn log_impression<P: Platform>(
-    ctx: &RequestContext<'_>,
-    platform: &P,
-    assembled: &Assembled,
-) {
-    let a = assembled;
-    impression::log(ctx, platform, &a.banner, a.policy, &a.list_version);
 }
 
 /// Logs the exposures the banner causes, and sets the cookie that remembers them (replacing
@@ -93,7 +83,8 @@ pub(super) async fn json<P: Platform>(
     // Clients may embed the payload in a page: no raw markup characters, even in titles.
     let bytes = escape_json_for_html(&body.to_string()).into_bytes();
     ctx.time("render", platform.now_ms() - start);
-    log_impression(ctx, platform, &assembled);
+    let a = &assembled;
+    impression::log(ctx, platform, &a.banner, a.policy, &a.list_version);
     let response = personalized(ctx, bytes, "application/json", &assembled);
     Ok(with_exposures(ctx, platform, response).await)
 }

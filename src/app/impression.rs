@@ -7,6 +7,8 @@ use super::context::RequestContext;
 use tailor_core::banner::Banner;
 use tailor_platform::Platform;
 
+/// Called once the banner is certain to be served (rendered, and for a page, the page going
+/// out), so the training log holds only what visitors were shown.
 pub(super) fn log<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,

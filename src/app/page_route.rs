@@ -5,6 +5,7 @@
 use super::banner_route::{self, Assembled};
 use super::context::RequestContext;
 use super::exposure;
+use super::impression;
 use super::original_source::origin_error;
 use super::outgoing::{Outgoing, PageBody, PageStreamError};
 use super::respond;
@@ -114,7 +115,13 @@ pub(super) async fn serve<P: Platform>(
     copy_headers(&origin.headers, response.headers_mut(), rewritten, private);
     if rewritten {
         for banner in &shown {
-            banner_route::log_impression(ctx, platform, banner);
+            impression::log(
+                ctx,
+                platform,
+                &banner.banner,
+                banner.policy,
+                &banner.list_version,
+            );
         }
         // The page's banners expose the visitor as a banner would; the cookie remembering
         // it must go with the headers, before the page streams.
