@@ -97,7 +97,7 @@ pub(super) fn render_html<P: Platform>(
 ) -> Result<String, AppError> {
     let start = platform.now_ms();
     let html = assembled.banner.render_html(
-        ctx.config.banners.templates.environment()?,
+        ctx.config.banners.templates.environment(),
         &assembled.template,
     )?;
     ctx.time("render", platform.now_ms() - start);

@@ -46,8 +46,9 @@ pub(crate) fn invalid_config_is_a_500_naming_the_field(h: &Harness) -> Result<()
     check(!harness.log().contains("panicked"), || harness.log())
 }
 
-/// Templates are compiled when the first banner is rendered: one that does not compile fails
-/// the HTML banners with the config error naming it, while images and JSON banners are served.
+/// Each template is compiled when the first banner renders with it: one that does not compile
+/// fails the HTML banners using it with the config error naming it, while images, JSON banners
+/// and banners of other templates are served.
 pub(crate) fn a_broken_template_fails_banners_and_leaves_images_alone(
     h: &Harness,
 ) -> Result<(), Failed> {
@@ -65,8 +66,13 @@ pub(crate) fn a_broken_template_fails_banners_and_leaves_images_alone(
     let image = get(&harness.url("/img/thumbnail/photos/harbour.jpg"), &[]);
     // The JSON banner renders no template: its items are served.
     let json = get(&harness.url("/banner.json?slot=hero"), &desktop);
+    // Each template compiles on its own: the mobile segment's `compact` still renders.
+    let iphone = [("User-Agent", crate::support::client::IPHONE)];
+    let mobile = get(&harness.url("/banner?slot=hero"), &iphone);
     let _ = std::fs::remove_file(&path);
     expect_status(&image, 200)?;
     expect_status(&json, 200)?;
+    expect_status(&mobile, 200)?;
+    check(mobile.text().contains("tailor-compact"), || mobile.text())?;
     check(!harness.log().contains("panicked"), || harness.log())
 }

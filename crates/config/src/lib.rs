@@ -166,7 +166,7 @@ impl Config {
     /// Everything `from_json` leaves to first use, checked now: every banner template compiles.
     /// `tailor check` runs this, so a published config has no template that fails at render.
     pub fn check_deferred(&self) -> Result<(), ConfigError> {
-        self.banners.templates.environment().map(|_| ())
+        self.banners.templates.compile_all()
     }
 
     /// The first 12 hex digits of the document's 128-bit SipHash-1-3 (zero key): part of keys

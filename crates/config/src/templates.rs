@@ -1,24 +1,29 @@
-//! Banner templates: kept as their sources at load and compiled together on first use, so a
-//! request that renders no banner (an image, a page without slots) never pays for compiling.
+//! Banner templates: kept as their sources at load, and each compiled the first time a banner
+//! renders with it (or includes it), so a request pays only for the template it renders and
+//! a request that renders no banner (an image, a page without slots) pays for none.
 
 use super::ConfigError;
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
-/// The `banners.templates` of a config: names and sources, and the environment compiled from
-/// all of them the first time a banner is rendered (templates may include one another).
+/// The `banners.templates` of a config: names and sources, and the environment that compiles
+/// a template when it is first asked for (templates may include one another).
 pub struct Templates {
-    sources: BTreeMap<String, String>,
+    sources: Arc<BTreeMap<String, String>>,
     fuel: u64,
-    compiled: OnceLock<Result<minijinja::Environment<'static>, ConfigError>>,
+    /// How many templates the environment has compiled so far.
+    compiled: Arc<AtomicUsize>,
+    environment: OnceLock<minijinja::Environment<'static>>,
 }
 
 impl Templates {
     pub(crate) fn new(sources: BTreeMap<String, String>, fuel: u64) -> Self {
         Self {
-            sources,
+            sources: Arc::new(sources),
             fuel,
-            compiled: OnceLock::new(),
+            compiled: Arc::new(AtomicUsize::new(0)),
+            environment: OnceLock::new(),
         }
     }
 
@@ -27,14 +32,37 @@ impl Templates {
         self.sources.contains_key(name)
     }
 
-    /// The environment with every template compiled, HTML auto-escaping and the configured
-    /// fuel; the first call compiles. A template that does not compile is a config error
-    /// naming it (`tailor check` finds it before publishing).
-    pub fn environment(&self) -> Result<&minijinja::Environment<'static>, ConfigError> {
-        self.compiled
-            .get_or_init(|| compile(&self.sources, self.fuel))
-            .as_ref()
-            .map_err(Clone::clone)
+    /// The environment with HTML auto-escaping and the configured fuel, which compiles each
+    /// template the first time it is rendered or included. A template that does not compile
+    /// fails its render; [`Templates::compile_all`] (run by `tailor check`) finds it first.
+    pub fn environment(&self) -> &minijinja::Environment<'static> {
+        self.environment.get_or_init(|| {
+            let mut env = tailor_core::banner::html_environment(self.fuel);
+            let (sources, compiled) = (Arc::clone(&self.sources), Arc::clone(&self.compiled));
+            env.set_loader(move |name| {
+                let source = sources.get(name).cloned();
+                if source.is_some() {
+                    compiled.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(source)
+            });
+            env
+        })
+    }
+
+    /// Compiles every template now: a template that does not compile is a config error
+    /// naming it.
+    pub fn compile_all(&self) -> Result<(), ConfigError> {
+        let env = self.environment();
+        for name in self.sources.keys() {
+            env.get_template(name).map_err(|e| {
+                ConfigError::at(
+                    format!("banners.templates.{name}"),
+                    format!("template does not compile: {e}"),
+                )
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -42,24 +70,7 @@ impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Templates")
             .field("names", &self.sources.keys().collect::<Vec<_>>())
-            .field("compiled", &self.compiled.get().is_some())
+            .field("compiled", &self.compiled.load(Ordering::Relaxed))
             .finish()
     }
-}
-
-fn compile(
-    sources: &BTreeMap<String, String>,
-    fuel: u64,
-) -> Result<minijinja::Environment<'static>, ConfigError> {
-    let mut env = tailor_core::banner::html_environment(fuel);
-    for (name, source) in sources {
-        env.add_template_owned(name.clone(), source.clone())
-            .map_err(|e| {
-                ConfigError::at(
-                    format!("banners.templates.{name}"),
-                    format!("template does not compile: {e}"),
-                )
-            })?;
-    }
-    Ok(env)
 }

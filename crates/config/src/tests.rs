@@ -146,26 +146,55 @@ fn ranges_are_checked() {
 }
 
 #[test]
-fn template_syntax_errors_are_config_errors_at_first_use_and_in_the_check() {
+fn template_syntax_errors_are_config_errors_in_the_check_and_render_errors_at_first_use() {
     let mut doc = demo();
     doc["banners"]["templates"]["cards"] = serde_json::json!("{% for x in %}");
     // Loading defers compiling: a request that renders no banner is not held up by it.
     let config = Config::from_json(doc.to_string().as_bytes()).unwrap();
-    let err = config.banners.templates.environment().unwrap_err();
+    let err = config.check_deferred().unwrap_err();
     assert_eq!(err.path, "banners.templates.cards");
     assert!(err.message.contains("does not compile"), "{err}");
-    assert_eq!(config.check_deferred().unwrap_err(), err);
+    let env = config.banners.templates.environment();
+    assert!(env.get_template("cards").is_err());
+    assert!(env.get_template("compact").is_ok());
 }
 
 #[test]
-fn templates_compile_on_first_use_only() {
+fn each_template_compiles_on_first_use_only() {
     let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
-    assert!(format!("{:?}", config.banners.templates).contains("compiled: false"));
-    assert!(config.banners.templates.contains("cards"));
-    assert!(!config.banners.templates.contains("nope"));
-    let env = config.banners.templates.environment().unwrap();
+    let templates = &config.banners.templates;
+    assert!(format!("{templates:?}").contains("compiled: 0"));
+    assert!(templates.contains("cards"));
+    assert!(!templates.contains("nope"));
+    let env = templates.environment();
     assert!(env.get_template("cards").is_ok());
-    assert!(format!("{:?}", config.banners.templates).contains("compiled: true"));
+    assert!(env.get_template("cards").is_ok());
+    assert!(env.get_template("nope").is_err());
+    // One banner compiles its own template once, not the other three of the demo.
+    assert!(
+        format!("{templates:?}").contains("compiled: 1"),
+        "{templates:?}"
+    );
+    config.check_deferred().unwrap();
+    assert!(
+        format!("{templates:?}").contains("compiled: 4"),
+        "{templates:?}"
+    );
+}
+
+#[test]
+fn templates_include_one_another_through_the_loader() {
+    let mut doc = demo();
+    doc["banners"]["templates"]["card"] = serde_json::json!("<b>{{ item.title }}</b>");
+    doc["banners"]["templates"]["cards"] =
+        serde_json::json!("{% for item in items %}{% include 'card' %}{% endfor %}");
+    let config = Config::from_json(doc.to_string().as_bytes()).unwrap();
+    config.check_deferred().unwrap();
+    let env = config.banners.templates.environment();
+    let items = serde_json::json!({"items": [{"title": "<Hat>"}]});
+    let items = minijinja::Value::from(minijinja::value::Serde(&items));
+    let html = env.get_template("cards").unwrap().render(items).unwrap();
+    assert_eq!(html, "<b>&lt;Hat&gt;</b>");
 }
 
 #[test]

@@ -9,16 +9,17 @@ use tailor_core::identity::{history, HistoryEntry};
 use tailor_core::recs;
 
 /// A config document, parsed and validated (`Config::from_json`, what loading a config from
-/// the config store runs), then its templates compiled (what the first banner runs). A config
+/// the config store runs), then its templates compiled (what `tailor check` runs; the edge compiles each on first use). A config
 /// that loads keeps its cross-references: every rule and the default name a listed segment,
 /// and every segment's template is compiled.
 pub fn config(data: &[u8]) {
     let Ok(config) = Config::from_json(data) else {
         return;
     };
-    let Ok(templates) = config.banners.templates.environment() else {
+    if config.check_deferred().is_err() {
         return;
-    };
+    }
+    let templates = config.banners.templates.environment();
     let rules = &config.segments.rules;
     for segment in rules
         .rules

@@ -44,7 +44,7 @@ pub struct Banner {
 
 /// A banner template that failed to render.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("template '{template}' failed: {message}")]
+#[error("banners.templates.{template} failed to render: {message}")]
 pub struct RenderError {
     /// The template's name.
     pub template: String,
