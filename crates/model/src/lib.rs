@@ -1,9 +1,10 @@
 //! Tailor's recommendation model on the edge: a versioned binary format read in place
 //! ([`Model::open`], layout in FORMAT.md), its writer ([`encode`], [`ShardWriter`]) and
-//! session inference ([`score`]). No I/O, no threads: it compiles to `wasm32-wasip1` and
+//! session inference ([`candidates`], [`score`]). No I/O, no threads: it compiles to `wasm32-wasip1` and
 //! `wasm32-unknown-unknown`, and no input bytes can make it panic.
 #![warn(missing_docs)]
 
+mod candidate;
 mod entries;
 mod error;
 mod item;
@@ -16,11 +17,12 @@ mod tally;
 mod view;
 mod write;
 
+pub use candidate::{Candidate, Candidates, Reason};
 pub use entries::Entries;
 pub use error::ModelError;
 pub use item::{Item, ItemSummary};
 pub use layout::BlobKind;
-pub use score::{score, Candidate, HistoryItem, InteractionKind, Reason, MAX_ROW_ENTRIES};
+pub use score::{candidates, score, HistoryItem, InteractionKind, MAX_ROW_ENTRIES};
 pub use settings::{ScoreSettings, SettingsError};
 pub use shard::{shard_of, shards_to_read, suggested_shard_count, ShardWriter, SINGLE_BLOB_ITEMS};
 pub use spec::{ItemSpec, ModelSpec, SegmentSpec};

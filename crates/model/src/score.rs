@@ -3,7 +3,7 @@
 //! bounded by the history length, the row length and the candidate cap — never by the
 //! catalogue.
 
-use crate::item::{Item, ItemSummary};
+use crate::candidate::{Candidate, Candidates};
 use crate::settings::ScoreSettings;
 use crate::tally::{Tallies, Tally};
 use crate::view::ModelView;
@@ -32,56 +32,6 @@ pub struct HistoryItem<'h> {
     pub age_s: Option<u32>,
 }
 
-/// Why a candidate is there: its largest contributor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason<'h> {
-    /// The segment list.
-    Segment,
-    /// A neighbour of this history item.
-    Neighbour {
-        /// Id of that history item.
-        of: &'h str,
-    },
-}
-
-impl std::fmt::Display for Reason<'_> {
-    /// The debug-header form: `segment` or `neighbour:<history item id>`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Segment => f.write_str("segment"),
-            Self::Neighbour { of } => write!(f, "neighbour:{of}"),
-        }
-    }
-}
-
-/// A scored item: what ranking and the re-rank's filters need (id, category, window),
-/// with the display data a call away ([`Candidate::display`]), all borrowed from the blob.
-#[derive(Debug, Clone, Copy)]
-pub struct Candidate<'a, 'h> {
-    /// Which of the views passed to [`score`] holds `item`.
-    pub view: usize,
-    /// The item's id, category and window, as read from that view.
-    pub item: ItemSummary<'a>,
-    blob: ModelView<'a>,
-    /// `neighbour_score + segment_score`, the ranking key.
-    pub score: f32,
-    /// Sum of the history's votes for the item: kind weight × position decay × age decay ×
-    /// neighbour score, over the history items whose rows name it.
-    pub neighbour_score: f32,
-    /// λ × the item's segment score / the list's best.
-    pub segment_score: f32,
-    /// Its largest contributor, for the debug header.
-    pub reason: Reason<'h>,
-}
-
-impl<'a> Candidate<'a, '_> {
-    /// The item's display data (title, url, image), checked only when asked for: a banner
-    /// renders a few of the candidates it is given.
-    pub fn display(&self) -> Option<Item<'a>> {
-        self.blob.item(self.item.index)
-    }
-}
-
 fn key(view: usize, index: u32) -> u64 {
     ((view as u64) << 32) | u64::from(index)
 }
@@ -94,19 +44,31 @@ fn sane(score: f32) -> f32 {
     }
 }
 
-/// Ranks candidates for a visitor of `segment` with `history` (oldest first).
-///
-/// `views[0]` is a complete model or a sharded model's head (segment lists are read from
-/// it); further views are the shards at hand. A history item contributes when some view
-/// holds its row. With no usable history the result is exactly the segment list's order.
+/// Ranks candidates for a visitor of `segment` with `history` (oldest first): all of
+/// [`candidates`], collected.
 pub fn score<'a, 'h>(
     views: &[ModelView<'a>],
     segment: &str,
     history: &[HistoryItem<'h>],
     settings: &ScoreSettings,
 ) -> Vec<Candidate<'a, 'h>> {
+    candidates(views, segment, history, settings).collect()
+}
+
+/// The candidates for a visitor of `segment` with `history` (oldest first), best first, at
+/// most `settings.max_candidates`; each is read from its blob as it is taken.
+///
+/// `views[0]` is a complete model or a sharded model's head (segment lists are read from
+/// it); further views are the shards at hand. A history item contributes when some view
+/// holds its row. With no usable history the result is exactly the segment list's order.
+pub fn candidates<'v, 'a, 'h>(
+    views: &'v [ModelView<'a>],
+    segment: &str,
+    history: &'v [HistoryItem<'h>],
+    settings: &ScoreSettings,
+) -> Candidates<'v, 'a, 'h> {
     let Some(first) = views.first() else {
-        return Vec::new();
+        return Candidates::none();
     };
     let used = history.len().min(settings.max_history);
     let recent = history.get(history.len() - used..).unwrap_or(&[]);
@@ -154,34 +116,8 @@ pub fn score<'a, 'h>(
         tallies.truncate(settings.max_candidates);
     }
     tallies.sort_unstable_by(order);
-    let mut out = Vec::with_capacity(settings.max_candidates.min(tallies.len()));
-    for t in tallies {
-        if out.len() >= settings.max_candidates {
-            break;
-        }
-        let view = usize::try_from(t.key >> 32).unwrap_or(usize::MAX);
-        let index = u32::try_from(t.key & 0xffff_ffff).unwrap_or(u32::MAX);
-        let Some(blob) = views.get(view).copied() else {
-            continue;
-        };
-        let Some(item) = blob.summary(index) else {
-            continue;
-        };
-        let reason = match recent.get(t.best_of) {
-            Some(h) if t.best > t.segment => Reason::Neighbour { of: h.item },
-            _ => Reason::Segment,
-        };
-        out.push(Candidate {
-            view,
-            item,
-            blob,
-            score: t.neighbour + t.segment,
-            neighbour_score: t.neighbour,
-            segment_score: t.segment,
-            reason,
-        });
-    }
-    out
+    tallies.truncate(settings.max_candidates);
+    Candidates::new(views, recent, tallies)
 }
 
 /// Sums the history's neighbour votes per candidate, and lists the keys of history items

@@ -9,7 +9,8 @@
 mod common;
 
 use tailor_model::{
-    encode, score, HistoryItem, InteractionKind, Model, Reason, ScoreSettings, ShardWriter,
+    candidates, encode, score, HistoryItem, InteractionKind, Model, Reason, ScoreSettings,
+    ShardWriter,
 };
 
 fn ids(candidates: &[tailor_model::Candidate<'_, '_>]) -> Vec<String> {
@@ -32,6 +33,31 @@ fn without_history_it_is_the_segment_list() {
     assert_eq!(ids(&out), ["d", "e", "a", "f"]);
     assert!(out.iter().all(|c| c.reason == Reason::Segment));
     assert!(score(&[view], "unknown", &[], &ScoreSettings::default()).is_empty());
+}
+
+#[test]
+fn candidates_are_the_scored_list_taken_one_at_a_time() {
+    let bytes = encode(&common::small()).unwrap();
+    let view = Model::open(&bytes).unwrap();
+    let history = [click("a")];
+    let settings = ScoreSettings {
+        max_candidates: 3,
+        ..ScoreSettings::default()
+    };
+    let all = score(&[view], "mobile", &history, &settings);
+    assert_eq!(ids(&all), ["b", "c", "d"]);
+    let views = [view];
+    let mut lazy = candidates(&views, "mobile", &history, &settings);
+    assert_eq!(lazy.size_hint(), (0, Some(3)));
+    let first = lazy.next().unwrap();
+    assert_eq!((first.item.id, first.score), (all[0].item.id, all[0].score));
+    assert_eq!(ids(&lazy.collect::<Vec<_>>()), ["c", "d"]);
+    let none = ScoreSettings {
+        max_candidates: 0,
+        ..ScoreSettings::default()
+    };
+    assert_eq!(candidates(&views, "mobile", &history, &none).count(), 0);
+    assert_eq!(candidates(&[], "mobile", &history, &settings).count(), 0);
 }
 
 #[test]

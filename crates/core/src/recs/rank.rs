@@ -1,11 +1,11 @@
-//! Ranking with a trained model: session inference (`tailor_model::score`) over the visitor's
+//! Ranking with a trained model: session inference (`tailor_model::candidates`) over the visitor's
 //! cookie history, then the banner's rules — date windows, items already on the page, the
 //! per-category cap — with the reason each item is there. The edge and `tailor eval` both
 //! call [`rank`], so what is measured offline is what visitors get.
 
 use super::Item;
 use crate::identity::HistoryEntry;
-use tailor_model::{score, HistoryItem, InteractionKind, ModelView, Reason, ScoreSettings};
+use tailor_model::{candidates, HistoryItem, InteractionKind, ModelView, Reason, ScoreSettings};
 
 /// Why an item is in a banner, for the debug header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +89,7 @@ pub fn rank(
     };
     let mut chosen: Vec<Picked> = Vec::with_capacity(n);
     let mut per_category: Vec<(&str, usize)> = Vec::new();
-    for candidate in score(views, segment, history, &settings) {
+    for candidate in candidates(views, segment, history, &settings) {
         if chosen.len() >= n {
             break;
         }
