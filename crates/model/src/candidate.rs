@@ -2,8 +2,8 @@
 //! taken ([`Candidates`] is an iterator), so a banner that needs four items reads four-odd
 //! records, not the whole candidate cap.
 
+use crate::history::HistoryItem;
 use crate::item::{Item, ItemSummary};
-use crate::score::HistoryItem;
 use crate::tally::Tally;
 use crate::view::ModelView;
 

@@ -4,6 +4,7 @@
 //! catalogue.
 
 use crate::candidate::{Candidate, Candidates};
+use crate::history::{HistoryItem, InteractionKind};
 use crate::settings::ScoreSettings;
 use crate::tally::{Tallies, Tally};
 use crate::view::ModelView;
@@ -11,26 +12,6 @@ use crate::view::ModelView;
 /// The most entries of one neighbour row that are read (rows are top-K; corrupt bytes could
 /// declare more).
 pub const MAX_ROW_ENTRIES: usize = 1024;
-
-/// What the visitor did with an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InteractionKind {
-    /// The visitor viewed the item.
-    View,
-    /// The visitor clicked the item.
-    Click,
-}
-
-/// One remembered interaction (the sealed cookie keeps the last 12), oldest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HistoryItem<'h> {
-    /// The item's id.
-    pub item: &'h str,
-    /// What the visitor did with it.
-    pub kind: InteractionKind,
-    /// Seconds since it happened, when known.
-    pub age_s: Option<u32>,
-}
 
 fn key(view: usize, index: u32) -> u64 {
     ((view as u64) << 32) | u64::from(index)
