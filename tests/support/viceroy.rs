@@ -193,7 +193,7 @@ impl Harness {
             .stderr(Stdio::from(log))
             .spawn()
             .unwrap_or_else(|e| panic!("could not start '{viceroy}' (run `make test`): {e}"));
-        let harness = Self {
+        let mut harness = Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
             log_path,
@@ -212,15 +212,39 @@ impl Harness {
         }
     }
 
-    pub(super) fn wait_until_up(&self) {
+    pub(super) fn wait_until_up(&mut self) {
+        if let Err(log) = self.wait_until_up_or_exit() {
+            panic!("{:?} did not come up; log:\n{log}", self.runtime);
+        }
+    }
+
+    /// Waits for `/healthz` to answer; the log as the error when the runtime exits first or
+    /// does not answer within a minute.
+    pub(super) fn wait_until_up_or_exit(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if ureq::get(&format!("{}/healthz", self.base)).call().is_ok() {
-                return;
+                return Ok(());
+            }
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                // wrangler may still be writing its last lines.
+                std::thread::sleep(Duration::from_millis(200));
+                return Err(self.log());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("{:?} did not come up; log:\n{}", self.runtime, self.log());
+        Err(self.log())
+    }
+
+    /// Ends the runtime (for workerd, wrangler's whole process group) and waits for it.
+    pub(super) fn stop_child(&mut self) {
+        if self.runtime == Runtime::Workerd {
+            let _ = Command::new("kill")
+                .args(["-TERM", "--", &format!("-{}", self.child.id())])
+                .status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub(crate) fn log(&self) -> String {
@@ -240,14 +264,8 @@ impl Harness {
 
 impl Drop for Harness {
     fn drop(&mut self) {
-        // wrangler runs workerd as a child: end the whole process group.
-        if self.runtime == Runtime::Workerd {
-            let _ = Command::new("kill")
-                .args(["-TERM", "--", &format!("-{}", self.child.id())])
-                .status();
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // wrangler runs workerd as a child: `stop_child` ends the whole process group.
+        self.stop_child();
         if let Some(dir) = self
             .log_path
             .parent()

@@ -145,34 +145,51 @@ impl Harness {
             );
         }
         let log_path = dir.join("wrangler.log");
-        let log = std::fs::File::create(&log_path).unwrap();
+        let spawn = |port: u16| {
+            let log = std::fs::File::create(&log_path).unwrap();
+            quiet(&mut Command::new(wrangler()), &dir)
+                .args([
+                    "dev",
+                    "--local",
+                    "--ip",
+                    "127.0.0.1",
+                    "--port",
+                    &port.to_string(),
+                ])
+                .arg("--persist-to")
+                .arg(&state)
+                .arg("--show-interactive-dev-session=false")
+                .current_dir(&dir)
+                .process_group(0)
+                .stdin(Stdio::null())
+                .stdout(Stdio::from(log.try_clone().unwrap()))
+                .stderr(Stdio::from(log))
+                .spawn()
+                .unwrap()
+        };
         let port = free_port();
-        let child = quiet(&mut Command::new(wrangler()), &dir)
-            .args([
-                "dev",
-                "--local",
-                "--ip",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-            ])
-            .arg("--persist-to")
-            .arg(&state)
-            .arg("--show-interactive-dev-session=false")
-            .current_dir(&dir)
-            .process_group(0)
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(log.try_clone().unwrap()))
-            .stderr(Stdio::from(log))
-            .spawn()
-            .unwrap();
-        let harness = Self {
-            child,
+        let mut harness = Self {
+            child: spawn(port),
             base: format!("http://127.0.0.1:{port}"),
-            log_path,
+            log_path: log_path.clone(),
             runtime: Runtime::Workerd,
             _origin: Some(origin),
         };
+        // `free_port` releases the port before wrangler binds it, seconds later; a harness
+        // starting beside this one can take it meanwhile. Then wrangler exits with "Address
+        // already in use": try again on another port instead of failing the case.
+        for _ in 0..3 {
+            match harness.wait_until_up_or_exit() {
+                Ok(()) => return harness,
+                Err(log) if log.contains("Address already in use") => {
+                    harness.stop_child();
+                    let port = free_port();
+                    harness.child = spawn(port);
+                    harness.base = format!("http://127.0.0.1:{port}");
+                }
+                Err(log) => panic!("Workerd did not come up; log:\n{log}"),
+            }
+        }
         harness.wait_until_up();
         harness
     }
