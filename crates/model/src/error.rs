@@ -7,13 +7,16 @@ pub enum ModelError {
     #[error("not a Tailor model (magic bytes are not TLRM)")]
     BadMagic,
     /// The header's format version is one this reader does not know.
-    #[error("model format version {found} is not supported (this reader knows {supported})")]
+    #[error("model format version {found} is not supported (this reader knows 1 to {supported})")]
     UnsupportedVersion {
         /// The version in the header.
         found: u16,
-        /// The only version this reader knows.
+        /// The newest version this reader knows (it reads every one from 1 up).
         supported: u16,
     },
+    /// A version-2 header's entry width is not 4 or 8 bytes.
+    #[error("model entry width {0} is unknown (4 or 8 bytes)")]
+    UnknownEntryWidth(u8),
     /// The header's blob kind is not 0 (complete), 1 (head) or 2 (shard).
     #[error("model blob kind {0} is unknown")]
     UnknownKind(u16),

@@ -3,12 +3,16 @@
 
 /// First four bytes of every model blob.
 pub const MAGIC: [u8; 4] = *b"TLRM";
-/// The format version this crate reads and writes.
-pub const FORMAT_VERSION: u16 = 1;
+/// The format version this crate writes; it reads this one and [`OLDEST_READABLE_VERSION`].
+pub const FORMAT_VERSION: u16 = 2;
+/// Version 1 (always wide entries) is still read, so models published before 2 keep serving.
+pub const OLDEST_READABLE_VERSION: u16 = 1;
 /// Header size in bytes; sections follow in the order of [`Sections`].
 pub const HEADER_BYTES: usize = 64;
 /// Where the CRC-32 is stored; it is computed with these four bytes taken as zero.
 pub const CHECKSUM_AT: usize = 44;
+/// Where a version-2 header stores the entry width in bytes (`u8`: 4 or 8).
+pub const ENTRY_WIDTH_AT: usize = 52;
 
 /// Bytes per item record: text offset, id length, flags, category, three text lengths, window.
 pub const ITEM_BYTES: u64 = 20;
@@ -16,8 +20,8 @@ pub const ITEM_BYTES: u64 = 20;
 pub const CATEGORY_BYTES: u64 = 8;
 /// Bytes per segment record: name offset, name length, first list entry, entry count (`u32`s).
 pub const SEGMENT_BYTES: u64 = 16;
-/// Bytes per list or neighbour entry: `u32` item index, `f32` score.
-pub const ENTRY_BYTES: u64 = 8;
+/// Most items a blob may hold and still use narrow entries (`u16` item indices).
+pub const NARROW_MAX_ITEMS: u32 = 1 << 16;
 /// Bytes per row offset (`u32`); there are item count + 1 of them.
 pub const OFFSET_BYTES: u64 = 4;
 /// Bytes per date window: `i64` starts, `i64` ends (Unix seconds).
@@ -32,6 +36,76 @@ pub const FLAG_OWNS_ROW: u8 = 4;
 
 /// Longest item id the writer accepts (ids travel in the visitor cookie).
 pub const MAX_ID_BYTES: usize = 64;
+
+/// How a list or neighbour entry is stored. Entries are most of a model's bytes, and every
+/// byte a banner reads is copied into a fresh instance, so blobs of up to
+/// [`NARROW_MAX_ITEMS`] items store them in half the room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EntryWidth {
+    /// 4 bytes: `u16` item index, score as bfloat16 (the high half of its `f32`, rounded).
+    Narrow,
+    /// 8 bytes: `u32` item index, `f32` score (every version-1 blob).
+    #[default]
+    Wide,
+}
+
+impl EntryWidth {
+    /// Bytes per entry.
+    pub fn bytes(self) -> u64 {
+        u64::from(self.code())
+    }
+
+    /// The header byte naming this width (its size in bytes).
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Narrow => 4,
+            Self::Wide => 8,
+        }
+    }
+
+    /// The narrowest width that can index `items` items.
+    pub fn for_items(items: u32) -> Self {
+        if items <= NARROW_MAX_ITEMS {
+            Self::Narrow
+        } else {
+            Self::Wide
+        }
+    }
+
+    /// The width a version-2 header names, if it is one.
+    pub fn from_code(code: u8) -> Option<Self> {
+        match code {
+            4 => Some(Self::Narrow),
+            8 => Some(Self::Wide),
+            _ => None,
+        }
+    }
+}
+
+/// A score as a narrow entry stores it: bfloat16, rounded to nearest (ties to even). Scores
+/// keep f32's range and about three significant digits, which ranking by sums needs.
+pub fn narrow_score(score: f32) -> u16 {
+    let bits = score.to_bits();
+    if score.is_nan() {
+        return 0x7fc0;
+    }
+    let round = 0x7fff + ((bits >> 16) & 1);
+    // Rounding up past f32's largest finite value gives infinity, as it should.
+    (bits.saturating_add(round) >> 16) as u16
+}
+
+/// The score a narrow entry's 16 bits stand for.
+pub fn wide_score(stored: u16) -> f32 {
+    f32::from_bits(u32::from(stored) << 16)
+}
+
+/// What a score reads back as after being stored at `width`.
+pub fn stored_score(score: f32, width: EntryWidth) -> f32 {
+    match width {
+        EntryWidth::Narrow => wide_score(narrow_score(score)),
+        EntryWidth::Wide => score,
+    }
+}
 
 /// What a blob is within a published model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +149,8 @@ pub struct Counts {
     pub windows: u32,
     /// P: string pool length in bytes.
     pub strings: u32,
+    /// How list and neighbour entries are stored.
+    pub entry_width: EntryWidth,
 }
 
 /// Byte offsets of each section, computed from the counts in u64 so that no declared count
@@ -108,9 +184,10 @@ impl Sections {
         let categories = items + u64::from(c.items) * ITEM_BYTES;
         let segments = categories + u64::from(c.categories) * CATEGORY_BYTES;
         let list_entries = segments + u64::from(c.segments) * SEGMENT_BYTES;
-        let row_offsets = list_entries + u64::from(c.list_entries) * ENTRY_BYTES;
+        let entry = c.entry_width.bytes();
+        let row_offsets = list_entries + u64::from(c.list_entries) * entry;
         let neighbours = row_offsets + (u64::from(c.items) + 1) * OFFSET_BYTES;
-        let windows = neighbours + u64::from(c.neighbours) * ENTRY_BYTES;
+        let windows = neighbours + u64::from(c.neighbours) * entry;
         let strings = windows + u64::from(c.windows) * WINDOW_BYTES;
         let end = strings + u64::from(c.strings);
         Self {

@@ -4,8 +4,9 @@
 
 use crate::entries::Entries;
 use crate::layout::{
-    self, read_u16, read_u32, BlobKind, Counts, Sections, ENTRY_BYTES, FLAG_OWNS_ROW,
-    FORMAT_VERSION, HEADER_BYTES, ITEM_BYTES, MAGIC, OFFSET_BYTES, SEGMENT_BYTES,
+    self, read_u16, read_u32, BlobKind, Counts, EntryWidth, Sections, ENTRY_WIDTH_AT,
+    FLAG_OWNS_ROW, FORMAT_VERSION, HEADER_BYTES, ITEM_BYTES, MAGIC, OFFSET_BYTES,
+    OLDEST_READABLE_VERSION, SEGMENT_BYTES,
 };
 use crate::ModelError;
 
@@ -27,7 +28,7 @@ impl Model {
             actual: bytes.len() as u64,
         };
         let version = read_u16(bytes, 4).ok_or_else(|| too_short.clone())?;
-        if version != FORMAT_VERSION {
+        if !(OLDEST_READABLE_VERSION..=FORMAT_VERSION).contains(&version) {
             return Err(ModelError::UnsupportedVersion {
                 found: version,
                 supported: FORMAT_VERSION,
@@ -36,6 +37,13 @@ impl Model {
         if bytes.len() < HEADER_BYTES {
             return Err(too_short);
         }
+        // Version 1 reserved the byte (written as 0) and always stored wide entries.
+        let entry_width = match (version, bytes.get(ENTRY_WIDTH_AT).copied()) {
+            (1, _) => EntryWidth::Wide,
+            (_, code) => code
+                .and_then(EntryWidth::from_code)
+                .ok_or(ModelError::UnknownEntryWidth(code.unwrap_or(0)))?,
+        };
         let kind = match (read_u16(bytes, 6).ok_or(ModelError::BadMagic)?, field(8)?) {
             (0, _) => BlobKind::Complete,
             (1, _) => BlobKind::Head,
@@ -50,6 +58,7 @@ impl Model {
             neighbours: field(32)?,
             strings: field(36)?,
             windows: field(48)?,
+            entry_width,
         };
         let sections = Sections::from_counts(&counts);
         if sections.end != bytes.len() as u64 {
@@ -176,9 +185,10 @@ impl<'a> ModelView<'a> {
         if start > end || end > count {
             return None;
         }
-        let from = usize::try_from(section + u64::from(start) * ENTRY_BYTES).ok()?;
-        let to = usize::try_from(section + u64::from(end) * ENTRY_BYTES).ok()?;
-        Some(Entries::new(self.bytes.get(from..to)?))
+        let width = self.counts.entry_width;
+        let from = usize::try_from(section + u64::from(start) * width.bytes()).ok()?;
+        let to = usize::try_from(section + u64::from(end) * width.bytes()).ok()?;
+        Some(Entries::new(self.bytes.get(from..to)?, width))
     }
 
     /// Number of segments in this blob.

@@ -3,8 +3,8 @@
 //! the same bytes.
 
 use crate::layout::{
-    self, BlobKind, Counts, Sections, FLAG_ENDS, FLAG_OWNS_ROW, FLAG_STARTS, FORMAT_VERSION,
-    HEADER_BYTES, MAGIC,
+    self, narrow_score, BlobKind, Counts, EntryWidth, Sections, ENTRY_WIDTH_AT, FLAG_ENDS,
+    FLAG_OWNS_ROW, FLAG_STARTS, FORMAT_VERSION, HEADER_BYTES, MAGIC,
 };
 use crate::spec::ModelSpec;
 use crate::ModelError;
@@ -172,14 +172,16 @@ pub(crate) fn encode_with(
         }
         offsets.push(count(neighbours.len(), "neighbours")?);
     }
+    let items_count = count(plan.members.len(), "items")?;
     let counts = Counts {
-        items: count(plan.members.len(), "items")?,
+        items: items_count,
         categories: count(category_table.len(), "categories")?,
         segments: count(segments.len(), "segments")?,
         list_entries: count(list_entries.len(), "list entries")?,
         neighbours: count(neighbours.len(), "neighbours")?,
         windows: count(windows.len(), "windows")?,
         strings: count(strings.len(), "string pool")?,
+        entry_width: EntryWidth::for_items(items_count),
     };
     let header = Header {
         kind: plan.kind,
@@ -198,11 +200,11 @@ pub(crate) fn encode_with(
             out.extend_from_slice(&field.to_le_bytes());
         }
     }
-    put_entries(&mut out, &list_entries);
+    put_entries(&mut out, &list_entries, counts.entry_width);
     for offset in offsets {
         out.extend_from_slice(&offset.to_le_bytes());
     }
-    put_entries(&mut out, &neighbours);
+    put_entries(&mut out, &neighbours, counts.entry_width);
     for (starts, ends) in windows {
         out.extend_from_slice(&starts.to_le_bytes());
         out.extend_from_slice(&ends.to_le_bytes());
@@ -234,10 +236,20 @@ fn ranked<'s>(
     out.into_iter().map(|(i, s, _)| (i, s)).collect()
 }
 
-fn put_entries(out: &mut Vec<u8>, entries: &[(u32, f32)]) {
-    for (item, score) in entries {
-        out.extend_from_slice(&item.to_le_bytes());
-        out.extend_from_slice(&score.to_le_bytes());
+fn put_entries(out: &mut Vec<u8>, entries: &[(u32, f32)], width: EntryWidth) {
+    for &(item, score) in entries {
+        match width {
+            EntryWidth::Narrow => {
+                // The width is narrow only when every item index of the blob fits.
+                let item = u16::try_from(item).unwrap_or(u16::MAX);
+                out.extend_from_slice(&item.to_le_bytes());
+                out.extend_from_slice(&narrow_score(score).to_le_bytes());
+            }
+            EntryWidth::Wide => {
+                out.extend_from_slice(&item.to_le_bytes());
+                out.extend_from_slice(&score.to_le_bytes());
+            }
+        }
     }
 }
 
@@ -275,6 +287,9 @@ impl Header {
             out.extend_from_slice(&field.to_le_bytes());
         }
         out.resize(HEADER_BYTES, 0);
+        if let Some(slot) = out.get_mut(ENTRY_WIDTH_AT) {
+            *slot = c.entry_width.code();
+        }
         out
     }
 }

@@ -10,6 +10,7 @@
 mod common;
 
 use proptest::prelude::*;
+use tailor_model::layout::{stored_score, EntryWidth};
 use tailor_model::{
     encode, score, HistoryItem, InteractionKind, ItemSpec, Model, ModelSpec, ScoreSettings,
     SegmentSpec, ShardWriter,
@@ -109,6 +110,8 @@ proptest! {
         let bytes = encode(&spec).unwrap();
         let view = Model::open(&bytes).unwrap();
         prop_assert!(view.verify_checksum().is_ok());
+        // Scores come back as the blob's entry width stores them (bfloat16 when narrow).
+        let width = EntryWidth::for_items(view.item_count());
         for (spec_index, original) in spec.items.iter().enumerate() {
             let item = view.item(view.find(&original.id).unwrap()).unwrap();
             prop_assert_eq!(item.title, original.title.as_str());
@@ -119,7 +122,7 @@ proptest! {
                 row.iter().map(|(i, s)| (view.id(i).unwrap().to_owned(), s)).collect();
             let mut want: Vec<(String, f32)> = spec.neighbours[spec_index]
                 .iter()
-                .map(|&(i, s)| (spec.items[i as usize].id.clone(), s))
+                .map(|&(i, s)| (spec.items[i as usize].id.clone(), stored_score(s, width)))
                 .collect();
             prop_assert!(got.windows(2).all(|w| w[0].1 >= w[1].1));
             got.sort_by(|a, b| a.partial_cmp(b).unwrap());

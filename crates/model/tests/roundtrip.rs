@@ -87,6 +87,90 @@ fn bad_headers_are_named() {
     ));
 }
 
+/// Rewrites a narrow (version 2) blob as version 1 wrote it: wide entries, byte 52 zero.
+fn as_version_1(bytes: &[u8]) -> Vec<u8> {
+    let field = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    let (items, categories, segments) = (field(16), field(20), field(24));
+    let (lists, neighbours) = (field(28), field(32));
+    let lists_at = 64 + items * 20 + categories * 8 + segments * 16;
+    let widen = |from: usize, count: usize, out: &mut Vec<u8>| {
+        for e in bytes[from..from + count * 4].chunks_exact(4) {
+            let index = u16::from_le_bytes([e[0], e[1]]);
+            let score = f32::from_bits(u32::from(u16::from_le_bytes([e[2], e[3]])) << 16);
+            out.extend_from_slice(&u32::from(index).to_le_bytes());
+            out.extend_from_slice(&score.to_le_bytes());
+        }
+    };
+    let mut out = bytes[..lists_at].to_vec();
+    widen(lists_at, lists, &mut out);
+    let offsets_at = lists_at + lists * 4;
+    let neighbours_at = offsets_at + (items + 1) * 4;
+    out.extend_from_slice(&bytes[offsets_at..neighbours_at]);
+    widen(neighbours_at, neighbours, &mut out);
+    out.extend_from_slice(&bytes[neighbours_at + neighbours * 4..]);
+    out[4..6].copy_from_slice(&1u16.to_le_bytes());
+    out[52] = 0;
+    out[44..48].copy_from_slice(&[0; 4]);
+    let crc = crc32fast::hash(&out);
+    out[44..48].copy_from_slice(&crc.to_le_bytes());
+    out
+}
+
+#[test]
+fn small_blobs_store_entries_narrow_and_version_1_blobs_still_read() {
+    let spec = common::small();
+    let narrow = encode(&spec).unwrap();
+    assert_eq!((narrow[4], narrow[52]), (2, 4), "version 2, 4-byte entries");
+    let wide = as_version_1(&narrow);
+    let view = Model::open(&narrow).unwrap();
+    let old = Model::open(&wide).unwrap();
+    old.verify_checksum().unwrap();
+    assert!(wide.len() > narrow.len());
+    for name in ["mobile", "desktop"] {
+        let (a, b) = (view.segment(name).unwrap(), old.segment(name).unwrap());
+        assert_eq!(a.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
+    }
+    let a = view.find("a").unwrap();
+    assert_eq!(
+        view.neighbours(a).unwrap().iter().collect::<Vec<_>>(),
+        old.neighbours(a).unwrap().iter().collect::<Vec<_>>()
+    );
+    let mut unknown = narrow.clone();
+    unknown[52] = 6;
+    assert_eq!(
+        Model::open(&unknown).unwrap_err(),
+        ModelError::UnknownEntryWidth(6)
+    );
+}
+
+#[test]
+fn narrow_scores_round_to_the_nearest_bfloat16_and_keep_their_order() {
+    use tailor_model::layout::{narrow_score, stored_score, wide_score, EntryWidth};
+    assert_eq!(wide_score(narrow_score(1.0)), 1.0);
+    assert_eq!(wide_score(narrow_score(0.0)), 0.0);
+    // 1 + 2^-8 is a tie between 1 and 1 + 2^-7: to even, so 1.
+    assert_eq!(wide_score(narrow_score(1.0 + 1.0 / 256.0)), 1.0);
+    assert_eq!(
+        wide_score(narrow_score(1.0 + 3.0 / 512.0)),
+        1.0 + 1.0 / 128.0
+    );
+    assert!(wide_score(narrow_score(f32::NAN)).is_nan());
+    let mut previous = f32::INFINITY;
+    for i in (0..20_000).rev() {
+        let score = i as f32 * 0.37;
+        let stored = stored_score(score, EntryWidth::Narrow);
+        assert!(
+            (stored - score).abs() <= score / 256.0,
+            "{score} → {stored}"
+        );
+        assert!(stored <= previous, "rounding keeps best-first order");
+        previous = stored;
+    }
+    assert_eq!(stored_score(0.123_456_7, EntryWidth::Wide), 0.123_456_7);
+    assert_eq!(EntryWidth::for_items(65_536), EntryWidth::Narrow);
+    assert_eq!(EntryWidth::for_items(65_537), EntryWidth::Wide);
+}
+
 #[test]
 fn invalid_specs_are_refused() {
     let mut spec = common::small();
