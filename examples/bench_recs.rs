@@ -58,7 +58,7 @@ fn native_us(config: &Config, list: &RecList, history: &[HistoryEntry]) -> f64 {
         let banner = Banner::new(config.image_links(slot), "desktop", "hero", &ranked);
         std::hint::black_box(
             banner
-                .render_html(config.banners.templates.environment(), "cards")
+                .render_html(&config.banners.templates, "cards")
                 .unwrap(),
         );
     };

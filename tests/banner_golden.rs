@@ -62,7 +62,7 @@ fn every_template_renders_as_recorded() {
     for template in templates {
         for slot in ["hero", "sidebar"] {
             let html = banner(&config, slot, &[])
-                .render_html(config.banners.templates.environment(), template)
+                .render_html(&config.banners.templates, template)
                 .unwrap();
             check(&format!("{template}-{slot}.html"), &format!("{html}\n"));
         }
@@ -79,7 +79,7 @@ fn a_clicked_category_leads_the_rendered_banner() {
         at_s: None,
     }];
     let html = banner(&config, "hero", &history)
-        .render_html(config.banners.templates.environment(), "cards")
+        .render_html(&config.banners.templates, "cards")
         .unwrap();
     check("cards-hero-after-shoes-click.html", &format!("{html}\n"));
 }

@@ -96,10 +96,9 @@ pub(super) fn render_html<P: Platform>(
     assembled: &Assembled,
 ) -> Result<String, AppError> {
     let start = platform.now_ms();
-    let html = assembled.banner.render_html(
-        ctx.config.banners.templates.environment(),
-        &assembled.template,
-    )?;
+    let html = assembled
+        .banner
+        .render_html(&ctx.config.banners.templates, &assembled.template)?;
     ctx.time("render", platform.now_ms() - start);
     Ok(html)
 }

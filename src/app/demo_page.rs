@@ -31,7 +31,10 @@ pub(super) async fn render<P: Platform>(
         .iter()
         .map(|(name, v)| serde_json::json!({"name": name, "width": v.width, "src": image_url(name, DEMO_PHOTO)}))
         .collect();
-    let env = tailor_core::banner::html_environment(ctx.config.limits.template_fuel);
+    let env = tailor_core::banner::html_environment(
+        ctx.config.limits.template_fuel,
+        tailor_core::banner::Builtins::With,
+    );
     let page = env
         .render_str(
             ctx.bundle.demo_page,

@@ -1,20 +1,24 @@
 //! Banner templates: kept as their sources at load, and each compiled the first time a banner
 //! renders with it (or includes it), so a request pays only for the template it renders and
-//! a request that renders no banner (an image, a page without slots) pays for none.
+//! a request that renders no banner (an image, a page without slots) pays for none. Two
+//! environments: one without MiniJinja's built-ins, which a banner tries first because it is
+//! cheaper to create, and one with them for templates that use them.
 
 use super::ConfigError;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use tailor_core::banner::{Builtins, Environments};
 
-/// The `banners.templates` of a config: names and sources, and the environment that compiles
+/// The `banners.templates` of a config: names and sources, and the environments that compile
 /// a template when it is first asked for (templates may include one another).
 pub struct Templates {
     sources: Arc<BTreeMap<String, String>>,
     fuel: u64,
     /// How many templates the environment has compiled so far.
     compiled: Arc<AtomicUsize>,
-    environment: OnceLock<minijinja::Environment<'static>>,
+    without_builtins: OnceLock<minijinja::Environment<'static>>,
+    with_builtins: OnceLock<minijinja::Environment<'static>>,
 }
 
 impl Templates {
@@ -23,7 +27,8 @@ impl Templates {
             sources: Arc::new(sources),
             fuel,
             compiled: Arc::new(AtomicUsize::new(0)),
-            environment: OnceLock::new(),
+            without_builtins: OnceLock::new(),
+            with_builtins: OnceLock::new(),
         }
     }
 
@@ -32,12 +37,17 @@ impl Templates {
         self.sources.contains_key(name)
     }
 
-    /// The environment with HTML auto-escaping and the configured fuel, which compiles each
-    /// template the first time it is rendered or included. A template that does not compile
-    /// fails its render; [`Templates::compile_all`] (run by `tailor check`) finds it first.
-    pub fn environment(&self) -> &minijinja::Environment<'static> {
-        self.environment.get_or_init(|| {
-            let mut env = tailor_core::banner::html_environment(self.fuel);
+    /// The environment with HTML auto-escaping, the configured fuel and the built-ins or not,
+    /// which compiles each template the first time it is rendered or included. A template that
+    /// does not compile fails its render; [`Templates::compile_all`] (run by `tailor check`)
+    /// finds it first.
+    pub fn environment(&self, builtins: Builtins) -> &minijinja::Environment<'static> {
+        let cell = match builtins {
+            Builtins::Without => &self.without_builtins,
+            Builtins::With => &self.with_builtins,
+        };
+        cell.get_or_init(|| {
+            let mut env = tailor_core::banner::html_environment(self.fuel, builtins);
             let (sources, compiled) = (Arc::clone(&self.sources), Arc::clone(&self.compiled));
             env.set_loader(move |name| {
                 let source = sources.get(name).cloned();
@@ -53,7 +63,7 @@ impl Templates {
     /// Compiles every template now: a template that does not compile is a config error
     /// naming it.
     pub fn compile_all(&self) -> Result<(), ConfigError> {
-        let env = self.environment();
+        let env = self.environment(Builtins::With);
         for name in self.sources.keys() {
             env.get_template(name).map_err(|e| {
                 ConfigError::at(
@@ -63,6 +73,12 @@ impl Templates {
             })?;
         }
         Ok(())
+    }
+}
+
+impl Environments for Templates {
+    fn environment(&self, builtins: Builtins) -> &minijinja::Environment<'static> {
+        Templates::environment(self, builtins)
     }
 }
 

@@ -154,7 +154,10 @@ fn template_syntax_errors_are_config_errors_in_the_check_and_render_errors_at_fi
     let err = config.check_deferred().unwrap_err();
     assert_eq!(err.path, "banners.templates.cards");
     assert!(err.message.contains("does not compile"), "{err}");
-    let env = config.banners.templates.environment();
+    let env = config
+        .banners
+        .templates
+        .environment(tailor_core::banner::Builtins::With);
     assert!(env.get_template("cards").is_err());
     assert!(env.get_template("compact").is_ok());
 }
@@ -166,7 +169,7 @@ fn each_template_compiles_on_first_use_only() {
     assert!(format!("{templates:?}").contains("compiled: 0"));
     assert!(templates.contains("cards"));
     assert!(!templates.contains("nope"));
-    let env = templates.environment();
+    let env = templates.environment(tailor_core::banner::Builtins::With);
     assert!(env.get_template("cards").is_ok());
     assert!(env.get_template("cards").is_ok());
     assert!(env.get_template("nope").is_err());
@@ -190,7 +193,10 @@ fn templates_include_one_another_through_the_loader() {
         serde_json::json!("{% for item in items %}{% include 'card' %}{% endfor %}");
     let config = Config::from_json(doc.to_string().as_bytes()).unwrap();
     config.check_deferred().unwrap();
-    let env = config.banners.templates.environment();
+    let env = config
+        .banners
+        .templates
+        .environment(tailor_core::banner::Builtins::With);
     let items = serde_json::json!({"items": [{"title": "<Hat>"}]});
     let items = minijinja::Value::from(minijinja::value::Serde(&items));
     let html = env.get_template("cards").unwrap().render(items).unwrap();

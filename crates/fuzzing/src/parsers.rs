@@ -19,7 +19,10 @@ pub fn config(data: &[u8]) {
     if config.check_deferred().is_err() {
         return;
     }
-    let templates = config.banners.templates.environment();
+    let templates = config
+        .banners
+        .templates
+        .environment(tailor_core::banner::Builtins::With);
     let rules = &config.segments.rules;
     for segment in rules
         .rules

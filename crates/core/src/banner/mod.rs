@@ -3,7 +3,9 @@
 mod escape;
 mod link;
 
-pub use escape::{escape_html, escape_json_for_html, html_environment};
+pub use escape::{
+    escape_html, escape_json_for_html, html_environment, needs_builtins, Builtins, Environments,
+};
 pub use link::safe_link;
 
 use crate::recs::{Item, Ranked};
@@ -79,19 +81,28 @@ impl Banner {
     }
 
     /// Renders with the named template; every interpolation is HTML-escaped by the environment.
+    /// Tried first without MiniJinja's built-ins (cheaper to set up); a template that calls
+    /// one renders again with them, so the output is what a full environment gives.
     pub fn render_html(
         &self,
-        templates: &minijinja::Environment<'_>,
+        templates: &impl Environments,
         template: &str,
     ) -> Result<String, RenderError> {
-        let fail = |e: minijinja::Error| RenderError {
+        let context = minijinja::Value::from(minijinja::value::Serde(self));
+        let render = |builtins| {
+            templates
+                .environment(builtins)
+                .get_template(template)
+                .and_then(|compiled| compiled.render(context.clone()))
+        };
+        match render(Builtins::Without) {
+            Err(e) if needs_builtins(&e) => render(Builtins::With),
+            done => done,
+        }
+        .map_err(|e| RenderError {
             template: template.into(),
             message: e.to_string(),
-        };
-        let compiled = templates.get_template(template).map_err(fail)?;
-        compiled
-            .render(minijinja::Value::from(minijinja::value::Serde(self)))
-            .map_err(fail)
+        })
     }
 }
 
@@ -140,7 +151,7 @@ mod tests {
     };
 
     fn templates() -> minijinja::Environment<'static> {
-        let mut env = html_environment(10_000);
+        let mut env = html_environment(10_000, Builtins::With);
         env.add_template(
             "cards",
             r#"{% for item in items %}<a href="{{ item.url }}"><img src="{{ item.image }}" alt="{{ item.title }}">{{ item.title }}</a>{% endfor %}"#,
@@ -181,5 +192,74 @@ mod tests {
             first.srcset,
             "/img/preview/photos/a.jpg 1x, /img/preview/photos/a.jpg?dpr=2 2x"
         );
+    }
+
+    /// Two environments holding different templates under one name, so a test can tell which
+    /// one rendered.
+    struct Pair {
+        without: minijinja::Environment<'static>,
+        with: minijinja::Environment<'static>,
+    }
+
+    impl Environments for Pair {
+        fn environment(&self, builtins: Builtins) -> &minijinja::Environment<'static> {
+            match builtins {
+                Builtins::Without => &self.without,
+                Builtins::With => &self.with,
+            }
+        }
+    }
+
+    fn pair(source: &'static str) -> Pair {
+        let mut without = html_environment(10_000, Builtins::Without);
+        without.add_template("t", source).unwrap();
+        let mut with = html_environment(10_000, Builtins::With);
+        with.add_template("t", source).unwrap();
+        Pair { without, with }
+    }
+
+    #[test]
+    fn a_template_without_builtins_renders_in_the_lean_environment_only() {
+        let mut templates = pair("{% for item in items %}<b>{{ item.title }}</b>{% endfor %}");
+        templates.with = html_environment(10_000, Builtins::With);
+        let banner = Banner::new(LINKS, "desktop", "hero", &[ranked(&item("<Hat>", "/p"))]);
+        assert_eq!(
+            banner.render_html(&templates, "t").unwrap(),
+            "<b>&lt;Hat&gt;</b>"
+        );
+    }
+
+    #[test]
+    fn a_template_that_uses_builtins_renders_as_a_full_environment_would() {
+        let banner = Banner::new(LINKS, "desktop", "hero", &[ranked(&item("<Hat>", "/p"))]);
+        for (source, expected) in [
+            ("{{ items|length }} {{ slot|upper }}", "1 HERO"),
+            (
+                "{% if segment is defined %}{{ segment }}{% endif %}",
+                "desktop",
+            ),
+            ("{% for i in range(2) %}{{ i }}{% endfor %}", "01"),
+            (
+                "{{ items|map(attribute='title')|join(',') }}",
+                "&lt;Hat&gt;",
+            ),
+            ("{{ '<i>'|safe }}{{ '<i>'|e }}", "<i>&lt;i&gt;"),
+        ] {
+            let html = banner.render_html(&pair(source), "t").unwrap();
+            assert_eq!(html, expected, "{source}");
+            let full = html_environment(10_000, Builtins::With);
+            let context = minijinja::Value::from(minijinja::value::Serde(&banner));
+            assert_eq!(full.render_str(source, context).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn an_unknown_filter_is_reported_by_the_full_environment() {
+        let banner = Banner::new(LINKS, "desktop", "hero", &[]);
+        let err = banner
+            .render_html(&pair("{{ slot|nosuch }}"), "t")
+            .unwrap_err();
+        assert_eq!(err.template, "t");
+        assert!(err.message.contains("unknown filter"), "{err}");
     }
 }
