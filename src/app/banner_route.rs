@@ -27,7 +27,8 @@ pub(super) struct Assembled {
     pub cache_key: String,
     /// `model` or `category-rerank`.
     pub policy: &'static str,
-    /// Per item why it is there (`sku-1=neighbour of sku-5, ...`), for the debug header.
+    /// Per item why it is there (`sku-1=neighbour of sku-5, ...`), for the debug header
+    /// (empty without debug).
     pub reasons: String,
 }
 
@@ -228,11 +229,16 @@ pub(super) fn build<P: Platform>(
                     boosted: matches!(p.why, Why::NeighbourOf(_)),
                 })
                 .collect();
-            let reasons = picked
-                .iter()
-                .map(|p| format!("{}={}", p.item.id, p.why))
-                .collect::<Vec<_>>()
-                .join(", ");
+            // Only a debug response shows the reasons: others do not pay for the text.
+            let reasons = if ctx.debug {
+                picked
+                    .iter()
+                    .map(|p| format!("{}={}", p.item.id, p.why))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                String::new()
+            };
             let banner = Banner::new(links, segment, slot_name, &ranked);
             (banner, POLICY_MODEL, reasons)
         }
