@@ -230,12 +230,13 @@ fn main() {
     );
     let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|");
     row(&mut out, "JSON list (no model published)", &lists, "list");
-    row(
-        &mut out,
-        "demo model (201 items, 53 KB)",
-        &with_model,
-        "model",
+    let demo_model = std::fs::read(project_root().join("demo/kv/recs/v3/model.tlrm")).unwrap();
+    let items = tailor_model::Model::open(&demo_model).unwrap().item_count();
+    let name = format!(
+        "demo model ({items} items, {:.0} KB)",
+        demo_model.len() as f64 / 1000.0
     );
+    row(&mut out, &name, &with_model, "model");
     for (cost, head, shard) in &big {
         let name = format!(
             "1 M-item model, sharded: head {:.2} MB + one shard of {:.2} MB",
