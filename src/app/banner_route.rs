@@ -6,6 +6,7 @@
 
 use super::context::RequestContext;
 use super::list_source::{self, ListRead};
+use super::slots::{find_slot, slot_name};
 use super::{exposure, impression, live_source, respond};
 use crate::error::AppError;
 use http::header::{HeaderName, SET_COOKIE};
@@ -271,34 +272,3 @@ pub(super) fn build<P: Platform>(
 /// The ranking policies, as the impression log and the debug header name them.
 pub(super) const POLICY_MODEL: &str = "model";
 pub(super) const POLICY_RERANK: &str = "category-rerank";
-
-pub(super) fn find_slot<'c>(
-    ctx: &'c RequestContext<'_>,
-    slot_name: &str,
-) -> Result<&'c Slot, AppError> {
-    ctx.config.banners.slots.get(slot_name).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "unknown slot '{slot_name}'; configured: {}",
-            slot_list(ctx)
-        ))
-    })
-}
-
-fn slot_name<'c>(ctx: &'c RequestContext<'_>) -> Result<&'c str, AppError> {
-    ctx.param("slot").ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "the 'slot' parameter is required; configured: {}",
-            slot_list(ctx)
-        ))
-    })
-}
-
-fn slot_list(ctx: &RequestContext<'_>) -> String {
-    ctx.config
-        .banners
-        .slots
-        .keys()
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ")
-}

@@ -22,6 +22,7 @@ mod page_route;
 mod read_through;
 mod respond;
 mod shared_caches;
+mod slots;
 mod timing;
 mod variant_caching;
 mod visitor;
