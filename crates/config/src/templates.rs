@@ -37,29 +37,6 @@ impl Templates {
         self.sources.contains_key(name)
     }
 
-    /// The environment with HTML auto-escaping, the configured fuel and the built-ins or not,
-    /// which compiles each template the first time it is rendered or included. A template that
-    /// does not compile fails its render; [`Templates::compile_all`] (run by `tailor check`)
-    /// finds it first.
-    pub fn environment(&self, builtins: Builtins) -> &minijinja::Environment<'static> {
-        let cell = match builtins {
-            Builtins::Without => &self.without_builtins,
-            Builtins::With => &self.with_builtins,
-        };
-        cell.get_or_init(|| {
-            let mut env = tailor_core::banner::html_environment(self.fuel, builtins);
-            let (sources, compiled) = (Arc::clone(&self.sources), Arc::clone(&self.compiled));
-            env.set_loader(move |name| {
-                let source = sources.get(name).cloned();
-                if source.is_some() {
-                    compiled.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(source)
-            });
-            env
-        })
-    }
-
     /// Compiles every template now: a template that does not compile is a config error
     /// naming it.
     pub fn compile_all(&self) -> Result<(), ConfigError> {
@@ -77,8 +54,27 @@ impl Templates {
 }
 
 impl Environments for Templates {
+    /// The environment with HTML auto-escaping, the configured fuel and the built-ins or not,
+    /// which compiles each template the first time it is rendered or included. A template that
+    /// does not compile fails its render; [`Templates::compile_all`] (run by `tailor check`)
+    /// finds it first.
     fn environment(&self, builtins: Builtins) -> &minijinja::Environment<'static> {
-        Templates::environment(self, builtins)
+        let cell = match builtins {
+            Builtins::Without => &self.without_builtins,
+            Builtins::With => &self.with_builtins,
+        };
+        cell.get_or_init(|| {
+            let mut env = tailor_core::banner::html_environment(self.fuel, builtins);
+            let (sources, compiled) = (Arc::clone(&self.sources), Arc::clone(&self.compiled));
+            env.set_loader(move |name| {
+                let source = sources.get(name).cloned();
+                if source.is_some() {
+                    compiled.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(source)
+            });
+            env
+        })
     }
 }
 

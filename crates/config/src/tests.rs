@@ -1,4 +1,5 @@
 use super::*;
+use tailor_core::banner::Environments as _;
 
 fn demo() -> serde_json::Value {
     serde_json::from_str(tailor_demo::CONFIG_JSON).unwrap()

@@ -3,6 +3,7 @@
 
 use crate::demo;
 use tailor_config::Config;
+use tailor_core::banner::Environments as _;
 use tailor_core::events;
 use tailor_core::identity::sealed::MAX_HISTORY;
 use tailor_core::identity::{history, HistoryEntry};
