@@ -5,6 +5,9 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
 FASTLY_BUILD := cargo build --release --target wasm32-wasip1 -p tailor-fastly
 
+# The Worker bundle's gzip budget in bytes (wasm + JS); the free plan's limit is 3 MB.
+WORKER_BUNDLE_BUDGET := 1500000
+
 DEMO_LEARN := target/demo-learn
 DEMO_LISTS := $(wildcard demo/kv/recs/v3/*.json)
 
@@ -73,6 +76,10 @@ tools-cloudflare: tools
 build-cloudflare: tools-cloudflare
 	scripts/build-cloudflare.sh
 	@echo "Worker bundle: $$(gzip -9 -c build/index_bg.wasm | wc -c) bytes of wasm gzipped, $$(gzip -9 -c build/index.js | wc -c) of JS"
+	@# The bundle budget (README, "Features and what they cost") fails the build, not a later review.
+	@total=$$(( $$(gzip -9 -c build/index_bg.wasm | wc -c) + $$(gzip -9 -c build/index.js | wc -c) )); \
+	  if [ $$total -gt $(WORKER_BUNDLE_BUDGET) ]; then \
+	    echo "Worker bundle is $$total bytes gzipped, over the budget of $(WORKER_BUNDLE_BUDGET)"; exit 1; fi
 
 ## Serve the demo on workerd (wrangler dev): origin on :7677, the Worker on :7676.
 serve-cloudflare: demo-model build-cloudflare
