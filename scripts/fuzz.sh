@@ -6,11 +6,15 @@
 # A finding is left in fuzz/artifacts/<target>/; once fixed, its input goes to
 # fuzz/regressions/<target>/, which the stable replay (crates/fuzzing/tests/fuzz_corpora.rs) runs.
 #   FUZZ_SECONDS=600 FUZZ_JOBS=1 FUZZ_TARGETS="model page" scripts/fuzz.sh
+# FUZZ_FORK=N runs each target in libFuzzer's fork mode over N processes (both cores on one
+# target: FUZZ_TARGETS=model FUZZ_FORK=2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 seconds="${FUZZ_SECONDS:-600}"
 jobs="${FUZZ_JOBS:-1}"
+fork=()
+[ -n "${FUZZ_FORK:-}" ] && fork=(-fork="$FUZZ_FORK")
 all="image_transform image_url sealed_cookie preview_token config beacon recs_list page model"
 targets="${FUZZ_TARGETS:-$all}"
 # No sanitizer: our code forbids `unsafe`, and libFuzzer's coverage alone runs several times
@@ -39,7 +43,7 @@ run_target() {
   local before
   before="$(find "fuzz/artifacts/$target" -type f | wc -l)"
   (cd fuzz && "${fuzz[@]}" run "${flags[@]}" "$target" "corpus/$target" -- \
-    -max_total_time="$seconds" -timeout=30 -rss_limit_mb="$rss" -print_final_stats=1 \
+    -max_total_time="$seconds" -timeout=30 -rss_limit_mb="$rss" -print_final_stats=1 "${fork[@]}" \
     -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || true
   local execs rate findings
   execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)"

@@ -2,6 +2,8 @@
 //! shared handler over the Worker host (`host`), and converts the answer back — a streamed page
 //! as a `Stream` of its pieces.
 
+#![warn(missing_docs)]
+
 mod body;
 mod host;
 
