@@ -46,9 +46,11 @@ run_target() {
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb="$rss" -print_final_stats=1 "${fork[@]}" \
     -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || true
   local execs rate findings
-  execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)"
-  [ -n "$execs" ] || execs="$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | tail -1)"
-  rate="$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1)"
+  # Fork mode prints no final stats: its last progress line (`#N: …`) counts the executions.
+  # A pattern that matches nothing is not an error (pipefail would end the whole run).
+  execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)"
+  [ -n "$execs" ] || execs="$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | tail -1 || true)"
+  rate="$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)"
   [ -n "$rate" ] || rate=$(( ${execs:-0} / seconds ))
   findings=$(( $(find "fuzz/artifacts/$target" -type f | wc -l) - before ))
   (cd fuzz && "${fuzz[@]}" cmin "${flags[@]}" "$target" "corpus/$target" >/dev/null 2>&1) || true
