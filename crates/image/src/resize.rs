@@ -54,14 +54,10 @@ pub(crate) fn resize(decoded: &Decoded, plan: &Plan) -> Result<Vec<u8>, ImageErr
             (f64::from(ch) * fy).min(f64::from(h) - top),
         )
         .use_alpha(decoded.channels == 4);
-    let (src, dst) = (
-        (w, h, decoded.pixels.as_slice()),
-        (cw, ch, out.as_mut_slice()),
-    );
     if decoded.channels == 4 {
-        resize_typed::<fir::pixels::U8x4>(src, dst, &options)?;
+        resize_typed::<fir::pixels::U8x4>(decoded, (cw, ch), &mut out, &options)?;
     } else {
-        resize_typed::<fir::pixels::U8x3>(src, dst, &options)?;
+        resize_typed::<fir::pixels::U8x3>(decoded, (cw, ch), &mut out, &options)?;
     }
     Ok(out)
 }
@@ -70,15 +66,20 @@ pub(crate) fn resize(decoded: &Decoded, plan: &Plan) -> Result<Vec<u8>, ImageErr
 /// pixel type over all thirteen the crate supports, which links every one of them into the
 /// wasm, with a 512 KB reciprocal table for 16-bit alpha; Tailor resizes only 8-bit RGB(A).
 fn resize_typed<P: fir::PixelTrait>(
-    (src_w, src_h, src): (u32, u32, &[u8]),
-    (dst_w, dst_h, dst): (u32, u32, &mut [u8]),
+    decoded: &Decoded,
+    (out_w, out_h): (u32, u32),
+    out: &mut [u8],
     options: &fir::ResizeOptions,
 ) -> Result<(), ImageError> {
     let internal = |e: &dyn std::fmt::Display| ImageError::Internal(format!("resize failed: {e}"));
-    let src = fir::images::TypedImageRef::<P>::from_buffer(src_w, src_h, src)
-        .map_err(|e| internal(&e))?;
+    let src = fir::images::TypedImageRef::<P>::from_buffer(
+        decoded.width,
+        decoded.height,
+        &decoded.pixels,
+    )
+    .map_err(|e| internal(&e))?;
     let mut dst =
-        fir::images::TypedImage::<P>::from_buffer(dst_w, dst_h, dst).map_err(|e| internal(&e))?;
+        fir::images::TypedImage::<P>::from_buffer(out_w, out_h, out).map_err(|e| internal(&e))?;
     fir::Resizer::new()
         .resize_typed(&src, &mut dst, options)
         .map_err(|e| internal(&e))
