@@ -2,8 +2,13 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
-FASTLY_BUILD := cargo build --release --target wasm32-wasip1 -p tailor-fastly
+RAW_WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
+# What Viceroy (and a Fastly deploy) runs: RAW_WASM pre-initialized by Wizer, which calls its
+# `wizer.initialize` export (the bundled config parsed, its templates compiled) and snapshots
+# the memory, so no request pays for them. WASI is allowed during it for std's hash seeds only.
+WASM := target/wasm32-wasip1/release/tailor-fastly-init.wasm
+FASTLY_BUILD := cargo build --release --target wasm32-wasip1 -p tailor-fastly \
+	&& wizer --allow-wasi --wasm-bulk-memory true -o $(WASM) $(RAW_WASM)
 
 # The Worker bundle's gzip budget in bytes (wasm + JS); the free plan's limit is 3 MB.
 WORKER_BUNDLE_BUDGET := 1500000

@@ -177,7 +177,7 @@ fn main() {
     let root = project_root();
     let fastly_wasm = std::env::var("TAILOR_WASM")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| root.join("target/wasm32-wasip1/release/tailor-fastly.wasm"));
+        .unwrap_or_else(|_| root.join("target/wasm32-wasip1/release/tailor-fastly-init.wasm"));
     let worker_wasm = root.join("build/index_bg.wasm");
     let worker_js = root.join("build/index.js");
     let mut out = String::new();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tailor needs, skipping whatever is already in place:
-# the wasm targets, clang + wasi-libc (for libwebp), and Viceroy at the pinned version (a ~10
-# minute build on 2 cores).
+# the wasm targets, clang + wasi-libc (for libwebp), Viceroy and Wizer at their pinned versions
+# (about 10 minutes each to build on 2 cores).
 set -euo pipefail
 
 VICEROY_VERSION="${VICEROY_VERSION:-0.22.0}"
@@ -31,6 +31,18 @@ fi
 if [ "$have" != "$VICEROY_VERSION" ]; then
   echo "Installing Viceroy $VICEROY_VERSION (found: ${have:-none}); this takes about 10 minutes."
   cargo install --locked viceroy --version "$VICEROY_VERSION"
+fi
+
+# Wizer pre-initializes the Fastly wasm at build time (see the Makefile's WASM).
+WIZER_VERSION="${WIZER_VERSION:-10.0.0}"
+wizer_bin="$(command -v wizer || echo "${CARGO_HOME:-$HOME/.cargo}/bin/wizer")"
+have=""
+if [ -x "$wizer_bin" ]; then
+  have=$("$wizer_bin" --version 2>/dev/null | awk '{print $2}')
+fi
+if [ "$have" != "$WIZER_VERSION" ]; then
+  echo "Installing Wizer $WIZER_VERSION (found: ${have:-none}); this takes about 10 minutes."
+  cargo install --locked wizer --version "$WIZER_VERSION" --all-features
 fi
 
 # Every crate of every target up front, with retries: a registry hiccup late in `make test`

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-WASM="${TAILOR_WASM:-target/wasm32-wasip1/release/tailor-fastly.wasm}"
+WASM="${TAILOR_WASM:-target/wasm32-wasip1/release/tailor-fastly-init.wasm}"
 ORIGIN_BIN="${TAILOR_DEMO_ORIGIN:-target/release/examples/demo_origin}"
 BUNDLE="${TAILOR_WORKER_BUNDLE:-build}"
 VICEROY="$(command -v viceroy || echo "${CARGO_HOME:-$HOME/.cargo}/bin/viceroy")"

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WASM="${WASM:-target/wasm32-wasip1/release/tailor-fastly.wasm}"
+WASM="${WASM:-target/wasm32-wasip1/release/tailor-fastly-init.wasm}"
 ORIGIN="target/release/examples/demo_origin"
 VICEROY="$(command -v viceroy || echo "${CARGO_HOME:-$HOME/.cargo}/bin/viceroy")"
 

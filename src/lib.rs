@@ -9,7 +9,7 @@ pub mod app;
 mod bundle;
 pub mod error;
 
-pub use app::{handle, serve};
+pub use app::{handle, prepare, serve};
 pub use bundle::Bundle;
 pub use error::AppError;
 

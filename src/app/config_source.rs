@@ -1,6 +1,7 @@
 //! Where the request's config comes from: a KV key named by a deployment setting, or the
 //! bundled default when no key is set.
 
+use super::prepared;
 use crate::error::AppError;
 use crate::Bundle;
 use std::rc::Rc;
@@ -46,7 +47,9 @@ pub async fn load_config<P: Platform>(
         .await
         .map_err(setting_failed)?
     else {
-        let config = match cached(platform, "config/bundled") {
+        let config = match prepared::config_for(bundle.config_json.as_bytes())
+            .or_else(|| cached(platform, "config/bundled"))
+        {
             Some(config) => config,
             None => keep(
                 platform,
@@ -79,7 +82,10 @@ pub async fn load_config<P: Platform>(
                 "config key '{key}' is missing from KV store '{store}'"
             ))
         })?;
-    let config = keep(platform, &memo_key, Config::from_json(&bytes))?;
+    let config = match prepared::config_for(&bytes) {
+        Some(config) => config,
+        None => keep(platform, &memo_key, Config::from_json(&bytes))?,
+    };
     Ok((config, ConfigSource::Kv { store, key }))
 }
 

@@ -19,6 +19,7 @@ mod origin_query;
 mod original_source;
 mod outgoing;
 mod page_route;
+mod prepared;
 mod read_through;
 mod respond;
 mod shared_caches;
@@ -37,6 +38,7 @@ use tailor_platform::Platform;
 pub use config_source::{load_config, ConfigSource};
 pub use image_request::{normalize as normalize_image_request, ImageInputs, ImageRequest};
 pub use outgoing::{pump, Outgoing, PageBody, PageStreamError};
+pub use prepared::prepare;
 // What a host's page sink returns when the client goes away.
 pub use tailor_core::page::PageError;
 pub use timing::ServerTiming;

@@ -2,6 +2,7 @@
 
 use super::config_source::ConfigSource;
 use super::context::RequestContext;
+use super::prepared;
 use super::shared_caches::make_private;
 use http::header::{HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_TYPE, ETAG, SET_COOKIE};
 use http::{Response, StatusCode};
@@ -138,6 +139,10 @@ pub(super) fn annotate(
         let config_source = match &ctx.config_source {
             ConfigSource::Kv { store, key } => format!("kv:{store}/{key}"),
             ConfigSource::Bundled => "bundled".into(),
+        };
+        let config_source = match prepared::is_prepared(ctx.config) {
+            true => format!("{config_source} (prepared)"),
+            false => config_source,
         };
         let buckets = tailor_core::segment::buckets::explain(&ctx.assignments);
         let warnings = ctx.visitor.warnings.join("; ");

@@ -22,6 +22,7 @@ mod hardening_identity;
 mod hardening_images;
 mod image_formats;
 mod images;
+mod instances;
 mod learning;
 mod origin_faults;
 mod recs;
@@ -38,6 +39,7 @@ use hardening_identity::*;
 use hardening_images::*;
 use image_formats::*;
 use images::*;
+use instances::*;
 use learning::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use origin_faults::*;
@@ -67,6 +69,7 @@ fn main() {
     let args = Arguments::from_args();
     let cases: &[(&str, Case)] = &cases![
         healthz,
+        fastly_instances_start_prepared_and_draw_their_own_randomness,
         demo_page_shows_segment_banner_variants_and_geo,
         phone_and_desktop_get_different_segments_and_items,
         banner_html_uses_the_segment_template,

@@ -61,7 +61,16 @@ fn wasm_path() -> PathBuf {
         .status()
         .expect("run cargo build for the wasm");
     assert!(status.success(), "building the Fastly wasm failed");
-    target.join("wasm32-wasip1/release/tailor-fastly.wasm")
+    // Pre-initialized as `make build` does (see the Makefile's WASM).
+    let release = target.join("wasm32-wasip1/release");
+    let status = Command::new("wizer")
+        .args(["--allow-wasi", "--wasm-bulk-memory", "true", "-o"])
+        .arg(release.join("tailor-fastly-init.wasm"))
+        .arg(release.join("tailor-fastly.wasm"))
+        .status()
+        .expect("run wizer (make tools installs it)");
+    assert!(status.success(), "pre-initializing the Fastly wasm failed");
+    release.join("tailor-fastly-init.wasm")
 }
 
 /// A fresh temporary directory for one harness.

@@ -17,6 +17,19 @@ const BUNDLE: Bundle = Bundle {
     demo_page: tailor_demo::PAGE_TEMPLATE,
 };
 
+/// Run once when the wasm is pre-initialized at build time (`make build` runs Wizer, which calls
+/// this export and snapshots the instance's memory): the bundled config is parsed and its
+/// templates compiled in the snapshot, so no request pays for them. A wasm built without that
+/// step never calls it and parses per request as before.
+// Unsafe only in that an exported symbol could clash with another of the same name; this
+// name is Wizer's own and nothing else in the wasm exports it.
+#[allow(unsafe_code)]
+#[unsafe(export_name = "wizer.initialize")]
+pub extern "C" fn initialize() {
+    // An invalid bundle is left for the requests to report, as they would without this.
+    let _ = tailor::prepare(&BUNDLE);
+}
+
 fn main() {
     let (request, host) = adapter::from_client(fastly::Request::from_client());
     let response = match block_on(tailor::serve(request, &host, &BUNDLE)) {

@@ -1,0 +1,154 @@
+//! An instance prepared ahead of its requests (what the Fastly wasm's build-time snapshot
+//! holds): the bundled config parsed and its templates compiled once, served to every request
+//! of the instance, and never to a request whose bundle differs.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use std::rc::Rc;
+use support::client::DESKTOP;
+use support::native::{demo_host, get, json, BUNDLE};
+use tailor_platform::block_on;
+use tailor_testing::memory::MemoryHost;
+
+/// A host with no config key (the bundled config serves) that remembers nothing between
+/// requests, as a Fastly instance does not.
+fn fresh_instance_host() -> MemoryHost {
+    let mut host = demo_host();
+    host.settings.clear();
+    host.memo = None;
+    host
+}
+
+/// Runs `f` on its own thread: what `prepare` keeps is per thread, as per instance.
+fn in_new_instance<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(f).join().unwrap()
+}
+
+#[test]
+fn a_prepared_instance_serves_one_parsed_config_to_every_request() {
+    in_new_instance(|| {
+        let host = fresh_instance_host();
+        let (first, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        let (second, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        assert!(
+            !Rc::ptr_eq(&first, &second),
+            "unprepared: parsed per request"
+        );
+
+        tailor::prepare(&BUNDLE).unwrap();
+        let (first, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        let (second, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        assert!(Rc::ptr_eq(&first, &second), "prepared: parsed once");
+    });
+}
+
+#[test]
+fn a_prepared_instance_renders_what_an_unprepared_one_renders() {
+    let banner = |prepare: bool| {
+        in_new_instance(move || {
+            if prepare {
+                tailor::prepare(&BUNDLE).unwrap();
+            }
+            let host = fresh_instance_host();
+            let html = get(&host, "/banner?slot=hero", &[("User-Agent", DESKTOP)]);
+            let json = get(
+                &host,
+                "/banner.json?slot=sidebar",
+                &[("User-Agent", DESKTOP)],
+            );
+            (
+                html.status(),
+                html.into_body(),
+                json.status(),
+                json.into_body(),
+            )
+        })
+    };
+    let (prepared, unprepared) = (banner(true), banner(false));
+    assert_eq!(prepared.0, 200);
+    assert_eq!(prepared, unprepared);
+}
+
+#[test]
+fn a_kv_config_that_is_the_prepared_document_is_served_prepared_and_another_is_parsed() {
+    in_new_instance(|| {
+        tailor::prepare(&BUNDLE).unwrap();
+        // The demo host's `config/v1` is the bundled document, as in fastly.toml.
+        let mut host = demo_host();
+        host.memo = None;
+        let (first, source) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        assert!(matches!(source, tailor::app::ConfigSource::Kv { .. }));
+        let (second, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        assert!(Rc::ptr_eq(&first, &second));
+
+        let edited = format!("{}\n", tailor_demo::CONFIG_JSON).into_bytes();
+        let key = ("tailor_kv".to_string(), "config/v1".to_string());
+        host.kv.insert(key, edited);
+        let (third, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        assert!(!Rc::ptr_eq(&first, &third), "another document is parsed");
+    });
+}
+
+#[test]
+fn a_request_with_another_bundle_is_not_served_the_prepared_config() {
+    in_new_instance(|| {
+        tailor::prepare(&BUNDLE).unwrap();
+        let host = fresh_instance_host();
+        let (prepared, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        // Another document (one more space), which may mean anything: it is parsed itself.
+        let other_json: &'static str =
+            Box::leak(format!(" {}", tailor_demo::CONFIG_JSON).into_boxed_str());
+        let other = tailor::Bundle {
+            config_json: other_json,
+            ..BUNDLE
+        };
+        let (served, _) = block_on(tailor::app::load_config(&host, &other))
+            .unwrap()
+            .unwrap();
+        assert!(!Rc::ptr_eq(&prepared, &served));
+    });
+}
+
+#[test]
+fn an_invalid_bundle_is_not_prepared_and_requests_report_it() {
+    in_new_instance(|| {
+        let broken = tailor::Bundle {
+            config_json: "{\"version\": 1, \"segments\": 7}",
+            ..BUNDLE
+        };
+        assert!(tailor::prepare(&broken).is_err());
+        let host = fresh_instance_host();
+        let response = block_on(tailor::handle(
+            http::Request::get("/banner?slot=hero")
+                .body(Vec::new())
+                .unwrap(),
+            &host,
+            &broken,
+        ))
+        .unwrap();
+        assert_eq!(response.status(), 500);
+        assert_eq!(json(&response)["error"], "invalid_config");
+    });
+}
