@@ -8,17 +8,25 @@ use tailor_platform::{BodyStream, PlatformError};
 pub(crate) const CHUNK: usize = 1024 * 1024;
 /// The first read of a body of unknown length.
 const START_READ: usize = 64 * 1024;
+/// The read that asks whether a body of unknown length has more after a read.
+const PROBE_READ: usize = 1024;
 
 /// Reads a whole body in as few host calls as its length allows, refusing it past
-/// `max_bytes` before allocating for it. The fastly crate's `into_bytes` reads through an
-/// 8 KB buffer: in Viceroy a 52 KB cached model took 200–350 µs that way and 60–100 µs
-/// read at once. Allocation failure is an error, not a trap.
+/// `max_bytes` before allocating for it. `length` is the caller's knowledge of it (a cached
+/// object's stored length: Viceroy's cache bodies do not report one), used when the body does
+/// not report its own. The fastly crate's `into_bytes` reads through an 8 KB buffer: in
+/// Viceroy a 52 KB cached model took 200–350 µs that way and 60–100 µs read at once.
+/// Allocation failure is an error, not a trap.
 pub(crate) fn read_whole(
     mut body: fastly::Body,
     max_bytes: usize,
+    length: Option<u64>,
 ) -> Result<Vec<u8>, PlatformError> {
     let too_large = PlatformError::TooLarge { limit: max_bytes };
-    let known = body.known_length().and_then(|n| usize::try_from(n).ok());
+    let known = body
+        .known_length()
+        .or(length)
+        .and_then(|n| usize::try_from(n).ok());
     if known.is_some_and(|n| n > max_bytes) {
         return Err(too_large);
     }
@@ -48,10 +56,24 @@ pub(crate) fn read_whole(
         if out.len() > max_bytes {
             return Err(too_large);
         }
-        // The host's known length is exact for cached objects and KV values: no read is
-        // needed to find the end (each host call costs microseconds on the banner path).
+        // The known length is exact for cached objects and KV values: no read is needed to
+        // find the end (each host call costs microseconds on the banner path).
         if known == Some(out.len()) {
             return Ok(out);
+        }
+        // Whether more follows, asked with a small buffer on the stack: growing the vector
+        // for a read that only finds the end would zero (and in a fresh instance fault in)
+        // pages nothing uses.
+        let mut probe = [0u8; PROBE_READ];
+        let more = handle.read(&mut probe).map_err(read_error)?;
+        let Some(more) = probe.get(..more).filter(|m| !m.is_empty()) else {
+            return Ok(out);
+        };
+        out.try_reserve(more.len())
+            .map_err(|_| PlatformError::Other("no memory to grow a body".into()))?;
+        out.extend_from_slice(more);
+        if out.len() > max_bytes {
+            return Err(too_large);
         }
         want = out.len().clamp(START_READ, CHUNK);
     }
@@ -88,7 +110,7 @@ impl BodyStream for FastlyBody {
     /// of 1 MB chunks each zeroed, read and copied again.
     async fn whole(&mut self, declared: usize) -> Result<Option<Vec<u8>>, PlatformError> {
         let body = std::mem::replace(&mut self.body, fastly::Body::new());
-        read_whole(body, declared).map(Some)
+        read_whole(body, declared, None).map(Some)
     }
 }
 

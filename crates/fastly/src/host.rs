@@ -54,7 +54,7 @@ impl Platform for FastlyHost {
             .ok_or_else(|| PlatformError::StoreMissing(store.into()))?;
         match kv.lookup(key) {
             Ok(mut found) => match found.try_take_body() {
-                Some(body) => read_whole(body, max_bytes).map(Some),
+                Some(body) => read_whole(body, max_bytes, None).map(Some),
                 None => Ok(Some(Vec::new())),
             },
             Err(KVStoreError::ItemNotFound) => Ok(None),
@@ -120,7 +120,9 @@ impl Platform for FastlyHost {
             Some(found) => {
                 let headers =
                     serde_json::from_slice(&found.user_metadata()).map_err(|e| other(&e))?;
-                let body = read_whole(found.to_stream().map_err(|e| other(&e))?, usize::MAX)?;
+                let stream = found.to_stream().map_err(|e| other(&e))?;
+                // Stored with its length (`cache_insert`): read in one buffer of that size.
+                let body = read_whole(stream, usize::MAX, found.known_length())?;
                 (Some(CachedObject { headers, body }), found.is_stale())
             }
             None => (None, false),
