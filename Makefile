@@ -7,8 +7,6 @@ RAW_WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
 # `wizer.initialize` export (the bundled config parsed, its templates compiled) and snapshots
 # the memory, so no request pays for them. WASI is allowed during it for std's hash seeds only.
 WASM := target/wasm32-wasip1/release/tailor-fastly-init.wasm
-FASTLY_BUILD := cargo build --release --target wasm32-wasip1 -p tailor-fastly \
-	&& wizer --allow-wasi --wasm-bulk-memory true -o $(WASM) $(RAW_WASM)
 
 # The Worker bundle's gzip budget in bytes (wasm + JS); the free plan's limit is 3 MB.
 WORKER_BUNDLE_BUDGET := 1500000
@@ -16,7 +14,7 @@ WORKER_BUNDLE_BUDGET := 1500000
 DEMO_LEARN := target/demo-learn
 DEMO_LISTS := $(wildcard demo/kv/recs/v3/*.json)
 
-.PHONY: demo-model serve test build tools lint unit check-config e2e browser load bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare fuzz tools-fuzz
+.PHONY: demo-model serve test build fastly-wasm tools lint unit check-config e2e browser load bench clean demo-images tools-cloudflare build-cloudflare serve-cloudflare fuzz tools-fuzz
 
 ## Install toolchain pieces (wasm targets, Viceroy) when missing or of another version.
 tools:
@@ -24,8 +22,13 @@ tools:
 
 ## Build the Fastly wasm and the demo origin.
 build: tools
-	$(FASTLY_BUILD)
+	@$(MAKE) --no-print-directory fastly-wasm
 	cargo build --release --example demo_origin
+
+## The deployable Fastly wasm alone ($(WASM)); fastly.toml's build runs it. Needs `make tools` once.
+fastly-wasm:
+	cargo build --release --target wasm32-wasip1 -p tailor-fastly
+	wizer --allow-wasi --wasm-bulk-memory true -o $(WASM) $(RAW_WASM)
 
 ## The demo learns: a synthetic shop log over the demo catalogue (every item of its lists),
 ## trained into demo/kv/recs/v3/model.tlrm, which fastly.toml (and so workerd's seed) puts in KV.
@@ -65,7 +68,7 @@ e2e: demo-model build build-cloudflare
 ## The demo page in headless Debian Chromium (playwright-core), served by Viceroy.
 browser: build
 	@scripts/install-browser.sh
-	node tests/browser/demo.mjs
+	TAILOR_WASM=$(abspath $(WASM)) node tests/browser/demo.mjs
 
 ## Load on Viceroy and workerd: a realistic mix at 16 connections (wrk), 0 errors and 0 traps,
 ## p50/p99 per route into BENCHMARKS.md.

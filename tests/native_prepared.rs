@@ -57,6 +57,28 @@ fn a_prepared_instance_serves_one_parsed_config_to_every_request() {
 }
 
 #[test]
+fn a_prepared_instance_compiles_no_template_for_a_request() {
+    in_new_instance(|| {
+        tailor::prepare(&BUNDLE).unwrap();
+        let host = fresh_instance_host();
+        let (config, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
+            .unwrap()
+            .unwrap();
+        let compiled = config.banners.templates.compiled_count();
+        assert!(compiled > 0, "prepare compiled the templates");
+        for slot in ["hero", "sidebar"] {
+            let got = get(
+                &host,
+                &format!("/banner?slot={slot}"),
+                &[("User-Agent", DESKTOP)],
+            );
+            assert_eq!(got.status(), 200);
+        }
+        assert_eq!(config.banners.templates.compiled_count(), compiled);
+    });
+}
+
+#[test]
 fn a_prepared_instance_renders_what_an_unprepared_one_renders() {
     let banner = |prepare: bool| {
         in_new_instance(move || {

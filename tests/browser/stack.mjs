@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 
-const WASM = resolve(ROOT, process.env.TAILOR_WASM ?? 'target/wasm32-wasip1/release/tailor-fastly.wasm');
+const WASM = resolve(ROOT, process.env.TAILOR_WASM ?? 'target/wasm32-wasip1/release/tailor-fastly-init.wasm');
 const ORIGIN = resolve(ROOT, process.env.TAILOR_DEMO_ORIGIN ?? 'target/release/examples/demo_origin');
 const VICEROY = process.env.VICEROY ?? join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'bin/viceroy');
 

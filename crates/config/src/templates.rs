@@ -1,8 +1,10 @@
 //! Banner templates: kept as their sources at load, and each compiled the first time a banner
 //! renders with it (or includes it), so a request pays only for the template it renders and
-//! a request that renders no banner (an image, a page without slots) pays for none. Two
-//! environments: one without MiniJinja's built-ins, which a banner tries first because it is
-//! cheaper to create, and one with them for templates that use them.
+//! a request that renders no banner (an image, a page without slots) pays for none; an instance
+//! prepared ahead of its requests (the Fastly wasm's build-time snapshot) compiles them all
+//! up front instead ([`Templates::precompile`]). Two environments: one without MiniJinja's
+//! built-ins, which a banner tries first because it is cheaper to create, and one with them for
+//! templates that use them.
 
 use super::ConfigError;
 use std::collections::BTreeMap;
@@ -40,27 +42,27 @@ impl Templates {
     /// Compiles every template now: a template that does not compile is a config error
     /// naming it.
     pub fn compile_all(&self) -> Result<(), ConfigError> {
-        let env = self.environment(Builtins::With);
-        for name in self.sources.keys() {
-            env.get_template(name).map_err(|e| {
-                ConfigError::at(
-                    format!("banners.templates.{name}"),
-                    format!("template does not compile: {e}"),
-                )
-            })?;
-        }
-        Ok(())
+        self.compile_in(Builtins::With)
     }
 
     /// Compiles every template now in both environments, for an instance prepared ahead of
     /// its requests (a snapshot): then no request compiles one. Errors as
     /// [`Templates::compile_all`].
     pub fn precompile(&self) -> Result<(), ConfigError> {
-        self.compile_all()?;
-        let lean = self.environment(Builtins::Without);
+        // Compiling needs no built-ins: what compiles in one environment compiles in both.
+        self.compile_in(Builtins::With)?;
+        self.compile_in(Builtins::Without)
+    }
+
+    /// How many templates the environments have compiled so far (both counted).
+    pub fn compiled_count(&self) -> usize {
+        self.compiled.load(Ordering::Relaxed)
+    }
+
+    fn compile_in(&self, builtins: Builtins) -> Result<(), ConfigError> {
+        let env = self.environment(builtins);
         for name in self.sources.keys() {
-            // Compiling needs no built-ins: what compiled above compiles here.
-            lean.get_template(name).map_err(|e| {
+            env.get_template(name).map_err(|e| {
                 ConfigError::at(
                     format!("banners.templates.{name}"),
                     format!("template does not compile: {e}"),
@@ -100,7 +102,7 @@ impl std::fmt::Debug for Templates {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Templates")
             .field("names", &self.sources.keys().collect::<Vec<_>>())
-            .field("compiled", &self.compiled.load(Ordering::Relaxed))
+            .field("compiled", &self.compiled_count())
             .finish()
     }
 }
