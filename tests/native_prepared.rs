@@ -13,6 +13,8 @@ mod support;
 use std::rc::Rc;
 use support::client::DESKTOP;
 use support::native::{demo_host, get, json, BUNDLE};
+use tailor::app::ConfigSource;
+use tailor_config::Config;
 use tailor_platform::block_on;
 use tailor_testing::memory::MemoryHost;
 
@@ -25,6 +27,13 @@ fn fresh_instance_host() -> MemoryHost {
     host
 }
 
+/// The config `load_config` serves for `bundle`, and where from.
+fn config(host: &MemoryHost, bundle: &tailor::Bundle) -> (Rc<Config>, ConfigSource) {
+    block_on(tailor::app::load_config(host, bundle))
+        .unwrap()
+        .unwrap()
+}
+
 /// Runs `f` on its own thread: what `prepare` keeps is per thread, as per instance.
 fn in_new_instance<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::spawn(f).join().unwrap()
@@ -34,24 +43,16 @@ fn in_new_instance<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
 fn a_prepared_instance_serves_one_parsed_config_to_every_request() {
     in_new_instance(|| {
         let host = fresh_instance_host();
-        let (first, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
-        let (second, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
+        let (first, _) = config(&host, &BUNDLE);
+        let (second, _) = config(&host, &BUNDLE);
         assert!(
             !Rc::ptr_eq(&first, &second),
             "unprepared: parsed per request"
         );
 
         tailor::prepare(&BUNDLE).unwrap();
-        let (first, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
-        let (second, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
+        let (first, _) = config(&host, &BUNDLE);
+        let (second, _) = config(&host, &BUNDLE);
         assert!(Rc::ptr_eq(&first, &second), "prepared: parsed once");
     });
 }
@@ -61,10 +62,8 @@ fn a_prepared_instance_compiles_no_template_for_a_request() {
     in_new_instance(|| {
         tailor::prepare(&BUNDLE).unwrap();
         let host = fresh_instance_host();
-        let (config, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
-        let compiled = config.banners.templates.compiled_count();
+        let (served, _) = config(&host, &BUNDLE);
+        let compiled = served.banners.templates.compiled_count();
         assert!(compiled > 0, "prepare compiled the templates");
         for slot in ["hero", "sidebar"] {
             let got = get(
@@ -74,7 +73,7 @@ fn a_prepared_instance_compiles_no_template_for_a_request() {
             );
             assert_eq!(got.status(), 200);
         }
-        assert_eq!(config.banners.templates.compiled_count(), compiled);
+        assert_eq!(served.banners.templates.compiled_count(), compiled);
     });
 }
 
@@ -112,21 +111,15 @@ fn a_kv_config_that_is_the_prepared_document_is_served_prepared_and_another_is_p
         // The demo host's `config/v1` is the bundled document, as in fastly.toml.
         let mut host = demo_host();
         host.memo = None;
-        let (first, source) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
-        assert!(matches!(source, tailor::app::ConfigSource::Kv { .. }));
-        let (second, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
+        let (first, source) = config(&host, &BUNDLE);
+        assert!(matches!(source, ConfigSource::Kv { .. }));
+        let (second, _) = config(&host, &BUNDLE);
         assert!(Rc::ptr_eq(&first, &second));
 
         let edited = format!("{}\n", tailor_demo::CONFIG_JSON).into_bytes();
         let key = ("tailor_kv".to_string(), "config/v1".to_string());
         host.kv.insert(key, edited);
-        let (third, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
+        let (third, _) = config(&host, &BUNDLE);
         assert!(!Rc::ptr_eq(&first, &third), "another document is parsed");
     });
 }
@@ -136,9 +129,7 @@ fn a_request_with_another_bundle_is_not_served_the_prepared_config() {
     in_new_instance(|| {
         tailor::prepare(&BUNDLE).unwrap();
         let host = fresh_instance_host();
-        let (prepared, _) = block_on(tailor::app::load_config(&host, &BUNDLE))
-            .unwrap()
-            .unwrap();
+        let (prepared, _) = config(&host, &BUNDLE);
         // Another document (one more space), which may mean anything: it is parsed itself.
         let other_json: &'static str =
             Box::leak(format!(" {}", tailor_demo::CONFIG_JSON).into_boxed_str());
@@ -146,9 +137,7 @@ fn a_request_with_another_bundle_is_not_served_the_prepared_config() {
             config_json: other_json,
             ..BUNDLE
         };
-        let (served, _) = block_on(tailor::app::load_config(&host, &other))
-            .unwrap()
-            .unwrap();
+        let (served, _) = config(&host, &other);
         assert!(!Rc::ptr_eq(&prepared, &served));
     });
 }
