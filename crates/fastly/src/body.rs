@@ -15,9 +15,9 @@ const PROBE_READ: usize = 1024;
 /// `max_bytes` before allocating for it. `length` is the caller's exact knowledge of it (a
 /// cached object's stored length, which the insert declared and the host enforced: Viceroy's
 /// cache bodies do not report one), used when the body does not report its own; the read ends
-/// there. The fastly crate's `into_bytes` reads through an 8 KB buffer: in
-/// Viceroy a 52 KB cached model took 200–350 µs that way and 60–100 µs read at once.
-/// Allocation failure is an error, not a trap.
+/// there. The fastly crate's `into_bytes` reads through an 8 KB buffer: in Viceroy a 52 KB
+/// cached model took 200–350 µs that way and 60–100 µs read at once. Allocation failure is an
+/// error, not a trap.
 pub(crate) fn read_whole(
     mut body: fastly::Body,
     max_bytes: usize,
@@ -57,10 +57,17 @@ pub(crate) fn read_whole(
         if out.len() > max_bytes {
             return Err(too_large);
         }
-        // The known length is exact for cached objects and KV values: no read is needed to
-        // find the end (each host call costs microseconds on the banner path).
-        if known == Some(out.len()) {
-            return Ok(out);
+        // The known length is exact (cached objects, KV values, declared origin bodies): no
+        // read is needed to find the end (each host call costs microseconds on the banner
+        // path), and a partial read is followed by reads of the rest, inside the buffer.
+        match known {
+            Some(length) if length == out.len() => return Ok(out),
+            Some(length) if length > out.len() => {
+                // At most a chunk: each read's room is zeroed first.
+                want = (length - out.len()).min(CHUNK);
+                continue;
+            }
+            _ => {}
         }
         // Whether more follows, asked with a small buffer on the stack: growing the vector
         // for a read that only finds the end would zero (and in a fresh instance fault in)
