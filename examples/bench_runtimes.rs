@@ -1,6 +1,7 @@
 //! `make bench` (fourth part): the same requests on both local runtimes — a banner and a cached
 //! image on fresh connections, the demo page on one kept-alive connection beside the origin's
-//! own answer — timed end to end from the client, and the size of each platform's bundle.
+//! own answer — timed end to end from the client; reading the corpus's largest original from the
+//! origin into each runtime (`Server-Timing: fetch`); and the size of each platform's bundle.
 //! Writes its block of BENCHMARKS.md.
 #![allow(
     clippy::unwrap_used,
@@ -14,7 +15,8 @@ mod support;
 
 use std::fmt::Write as _;
 use std::time::Instant;
-use support::client::{get, DESKTOP};
+use support::client::{get, DEBUG, DESKTOP};
+use support::file_origin::FileOrigin;
 use support::report::{median, write_block};
 use support::viceroy::{project_root, Harness};
 
@@ -120,6 +122,75 @@ fn page_and_origin_ms(h: &Harness, runs: usize) -> (f64, f64) {
     )
 }
 
+/// The largest original of the benchmark corpus (`../shared/corpus`): its folder and name.
+fn largest_original() -> Option<(std::path::PathBuf, String, u64)> {
+    let dir = project_root().join("../shared/corpus");
+    std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let name = e.file_name().into_string().ok()?;
+            let image = [".jpg", ".png", ".webp"].iter().any(|x| name.ends_with(x));
+            image.then_some((name, e.metadata().ok()?.len()))
+        })
+        .max_by_key(|(_, len)| *len)
+        .map(|(name, len)| (dir.clone(), name, len))
+}
+
+/// Median `Server-Timing: fetch` (ms) of `runs` GETs of `path`, caches bypassed, so every
+/// request reads the whole original from the origin into the instance.
+fn fetch_ms(h: &Harness, path: &str, runs: usize) -> f64 {
+    let url = h.url(path);
+    let headers = [("User-Agent", DESKTOP), DEBUG, ("X-Tailor-Cache", "bypass")];
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let got = get(&url, &headers);
+            assert_eq!(got.status, 200, "{path}");
+            got.header("server-timing")
+                .unwrap_or("")
+                .split(", ")
+                .find_map(|p| p.strip_prefix("fetch;dur="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f64::NAN)
+        })
+        .collect();
+    median(&mut times)
+}
+
+/// Reading one original, in medians of `Server-Timing: fetch` (ms).
+struct OriginalRead {
+    name: String,
+    bytes: u64,
+    viceroy: f64,
+    workerd: f64,
+    /// The same read by the smallest Worker (`benches/fetch-worker`) in workerd.
+    plain_worker: f64,
+}
+
+/// The corpus's largest original read on both runtimes, one after the other, against one
+/// origin serving the corpus, and by a plain JS Worker in workerd as the runtime's own cost.
+fn original_read(runs: usize) -> Option<OriginalRead> {
+    let (dir, name, bytes) = largest_original()?;
+    let origin = FileOrigin::start(&dir);
+    let preview = format!("/img/preview/{name}");
+    let viceroy = Harness::with_origin(origin.port, &[]);
+    let on_viceroy = fetch_ms(&viceroy, &preview, runs);
+    drop(viceroy);
+    let workerd = Harness::workerd_with_origin(origin.port, &[]);
+    let on_workerd = fetch_ms(&workerd, &preview, runs);
+    drop(workerd);
+    let script = project_root().join("benches/fetch-worker/index.js");
+    let plain = Harness::plain_worker(&script, origin.port);
+    let plain_worker = fetch_ms(&plain, &format!("/{name}"), runs);
+    Some(OriginalRead {
+        name,
+        bytes,
+        viceroy: on_viceroy,
+        workerd: on_workerd,
+        plain_worker,
+    })
+}
+
 fn gzip_size(path: &std::path::Path) -> usize {
     use std::io::Write;
     let bytes = std::fs::read(path).unwrap();
@@ -165,6 +236,7 @@ fn main() {
     let (page_w, origin_w) = page_and_origin_ms(&workerd, runs);
     on_workerd.extend([page_w, origin_w]);
     drop(workerd);
+    let original = original_read(21);
     let names: Vec<&str> = paths
         .iter()
         .map(|(name, _)| *name)
@@ -215,6 +287,31 @@ fn main() {
         page_v - origin_v,
         page_w - origin_w
     );
+    match &original {
+        Some(o) => {
+            let _ = writeln!(
+                out,
+                "\nReading an original into the instance (`Server-Timing: fetch`, medians of 21 \
+                 previews of `{}`, {:.1} MB, caches bypassed, one loopback origin): Viceroy \
+                 {:.1} ms, workerd {:.1} ms, **{:.2}x**; the smallest Worker that reads the same \
+                 body whole (`benches/fetch-worker`: `fetch()` then `arrayBuffer()`, no wasm) in \
+                 the same workerd: {:.1} ms, so Tailor's read is {:.2}x the runtime's own.",
+                o.name,
+                o.bytes as f64 / 1e6,
+                o.viceroy,
+                o.workerd,
+                o.workerd / o.viceroy,
+                o.plain_worker,
+                o.workerd / o.plain_worker
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nNo `../shared/corpus`: the original's fetch was not measured."
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "\nViceroy against the smallest Fastly program (`benches/hello-fastly`, \"hello\" from a \

@@ -16,10 +16,11 @@ mod support;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 use support::client::{get, DEBUG};
-use support::viceroy::{free_port, project_root, Harness};
+use support::file_origin::FileOrigin;
+use support::viceroy::{project_root, Harness};
 use tailor_config::Config;
 
 struct Row {
@@ -66,22 +67,6 @@ fn timing(header: &str, name: &str) -> f64 {
         .find_map(|part| part.strip_prefix(&format!("{name};dur=")))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0)
-}
-
-fn start_origin(dir: &Path) -> (Child, u16) {
-    let port = free_port();
-    let binary = project_root().join("target/release/examples/demo_origin");
-    let child = Command::new(&binary)
-        .arg(format!("127.0.0.1:{port}"))
-        .arg(dir)
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {} (run `make build`): {e}", binary.display()));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (child, port)
 }
 
 fn viceroy_runs(harness: &Harness, file: &str, variant: &str, runs: usize) -> (u16, Stage, Row) {
@@ -308,8 +293,8 @@ fn main() {
         .collect();
     images.sort();
     let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
-    let (mut origin, port) = start_origin(&corpus);
-    let harness = Harness::with_origin(port, &[]);
+    let origin = FileOrigin::start(&corpus);
+    let harness = Harness::with_origin(origin.port, &[]);
     let mut rows = Vec::new();
     for image in &images {
         for (name, variant) in &config.variants {
@@ -325,7 +310,7 @@ fn main() {
         }
     }
     drop(harness);
-    let _ = origin.kill();
+    drop(origin);
     peer_runs(&corpus, &config, runs, &mut rows);
     support::report::write_block("bench", &render(&corpus, runs, &rows));
     eprintln!("wrote BENCHMARKS.md");

@@ -8,6 +8,7 @@ pub(crate) mod client;
 pub(crate) mod configs;
 pub(crate) mod experiments;
 pub(crate) mod faults;
+pub(crate) mod file_origin;
 pub(crate) mod fixtures;
 pub(crate) mod inputs;
 pub(crate) mod jobs;

@@ -68,9 +68,25 @@ impl Harness {
         Self::launch_workerd(overrides, None)
     }
 
+    /// workerd under `wrangler dev` against an origin already listening on `origin_port`
+    /// (as [`Harness::with_origin`] is for Viceroy).
+    pub(crate) fn workerd_with_origin(origin_port: u16, overrides: &[KvOverride]) -> Self {
+        Self::spawn_workerd(origin_port, None, overrides, None)
+    }
+
     /// workerd with these KV overrides and, when given, these origin timeouts (as the vars
     /// the Worker reads them from).
     pub(super) fn launch_workerd(
+        overrides: &[KvOverride],
+        timeouts: Option<OriginTimeouts>,
+    ) -> Self {
+        let origin = TestOrigin::start();
+        Self::spawn_workerd(origin.port, Some(origin), overrides, timeouts)
+    }
+
+    fn spawn_workerd(
+        origin_port: u16,
+        origin: Option<TestOrigin>,
         overrides: &[KvOverride],
         timeouts: Option<OriginTimeouts>,
     ) -> Self {
@@ -80,7 +96,6 @@ impl Harness {
             bundle.is_file() && wrangler().is_file(),
             "no Worker bundle or wrangler: run `make build-cloudflare` (or `make test`) first"
         );
-        let origin = TestOrigin::start();
         let dir = run_dir();
         let mut config = format!(
             "name = \"tailor-e2e\"\nmain = \"{}\"\ncompatibility_date = \"2026-04-20\"\n\n\
@@ -88,7 +103,7 @@ impl Harness {
              [vars]\nconfig_key = \"config/v1\"\nconfig_kv_store = \"tailor_kv\"\n\
              backend_origin = \"http://127.0.0.1:{}\"\n",
             bundle.display(),
-            origin.port
+            origin_port
         );
         if let Some(t) = timeouts {
             config.push_str(&format!(
@@ -107,7 +122,7 @@ impl Harness {
         ));
         std::fs::write(dir.join(".dev.vars"), vars).unwrap();
         std::fs::write(dir.join("cf.json"), CF).unwrap();
-        let (bulk, binary) = kv_bulk(origin.port, overrides);
+        let (bulk, binary) = kv_bulk(origin_port, overrides);
         std::fs::write(dir.join("kv.json"), bulk).unwrap();
         let state = dir.join("state");
         let seeded = quiet(&mut Command::new(wrangler()), &dir)
@@ -144,10 +159,32 @@ impl Harness {
                 String::from_utf8_lossy(&put.stderr)
             );
         }
+        Self::wrangler_dev(&dir, origin)
+    }
+
+    /// A Worker that is not Tailor (`script`, an ES module) in workerd under `wrangler dev`,
+    /// with the var `origin` naming `http://127.0.0.1:<origin_port>`: a reference run beside
+    /// Tailor's Worker. It must answer `/healthz` with 200.
+    pub(crate) fn plain_worker(script: &Path, origin_port: u16) -> Self {
+        let dir = run_dir();
+        let config = format!(
+            "name = \"reference\"\nmain = \"{}\"\ncompatibility_date = \"2026-04-20\"\n\n\
+             [vars]\norigin = \"http://127.0.0.1:{origin_port}\"\n",
+            script.display()
+        );
+        std::fs::write(dir.join("wrangler.toml"), config).unwrap();
+        std::fs::write(dir.join("cf.json"), CF).unwrap();
+        Self::wrangler_dev(&dir, None)
+    }
+
+    /// `wrangler dev` of the Worker configured in `dir` (local state in `dir/state`), up and
+    /// answering `/healthz`.
+    fn wrangler_dev(dir: &Path, origin: Option<TestOrigin>) -> Self {
+        let state = dir.join("state");
         let log_path = dir.join("wrangler.log");
         let spawn = |port: u16| {
             let log = std::fs::File::create(&log_path).unwrap();
-            quiet(&mut Command::new(wrangler()), &dir)
+            quiet(&mut Command::new(wrangler()), dir)
                 .args([
                     "dev",
                     "--local",
@@ -159,7 +196,7 @@ impl Harness {
                 .arg("--persist-to")
                 .arg(&state)
                 .arg("--show-interactive-dev-session=false")
-                .current_dir(&dir)
+                .current_dir(dir)
                 .process_group(0)
                 .stdin(Stdio::null())
                 .stdout(Stdio::from(log.try_clone().unwrap()))
@@ -173,7 +210,7 @@ impl Harness {
             base: format!("http://127.0.0.1:{port}"),
             log_path: log_path.clone(),
             runtime: Runtime::Workerd,
-            _origin: Some(origin),
+            _origin: origin,
         };
         // `free_port` releases the port before wrangler binds it, seconds later; a harness
         // starting beside this one can take it meanwhile. Then wrangler exits with "Address
