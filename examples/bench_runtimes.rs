@@ -59,15 +59,16 @@ fn keep_alive_ms(url: &str, runs: usize) -> f64 {
     median(&mut times)
 }
 
-/// The hello-world Fastly program (`benches/hello-fastly`), built for wasm and served by its own
-/// Viceroy; stopped when dropped.
+/// A reference Fastly program under `benches/` (`hello-fastly`, or `proxy-fastly` with its
+/// `origin` backend on `origin_port`), built for wasm and served by its own Viceroy, up once
+/// `ready` answers; stopped when dropped.
 struct Hello {
     child: std::process::Child,
     base: String,
 }
 
 impl Hello {
-    fn start() -> Self {
+    fn start(package: &str, origin_port: Option<u16>, ready: &str) -> Self {
         let root = project_root();
         let target = root.join("target/hello");
         let built = std::process::Command::new(env!("CARGO"))
@@ -77,27 +78,41 @@ impl Hello {
                 "--target",
                 "wasm32-wasip1",
                 "-p",
-                "hello-fastly",
+                package,
             ])
             .arg("--target-dir")
             .arg(&target)
             .current_dir(&root)
             .status()
             .unwrap();
-        assert!(built.success(), "building hello-fastly failed");
+        assert!(built.success(), "building {package} failed");
         let port = support::viceroy::free_port();
         let viceroy = std::env::var("VICEROY").unwrap_or_else(|_| "viceroy".into());
-        let child = std::process::Command::new(viceroy)
+        let mut command = std::process::Command::new(viceroy);
+        command
             .arg("serve")
-            .arg(target.join("wasm32-wasip1/release/hello-fastly.wasm"))
-            .args(["--addr", &format!("127.0.0.1:{port}")])
+            .arg(target.join(format!("wasm32-wasip1/release/{package}.wasm")))
+            .args(["--addr", &format!("127.0.0.1:{port}")]);
+        if let Some(origin) = origin_port {
+            let manifest = support::viceroy::run_dir().join("fastly.toml");
+            std::fs::write(
+                &manifest,
+                format!(
+                    "[local_server.backends.origin]\nurl = \"http://127.0.0.1:{origin}\"\n\
+                     first_byte_timeout_ms = 15000\nbetween_bytes_timeout_ms = 10000\n"
+                ),
+            )
+            .unwrap();
+            command.arg("-C").arg(manifest);
+        }
+        let child = command
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         let base = format!("http://127.0.0.1:{port}");
         for _ in 0..600 {
-            if ureq::get(&base).call().is_ok() {
+            if ureq::get(format!("{base}{ready}")).call().is_ok() {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
@@ -216,9 +231,16 @@ fn main() {
     let (page_v, origin_v) = page_and_origin_ms(&viceroy, runs);
     on_viceroy.extend([page_v, origin_v]);
     // Against hello-world in the same run, all on one kept-alive connection each.
-    let hello = Hello::start();
+    let hello = Hello::start("hello-fastly", None, "/");
     let hello_ms = keep_alive_ms(&hello.base, runs);
     drop(hello);
+    // The origin's page through the smallest program that fetches it: Viceroy's own cost of a
+    // backend request, which every page pays before Tailor does anything.
+    let origin_port = viceroy.origin_port().unwrap();
+    let page = "/pages/index.html";
+    let proxy = Hello::start("proxy-fastly", Some(origin_port), page);
+    let proxy_ms = keep_alive_ms(&format!("{}{page}", proxy.base), runs);
+    drop(proxy);
     let kept: Vec<(&str, f64)> = [
         ("cached image", "/img/preview/photos/harbour.jpg"),
         ("banner (hero)", "/banner?slot=hero"),
@@ -322,6 +344,17 @@ fn main() {
     for (name, ms) in &kept {
         let _ = writeln!(out, "| {name} | {ms:.2} ms | {:.2}x |", ms / hello_ms);
     }
+    let page_ms = kept.last().map_or(f64::NAN, |(_, ms)| *ms);
+    let _ = writeln!(
+        out,
+        "\nThe page against the smallest Fastly program that passes the origin's page through \
+         (`benches/proxy-fastly`: a fresh instance, one backend request, the response streamed \
+         back), same run, kept alive: the origin directly {origin_v:.2} ms, through that program \
+         {proxy_ms:.2} ms (Viceroy's own cost of a backend request: {:.2} ms), Tailor's page \
+         {page_ms:.2} ms: **{:.2} ms over the pass-through**.",
+        proxy_ms - origin_v,
+        page_ms - proxy_ms
+    );
     write_block("runtimes", &out);
     eprintln!(
         "runtimes: Viceroy {on_viceroy:?} ms, workerd {on_workerd:?} ms; wrote BENCHMARKS.md"

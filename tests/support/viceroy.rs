@@ -266,8 +266,12 @@ impl Harness {
 
     /// The URL of `path` on this harness's own test origin, if it started one.
     pub(crate) fn origin_url(&self, path: &str) -> Option<String> {
-        let origin = self._origin.as_ref()?;
-        Some(format!("http://127.0.0.1:{}{path}", origin.port))
+        Some(format!("http://127.0.0.1:{}{path}", self.origin_port()?))
+    }
+
+    /// The port of the test origin this harness started, if it started one.
+    pub(crate) fn origin_port(&self) -> Option<u16> {
+        Some(self._origin.as_ref()?.port)
     }
 }
 
