@@ -294,7 +294,7 @@ fn main() {
     let _ = writeln!(
         out,
         "\nBundles: Fastly wasm {:.2} MB raw, {:.2} MB gzip (all encoders); Worker {:.2} MB wasm \
-         raw, {:.3} MB gzip wasm + {:.3} MB gzip JS = **{:.3} MB gzip** (no WebP/AVIF encoders; \
+         raw, {:.3} MB gzip wasm + {:.3} MB gzip JS = **{:.3} MB gzip** (WebP, no AVIF encoder; \
          budget 1.5 MB).",
         std::fs::metadata(&fastly_wasm).unwrap().len() as f64 / 1e6,
         gzip_size(&fastly_wasm) as f64 / 1e6,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Cloudflare Worker (build/index.js + build/index_bg.wasm) with worker-build, using
 # only tools from the registries: wasm-bindgen-cli from crates.io, esbuild from npm (wrangler's),
-# no wasm-opt. The heavy encoders (libwebp, ravif) are left out: see the README's feature table.
+# no wasm-opt. WebP output is in (libwebp, linked against src/libc_shim.rs); AVIF (ravif, ~3 MB of
+# wasm) is left out for the size budget: see the README's feature table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${CARGO_HOME:-$HOME/.cargo}/bin"

@@ -6,6 +6,7 @@
 
 mod body;
 mod host;
+mod libc_shim;
 
 use body::CloudflareBody;
 use host::CloudflareHost;
