@@ -10,13 +10,14 @@
     clippy::indexing_slicing
 )]
 
-#[path = "../tests/support/mod.rs"]
+mod references;
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
+use references::{original_read, Reference};
 use std::fmt::Write as _;
 use std::time::Instant;
-use support::client::{get, DEBUG, DESKTOP};
-use support::file_origin::FileOrigin;
+use support::client::{get, DESKTOP};
 use support::report::{median, write_block};
 use support::viceroy::{project_root, Harness};
 
@@ -59,75 +60,6 @@ fn keep_alive_ms(url: &str, runs: usize) -> f64 {
     median(&mut times)
 }
 
-/// A reference Fastly program under `benches/` (`hello-fastly`, or `proxy-fastly` with its
-/// `origin` backend on `origin_port`), built for wasm and served by its own Viceroy, up once
-/// `ready` answers; stopped when dropped.
-struct Hello {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Hello {
-    fn start(package: &str, origin_port: Option<u16>, ready: &str) -> Self {
-        let root = project_root();
-        let target = root.join("target/hello");
-        let built = std::process::Command::new(env!("CARGO"))
-            .args([
-                "build",
-                "--release",
-                "--target",
-                "wasm32-wasip1",
-                "-p",
-                package,
-            ])
-            .arg("--target-dir")
-            .arg(&target)
-            .current_dir(&root)
-            .status()
-            .unwrap();
-        assert!(built.success(), "building {package} failed");
-        let port = support::viceroy::free_port();
-        let viceroy = std::env::var("VICEROY").unwrap_or_else(|_| "viceroy".into());
-        let mut command = std::process::Command::new(viceroy);
-        command
-            .arg("serve")
-            .arg(target.join(format!("wasm32-wasip1/release/{package}.wasm")))
-            .args(["--addr", &format!("127.0.0.1:{port}")]);
-        if let Some(origin) = origin_port {
-            let manifest = support::viceroy::run_dir().join("fastly.toml");
-            std::fs::write(
-                &manifest,
-                format!(
-                    "[local_server.backends.origin]\nurl = \"http://127.0.0.1:{origin}\"\n\
-                     first_byte_timeout_ms = 15000\nbetween_bytes_timeout_ms = 10000\n"
-                ),
-            )
-            .unwrap();
-            command.arg("-C").arg(manifest);
-        }
-        let child = command
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
-        for _ in 0..600 {
-            if ureq::get(format!("{base}{ready}")).call().is_ok() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        Self { child, base }
-    }
-}
-
-impl Drop for Hello {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// The page on the harness and the same page from its origin directly, both kept alive.
 fn page_and_origin_ms(h: &Harness, runs: usize) -> (f64, f64) {
     let origin = h.origin_url("/pages/index.html").unwrap();
@@ -135,75 +67,6 @@ fn page_and_origin_ms(h: &Harness, runs: usize) -> (f64, f64) {
         keep_alive_ms(&h.url("/page/index.html"), runs),
         keep_alive_ms(&origin, runs),
     )
-}
-
-/// The largest original of the benchmark corpus (`../shared/corpus`): its folder and name.
-fn largest_original() -> Option<(std::path::PathBuf, String, u64)> {
-    let dir = project_root().join("../shared/corpus");
-    std::fs::read_dir(&dir)
-        .ok()?
-        .filter_map(|e| {
-            let e = e.ok()?;
-            let name = e.file_name().into_string().ok()?;
-            let image = [".jpg", ".png", ".webp"].iter().any(|x| name.ends_with(x));
-            image.then_some((name, e.metadata().ok()?.len()))
-        })
-        .max_by_key(|(_, len)| *len)
-        .map(|(name, len)| (dir.clone(), name, len))
-}
-
-/// Median `Server-Timing: fetch` (ms) of `runs` GETs of `path`, caches bypassed, so every
-/// request reads the whole original from the origin into the instance.
-fn fetch_ms(h: &Harness, path: &str, runs: usize) -> f64 {
-    let url = h.url(path);
-    let headers = [("User-Agent", DESKTOP), DEBUG, ("X-Tailor-Cache", "bypass")];
-    let mut times: Vec<f64> = (0..runs)
-        .map(|_| {
-            let got = get(&url, &headers);
-            assert_eq!(got.status, 200, "{path}");
-            got.header("server-timing")
-                .unwrap_or("")
-                .split(", ")
-                .find_map(|p| p.strip_prefix("fetch;dur="))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(f64::NAN)
-        })
-        .collect();
-    median(&mut times)
-}
-
-/// Reading one original, in medians of `Server-Timing: fetch` (ms).
-struct OriginalRead {
-    name: String,
-    bytes: u64,
-    viceroy: f64,
-    workerd: f64,
-    /// The same read by the smallest Worker (`benches/fetch-worker`) in workerd.
-    plain_worker: f64,
-}
-
-/// The corpus's largest original read on both runtimes, one after the other, against one
-/// origin serving the corpus, and by a plain JS Worker in workerd as the runtime's own cost.
-fn original_read(runs: usize) -> Option<OriginalRead> {
-    let (dir, name, bytes) = largest_original()?;
-    let origin = FileOrigin::start(&dir);
-    let preview = format!("/img/preview/{name}");
-    let viceroy = Harness::with_origin(origin.port, &[]);
-    let on_viceroy = fetch_ms(&viceroy, &preview, runs);
-    drop(viceroy);
-    let workerd = Harness::workerd_with_origin(origin.port, &[]);
-    let on_workerd = fetch_ms(&workerd, &preview, runs);
-    drop(workerd);
-    let script = project_root().join("benches/fetch-worker/index.js");
-    let plain = Harness::plain_worker(&script, origin.port);
-    let plain_worker = fetch_ms(&plain, &format!("/{name}"), runs);
-    Some(OriginalRead {
-        name,
-        bytes,
-        viceroy: on_viceroy,
-        workerd: on_workerd,
-        plain_worker,
-    })
 }
 
 fn gzip_size(path: &std::path::Path) -> usize {
@@ -231,14 +94,14 @@ fn main() {
     let (page_v, origin_v) = page_and_origin_ms(&viceroy, runs);
     on_viceroy.extend([page_v, origin_v]);
     // Against hello-world in the same run, all on one kept-alive connection each.
-    let hello = Hello::start("hello-fastly", None, "/");
+    let hello = Reference::start("hello-fastly", None, "/");
     let hello_ms = keep_alive_ms(&hello.base, runs);
     drop(hello);
     // The origin's page through the smallest program that fetches it: Viceroy's own cost of a
     // backend request, which every page pays before Tailor does anything.
     let origin_port = viceroy.origin_port().unwrap();
     let page = "/pages/index.html";
-    let proxy = Hello::start("proxy-fastly", Some(origin_port), page);
+    let proxy = Reference::start("proxy-fastly", Some(origin_port), page);
     let proxy_ms = keep_alive_ms(&format!("{}{page}", proxy.base), runs);
     drop(proxy);
     let kept: Vec<(&str, f64)> = [
@@ -277,7 +140,7 @@ fn main() {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Written by `make bench` (`examples/bench_runtimes.rs`): {runs} sequential requests per row \
+        "Written by `make bench` (`examples/bench_runtimes/`): {runs} sequential requests per row \
          from a desktop browser User-Agent without consent, after two warm-up requests; \
          client-observed time on loopback, median; a new connection per request except where the \
          row says kept alive. Viceroy (Fastly) as the reference. The page's overhead is its time \
