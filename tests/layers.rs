@@ -17,8 +17,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("tailor-model", &[]),
     ("tailor-stats", &[]),
     ("tailor-demo", &[]),
-    // The reference program of `make bench`: nothing of Tailor's.
+    // The reference programs of `make bench`: nothing of Tailor's.
     ("hello-fastly", &[]),
+    ("proxy-fastly", &[]),
     // The I/O-free core: segmentation, identity, lists, banners, pages, cache keys.
     ("tailor-core", &["tailor-model"]),
     // Beside each other on the core: images, and the host boundary.
