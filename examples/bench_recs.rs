@@ -66,11 +66,7 @@ fn native_us(config: &Config, list: &RecList, history: &[HistoryEntry]) -> f64 {
 }
 
 fn timing_ms(header: &str, name: &str) -> f64 {
-    header
-        .split(", ")
-        .find_map(|p| p.strip_prefix(&format!("{name};dur=")))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(f64::NAN)
+    support::report::server_timing_ms(header, name).unwrap_or(f64::NAN)
 }
 
 fn cookie_pair(got: &Got) -> String {

@@ -122,11 +122,7 @@ fn viceroy_us(config_path: &std::path::Path, runs: usize) -> (f64, String) {
     for _ in 0..runs {
         let got = get(&url, &pairs);
         let timing = got.header("server-timing").unwrap_or("");
-        let ms: f64 = timing
-            .split(", ")
-            .find_map(|p| p.strip_prefix("segment;dur="))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(f64::NAN);
+        let ms = support::report::server_timing_ms(timing, "segment").unwrap_or(f64::NAN);
         times.push(ms * 1000.0);
     }
     pairs.push(DEBUG);

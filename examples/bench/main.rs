@@ -62,11 +62,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 fn timing(header: &str, name: &str) -> f64 {
-    header
-        .split(", ")
-        .find_map(|part| part.strip_prefix(&format!("{name};dur=")))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0)
+    support::report::server_timing_ms(header, name).unwrap_or(0.0)
 }
 
 fn viceroy_runs(harness: &Harness, file: &str, variant: &str, runs: usize) -> (u16, Stage, Row) {

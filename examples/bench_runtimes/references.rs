@@ -5,7 +5,7 @@
 
 use crate::support::client::{get, DEBUG, DESKTOP};
 use crate::support::file_origin::FileOrigin;
-use crate::support::report::median;
+use crate::support::report::{median, server_timing_ms};
 use crate::support::viceroy::{free_port, project_root, run_dir, Harness};
 
 /// A reference Fastly program under `benches/` (`hello-fastly`, or `proxy-fastly` with its
@@ -101,12 +101,7 @@ fn fetch_ms(h: &Harness, path: &str, runs: usize) -> f64 {
         .map(|_| {
             let got = get(&url, &headers);
             assert_eq!(got.status, 200, "{path}");
-            got.header("server-timing")
-                .unwrap_or("")
-                .split(", ")
-                .find_map(|p| p.strip_prefix("fetch;dur="))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(f64::NAN)
+            server_timing_ms(got.header("server-timing").unwrap_or(""), "fetch").unwrap_or(f64::NAN)
         })
         .collect();
     median(&mut times)

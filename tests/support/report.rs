@@ -49,3 +49,12 @@ pub(crate) fn batch_median_us(batches: usize, calls: usize, mut f: impl FnMut())
         .collect();
     median(&mut means)
 }
+
+/// The duration (ms) of entry `name` in a `Server-Timing` header value (`name;dur=…`), when
+/// the header has it.
+pub(crate) fn server_timing_ms(header: &str, name: &str) -> Option<f64> {
+    header
+        .split(", ")
+        .find_map(|part| part.strip_prefix(name)?.strip_prefix(";dur="))
+        .and_then(|v| v.parse().ok())
+}
