@@ -172,3 +172,20 @@ pub(crate) fn wallpaper_png() -> Vec<u8> {
     image.write_with_encoder(encoder).unwrap();
     out
 }
+
+/// A 6000x4000 lossy WebP poster (24 MP: 96 MB as RGBA decoded whole), made once per run, for
+/// libwebp's scaled decode. Served by the end-to-end origin only.
+pub(crate) fn poster_webp() -> Vec<u8> {
+    static POSTER: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    POSTER
+        .get_or_init(|| {
+            let (width, height) = (6000, 4000);
+            let image = image::RgbImage::from_fn(width, height, |x, y| {
+                image::Rgb([(x / 24) as u8, (y / 16) as u8, ((x + y) / 40) as u8])
+            });
+            webp::Encoder::from_rgb(image.as_raw(), width, height)
+                .encode(80.0)
+                .to_vec()
+        })
+        .clone()
+}

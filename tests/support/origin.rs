@@ -5,7 +5,7 @@
 //! anyone else.
 
 use super::faults;
-use super::fixtures::{origin_content, wallpaper_png, Reply};
+use super::fixtures::{origin_content, poster_webp, wallpaper_png, Reply};
 use super::pages::gated_halves;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -181,8 +181,16 @@ impl TestOrigin {
             "/photos/wallpaper.png".to_owned(),
             Reply::ok("image/png", wallpaper_png()),
         );
-        let routes: Arc<HashMap<String, Reply>> =
-            Arc::new(origin_content().into_iter().chain([wallpaper]).collect());
+        let poster = (
+            "/photos/poster.webp".to_owned(),
+            Reply::ok("image/webp", poster_webp()),
+        );
+        let routes: Arc<HashMap<String, Reply>> = Arc::new(
+            origin_content()
+                .into_iter()
+                .chain([wallpaper, poster])
+                .collect(),
+        );
         let stopping = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&stopping);
         let thread = std::thread::spawn(move || {

@@ -6,6 +6,7 @@ use super::budget::{DecodeLimits, DECODE_BUDGET_BYTES};
 use super::jpeg;
 use super::png_stream;
 use super::probe::{classify, reader, Probe};
+use super::shrink_on_load;
 use super::transform::ImageError;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
@@ -140,7 +141,7 @@ fn decode_png_rows(
 ) -> Result<Option<Decoded>, ImageError> {
     let (width, height) = (probe.width, probe.height);
     limits.admit(u64::from(width), u64::from(height), Some(0))?;
-    let factor = png_stream::shrink_factor(width, height, target);
+    let factor = shrink_on_load::shrink_factor(width, height, target);
     // The resizer reads the reduced picture into buffers of about its size again.
     let reduced = box_shrink::planned_bytes(width, height, factor, 4).unwrap_or(u64::MAX);
     let needed = png_stream::planned_bytes(width, height, factor).saturating_add(reduced);
@@ -182,6 +183,26 @@ fn decode_other(
     if probe.format == ImageFormat::Png {
         if let Some(decoded) = decode_png_rows(input, probe, target, limits)? {
             return Ok(decoded);
+        }
+    }
+    #[cfg(feature = "webp")]
+    if probe.format == ImageFormat::WebP {
+        let expected = (probe.width, probe.height);
+        if let Some((shrunk, factor)) = super::webp_input::decode(input, expected, target, limits)?
+        {
+            let (pixels, channels) = without_unused_alpha(shrunk.pixels, shrunk.channels);
+            return Ok(Decoded {
+                pixels,
+                channels,
+                width: shrunk.width,
+                height: shrunk.height,
+                path: if factor == 1 {
+                    "libwebp"
+                } else {
+                    "libwebp-scaled"
+                },
+                icc_converted: false,
+            });
         }
     }
     let pixels = u64::from(probe.width) * u64::from(probe.height);

@@ -18,8 +18,11 @@ mod png_stream;
 
 mod probe;
 mod resize;
+mod shrink_on_load;
 pub mod signature;
 mod transform;
+#[cfg(feature = "webp")]
+mod webp_input;
 
 pub use budget::{DECODE_BUDGET_BYTES, OUTPUT_BUDGET_BYTES};
 pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
