@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tailor needs, skipping whatever is already in place:
-# the wasm targets, clang + wasi-libc (for libwebp), Viceroy and Wizer at their pinned versions
+# the wasm targets, clang + wasi-libc and the SSE2-on-wasm headers (for libwebp), Viceroy and Wizer at their pinned versions
 # (about 10 minutes each to build on 2 cores).
 set -euo pipefail
 
@@ -19,6 +19,30 @@ if ! command -v clang >/dev/null || [ ! -d /usr/include/wasm32-wasi ]; then
     apt-get update -qq && apt-get install -y -qq clang wasi-libc >/dev/null
   else
     echo "Install clang and wasi-libc (Debian: apt-get install clang wasi-libc) to build the wasm." >&2
+    exit 1
+  fi
+fi
+
+# libwebp's SSE2 code paths compile for wasm through Emscripten's SSE2 intrinsics headers, which
+# are written in wasm SIMD (MIT/NCSA; .cargo/config.toml's CFLAGS point at them). Only those two
+# headers and the licence are taken from Debian's emscripten package: it is downloaded, not
+# installed (installed, it would bring a second toolchain).
+SSE_HEADERS=/usr/local/include/wasm-sse2
+if [ ! -f "$SSE_HEADERS/emmintrin.h" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    work=$(mktemp -d)
+    (cd "$work" && { apt-get download -qq emscripten 2>/dev/null ||
+      { apt-get update -qq && apt-get download -qq emscripten; }; })
+    compat=./usr/share/emscripten/system/include/compat
+    dpkg-deb --fsys-tarfile "$work"/emscripten_*.deb |
+      tar -x -C "$work" "$compat/xmmintrin.h" "$compat/emmintrin.h" ./usr/share/doc/emscripten/copyright
+    install -d "$SSE_HEADERS"
+    install -m 644 "$work/$compat/xmmintrin.h" "$work/$compat/emmintrin.h" "$SSE_HEADERS/"
+    install -m 644 "$work/usr/share/doc/emscripten/copyright" "$SSE_HEADERS/COPYRIGHT"
+    rm -rf "$work"
+  else
+    echo "Put Emscripten's xmmintrin.h and emmintrin.h (Debian package emscripten," >&2
+    echo "system/include/compat) in $SSE_HEADERS to build the wasm." >&2
     exit 1
   fi
 fi

@@ -1,6 +1,6 @@
 //! Image formats and transforms end to end: the output format from Accept (in either order),
 //! from transparency and from `format=` (WebP on both runtimes, AVIF on Fastly only), and
-//! signed free-form transforms.
+//! signed free-form transforms; WebP bytes equal to the native build's.
 
 use super::{check, expect_json_error, expect_status};
 use crate::support::client::{get, DEBUG};
@@ -204,4 +204,41 @@ pub(crate) fn free_form_transforms_need_a_valid_signature(h: &Harness) -> Result
         400,
         "bad_request",
     )
+}
+
+/// libwebp in wasm (its SSE2 paths through wasm SIMD) must produce the bytes the native build
+/// produces with x86 SSE2, which are `cwebp`'s (`make bench` compares those). The pixels are
+/// pinned first: the runtime's lossless PNG of the variant is encoded natively by the same core
+/// transform (no resize at the same width), since decoders and resizers may round differently
+/// per target.
+pub(crate) fn webp_bytes_equal_the_native_build(h: &Harness) -> Result<(), Failed> {
+    let config = tailor_config::Config::from_json(tailor_demo::CONFIG_JSON.as_bytes())?;
+    for name in ["thumbnail", "preview", "full"] {
+        let variant = &config.variants[name];
+        let url = |format: &str| h.url(&format!("/img/{name}/photos/big.jpg?format={format}"));
+        let (png, webp) = (get(&url("png"), &[]), get(&url("webp"), &[]));
+        expect_status(&png, 200)?;
+        expect_status(&webp, 200)?;
+        let job = tailor_image::Job {
+            geometry: tailor_image::Geometry::width(variant.width),
+            background: [255, 255, 255],
+            quality: Some(tailor_image::Qualities {
+                jpeg: variant.jpeg_quality,
+                webp: variant.webp_quality,
+            }),
+            format: tailor_image::FormatRequest::Fixed(tailor_image::OutputFormat::Webp),
+            client: tailor_image::ClientFormats::default(),
+            max_pixels: config.limits.max_input_pixels,
+            max_output_side: config.limits.max_output_width,
+        };
+        let native = tailor_image::transform(&png.body, &job, &|| 0.0)?;
+        check(webp.body == native.bytes, || {
+            format!(
+                "{name}: {} B from the runtime, {} B native",
+                webp.body.len(),
+                native.bytes.len()
+            )
+        })?;
+    }
+    Ok(())
 }

@@ -84,6 +84,7 @@ fn main() {
         formats_follow_transparency_and_the_format_parameter,
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,
+        webp_bytes_equal_the_native_build,
         free_form_transforms_need_a_valid_signature,
         one_decode_fills_the_smaller_siblings,
         every_input_in_the_zoo_gets_its_status_dimensions_and_format,
