@@ -421,6 +421,11 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
             ),
             None => "- | - | -".into(),
         };
+        let native = if r.native_ms.is_finite() {
+            format!("{:.1}", r.native_ms)
+        } else {
+            "-".into()
+        };
         let (vips_ms, vips_mb, ratio) = match r.vips {
             Some((ms, mb)) => (
                 format!("{ms:.0}"),
@@ -443,9 +448,9 @@ fn render(corpus: &Path, runs: usize, rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} {} | {} | {:.1} / {:.1} / {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1} | {:.1} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} {} | {} | {:.1} / {:.1} / {:.1} | {:.1} | {:.1} | {:.1} | {:.0}% | {:.1} | {} | {} | {} | {} | {} | {} |",
             r.image, r.variant, r.status, r.out_dims, r.out_format, r.decode_path, v.decode, v.resize, v.encode,
-            v.transform(), v.fetch, r.out_bytes as f64 / 1024.0, reduction, r.peak_mb, r.native_ms,
+            v.transform(), v.fetch, r.out_bytes as f64 / 1024.0, reduction, r.peak_mb, native,
             vips_ms, vips_mb, ratio, sharp, webp
         );
     }
