@@ -155,7 +155,7 @@ fn native_ms(path: &Path, width: u32, quality: u8, runs: usize) -> f64 {
             }),
             format: tailor_image::FormatRequest::Fixed(tailor_image::OutputFormat::Jpeg),
             client: tailor_image::ClientFormats::default(),
-            max_pixels: 40_000_000,
+            max_pixels: 50_000_000,
             max_output_side: 4096,
         };
         if tailor_image::transform(&bytes, &job, &now).is_err() {
@@ -176,7 +176,7 @@ fn native_job(width: u32, format: tailor_image::OutputFormat, quality: u8) -> ta
         }),
         format: tailor_image::FormatRequest::Fixed(format),
         client: tailor_image::ClientFormats::default(),
-        max_pixels: 40_000_000,
+        max_pixels: 50_000_000,
         max_output_side: 4096,
     }
 }

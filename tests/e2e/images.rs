@@ -1,5 +1,6 @@
 //! Images end to end: named variants and their widths, progressive JPEGs shrunk on load, large
-//! PNGs decoded row by row, large WebPs reduced by libwebp while they decode, one decode for the smaller siblings, EXIF orientation, the input
+//! PNGs decoded row by row, large WebPs reduced by libwebp while they decode, 50 MP inputs in
+//! bounded memory, one decode for the smaller siblings, EXIF orientation, the input
 //! zoo, and the image errors.
 
 use super::{check, expect_json_error, expect_status};
@@ -253,6 +254,39 @@ pub(crate) fn large_webps_are_reduced_by_libwebp_while_they_decode(
             check(peak <= 48 << 20, || {
                 format!("{variant}: peak linear memory {peak} B ({info})")
             })?;
+        }
+    }
+    Ok(())
+}
+
+/// The largest inputs the default limits admit (49.8 MP), in each format that can be reduced
+/// while it decodes, in every variant: served, with the picture's colours, and within 48 MB of
+/// linear memory in Viceroy (each request a fresh instance, so the peak is the request's).
+pub(crate) fn fifty_megapixel_inputs_stay_within_48_mb(h: &Harness) -> Result<(), Failed> {
+    for file in ["fifty.jpg", "fifty.png", "fifty.webp"] {
+        for (variant, width) in [("thumbnail", 150), ("preview", 500), ("full", 2048)] {
+            let url = h.url(&format!("/img/{variant}/photos/{file}?format=jpeg"));
+            let response = get(&url, &[DEBUG]);
+            expect_status(&response, 200)?;
+            let info = response.header("x-tailor-image").unwrap_or("").to_string();
+            let img = image::load_from_memory(&response.body)?.into_rgb8();
+            check(img.width() == width, || {
+                format!("{file} {variant}: {:?}", img.dimensions())
+            })?;
+            // Red follows x: dark on the left, bright on the right.
+            let red = |x: u32| img.get_pixel(x, img.height() / 2).0[0];
+            check(red(1) < 30 && red(width - 2) > 220, || {
+                format!("{file} {variant}: red {} .. {}", red(1), red(width - 2))
+            })?;
+            if h.runtime == Runtime::Viceroy {
+                let peak: u64 = response
+                    .header("x-tailor-memory-peak")
+                    .and_then(|m| m.parse().ok())
+                    .unwrap_or(u64::MAX);
+                check(peak <= 48 << 20, || {
+                    format!("{file} {variant}: peak linear memory {peak} B ({info})")
+                })?;
+            }
         }
     }
     Ok(())

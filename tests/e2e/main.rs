@@ -81,6 +81,7 @@ fn main() {
         progressive_jpegs_shrink_on_load_from_dc_coefficients,
         large_pngs_are_decoded_row_by_row_in_bounded_memory,
         large_webps_are_reduced_by_libwebp_while_they_decode,
+        fifty_megapixel_inputs_stay_within_48_mb,
         formats_follow_transparency_and_the_format_parameter,
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,

@@ -189,3 +189,45 @@ pub(crate) fn poster_webp() -> Vec<u8> {
         })
         .clone()
 }
+
+/// 8640 x 5760 (49.8 MP, under the 50 M pixel limit): the largest picture the default limits
+/// admit, as a baseline JPEG, a non-interlaced PNG and a lossy WebP, made once per run. A
+/// diagonal gradient with fine texture, so each codec does real work and the colours can be
+/// checked after the shrink. Served by the end-to-end origin only.
+pub(crate) fn fifty_megapixel_images() -> Vec<(String, Reply)> {
+    static IMAGES: std::sync::OnceLock<Vec<(String, Reply)>> = std::sync::OnceLock::new();
+    IMAGES
+        .get_or_init(|| {
+            let (width, height) = (8640u32, 5760u32);
+            let rgb = image::RgbImage::from_fn(width, height, |x, y| {
+                let texture = (((x >> 3) ^ (y >> 3)) & 1) as u8 * 6;
+                image::Rgb([
+                    (x / 34) as u8,
+                    (y / 23) as u8,
+                    ((x + y) / 60) as u8 + texture,
+                ])
+            });
+            let jpeg = synthetic::jpeg(&rgb, 80);
+            let mut png = Vec::new();
+            let encoder = image::codecs::png::PngEncoder::new_with_quality(
+                &mut png,
+                image::codecs::png::CompressionType::Fast,
+                image::codecs::png::FilterType::Sub,
+            );
+            rgb.write_with_encoder(encoder)
+                .expect("encode the 50 MP PNG");
+            let mut config = webp::WebPConfig::new().expect("WebP config");
+            config.quality = 75.0;
+            config.method = 0;
+            let webp = webp::Encoder::from_rgb(rgb.as_raw(), width, height)
+                .encode_advanced(&config)
+                .expect("encode the 50 MP WebP")
+                .to_vec();
+            vec![
+                ("/photos/fifty.jpg".into(), Reply::ok("image/jpeg", jpeg)),
+                ("/photos/fifty.png".into(), Reply::ok("image/png", png)),
+                ("/photos/fifty.webp".into(), Reply::ok("image/webp", webp)),
+            ]
+        })
+        .clone()
+}

@@ -21,7 +21,7 @@ pub(crate) fn job(width: u32, format: FormatRequest) -> Job {
         quality: Some(Qualities { jpeg: 80, webp: 75 }),
         format,
         client: ClientFormats::default(),
-        max_pixels: 40_000_000,
+        max_pixels: 50_000_000,
         max_output_side: 4096,
     }
 }

@@ -5,7 +5,7 @@
 //! anyone else.
 
 use super::faults;
-use super::fixtures::{origin_content, poster_webp, wallpaper_png, Reply};
+use super::fixtures::{fifty_megapixel_images, origin_content, poster_webp, wallpaper_png, Reply};
 use super::pages::gated_halves;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -189,6 +189,7 @@ impl TestOrigin {
             origin_content()
                 .into_iter()
                 .chain([wallpaper, poster])
+                .chain(fifty_megapixel_images())
                 .collect(),
         );
         let stopping = Arc::new(AtomicBool::new(false));

@@ -222,7 +222,7 @@ pub struct RawSlot {
 pub struct RawLimits {
     /// The largest original read from the origin or the cache, in bytes (default 25 MiB).
     pub max_input_bytes: usize,
-    /// The largest original decoded, width x height in pixels (default 40 M).
+    /// The largest original decoded, width x height in pixels (default 50 M, as imgproxy).
     pub max_input_pixels: u64,
     /// No side of any output, width or height, exceeds this, in pixels (default 4096).
     pub max_output_width: u32,
@@ -244,7 +244,7 @@ impl Default for RawLimits {
     fn default() -> Self {
         Self {
             max_input_bytes: 25 * 1024 * 1024,
-            max_input_pixels: 40_000_000,
+            max_input_pixels: 50_000_000,
             max_output_width: 4096,
             max_list_bytes: 1024 * 1024,
             max_path_bytes: 1024,
