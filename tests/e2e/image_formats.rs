@@ -242,3 +242,31 @@ pub(crate) fn webp_bytes_equal_the_native_build(h: &Harness) -> Result<(), Faile
     }
     Ok(())
 }
+
+/// A WebP the instance cannot encode (lossless alpha of a noisy 2048² plane needs more memory
+/// than it has) is never a 500: `format=auto` falls back to what a client without WebP gets
+/// (PNG, alpha kept), and a forced `format=webp` is a precise `413`.
+pub(crate) fn webp_out_of_memory_falls_back_or_is_413(h: &Harness) -> Result<(), Failed> {
+    const CHROME: &str = "image/avif,image/webp,image/apng,image/*,*/*;q=0.8";
+    let auto = get(
+        &h.url("/img/full/photos/noisy-alpha.png"),
+        &[("Accept", CHROME), DEBUG],
+    );
+    expect_status(&auto, 200)?;
+    let format = image::guess_format(&auto.body)?;
+    let content_type = auto.header("content-type").unwrap_or("").to_string();
+    check(
+        matches!(
+            (format, content_type.as_str()),
+            (image::ImageFormat::Png, "image/png") | (image::ImageFormat::WebP, "image/webp")
+        ),
+        || format!("{format:?} as {content_type}"),
+    )?;
+    let alpha = image::load_from_memory(&auto.body)?.color().has_alpha();
+    check(alpha, || "the alpha channel was lost".into())?;
+    let forced = get(&h.url("/img/full/photos/noisy-alpha.png?format=webp"), &[]);
+    if forced.status != 200 {
+        expect_json_error(&forced, 413, "too_large")?;
+    }
+    Ok(())
+}

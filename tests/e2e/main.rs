@@ -86,6 +86,7 @@ fn main() {
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,
         webp_bytes_equal_the_native_build,
+        webp_out_of_memory_falls_back_or_is_413,
         free_form_transforms_need_a_valid_signature,
         one_decode_fills_the_smaller_siblings,
         every_input_in_the_zoo_gets_its_status_dimensions_and_format,

@@ -231,3 +231,28 @@ pub(crate) fn fifty_megapixel_images() -> Vec<(String, Reply)> {
         })
         .clone()
 }
+
+/// A 2048x2048 RGBA PNG whose alpha is noise: libwebp codes alpha losslessly, and this plane
+/// needs more memory than a wasm instance has (about 190 MB natively). Served by the
+/// end-to-end origin only.
+pub(crate) fn noisy_alpha_png() -> Vec<u8> {
+    let image = image::RgbaImage::from_fn(2048, 2048, |x, y| {
+        let noise = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)).rotate_left(13);
+        image::Rgba([
+            (x / 8) as u8,
+            (y / 8) as u8,
+            noise as u8,
+            (noise >> 8) as u8,
+        ])
+    });
+    let mut out = Vec::new();
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        &mut out,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::NoFilter,
+    );
+    image
+        .write_with_encoder(encoder)
+        .expect("encode the noisy PNG");
+    out
+}

@@ -5,7 +5,9 @@
 //! anyone else.
 
 use super::faults;
-use super::fixtures::{fifty_megapixel_images, origin_content, poster_webp, wallpaper_png, Reply};
+use super::fixtures::{
+    fifty_megapixel_images, noisy_alpha_png, origin_content, poster_webp, wallpaper_png, Reply,
+};
 use super::pages::gated_halves;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -185,10 +187,14 @@ impl TestOrigin {
             "/photos/poster.webp".to_owned(),
             Reply::ok("image/webp", poster_webp()),
         );
+        let noisy = (
+            "/photos/noisy-alpha.png".to_owned(),
+            Reply::ok("image/png", noisy_alpha_png()),
+        );
         let routes: Arc<HashMap<String, Reply>> = Arc::new(
             origin_content()
                 .into_iter()
-                .chain([wallpaper, poster])
+                .chain([wallpaper, poster, noisy])
                 .chain(fifty_megapixel_images())
                 .collect(),
         );

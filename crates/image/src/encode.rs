@@ -1,7 +1,7 @@
 //! Encoding resized pixels: JPEG (alpha composited onto white), PNG and WebP (alpha kept).
 
 use super::budget::pixel_buffer_len;
-use super::format::OutputFormat;
+use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::transform::ImageError;
 
 /// Qualities per format, from the variant.
@@ -23,6 +23,40 @@ impl Qualities {
             n if n < 5 * MB => Self { jpeg: 80, webp: 75 },
             _ => Self { jpeg: 75, webp: 70 },
         }
+    }
+}
+
+/// Encodes in the format `request` resolves to. When the client left the choice to Tailor
+/// (`auto`) and WebP cannot be encoded within the instance's memory (libwebp codes alpha
+/// losslessly, and a noisy 2048² alpha plane needs ~190 MB), the picture is encoded as a client
+/// without WebP would get it (PNG with alpha, else JPEG) rather than failing the request.
+/// A forced `format=webp` keeps the error (`413`).
+#[allow(clippy::too_many_arguments)] // the encoder's inputs, passed through
+pub(crate) fn encode_negotiated(
+    pixels: &[u8],
+    channels: u8,
+    width: u32,
+    height: u32,
+    request: FormatRequest,
+    client: ClientFormats,
+    qualities: Qualities,
+    background: [u8; 3],
+) -> Result<(OutputFormat, Vec<u8>), ImageError> {
+    let format = request.resolve(client, channels == 4);
+    let encoded = encode(
+        pixels, channels, width, height, format, qualities, background,
+    );
+    match encoded {
+        Err(ImageError::TooLarge(_))
+            if request == FormatRequest::Auto && format == OutputFormat::Webp =>
+        {
+            let plain = request.resolve(ClientFormats::default(), channels == 4);
+            let bytes = encode(
+                pixels, channels, width, height, plain, qualities, background,
+            )?;
+            Ok((plain, bytes))
+        }
+        other => Ok((format, other?)),
     }
 }
 
@@ -79,9 +113,13 @@ fn encode_webp(
     config.quality = f32::from(quality);
     config.method = 4; // cwebp's default speed/size trade-off
     config.alpha_compression = 1;
-    let encoded = encoder
-        .encode_advanced(&config)
-        .map_err(|e| ImageError::Internal(format!("WebP encoding failed: {e:?}")))?;
+    let encoded = encoder.encode_advanced(&config).map_err(|e| match e {
+        webp::WebPEncodingError::VP8_ENC_ERROR_OUT_OF_MEMORY
+        | webp::WebPEncodingError::VP8_ENC_ERROR_BITSTREAM_OUT_OF_MEMORY => ImageError::TooLarge(
+            format!("encoding this {width}x{height} WebP needs more memory than the instance has"),
+        ),
+        other => ImageError::Internal(format!("WebP encoding failed: {other:?}")),
+    })?;
     Ok(encoded.to_vec())
 }
 

@@ -3,7 +3,7 @@
 
 use super::budget::pixel_buffer_len;
 use super::decode::decode;
-use super::encode::encode;
+use super::encode::encode_negotiated;
 pub use super::encode::Qualities;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
@@ -144,17 +144,17 @@ pub fn transform_many(
         let resized = resize(&decoded, plan)?;
         let pixels = pad(resized, decoded.channels, plan, job.background)?;
         let resized_at = now();
-        let format = job.format.resolve(job.client, decoded.channels == 4);
         let quality = job
             .quality
             .unwrap_or_else(|| Qualities::adaptive(input.len()));
         let (out_width, out_height) = plan.output();
-        let mut bytes = encode(
+        let (format, mut bytes) = encode_negotiated(
             &pixels,
             decoded.channels,
             out_width,
             out_height,
-            format,
+            job.format,
+            job.client,
             quality,
             job.background,
         )?;
