@@ -1,5 +1,5 @@
 //! Images end to end: named variants and their widths, progressive JPEGs shrunk on load, large
-//! PNGs decoded row by row, large WebPs reduced by libwebp while they decode, 50 MP inputs in
+//! PNGs decoded row by row (interlaced ones pass by pass), large WebPs reduced by libwebp while they decode, 50 MP inputs in
 //! bounded memory, one decode for the smaller siblings, EXIF orientation, the input
 //! zoo, and the image errors.
 
@@ -187,11 +187,22 @@ pub(crate) fn large_pngs_are_decoded_row_by_row_in_bounded_memory(
     h: &Harness,
 ) -> Result<(), Failed> {
     // 4096x2304 RGBA: 38 MB decoded whole. The preview (500) is covered by 1/8 (512x288):
-    // the rows are averaged in 8x8 blocks as they are inflated.
-    let preview = get(&h.url("/img/preview/photos/wallpaper.png"), &[DEBUG]);
+    // the rows are averaged in 8x8 blocks as they are inflated; the interlaced copy's seven
+    // passes into the same blocks.
+    for (file, path) in [
+        ("wallpaper.png", "decode=png-rows-shrunk"),
+        ("wallpaper-interlaced.png", "decode=png-adam7-shrunk"),
+    ] {
+        wallpaper_preview_in_bounded_memory(h, file, path)?;
+    }
+    Ok(())
+}
+
+fn wallpaper_preview_in_bounded_memory(h: &Harness, file: &str, path: &str) -> Result<(), Failed> {
+    let preview = get(&h.url(&format!("/img/preview/photos/{file}")), &[DEBUG]);
     expect_status(&preview, 200)?;
     let info = preview.header("x-tailor-image").unwrap_or("").to_string();
-    check(info.contains("decode=png-rows-shrunk"), || info.clone())?;
+    check(info.contains(path), || info.clone())?;
     let img = image::load_from_memory(&preview.body)?.into_rgba8();
     check(img.dimensions() == (500, 281), || {
         format!("{:?}", img.dimensions())

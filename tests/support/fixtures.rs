@@ -158,11 +158,7 @@ fn photos() -> Vec<(&'static str, Reply)> {
 /// A 4096x2304 RGBA wallpaper with a transparent frame (9.4 MP: 38 MB decoded whole), fast
 /// to make and to compress, for the row-by-row PNG decode. Served by the end-to-end origin only.
 pub(crate) fn wallpaper_png() -> Vec<u8> {
-    let image = image::RgbaImage::from_fn(4096, 2304, |x, y| {
-        let frame = x < 64 || y < 64 || x >= 4032 || y >= 2240;
-        let (r, g) = ((x / 16) as u8, (y / 9) as u8);
-        image::Rgba([r, g, r ^ g, if frame { 0 } else { 255 - (x % 7) as u8 }])
-    });
+    let image = wallpaper();
     let mut out = Vec::new();
     let encoder = image::codecs::png::PngEncoder::new_with_quality(
         &mut out,
@@ -171,6 +167,19 @@ pub(crate) fn wallpaper_png() -> Vec<u8> {
     );
     image.write_with_encoder(encoder).unwrap();
     out
+}
+
+/// The wallpaper again, Adam7-interlaced, for the pass-by-pass shrink.
+pub(crate) fn wallpaper_interlaced_png() -> Vec<u8> {
+    synthetic::png_interlaced(&wallpaper())
+}
+
+fn wallpaper() -> image::RgbaImage {
+    image::RgbaImage::from_fn(4096, 2304, |x, y| {
+        let frame = x < 64 || y < 64 || x >= 4032 || y >= 2240;
+        let (r, g) = ((x / 16) as u8, (y / 9) as u8);
+        image::Rgba([r, g, r ^ g, if frame { 0 } else { 255 - (x % 7) as u8 }])
+    })
 }
 
 /// A 6000x4000 lossy WebP poster (24 MP: 96 MB as RGBA decoded whole), made once per run, for

@@ -6,7 +6,8 @@
 
 use super::faults;
 use super::fixtures::{
-    fifty_megapixel_images, noisy_alpha_png, origin_content, poster_webp, wallpaper_png, Reply,
+    fifty_megapixel_images, noisy_alpha_png, origin_content, poster_webp, wallpaper_interlaced_png,
+    wallpaper_png, Reply,
 };
 use super::pages::gated_halves;
 use std::collections::HashMap;
@@ -187,6 +188,10 @@ impl TestOrigin {
             "/photos/poster.webp".to_owned(),
             Reply::ok("image/webp", poster_webp()),
         );
+        let interlaced = (
+            "/photos/wallpaper-interlaced.png".to_owned(),
+            Reply::ok("image/png", wallpaper_interlaced_png()),
+        );
         let noisy = (
             "/photos/noisy-alpha.png".to_owned(),
             Reply::ok("image/png", noisy_alpha_png()),
@@ -194,7 +199,7 @@ impl TestOrigin {
         let routes: Arc<HashMap<String, Reply>> = Arc::new(
             origin_content()
                 .into_iter()
-                .chain([wallpaper, poster, noisy])
+                .chain([wallpaper, poster, noisy, interlaced])
                 .chain(fifty_megapixel_images())
                 .collect(),
         );

@@ -15,7 +15,7 @@ pub(crate) enum RowLayout {
 }
 
 impl RowLayout {
-    fn bytes_per_pixel(self) -> usize {
+    pub(crate) fn bytes_per_pixel(self) -> usize {
         match self {
             Self::Gray => 1,
             Self::GrayAlpha => 2,
@@ -212,7 +212,7 @@ impl BoxShrink {
 }
 
 /// `sum / count` rounded to the nearest byte value.
-fn rounded(sum: u64, count: u64) -> u8 {
+pub(crate) fn rounded(sum: u64, count: u64) -> u8 {
     u8::try_from((sum + count / 2) / count.max(1)).unwrap_or(u8::MAX)
 }
 
@@ -246,7 +246,7 @@ fn add_plain(block: &[u8], cell: &mut [u64; 4]) {
 }
 
 /// Gray to RGB, or GrayAlpha to RGBA, into the front of `out` (4 bytes per pixel long).
-fn widen(row: &[u8], layout: RowLayout, out: &mut [u8]) {
+pub(crate) fn widen(row: &[u8], layout: RowLayout, out: &mut [u8]) {
     if layout == RowLayout::Gray {
         for (&v, o) in row.iter().zip(out.chunks_exact_mut(3)) {
             o.copy_from_slice(&[v, v, v]);
@@ -258,7 +258,7 @@ fn widen(row: &[u8], layout: RowLayout, out: &mut [u8]) {
     }
 }
 
-fn try_zeroed<T: Copy + Default>(len: usize) -> Result<Vec<T>, ImageError> {
+pub(crate) fn try_zeroed<T: Copy + Default>(len: usize) -> Result<Vec<T>, ImageError> {
     let mut v = Vec::new();
     v.try_reserve_exact(len)
         .map_err(|_| no_memory(len.saturating_mul(std::mem::size_of::<T>())))?;
@@ -266,7 +266,7 @@ fn try_zeroed<T: Copy + Default>(len: usize) -> Result<Vec<T>, ImageError> {
     Ok(v)
 }
 
-fn try_reserved(len: usize) -> Result<Vec<u8>, ImageError> {
+pub(crate) fn try_reserved(len: usize) -> Result<Vec<u8>, ImageError> {
     let mut v = Vec::new();
     v.try_reserve_exact(len).map_err(|_| no_memory(len))?;
     Ok(v)

@@ -132,7 +132,7 @@ fn strip_alpha(mut rgba: Vec<u8>) -> Vec<u8> {
     rgba
 }
 
-/// A PNG streamed through the box shrink (`None`: interlaced, decoded whole instead).
+/// A PNG streamed through the box shrink (`None`: interlaced at full size, decoded whole).
 fn decode_png_rows(
     input: &[u8],
     probe: &Probe,
@@ -146,7 +146,7 @@ fn decode_png_rows(
     let reduced = box_shrink::planned_bytes(width, height, factor, 4).unwrap_or(u64::MAX);
     let needed = png_stream::planned_bytes(width, height, factor).saturating_add(reduced);
     over_budget(input, needed, width, height)?;
-    let Some(shrunk) = png_stream::decode(input, (width, height), factor, limits)? else {
+    let Some((shrunk, path)) = png_stream::decode(input, (width, height), factor, limits)? else {
         return Ok(None);
     };
     let (pixels, channels) = without_unused_alpha(shrunk.pixels, shrunk.channels);
@@ -155,11 +155,7 @@ fn decode_png_rows(
         channels,
         width: shrunk.width,
         height: shrunk.height,
-        path: if factor == 1 {
-            "png-rows"
-        } else {
-            "png-rows-shrunk"
-        },
+        path,
         icc_converted: false,
     }))
 }

@@ -2,6 +2,7 @@
 //! (probe → decode at reduced scale → resize → encode).
 #![warn(missing_docs)]
 
+mod adam7_shrink;
 mod box_shrink;
 mod budget;
 mod color_profile;

@@ -81,7 +81,7 @@ pub struct Transformed {
     /// Whether an embedded ICC profile was converted to sRGB.
     pub icc_converted: bool,
     /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png-rows`,
-    /// `png-rows-shrunk`, `png` for interlaced PNGs, `libwebp`, `libwebp-scaled`, `webp` for
+    /// `png-rows-shrunk`, `png-adam7-shrunk`, `png` for interlaced PNGs at full size, `libwebp`, `libwebp-scaled`, `webp` for
     /// animated WebP (first frame), `gif-first-frame`), or `original` when the original bytes
     /// were kept.
     pub decode_path: &'static str,

@@ -57,6 +57,56 @@ where
     out
 }
 
+/// Encodes 8-bit RGB or RGBA pixels as an Adam7-interlaced PNG (filter type 0 throughout),
+/// which neither `image` nor `png` writes.
+pub fn png_interlaced<P>(image: &ImageBuffer<P, Vec<u8>>) -> Vec<u8>
+where
+    P: image::Pixel<Subpixel = u8>,
+{
+    use std::io::Write as _;
+    let (width, height) = image.dimensions();
+    let channels = u32::from(P::CHANNEL_COUNT);
+    let colour_type: u8 = if channels == 4 { 6 } else { 2 };
+    let passes = [
+        (0, 8, 0, 8),
+        (4, 8, 0, 8),
+        (0, 4, 4, 8),
+        (2, 4, 0, 4),
+        (0, 2, 2, 4),
+        (1, 2, 0, 2),
+        (0, 1, 1, 2),
+    ];
+    let mut raw = Vec::new();
+    for (x0, dx, y0, dy) in passes {
+        if x0 >= width || y0 >= height {
+            continue;
+        }
+        for y in (y0..height).step_by(dy as usize) {
+            raw.push(0);
+            for x in (x0..width).step_by(dx as usize) {
+                raw.extend_from_slice(image.get_pixel(x, y).channels());
+            }
+        }
+    }
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    let _ = zlib.write_all(&raw);
+    let idat = zlib.finish().unwrap_or_default();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, colour_type, 0, 0, 1]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(b"IHDR", ihdr), (b"IDAT", idat), (b"IEND", Vec::new())] {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(&data);
+        let crc = crc32fast::hash(out.get(start..).unwrap_or_default());
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    out
+}
+
 fn hash(x: u32, y: u32, seed: u32) -> u32 {
     let mut v =
         x.wrapping_mul(0x9E37_79B1) ^ y.wrapping_mul(0x85EB_CA77) ^ seed.wrapping_mul(0xC2B2_AE3D);
