@@ -14,6 +14,7 @@
 use std::alloc::{alloc, alloc_zeroed, dealloc, Layout};
 use std::ffi::{c_int, c_void};
 use std::ptr::null_mut;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bytes before each block, holding its size for `free`; 16 keeps the block aligned as C's
 /// `max_align_t` requires.
@@ -26,10 +27,24 @@ fn layout(size: usize) -> Option<Layout> {
     Layout::from_size_align(size.checked_add(HEADER)?, HEADER).ok()
 }
 
+/// The most C may hold at once: the image decode budget. libwebp's own estimate of a decode
+/// cannot see everything a crafted file makes it allocate (a lossless WebP can declare
+/// thousands of Huffman groups of ~12 KB each), and on Workers an isolate that grows past its
+/// memory is ended, so the total is capped here, where the memory is taken: past it, `malloc`
+/// returns null and libwebp reports out of memory (`413`).
+pub const C_HEAP_LIMIT: usize = 100 * 1024 * 1024;
+
+/// Bytes C holds now (the instance is single-threaded; atomics keep it safe regardless).
+static C_HEAP_USED: AtomicUsize = AtomicUsize::new(0);
+
 unsafe fn allocate(size: usize, zeroed: bool) -> *mut c_void {
     let Some(layout) = layout(size) else {
         return null_mut();
     };
+    let used = C_HEAP_USED.load(Ordering::Relaxed);
+    if used.saturating_add(layout.size()) > C_HEAP_LIMIT {
+        return null_mut();
+    }
     // SAFETY: the layout is never zero-sized (it holds the header).
     let base = unsafe {
         if zeroed {
@@ -41,6 +56,7 @@ unsafe fn allocate(size: usize, zeroed: bool) -> *mut c_void {
     if base.is_null() {
         return null_mut();
     }
+    C_HEAP_USED.fetch_add(layout.size(), Ordering::Relaxed);
     // SAFETY: `base` is a fresh block of at least HEADER bytes, aligned for a usize.
     unsafe {
         base.cast::<usize>().write(size);
@@ -77,6 +93,7 @@ pub unsafe extern "C" fn free(block: *mut c_void) {
         let base = block.cast::<u8>().sub(HEADER);
         let size = base.cast::<usize>().read();
         if let Some(layout) = layout(size) {
+            C_HEAP_USED.fetch_sub(layout.size(), Ordering::Relaxed);
             dealloc(base, layout);
         }
     }
@@ -201,6 +218,21 @@ mod tests {
             assert!(calloc(usize::MAX, 2).is_null());
             assert!(malloc(usize::MAX).is_null());
             free(null_mut());
+        }
+    }
+
+    #[test]
+    fn c_may_hold_at_most_the_limit_at_once() {
+        let big = C_HEAP_LIMIT / 5 * 3;
+        // SAFETY: the blocks are only allocated and freed.
+        unsafe {
+            let first = malloc(big);
+            assert!(!first.is_null());
+            assert!(malloc(big).is_null(), "two would pass the limit");
+            free(first);
+            let again = malloc(big);
+            assert!(!again.is_null(), "freed memory counts no more");
+            free(again);
         }
     }
 }

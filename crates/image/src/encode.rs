@@ -114,10 +114,13 @@ fn encode_webp(
     config.method = 4; // cwebp's default speed/size trade-off
     config.alpha_compression = 1;
     let encoded = encoder.encode_advanced(&config).map_err(|e| match e {
+        // NULL_PARAMETER too: the `webp` crate ignores a failed import of the pixels (out of
+        // memory), and libwebp then reports the picture it did not get as a null parameter.
         webp::WebPEncodingError::VP8_ENC_ERROR_OUT_OF_MEMORY
-        | webp::WebPEncodingError::VP8_ENC_ERROR_BITSTREAM_OUT_OF_MEMORY => ImageError::TooLarge(
-            format!("encoding this {width}x{height} WebP needs more memory than the instance has"),
-        ),
+        | webp::WebPEncodingError::VP8_ENC_ERROR_BITSTREAM_OUT_OF_MEMORY
+        | webp::WebPEncodingError::VP8_ENC_ERROR_NULL_PARAMETER => ImageError::TooLarge(format!(
+            "encoding this {width}x{height} WebP needs more memory than the instance has"
+        )),
         other => ImageError::Internal(format!("WebP encoding failed: {other:?}")),
     })?;
     Ok(encoded.to_vec())

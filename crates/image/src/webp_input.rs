@@ -34,7 +34,9 @@ pub(crate) fn decode(
     let output = u64::from(scaled.0)
         .saturating_mul(u64::from(scaled.1))
         .saturating_mul(u64::from(channels));
-    let needed = heap_bytes(&found, scaled).map(|heap| heap.saturating_add(output));
+    // The output twice, as for PNG rows: the resizer reads it into buffers of about its size.
+    let needed =
+        heap_bytes(&found, scaled).map(|heap| heap.saturating_add(output.saturating_mul(2)));
     limits.admit(u64::from(width), u64::from(height), needed)?;
     let pixels = decode_scaled(input, &found, scaled, channels).map_err(classify)?;
     Ok(Some((

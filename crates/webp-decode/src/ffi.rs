@@ -56,9 +56,11 @@ pub(crate) fn features(data: &[u8]) -> Result<Features, WebpError> {
     })
 }
 
-/// Decodes into `out`, which holds exactly `scaled.1` rows of `scaled.0 * channels` bytes.
+/// Decodes the `full`-sized picture into `out`, which holds exactly `scaled.1` rows of
+/// `scaled.0 * channels` bytes.
 pub(crate) fn decode_into(
     data: &[u8],
+    full: (u32, u32),
     scaled: (u32, u32),
     channels: u8,
     out: &mut [u8],
@@ -75,9 +77,12 @@ pub(crate) fn decode_into(
     }
     let mut config = WebPDecoderConfig::new()
         .map_err(|()| WebpError::Undecodable("libwebp's decoder did not initialise".into()))?;
-    config.options.use_scaling = 1;
-    config.options.scaled_width = width;
-    config.options.scaled_height = height;
+    // Only when reducing: libwebp's scaled path turns off its fancy chroma upsampling.
+    if (scaled.0, scaled.1) != full {
+        config.options.use_scaling = 1;
+        config.options.scaled_width = width;
+        config.options.scaled_height = height;
+    }
     config.output.colorspace = if channels == 4 {
         WEBP_CSP_MODE::MODE_RGBA
     } else {

@@ -54,18 +54,20 @@ pub fn features(data: &[u8]) -> Result<Features, WebpError> {
 
 /// An upper bound of the heap libwebp allocates to decode `features` to `scaled` (libwebp 1.3's
 /// own allocations, from `frame_dec.c`, `alpha_dec.c`, `vp8l_dec.c` and `io_dec.c`), not
-/// counting the output buffer. `None` when it overflows 64 bits.
+/// counting the output buffer, nor the Huffman tables of a VP8L stream, whose number the
+/// header does not tell (the Worker caps what C may hold in total for that). `None` when it
+/// overflows 64 bits.
 pub fn heap_bytes(features: &Features, scaled: (u32, u32)) -> Option<u64> {
     let width = u64::from(features.width);
     let pixels = width.checked_mul(u64::from(features.height))?;
     // Per column of the source: the macroblock caches and filter rows (about 100 bytes) and
     // the rescaler's accumulators for four planes at the output width (at most the source's).
-    let rows = width.checked_mul(160)?;
+    let rows = width.checked_mul(200)?;
     let out_rows = u64::from(scaled.0).checked_mul(64)?;
     let whole = match features.coding {
-        // The alpha plane (one byte a pixel) and, when it is itself VP8L-coded, its decoder's
-        // 32-bit picture.
-        Some(Coding::Lossy) if features.has_alpha => pixels.checked_mul(5)?,
+        // The alpha plane twice (in the frame buffer and the alpha decoder's own), when it is
+        // VP8L-coded its decoder's 32-bit picture, and its transforms' data: under 7 bytes.
+        Some(Coding::Lossy) if features.has_alpha => pixels.checked_mul(7)?,
         Some(Coding::Lossy) => 0,
         // The ARGB picture and the transforms' sub-sampled data (at most a quarter of it).
         Some(Coding::Lossless) | None => pixels.checked_mul(5)?,
@@ -105,7 +107,13 @@ pub fn decode_scaled(
     out.try_reserve_exact(len)
         .map_err(|_| WebpError::OutOfMemory)?;
     out.resize(len, 0);
-    ffi::decode_into(data, scaled, channels, &mut out)?;
+    ffi::decode_into(
+        data,
+        (features.width, features.height),
+        scaled,
+        channels,
+        &mut out,
+    )?;
     Ok(out)
 }
 

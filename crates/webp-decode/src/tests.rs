@@ -143,7 +143,7 @@ fn heap_bound_grows_with_what_libwebp_holds_whole() {
         has_alpha: true,
         ..lossy
     };
-    assert!(heap_bytes(&with_alpha, (1000, 750)).unwrap_or(0) > 48_000_000 * 5);
+    assert!(heap_bytes(&with_alpha, (1000, 750)).unwrap_or(0) > 48_000_000 * 7);
     let lossless = Features {
         coding: Some(Coding::Lossless),
         ..lossy
