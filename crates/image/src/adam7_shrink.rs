@@ -5,7 +5,7 @@
 //! the rounding are [`BoxShrink`](super::box_shrink::BoxShrink)'s, so an interlaced PNG shrinks
 //! to the same bytes as the same picture stored progressively.
 
-use super::box_shrink::{rounded, try_reserved, try_zeroed, widen, RowLayout, Shrunk};
+use super::box_shrink::{push_mean, try_reserved, try_zeroed, widen, RowLayout, Shrunk};
 use super::transform::ImageError;
 use png::Adam7Info;
 
@@ -164,18 +164,8 @@ impl Adam7Shrink {
         };
         for (i, cell) in self.sums.iter().enumerate() {
             let (bx, by) = (i as u32 % self.out_width, i as u32 / self.out_width);
-            let count = (side(bx, self.width) * side(by, self.height)).max(1);
-            let [r, g, b, a] = cell.map(u64::from);
-            if alpha {
-                let colour = |sum: u64| if a == 0 { 0 } else { rounded(sum, a) };
-                pixels.extend_from_slice(&[colour(r), colour(g), colour(b), rounded(a, count)]);
-            } else {
-                pixels.extend_from_slice(&[
-                    rounded(r, count),
-                    rounded(g, count),
-                    rounded(b, count),
-                ]);
-            }
+            let count = side(bx, self.width) * side(by, self.height);
+            push_mean(&mut pixels, cell.map(u64::from), count, alpha);
         }
         Ok(Shrunk {
             pixels,

@@ -188,31 +188,28 @@ impl BoxShrink {
             } else {
                 factor
             };
-            let count = (block_width * rows).max(1);
-            if alpha {
-                let a = cell[3];
-                let colour = |sum: u64| if a == 0 { 0 } else { rounded(sum, a) };
-                self.pixels.extend_from_slice(&[
-                    colour(cell[0]),
-                    colour(cell[1]),
-                    colour(cell[2]),
-                    rounded(a, count),
-                ]);
-            } else {
-                self.pixels.extend_from_slice(&[
-                    rounded(cell[0], count),
-                    rounded(cell[1], count),
-                    rounded(cell[2], count),
-                ]);
-            }
+            push_mean(&mut self.pixels, *cell, block_width * rows, alpha);
             cell.fill(0);
         }
         self.rows_in_block = 0;
     }
 }
 
+/// Appends the mean pixel of a block of `count` pixels from its sums: colour weighted by alpha
+/// and alpha (`alpha`), or plain colour. Both shrinks end here, so they round alike.
+pub(crate) fn push_mean(pixels: &mut Vec<u8>, cell: [u64; 4], count: u64, alpha: bool) {
+    let [r, g, b, a] = cell;
+    let count = count.max(1);
+    if alpha {
+        let colour = |sum: u64| if a == 0 { 0 } else { rounded(sum, a) };
+        pixels.extend_from_slice(&[colour(r), colour(g), colour(b), rounded(a, count)]);
+    } else {
+        pixels.extend_from_slice(&[rounded(r, count), rounded(g, count), rounded(b, count)]);
+    }
+}
+
 /// `sum / count` rounded to the nearest byte value.
-pub(crate) fn rounded(sum: u64, count: u64) -> u8 {
+fn rounded(sum: u64, count: u64) -> u8 {
     u8::try_from((sum + count / 2) / count.max(1)).unwrap_or(u8::MAX)
 }
 
