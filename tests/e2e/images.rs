@@ -5,7 +5,7 @@
 
 use super::{check, expect_json_error, expect_status};
 use crate::support;
-use crate::support::client::{get, DEBUG};
+use crate::support::client::{get, Got, DEBUG};
 use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
 
@@ -60,10 +60,7 @@ pub(crate) fn progressive_jpegs_shrink_on_load_from_dc_coefficients(
     expect_status(&preview, 200)?;
     let info = preview.header("x-tailor-image").unwrap_or("").to_string();
     check(info.contains("decode=reduced-idct"), || info.clone())?;
-    let peak: u64 = preview
-        .header("x-tailor-memory-peak")
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
+    let peak = memory_peak(&preview).unwrap_or(0);
     check(peak > 0 && peak < 64 << 20, || {
         format!("peak linear memory {peak}")
     })
@@ -220,10 +217,7 @@ fn wallpaper_preview_in_bounded_memory(h: &Harness, file: &str, path: &str) -> R
             .and_then(|s| s.split('B').next())
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
-        let peak: u64 = preview
-            .header("x-tailor-memory-peak")
-            .and_then(|m| m.parse().ok())
-            .unwrap_or(u64::MAX);
+        let peak = memory_peak(&preview).unwrap_or(u64::MAX);
         check(input > 0 && peak < input + (16 << 20), || {
             format!("peak linear memory {peak} B for a {input} B original")
         })?;
@@ -258,10 +252,7 @@ pub(crate) fn large_webps_are_reduced_by_libwebp_while_they_decode(
         })?;
         // Each Viceroy request is a fresh instance, so its peak is this request's.
         if h.runtime == Runtime::Viceroy {
-            let peak: u64 = response
-                .header("x-tailor-memory-peak")
-                .and_then(|m| m.parse().ok())
-                .unwrap_or(u64::MAX);
+            let peak = memory_peak(&response).unwrap_or(u64::MAX);
             check(peak <= 48 << 20, || {
                 format!("{variant}: peak linear memory {peak} B ({info})")
             })?;
@@ -290,10 +281,7 @@ pub(crate) fn fifty_megapixel_inputs_stay_within_48_mb(h: &Harness) -> Result<()
                 format!("{file} {variant}: red {} .. {}", red(1), red(width - 2))
             })?;
             if h.runtime == Runtime::Viceroy {
-                let peak: u64 = response
-                    .header("x-tailor-memory-peak")
-                    .and_then(|m| m.parse().ok())
-                    .unwrap_or(u64::MAX);
+                let peak = memory_peak(&response).unwrap_or(u64::MAX);
                 check(peak <= 48 << 20, || {
                     format!("{file} {variant}: peak linear memory {peak} B ({info})")
                 })?;
@@ -301,4 +289,11 @@ pub(crate) fn fifty_megapixel_inputs_stay_within_48_mb(h: &Harness) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The request's peak linear memory, from the debug header.
+fn memory_peak(response: &Got) -> Option<u64> {
+    response
+        .header("x-tailor-memory-peak")
+        .and_then(|m| m.parse().ok())
 }
