@@ -265,7 +265,7 @@ pub(crate) fn large_webps_are_reduced_by_libwebp_while_they_decode(
 /// while it decodes, in every variant: served, with the picture's colours, and within 48 MB of
 /// linear memory in Viceroy (each request a fresh instance, so the peak is the request's).
 pub(crate) fn fifty_megapixel_inputs_stay_within_48_mb(h: &Harness) -> Result<(), Failed> {
-    for file in ["fifty.jpg", "fifty.png", "fifty.webp"] {
+    for file in ["fifty.jpg", "fifty.png", "fifty.webp", "fifty.gif"] {
         for (variant, width) in [("thumbnail", 150), ("preview", 500), ("full", 2048)] {
             let url = h.url(&format!("/img/{variant}/photos/{file}?format=jpeg"));
             let response = get(&url, &[DEBUG]);

@@ -200,7 +200,7 @@ pub(crate) fn poster_webp() -> Vec<u8> {
 }
 
 /// 8640 x 5760 (49.8 MP, under the 50 M pixel limit): the largest picture the default limits
-/// admit, as a baseline JPEG, a non-interlaced PNG and a lossy WebP, made once per run. A
+/// admit, as a baseline JPEG, a non-interlaced PNG, a lossy WebP and a GIF, made once per run. A
 /// diagonal gradient with fine texture, so each codec does real work and the colours can be
 /// checked after the shrink. Served by the end-to-end origin only.
 pub(crate) fn fifty_megapixel_images() -> Vec<(String, Reply)> {
@@ -232,13 +232,38 @@ pub(crate) fn fifty_megapixel_images() -> Vec<(String, Reply)> {
                 .encode_advanced(&config)
                 .expect("encode the 50 MP WebP")
                 .to_vec();
+            let gif = fifty_megapixel_gif(width, height);
             vec![
+                ("/photos/fifty.gif".into(), Reply::ok("image/gif", gif)),
                 ("/photos/fifty.jpg".into(), Reply::ok("image/jpeg", jpeg)),
                 ("/photos/fifty.png".into(), Reply::ok("image/png", png)),
                 ("/photos/fifty.webp".into(), Reply::ok("image/webp", webp)),
             ]
         })
         .clone()
+}
+
+/// The 50 MP picture as a GIF: a palette whose red rises with the index, indices following x
+/// (with the texture in their lowest bit), so red follows x as in the other three.
+fn fifty_megapixel_gif(width: u32, height: u32) -> Vec<u8> {
+    let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, i / 2, 255 - i]).collect();
+    let indices: Vec<u8> = (0..height)
+        .flat_map(|y| {
+            (0..width).map(move |x| ((x / 34) as u8 & !1) | (((x >> 3) ^ (y >> 3)) & 1) as u8)
+        })
+        .collect();
+    let (w, h) = (width as u16, height as u16);
+    let mut gif = Vec::new();
+    let mut encoder = gif::Encoder::new(&mut gif, w, h, &palette).expect("GIF header");
+    let frame = gif::Frame {
+        width: w,
+        height: h,
+        buffer: std::borrow::Cow::Owned(indices),
+        ..gif::Frame::default()
+    };
+    encoder.write_frame(&frame).expect("encode the 50 MP GIF");
+    drop(encoder);
+    gif
 }
 
 /// A 2048x2048 RGBA PNG whose alpha is noise: libwebp codes alpha losslessly, and this plane

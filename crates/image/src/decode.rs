@@ -3,6 +3,7 @@
 
 use super::box_shrink;
 use super::budget::{DecodeLimits, DECODE_BUDGET_BYTES};
+use super::gif_stream;
 use super::jpeg;
 use super::png_stream;
 use super::probe::{classify, reader, Probe};
@@ -132,21 +133,32 @@ fn strip_alpha(mut rgba: Vec<u8>) -> Vec<u8> {
     rgba
 }
 
-/// A PNG streamed through the box shrink (`None`: interlaced at full size, decoded whole).
-fn decode_png_rows(
+/// How a format's rows stream into the box shrink: its decode (`None`: left to the whole
+/// decode) and the heap it plans at a factor.
+struct RowDecoder {
+    decode: fn(&[u8], (u32, u32), u32, DecodeLimits) -> RowsDecoded,
+    planned_bytes: fn(u32, u32, u32) -> u64,
+}
+
+type RowsDecoded = Result<Option<(box_shrink::Shrunk, &'static str)>, ImageError>;
+
+/// A PNG or GIF streamed through the box shrink (`None`: the rows decoder left it to the
+/// whole decode, as for an interlaced picture at full size).
+fn decode_rows(
     input: &[u8],
     probe: &Probe,
     target: (u32, u32),
     limits: DecodeLimits,
+    rows: RowDecoder,
 ) -> Result<Option<Decoded>, ImageError> {
     let (width, height) = (probe.width, probe.height);
     limits.admit(u64::from(width), u64::from(height), Some(0))?;
     let factor = shrink_on_load::shrink_factor(width, height, target);
     // The resizer reads the reduced picture into buffers of about its size again.
     let reduced = box_shrink::planned_bytes(width, height, factor, 4).unwrap_or(u64::MAX);
-    let needed = png_stream::planned_bytes(width, height, factor).saturating_add(reduced);
+    let needed = (rows.planned_bytes)(width, height, factor).saturating_add(reduced);
     over_budget(input, needed, width, height)?;
-    let Some((shrunk, path)) = png_stream::decode(input, (width, height), factor, limits)? else {
+    let Some((shrunk, path)) = (rows.decode)(input, (width, height), factor, limits)? else {
         return Ok(None);
     };
     let (pixels, channels) = without_unused_alpha(shrunk.pixels, shrunk.channels);
@@ -176,8 +188,19 @@ fn decode_other(
     target: (u32, u32),
     limits: DecodeLimits,
 ) -> Result<Decoded, ImageError> {
-    if probe.format == ImageFormat::Png {
-        if let Some(decoded) = decode_png_rows(input, probe, target, limits)? {
+    let rows = match probe.format {
+        ImageFormat::Png => Some(RowDecoder {
+            decode: png_stream::decode,
+            planned_bytes: png_stream::planned_bytes,
+        }),
+        ImageFormat::Gif => Some(RowDecoder {
+            decode: gif_stream::decode,
+            planned_bytes: gif_stream::planned_bytes,
+        }),
+        _ => None,
+    };
+    if let Some(rows) = rows {
+        if let Some(decoded) = decode_rows(input, probe, target, limits, rows)? {
             return Ok(decoded);
         }
     }

@@ -11,6 +11,7 @@ mod encode;
 mod format;
 mod freeform;
 mod geometry;
+mod gif_stream;
 
 pub mod jpeg;
 mod metadata;

@@ -82,7 +82,8 @@ pub struct Transformed {
     pub icc_converted: bool,
     /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png-rows`,
     /// `png-rows-shrunk`, `png-adam7-shrunk`, `png` for interlaced PNGs at full size, `libwebp`, `libwebp-scaled`, `webp` for
-    /// animated WebP (first frame), `gif-first-frame`), or `original` when the original bytes
+    /// animated WebP (first frame), `gif-rows`, `gif-rows-shrunk`, `gif-first-frame` for an
+    /// interlaced first frame), or `original` when the original bytes
     /// were kept.
     pub decode_path: &'static str,
     /// Time spent in each stage.

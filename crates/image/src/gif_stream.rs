@@ -1,0 +1,100 @@
+//! A GIF's first frame decoded row by row into the integer box shrink, so a large GIF costs
+//! memory for two rows and the reduced picture, not for the whole canvas (decoded whole, a
+//! GIF costs 4 bytes a pixel before the resizer's copies: one over ~16 MP was refused).
+
+use super::box_shrink::{self, try_zeroed, BoxShrink, RowLayout, Shrunk};
+use super::budget::DecodeLimits;
+use super::transform::ImageError;
+use gif::{ColorOutput, DecodeOptions, DecodingError, MemoryLimit};
+use std::num::NonZeroU64;
+
+/// Heap the streamed decode of a `width` x `height` GIF at `factor` holds beyond the input:
+/// the shrink's buffers, one canvas row and one frame row in RGBA (a frame row is at most
+/// 65,535 pixels, GIF's limit), and the LZW decoder's tables with room to spare.
+pub(crate) fn planned_bytes(width: u32, height: u32, factor: u32) -> u64 {
+    box_shrink::planned_bytes(width, height, factor, 4)
+        .unwrap_or(u64::MAX)
+        .saturating_add(u64::from(width).saturating_mul(4))
+        .saturating_add(u64::from(u16::MAX) * 4)
+        .saturating_add(1 << 20)
+}
+
+/// The first frame of a GIF whose logical screen is `expected`, placed on its transparent
+/// canvas and reduced by `factor` as it is decoded, in RGBA; the decode path's name.
+/// `Ok(None)` for an interlaced first frame (its rows arrive out of order: decoded whole).
+pub(crate) fn decode(
+    input: &[u8],
+    expected: (u32, u32),
+    factor: u32,
+    limits: DecodeLimits,
+) -> Result<Option<(Shrunk, &'static str)>, ImageError> {
+    let mut options = DecodeOptions::new();
+    options.set_color_output(ColorOutput::RGBA);
+    // No frame buffer is made here (rows go into `frame_row`); what the crate keeps itself
+    // (metadata blocks) gets at most what is left of the budget.
+    let left_in_budget = NonZeroU64::new(limits.max_bytes).unwrap_or(NonZeroU64::MIN);
+    options.set_memory_limit(MemoryLimit::Bytes(left_in_budget));
+    let mut decoder = options.read_info(input).map_err(classify)?;
+    let (width, height) = (u32::from(decoder.width()), u32::from(decoder.height()));
+    if (width, height) != expected {
+        return Err(ImageError::Undecodable(
+            "the GIF's header declares another size than the probe read".into(),
+        ));
+    }
+    limits.admit(
+        u64::from(width),
+        u64::from(height),
+        Some(planned_bytes(width, height, factor)),
+    )?;
+    let Some(frame) = decoder.next_frame_info().map_err(classify)? else {
+        return Err(ImageError::Undecodable("the GIF has no frame".into()));
+    };
+    if frame.interlaced {
+        return Ok(None);
+    }
+    let (left, top) = (usize::from(frame.left), u32::from(frame.top));
+    let (frame_width, frame_height) = (usize::from(frame.width), u32::from(frame.height));
+    let mut shrink = BoxShrink::new(width, height, factor, RowLayout::Rgba, limits.max_bytes)?;
+    let mut canvas_row = try_zeroed::<u8>((width as usize).saturating_mul(4))?;
+    let mut frame_row = try_zeroed::<u8>(frame_width.saturating_mul(4))?;
+    // The columns of the canvas the frame covers, and where they start in a frame row.
+    let covered = left.min(width as usize)..left.saturating_add(frame_width).min(width as usize);
+    for y in 0..height {
+        canvas_row.fill(0);
+        let in_frame = y >= top && y - top < frame_height;
+        if in_frame && !covered.is_empty() {
+            if !decoder.fill_buffer(&mut frame_row).map_err(classify)? {
+                return Err(ImageError::Undecodable(
+                    "the GIF's first frame ends before its last row".into(),
+                ));
+            }
+            let from = frame_row.get(..covered.len() * 4);
+            let to = canvas_row.get_mut(covered.start * 4..covered.end * 4);
+            if let (Some(from), Some(to)) = (from, to) {
+                to.copy_from_slice(from);
+            }
+        }
+        shrink.push_row(&canvas_row)?;
+    }
+    let path = if factor <= 1 {
+        "gif-rows"
+    } else {
+        "gif-rows-shrunk"
+    };
+    shrink.finish().map(|s| Some((s, path)))
+}
+
+fn classify(error: DecodingError) -> ImageError {
+    match error {
+        DecodingError::OutOfMemory | DecodingError::MemoryLimit => {
+            ImageError::TooLarge("decoding this GIF would exceed the memory limit".into())
+        }
+        DecodingError::Io(e) => {
+            ImageError::Undecodable(format!("the image is truncated or unreadable: {e}"))
+        }
+        e => ImageError::Undecodable(format!("the image could not be decoded: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests;
