@@ -12,7 +12,8 @@ mod support;
 use image::ImageFormat;
 use support::jobs::{clock, job, run};
 use tailor_image::{
-    fit_width, transform, ClientFormats, FormatRequest, ImageError, Job, OutputFormat,
+    fit_width, transform, transform_many, transform_many_owned, ClientFormats, FormatRequest,
+    ImageError, Job, OutputFormat,
 };
 use tailor_testing::synthetic;
 
@@ -266,4 +267,24 @@ fn crop_windows_that_round_past_the_edge_are_clamped() {
     let input = synthetic::jpeg(&synthetic::photo(640, 480, 17), 85);
     let out = run(&input, 150).unwrap();
     assert_eq!((out.width, out.height), (150, 113));
+}
+
+/// An original handed over is freed after its decode unless an output may be the original
+/// itself: the outputs are those of a borrowed original, the original kept included.
+#[test]
+fn an_owned_original_gives_the_outputs_of_a_borrowed_one() {
+    let input = synthetic::jpeg(&synthetic::photo(640, 480, 5), 60);
+    let jpeg = FormatRequest::Fixed(OutputFormat::Jpeg);
+    let clock = clock();
+    for jobs in [vec![job(200, jpeg)], vec![job(640, jpeg), job(200, jpeg)]] {
+        let owned = transform_many_owned(input.clone(), &jobs, &clock).unwrap();
+        let borrowed = transform_many(&input, &jobs, &clock).unwrap();
+        assert_eq!(owned.len(), borrowed.len());
+        for (a, b) in owned.iter().zip(&borrowed) {
+            assert_eq!(a.decode_path, b.decode_path);
+            assert!(a.bytes == b.bytes);
+        }
+    }
+    let kept = transform_many_owned(input.clone(), &[job(640, jpeg)], &clock).unwrap();
+    assert_eq!(kept[0].decode_path, "original");
 }

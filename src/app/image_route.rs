@@ -46,26 +46,36 @@ pub(super) async fn serve<P: Platform>(
     // (the requests arriving meanwhile get the stale copy or wait for this one). Every `?`
     // below drops the entry, which gives the fill up so those requests stop waiting.
 
-    let original = original_source::read(ctx, platform, path).await?;
-    let input = &original.bytes;
+    let Original {
+        bytes,
+        source: original_from,
+        origin,
+    } = original_source::read(ctx, platform, path).await?;
+    let input_bytes = bytes.len();
     let now = || platform.now_ms();
     let siblings = image_request::smaller_siblings(&inputs, &request);
     let jobs: Vec<_> = std::iter::once(request.job)
         .chain(siblings.iter().map(|(_, _, job)| *job))
         .collect();
-    let mut outputs = image::transform_many(input, &jobs, &now)?.into_iter();
+    let mut outputs = image::transform_many_owned(bytes, &jobs, &now)?.into_iter();
     let out = outputs
         .next()
         .ok_or_else(|| AppError::Internal("no transform output".into()))?;
     ctx.time("decode", out.timings.decode_ms);
     ctx.time("resize", out.timings.resize_ms);
     ctx.time("encode", out.timings.encode_ms);
-    log_transform(platform, path, variant_name, &original, &out);
     let made = Made {
-        input_bytes: input.len(),
+        input_bytes,
         vary_accept: request.format.varies_by_accept(),
-        caching: variant_caching::decide(&ctx.config.cache, &original.origin),
+        caching: variant_caching::decide(&ctx.config.cache, &origin),
     };
+    log_transform(
+        platform,
+        path,
+        variant_name,
+        (input_bytes, original_from),
+        &out,
+    );
     let object = cached_object(&made, out, &parts, &key);
     // An original the origin lets nobody keep makes a variant the edge does not keep
     // either: dropping the entry gives its fill up.
@@ -157,10 +167,9 @@ fn log_transform<P: Platform>(
     platform: &P,
     path: &str,
     variant: &str,
-    original: &Original,
+    (input_bytes, original_from): (usize, &str),
     out: &Transformed,
 ) {
-    let input_bytes = original.bytes.len();
     let ratio = if input_bytes == 0 {
         0.0
     } else {
@@ -168,7 +177,7 @@ fn log_transform<P: Platform>(
     };
     let line = serde_json::json!({
         "event": "transform", "path": path, "variant": variant,
-        "in": {"bytes": input_bytes, "width": out.input_width, "height": out.input_height, "format": out.input_format, "from": original.source},
+        "in": {"bytes": input_bytes, "width": out.input_width, "height": out.input_height, "format": out.input_format, "from": original_from},
         "out": {"bytes": out.bytes.len(), "width": out.width, "height": out.height, "format": out.format.token()},
         "ratio": ratio,
         "ms": {"decode": out.timings.decode_ms, "resize": out.timings.resize_ms, "encode": out.timings.encode_ms},

@@ -35,5 +35,6 @@ pub(crate) use params::test_query;
 pub use params::{ParamError, VariantParams};
 pub use tailor_core::image_path::{check_prefix, is_under, parse_image_path, ImagePathError};
 pub use transform::{
-    fit_width, transform, transform_many, ImageError, Job, Qualities, Timings, Transformed,
+    fit_width, transform, transform_many, transform_many_owned, ImageError, Job, Qualities,
+    Timings, Transformed,
 };

@@ -34,7 +34,9 @@ pub(super) fn finish(state: State, n: usize) -> Result<ScaledImage, DecodeError>
         if frame.progressive {
             render_coefficients(c)?;
         }
+        // Freed as each component is rendered, so the RGB output below reuses their memory.
         c.coefs = Vec::new();
+        c.nonzero = Vec::new();
         let (w, h) = (c.idct.width(), c.idct.height());
         let fx = (n * frame.h_max / c.h / w).max(1);
         let fy = (n * frame.v_max / c.v / h).max(1);
