@@ -42,15 +42,38 @@ fn webp_with_alpha_and_animated_gif_inputs_decode() {
         &clock(),
     )
     .unwrap();
-    assert_eq!(
-        (out.input_format, out.decode_path),
-        ("gif", "gif-first-frame")
-    );
+    assert_eq!((out.input_format, out.decode_path), ("gif", "gif-rows"));
     let first = image::load_from_memory(&out.bytes).unwrap().into_rgb8();
     assert!(
         first.get_pixel(10, 10).0[0] < 80,
         "the first frame (dark) is used"
     );
+}
+
+/// A GIF that is not reduced (14.4 MP for a 2048-wide output) costs more in rows than decoded
+/// whole; the whole decode's estimate admits it, so it is served, not refused.
+#[test]
+fn an_unreduced_gif_over_the_rows_budget_is_decoded_whole() {
+    let (width, height) = (4000u16, 3600u16);
+    let mut gif = Vec::new();
+    {
+        let palette = [10, 20, 30, 200, 210, 220];
+        let mut encoder = gif::Encoder::new(&mut gif, width, height, &palette).unwrap();
+        let frame = gif::Frame {
+            width,
+            height,
+            buffer: std::borrow::Cow::Owned(vec![1; usize::from(width) * usize::from(height)]),
+            ..gif::Frame::default()
+        };
+        encoder.write_frame(&frame).unwrap();
+    }
+    let out = transform(
+        &gif,
+        &job(2048, FormatRequest::Fixed(OutputFormat::Jpeg)),
+        &clock(),
+    )
+    .unwrap();
+    assert_eq!((out.width, out.decode_path), (2048, "gif-first-frame"));
 }
 
 #[test]

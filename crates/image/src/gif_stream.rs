@@ -30,10 +30,12 @@ pub(crate) fn decode(
 ) -> Result<Option<(Shrunk, &'static str)>, ImageError> {
     let mut options = DecodeOptions::new();
     options.set_color_output(ColorOutput::RGBA);
-    // No frame buffer is made here (rows go into `frame_row`); what the crate keeps itself
-    // (metadata blocks) gets at most what is left of the budget.
-    let left_in_budget = NonZeroU64::new(limits.max_bytes).unwrap_or(NonZeroU64::MIN);
-    options.set_memory_limit(MemoryLimit::Bytes(left_in_budget));
+    // No frame buffer is made here (rows go into `frame_row`). The crate's own buffers (XMP and
+    // ICC blocks, read before the header is checked) each get half of what the shrink leaves
+    // of the budget: half, as a growing buffer's capacity can run ahead of its length.
+    let planned = planned_bytes(expected.0, expected.1, factor);
+    let metadata = NonZeroU64::new(limits.max_bytes.saturating_sub(planned) / 2);
+    options.set_memory_limit(MemoryLimit::Bytes(metadata.unwrap_or(NonZeroU64::MIN)));
     let mut decoder = options.read_info(input).map_err(classify)?;
     let (width, height) = (u32::from(decoder.width()), u32::from(decoder.height()));
     if (width, height) != expected {
@@ -41,11 +43,7 @@ pub(crate) fn decode(
             "the GIF's header declares another size than the probe read".into(),
         ));
     }
-    limits.admit(
-        u64::from(width),
-        u64::from(height),
-        Some(planned_bytes(width, height, factor)),
-    )?;
+    limits.admit(u64::from(width), u64::from(height), Some(planned))?;
     let Some(frame) = decoder.next_frame_info().map_err(classify)? else {
         return Err(ImageError::Undecodable("the GIF has no frame".into()));
     };
@@ -54,15 +52,24 @@ pub(crate) fn decode(
     }
     let (left, top) = (usize::from(frame.left), u32::from(frame.top));
     let (frame_width, frame_height) = (usize::from(frame.width), u32::from(frame.height));
+    // The columns of the canvas the frame covers, and where they start in a frame row.
+    let covered = left.min(width as usize)..left.saturating_add(frame_width).min(width as usize);
+    // Every row of the frame that lies on the screen is decoded whole, however far the frame
+    // reaches past its edge: those pixels are work, held to the pixel limit like the screen's.
+    let visible_rows = frame_height.min(height.saturating_sub(top));
+    if !covered.is_empty() {
+        limits.admit(frame_width as u64, u64::from(visible_rows), Some(0))?;
+    }
     let mut shrink = BoxShrink::new(width, height, factor, RowLayout::Rgba, limits.max_bytes)?;
     let mut canvas_row = try_zeroed::<u8>((width as usize).saturating_mul(4))?;
     let mut frame_row = try_zeroed::<u8>(frame_width.saturating_mul(4))?;
-    // The columns of the canvas the frame covers, and where they start in a frame row.
-    let covered = left.min(width as usize)..left.saturating_add(frame_width).min(width as usize);
     for y in 0..height {
         canvas_row.fill(0);
         let in_frame = y >= top && y - top < frame_height;
         if in_frame && !covered.is_empty() {
+            // The crate leaves a pixel whose index is past the palette unwritten; a whole
+            // decode has it transparent, so the row starts transparent too.
+            frame_row.fill(0);
             if !decoder.fill_buffer(&mut frame_row).map_err(classify)? {
                 return Err(ImageError::Undecodable(
                     "the GIF's first frame ends before its last row".into(),

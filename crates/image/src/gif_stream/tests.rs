@@ -103,3 +103,48 @@ fn truncated_mismatched_and_over_budget_gifs_are_refused() {
     };
     assert!(decode(&file, (64, 64), 2, few_pixels).is_err());
 }
+
+/// A GIF of `canvas` with a 2-colour palette (red, blue) and min code size 2, so indices 2
+/// and 3 name no colour; one frame of `frame` (left, top, width, height) and `indices`.
+fn gif_with(canvas: (u16, u16), frame: (u16, u16, u16, u16), indices: Vec<u8>) -> Vec<u8> {
+    let palette = [255, 0, 0, 0, 0, 255];
+    let mut out = Vec::new();
+    {
+        let mut encoder = gif::Encoder::new(&mut out, canvas.0, canvas.1, &palette).unwrap();
+        let frame = gif::Frame {
+            left: frame.0,
+            top: frame.1,
+            width: frame.2,
+            height: frame.3,
+            buffer: Cow::Owned(indices),
+            ..gif::Frame::default()
+        };
+        encoder.write_frame(&frame).unwrap();
+    }
+    out
+}
+
+#[test]
+fn indices_past_the_palette_are_transparent_as_in_the_whole_decode() {
+    let file = gif_with((2, 2), (0, 0, 2, 2), vec![0, 1, 0, 3]);
+    let Ok(Some((rows, _))) = decode(&file, (2, 2), 1, LIMITS) else {
+        unreachable!("did not decode");
+    };
+    let reference = whole(&file);
+    assert_eq!(reference.get(12..16), Some(&[0, 0, 0, 0][..]));
+    assert!(rows.pixels == reference);
+}
+
+#[test]
+fn a_frame_reaching_far_past_the_screen_is_held_to_the_pixel_limit() {
+    let file = gif_with((10, 10), (0, 0, 1000, 10), vec![1; 10_000]);
+    let limits = DecodeLimits {
+        max_pixels: 1000,
+        max_bytes: 1 << 30,
+    };
+    assert!(matches!(
+        decode(&file, (10, 10), 1, limits),
+        Err(super::ImageError::TooLarge(_))
+    ));
+    assert!(decode(&file, (10, 10), 1, LIMITS).is_ok());
+}
