@@ -89,6 +89,27 @@ fn resize_typed<P: fir::PixelTrait>(
 mod tests {
     use super::*;
 
+    /// fast_image_resize 6.1.0 sized its temporary image from the first and last coefficient
+    /// bounds; an upscale whose last pixel lands on a source pixel has a one-pixel last bound,
+    /// and the horizontal pass read past every row (found by the image fuzz target; the fix is
+    /// vendored: vendor/fast_image_resize/PATCHED.md). Debug builds check the unchecked reads.
+    #[test]
+    fn an_upscaled_crop_whose_last_pixel_lands_on_a_source_pixel_reads_within_the_image() {
+        let (w, h) = (40u32, 32u32);
+        let src_buf = vec![100u8; (w * h * 3) as usize];
+        let src = fir::images::TypedImageRef::<fir::pixels::U8x3>::from_buffer(w, h, &src_buf)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let mut out = vec![0u8; 64 * 224 * 3];
+        let mut dst = fir::images::TypedImage::<fir::pixels::U8x3>::from_buffer(64, 224, &mut out)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let options = fir::ResizeOptions::new()
+            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::CatmullRom))
+            .crop(7.428571428571428, 0.0, 9.142857142857142, 32.0);
+        let resized = fir::Resizer::new().resize_typed(&src, &mut dst, &options);
+        assert!(resized.is_ok());
+        assert!(out.iter().all(|&v| v == 100), "a flat picture stays flat");
+    }
+
     #[test]
     fn the_filter_follows_the_reduction() {
         assert_eq!(filter_for(0.5), fir::FilterType::CatmullRom);
