@@ -17,15 +17,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("tailor-model", &[]),
     ("tailor-stats", &[]),
     ("tailor-demo", &[]),
-    // libwebp's decoder behind a safe API.
-    ("tailor-webp-decode", &[]),
+    // libwebp (decoder and encoder) behind a safe API.
+    ("tailor-webp", &[]),
     // The reference programs of `make bench`: nothing of Tailor's.
     ("hello-fastly", &[]),
     ("proxy-fastly", &[]),
     // The I/O-free core: segmentation, identity, lists, banners, pages, cache keys.
     ("tailor-core", &["tailor-model"]),
     // Beside each other on the core: images, and the host boundary.
-    ("tailor-image", &["tailor-core", "tailor-webp-decode"]),
+    ("tailor-image", &["tailor-core", "tailor-webp"]),
     ("tailor-platform", &["tailor-core"]),
     // The config document, built into core and image types.
     (

@@ -87,8 +87,8 @@ pub(crate) fn encode(
     }
 }
 
-/// Lossy WebP with libwebp itself (via the `webp` crate): the same encoder as `cwebp`, so the
-/// same bytes at the same settings. Alpha is kept (compressed losslessly, as cwebp does).
+/// Lossy WebP with libwebp itself (`tailor-webp`): the same encoder as `cwebp`, so the same
+/// bytes at the same settings. Alpha is kept (compressed losslessly, as cwebp does).
 #[cfg(feature = "webp")]
 fn encode_webp(
     pixels: &[u8],
@@ -97,33 +97,18 @@ fn encode_webp(
     height: u32,
     quality: u8,
 ) -> Result<Vec<u8>, ImageError> {
-    let expected = u64::from(width) * u64::from(height) * u64::from(channels);
-    if width == 0 || height == 0 || pixels.len() as u64 != expected {
-        return Err(ImageError::Internal(
-            "WebP input does not match its size".into(),
-        ));
-    }
-    let encoder = if channels == 4 {
-        webp::Encoder::from_rgba(pixels, width, height)
-    } else {
-        webp::Encoder::from_rgb(pixels, width, height)
+    let settings = tailor_webp::Settings {
+        quality: f32::from(quality),
+        method: 4, // cwebp's default speed/size trade-off
     };
-    let mut config =
-        webp::WebPConfig::new().map_err(|()| ImageError::Internal("WebP config failed".into()))?;
-    config.quality = f32::from(quality);
-    config.method = 4; // cwebp's default speed/size trade-off
-    config.alpha_compression = 1;
-    let encoded = encoder.encode_advanced(&config).map_err(|e| match e {
-        // NULL_PARAMETER too: the `webp` crate ignores a failed import of the pixels (out of
-        // memory), and libwebp then reports the picture it did not get as a null parameter.
-        webp::WebPEncodingError::VP8_ENC_ERROR_OUT_OF_MEMORY
-        | webp::WebPEncodingError::VP8_ENC_ERROR_BITSTREAM_OUT_OF_MEMORY
-        | webp::WebPEncodingError::VP8_ENC_ERROR_NULL_PARAMETER => ImageError::TooLarge(format!(
+    tailor_webp::encode(pixels, channels, width, height, &settings).map_err(|e| match e {
+        tailor_webp::EncodeError::OutOfMemory => ImageError::TooLarge(format!(
             "encoding this {width}x{height} WebP needs more memory than the instance has"
         )),
-        other => ImageError::Internal(format!("WebP encoding failed: {other:?}")),
-    })?;
-    Ok(encoded.to_vec())
+        tailor_webp::EncodeError::Invalid(why) => {
+            ImageError::Internal(format!("WebP encoding failed: {why}"))
+        }
+    })
 }
 
 /// AVIF with ravif (rav1e, pure Rust) at speed 8: 40–100 ms for a 150 px thumbnail in Viceroy,

@@ -6,7 +6,7 @@ use super::box_shrink::Shrunk;
 use super::budget::DecodeLimits;
 use super::shrink_on_load::shrink_factor;
 use super::transform::ImageError;
-use tailor_webp_decode::{decode_scaled, features, heap_bytes, WebpError};
+use tailor_webp::{decode_scaled, features, heap_bytes, WebpError};
 
 /// A still WebP decoded to at most `factor` times smaller than `expected` while still covering
 /// `target`, with the factor used. `Ok(None)` for an animated WebP (decoded elsewhere, first

@@ -1,9 +1,13 @@
-//! WebP input through libwebp's own decoder, scaled while it decodes: libwebp's rescaler
+//! libwebp behind a safe API. Output: the lossy encoder fed YUV(A) straight from RGB(A) rows
+//! ([`encode`]). Input: libwebp's own decoder, scaled while it decodes: libwebp's rescaler
 //! averages each output row as the decoder produces source rows, so a lossy WebP costs memory
 //! for a few rows and the reduced picture, not the whole picture. The header is read by the same
 //! libwebp call the decode makes, so the size budgeted for is the size decoded.
 
+mod encode;
 mod ffi;
+
+pub use encode::{encode, EncodeError, Settings};
 
 use std::fmt;
 
