@@ -196,7 +196,9 @@ fn block(
                 .ok_or(DecodeError::Malformed("missing quantization table"))?;
             let mut coefs = [0f32; 16];
             let s = r.decode(dc)?;
-            c.pred += r.receive_extend(s);
+            // Wrapping, as libjpeg's int arithmetic and jpeg-decoder's do: a crafted stream of
+            // large DC differences must not overflow (found by the image fuzz target).
+            c.pred = c.pred.wrapping_add(r.receive_extend(s));
             coefs[0] = c.pred as f32 * f32::from(quant[0]);
             let mut k = 1;
             while k <= c.last_kept {
@@ -242,7 +244,7 @@ fn block(
         }
         Coding::DcFirst { dc, shift } => {
             let s = r.decode(dc)?;
-            c.pred += r.receive_extend(s);
+            c.pred = c.pred.wrapping_add(r.receive_extend(s));
             let value = c.pred << shift;
             progressive::Block { c, index }.set(0, value);
         }
