@@ -157,12 +157,11 @@ fn decode_rows(
     // The resizer reads the reduced picture into buffers of about its size again.
     let reduced = box_shrink::planned_bytes(width, height, factor, 4).unwrap_or(u64::MAX);
     let needed = (rows.planned_bytes)(width, height, factor).saturating_add(reduced);
-    if factor == 1 && over_budget(input, needed, width, height).is_err() {
+    if let Err(refusal) = over_budget(input, needed, width, height) {
         // Unreduced rows cost more than a whole decode (the shrink's copy and the resizer's):
         // the whole decode's own, smaller estimate decides.
-        return Ok(None);
+        return if factor == 1 { Ok(None) } else { Err(refusal) };
     }
-    over_budget(input, needed, width, height)?;
     let Some((shrunk, path)) = (rows.decode)(input, (width, height), factor, limits)? else {
         return Ok(None);
     };

@@ -159,12 +159,12 @@ fn transform_input(
         .fold((1, 1), |(w, h), p| (w.max(p.scaled.0), h.max(p.scaled.1)));
     let decoded = decode(&input, &probe, largest, max_pixels)?;
     let decode_ms = now() - start;
-    // Only an output that is the original unchanged needs its bytes again (see below).
-    let may_keep_original = probe.orientation == image::metadata::Orientation::NoTransforms
-        && plans
-            .iter()
-            .any(|plan| plan.scaled == (width, height) && plan.canvas == plan.scaled);
-    if !may_keep_original {
+    // An output neither resized, cropped, padded nor turned may be the original's own bytes.
+    let upright = probe.orientation == image::metadata::Orientation::NoTransforms;
+    let unchanged =
+        |plan: &Plan| upright && plan.scaled == (width, height) && plan.canvas == plan.scaled;
+    // Only such an output needs the original's bytes again (see below).
+    if !plans.iter().any(unchanged) {
         input = Cow::Borrowed(&[]);
     }
 
@@ -199,10 +199,7 @@ fn transform_input(
                 | (ImageFormat::Png, OutputFormat::Png)
                 | (ImageFormat::WebP, OutputFormat::Webp)
         );
-        let untouched = plan.scaled == (width, height)
-            && plan.canvas == plan.scaled
-            && probe.orientation == image::metadata::Orientation::NoTransforms
-            && !decoded.icc_converted;
+        let untouched = unchanged(plan) && !decoded.icc_converted;
         let original = (same_format && untouched)
             .then(|| strip_metadata(probe.format, &input))
             .flatten()
