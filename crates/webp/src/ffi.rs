@@ -15,6 +15,30 @@ use libwebp_sys::{
 use std::ffi::c_int;
 use std::mem::MaybeUninit;
 
+/// A picture's rows as libwebp takes them: its sides, the bytes of a row and of them all.
+struct Rows {
+    width: c_int,
+    height: c_int,
+    stride: c_int,
+    bytes: usize,
+}
+
+impl Rows {
+    /// `None` when a side, a row or the whole does not fit libwebp's `int`s or the address space.
+    fn of((width, height): (u32, u32), channels: u8) -> Option<Rows> {
+        let width = c_int::try_from(width).ok()?;
+        let height = c_int::try_from(height).ok()?;
+        let stride = width.checked_mul(c_int::from(channels))?;
+        let bytes = usize::try_from(i64::from(stride) * i64::from(height)).ok()?;
+        Some(Rows {
+            width,
+            height,
+            stride,
+            bytes,
+        })
+    }
+}
+
 fn status_error(status: VP8StatusCode) -> WebpError {
     let why = match status {
         VP8StatusCode::VP8_STATUS_OUT_OF_MEMORY => return WebpError::OutOfMemory,
@@ -71,13 +95,13 @@ pub(crate) fn decode_into(
     out: &mut [u8],
 ) -> Result<(), WebpError> {
     let invalid = || WebpError::Undecodable("the decode's size does not fit libwebp".into());
-    let width = c_int::try_from(scaled.0).map_err(|_| invalid())?;
-    let height = c_int::try_from(scaled.1).map_err(|_| invalid())?;
-    let stride = width
-        .checked_mul(c_int::from(channels))
-        .ok_or_else(invalid)?;
-    let expected = usize::try_from(i64::from(stride) * i64::from(height)).map_err(|_| invalid())?;
-    if out.len() != expected {
+    let Rows {
+        width,
+        height,
+        stride,
+        bytes,
+    } = Rows::of(scaled, channels).ok_or_else(invalid)?;
+    if out.len() != bytes {
         return Err(invalid());
     }
     let mut config = WebPDecoderConfig::new()
@@ -123,12 +147,14 @@ pub(crate) fn encode(
     (width, height): (u32, u32),
     settings: &Settings,
 ) -> Result<Vec<u8>, EncodeError> {
-    let size = || EncodeError::Invalid("the picture's size does not fit libwebp".into());
-    let w = c_int::try_from(width).map_err(|_| size())?;
-    let h = c_int::try_from(height).map_err(|_| size())?;
-    let stride = w.checked_mul(c_int::from(channels)).ok_or_else(size)?;
-    let expected = usize::try_from(i64::from(stride) * i64::from(h)).map_err(|_| size())?;
-    if w == 0 || h == 0 || !(channels == 3 || channels == 4) || pixels.len() != expected {
+    let Rows {
+        width: w,
+        height: h,
+        stride,
+        bytes,
+    } = Rows::of((width, height), channels)
+        .ok_or_else(|| EncodeError::Invalid("the picture's size does not fit libwebp".into()))?;
+    if w == 0 || h == 0 || !(channels == 3 || channels == 4) || pixels.len() != bytes {
         return Err(EncodeError::Invalid(
             "the pixels do not match the picture's size".into(),
         ));
