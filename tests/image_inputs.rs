@@ -55,18 +55,8 @@ fn webp_with_alpha_and_animated_gif_inputs_decode() {
 #[test]
 fn an_unreduced_gif_over_the_rows_budget_is_decoded_whole() {
     let (width, height) = (4000u16, 3600u16);
-    let mut gif = Vec::new();
-    {
-        let palette = [10, 20, 30, 200, 210, 220];
-        let mut encoder = gif::Encoder::new(&mut gif, width, height, &palette).unwrap();
-        let frame = gif::Frame {
-            width,
-            height,
-            buffer: std::borrow::Cow::Owned(vec![1; usize::from(width) * usize::from(height)]),
-            ..gif::Frame::default()
-        };
-        encoder.write_frame(&frame).unwrap();
-    }
+    let indices = vec![1; usize::from(width) * usize::from(height)];
+    let gif = synthetic::gif(width, height, &[10, 20, 30, 200, 210, 220], indices);
     let out = transform(
         &gif,
         &job(2048, FormatRequest::Fixed(OutputFormat::Jpeg)),

@@ -252,18 +252,7 @@ fn fifty_megapixel_gif(width: u32, height: u32) -> Vec<u8> {
             (0..width).map(move |x| ((x / 34) as u8 & !1) | (((x >> 3) ^ (y >> 3)) & 1) as u8)
         })
         .collect();
-    let (w, h) = (width as u16, height as u16);
-    let mut gif = Vec::new();
-    let mut encoder = gif::Encoder::new(&mut gif, w, h, &palette).expect("GIF header");
-    let frame = gif::Frame {
-        width: w,
-        height: h,
-        buffer: std::borrow::Cow::Owned(indices),
-        ..gif::Frame::default()
-    };
-    encoder.write_frame(&frame).expect("encode the 50 MP GIF");
-    drop(encoder);
-    gif
+    synthetic::gif(width as u16, height as u16, &palette, indices)
 }
 
 /// A 2048x2048 RGBA PNG whose alpha is noise: libwebp codes alpha losslessly, and this plane

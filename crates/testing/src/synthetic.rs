@@ -57,6 +57,24 @@ where
     out
 }
 
+/// A one-frame GIF of `width` x `height` palette `indices` (row by row) into `palette`
+/// (RGB triples), the frame covering the whole screen.
+pub fn gif(width: u16, height: u16, palette: &[u8], indices: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Encoding into a Vec fails only on a palette or frame that does not match the size, which
+    // callers do not make: an empty result then fails their test.
+    if let Ok(mut encoder) = gif::Encoder::new(&mut out, width, height, palette) {
+        let frame = gif::Frame {
+            width,
+            height,
+            buffer: std::borrow::Cow::Owned(indices),
+            ..gif::Frame::default()
+        };
+        let _ = encoder.write_frame(&frame);
+    }
+    out
+}
+
 /// Encodes 8-bit RGB or RGBA pixels as an Adam7-interlaced PNG (filter type 0 throughout),
 /// which neither `image` nor `png` writes.
 pub fn png_interlaced<P>(image: &ImageBuffer<P, Vec<u8>>) -> Vec<u8>
