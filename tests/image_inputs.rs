@@ -66,6 +66,31 @@ fn an_unreduced_gif_over_the_rows_budget_is_decoded_whole() {
     assert_eq!((out.width, out.decode_path), (2048, "gif-first-frame"));
 }
 
+/// An interlaced GIF is reduced while it decodes and gives the bytes of the same picture
+/// stored in row order; at full size it is decoded whole.
+#[test]
+fn an_interlaced_gif_is_reduced_while_it_decodes_as_the_same_gif_in_row_order() {
+    let (width, height) = (300u16, 200u16);
+    let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, 255 - i, i / 3]).collect();
+    let indices: Vec<u8> = (0..height)
+        .flat_map(|y| (0..width).map(move |x| ((x * 3 + y * 5) % 256) as u8))
+        .collect();
+    let plain = synthetic::gif(width, height, &palette, indices.clone());
+    let interlaced = synthetic::gif_interlaced(width, height, &palette, indices);
+    let png = FormatRequest::Fixed(OutputFormat::Png);
+    let a = transform(&plain, &job(60, png), &clock()).unwrap();
+    let b = transform(&interlaced, &job(60, png), &clock()).unwrap();
+    assert_eq!(
+        (a.decode_path, b.decode_path),
+        ("gif-rows-shrunk", "gif-interlaced-shrunk")
+    );
+    assert!(a.bytes == b.bytes);
+    let full = transform(&interlaced, &job(300, png), &clock()).unwrap();
+    assert_eq!(full.decode_path, "gif-first-frame");
+    let plain_full = transform(&plain, &job(300, png), &clock()).unwrap();
+    assert!(full.bytes == plain_full.bytes);
+}
+
 #[test]
 fn twelve_bit_jpeg_is_unsupported_not_undecodable() {
     let mut jpeg = synthetic::jpeg(&synthetic::photo(32, 32, 1), 80);

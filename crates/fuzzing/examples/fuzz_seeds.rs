@@ -40,7 +40,7 @@ fn main() {
 
 /// Request lines (named and free-form, each output format, fits and pads) over originals in
 /// every input format: baseline, progressive, grey, CMYK and EXIF-turned JPEG; RGB and RGBA
-/// PNG; lossless and lossy WebP; animated GIF.
+/// PNG, and RGBA interlaced (Adam7); lossless and lossy WebP; interlaced and animated GIF.
 fn image_requests() -> Vec<Vec<u8>> {
     let lines = [
         "_?w=32&format=jpeg",
@@ -108,8 +108,22 @@ fn originals() -> Vec<Vec<u8>> {
         synthetic::png(&rgba),
         lossless,
         lossy_webp(&baseline),
+        // Large enough to be reduced by the requests they meet (`w=32`; 40x40 `cover`).
+        interlaced_gif(128, 96),
+        synthetic::png_interlaced(&synthetic::with_alpha(128, 96)),
         gif,
     ]
+}
+
+/// An interlaced GIF of a diagonal pattern over a 16-colour palette.
+fn interlaced_gif(width: u16, height: u16) -> Vec<u8> {
+    let palette: Vec<u8> = (0..16u8)
+        .flat_map(|i| [i * 16, 255 - i * 16, i * 8])
+        .collect();
+    let indices = (0..height)
+        .flat_map(|y| (0..width).map(move |x| ((x + y) / 8 % 16) as u8))
+        .collect();
+    synthetic::gif_interlaced(width, height, &palette, indices)
 }
 
 /// A lossy WebP made by the pipeline itself.

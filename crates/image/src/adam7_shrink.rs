@@ -1,13 +1,14 @@
 //! The integer box shrink for Adam7-interlaced PNGs: the seven passes each deliver a sparse
-//! grid of the picture, so every reduced pixel keeps its running sums until the last pass.
-//! Memory is 16 bytes a reduced pixel (at a factor of 2 or more, at most 4 per source pixel:
-//! less than the picture decoded whole) and one widened row, never the picture. The sums and
-//! the rounding are [`BoxShrink`](super::box_shrink::BoxShrink)'s, so an interlaced PNG shrinks
-//! to the same bytes as the same picture stored progressively.
+//! grid of the picture, which [`GridShrink`] sums until the last pass. Memory is its sums and
+//! one widened row, never the picture, and an interlaced PNG shrinks to the same bytes as the
+//! same picture stored progressively.
 
-use super::box_shrink::{push_mean, try_reserved, try_zeroed, widen, RowLayout, Shrunk};
+use super::box_shrink::{try_zeroed, widen, RowLayout, Shrunk};
+use super::grid_shrink::{self, GridShrink};
 use super::transform::ImageError;
 use png::Adam7Info;
+
+pub(crate) use grid_shrink::MAX_FACTOR;
 
 /// Column offset, column step, row offset and row step of the seven passes (PNG spec, 8.2).
 const PASSES: [(u32, u32, u32, u32); 7] = [
@@ -20,28 +21,18 @@ const PASSES: [(u32, u32, u32, u32); 7] = [
     (0, 1, 1, 2),
 ];
 
-/// The largest factor whose 32-bit sums cannot overflow: a block of 256² pixels of colour x
-/// alpha (255 x 255 each) is just under 2^32.
-pub(crate) const MAX_FACTOR: u32 = 256;
-
 /// Heap of a shrink of `width` x `height` by `factor`: the sums, the output and a widened row.
 pub(crate) fn planned_bytes(width: u32, height: u32, factor: u32) -> Option<u64> {
-    let f = factor.max(1);
-    let out = u64::from(width.div_ceil(f)).checked_mul(u64::from(height.div_ceil(f)))?;
-    out.checked_mul(16 + 4)?
-        .checked_add(u64::from(width).checked_mul(4)?)
+    grid_shrink::planned_bytes(width, height, factor)?.checked_add(u64::from(width).checked_mul(4)?)
 }
 
 /// Interlaced rows in, in the decoder's order; a picture `factor` times smaller out.
 #[derive(Debug)]
 pub(crate) struct Adam7Shrink {
-    factor: u32,
+    grid: GridShrink,
     layout: RowLayout,
     width: u32,
     height: u32,
-    out_width: u32,
-    /// Per reduced pixel: colour x alpha and alpha (RGB rows: the plain colour sums).
-    sums: Vec<[u32; 4]>,
     widened: Vec<u8>,
     /// The pass (0-based) and line the next row must be, kept as the decoder keeps them.
     pass: usize,
@@ -57,24 +48,19 @@ impl Adam7Shrink {
         layout: RowLayout,
         max_bytes: u64,
     ) -> Result<Self, ImageError> {
-        let within = planned_bytes(width, height, factor).filter(|&b| b <= max_bytes);
-        if !(2..=MAX_FACTOR).contains(&factor) || within.is_none() {
-            return Err(ImageError::TooLarge(format!(
-                "shrinking this interlaced {width}x{height} PNG by {factor} needs more than the \
-                 {} MB left in the decode budget",
-                max_bytes >> 20
-            )));
-        }
-        let (out_width, out_height) = (width.div_ceil(factor), height.div_ceil(factor));
-        let cells = usize::try_from(u64::from(out_width) * u64::from(out_height))
-            .map_err(|_| ImageError::TooLarge("the reduced picture does not fit".into()))?;
-        let mut shrink = Self {
+        let row = u64::from(width) * 4;
+        let grid = GridShrink::new(
+            (width, height),
             factor,
+            layout.output_channels(),
+            max_bytes.saturating_sub(row),
+            &format!("interlaced {width}x{height} PNG"),
+        )?;
+        let mut shrink = Self {
+            grid,
             layout,
             width,
             height,
-            out_width,
-            sums: try_zeroed(cells)?,
             widened: try_zeroed((width as usize).saturating_mul(4))?,
             pass: 0,
             line: 0,
@@ -123,25 +109,16 @@ impl Adam7Shrink {
         let row = match self.layout {
             RowLayout::Gray | RowLayout::GrayAlpha => {
                 widen(row, self.layout, &mut self.widened);
-                self.widened
-                    .get(..samples as usize * channels)
-                    .unwrap_or_default()
+                self.widened.as_slice()
             }
             RowLayout::Rgb | RowLayout::Rgba => row,
         };
-        let y = y0 + self.line * dy;
-        let first_cell = (y / self.factor) as usize * self.out_width as usize;
-        for (i, pixel) in row
-            .chunks_exact(channels)
-            .take(samples as usize)
-            .enumerate()
-        {
-            let x = x0 + i as u32 * dx;
-            let Some(cell) = self.sums.get_mut(first_cell + (x / self.factor) as usize) else {
-                return Err(mismatch());
-            };
-            add(pixel, cell);
-        }
+        let pixels = row
+            .get(..samples as usize * channels)
+            .ok_or_else(mismatch)?;
+        self.grid
+            .add_row(y0 + self.line * dy, (x0, dx), pixels)
+            .map_err(|_| mismatch())?;
         self.line += 1;
         self.skip_empty_passes();
         Ok(())
@@ -155,39 +132,7 @@ impl Adam7Shrink {
                 self.pass + 1
             )));
         }
-        let alpha = self.layout.output_channels() == 4;
-        let out_height = self.height.div_ceil(self.factor);
-        let mut pixels = try_reserved(self.sums.len() * if alpha { 4 } else { 3 })?;
-        let factor = u64::from(self.factor);
-        let side = |index: u32, size: u32| {
-            u64::from(size).min(factor * u64::from(index + 1)) - factor * u64::from(index)
-        };
-        for (i, cell) in self.sums.iter().enumerate() {
-            let (bx, by) = (i as u32 % self.out_width, i as u32 / self.out_width);
-            let count = side(bx, self.width) * side(by, self.height);
-            push_mean(&mut pixels, cell.map(u64::from), count, alpha);
-        }
-        Ok(Shrunk {
-            pixels,
-            channels: self.layout.output_channels(),
-            width: self.out_width,
-            height: out_height,
-        })
-    }
-}
-
-/// Adds one RGB or RGBA pixel to its cell, as [`BoxShrink`](super::box_shrink::BoxShrink) does.
-fn add(pixel: &[u8], cell: &mut [u32; 4]) {
-    if let &[r, g, b, a] = pixel {
-        let alpha = u32::from(a);
-        cell[0] += u32::from(r) * alpha;
-        cell[1] += u32::from(g) * alpha;
-        cell[2] += u32::from(b) * alpha;
-        cell[3] += alpha;
-    } else if let &[r, g, b] = pixel {
-        cell[0] += u32::from(r);
-        cell[1] += u32::from(g);
-        cell[2] += u32::from(b);
+        self.grid.finish()
     }
 }
 

@@ -12,6 +12,7 @@ mod format;
 mod freeform;
 mod geometry;
 mod gif_stream;
+mod grid_shrink;
 
 pub mod jpeg;
 mod metadata;

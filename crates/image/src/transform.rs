@@ -82,10 +82,10 @@ pub struct Transformed {
     /// Whether an embedded ICC profile was converted to sRGB.
     pub icc_converted: bool,
     /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png-rows`,
-    /// `png-rows-shrunk`, `png-adam7-shrunk`, `png` for interlaced PNGs at full size, `libwebp`, `libwebp-scaled`, `webp` for
-    /// animated WebP (first frame), `gif-rows`, `gif-rows-shrunk`, `gif-first-frame` for an
-    /// interlaced first frame), or `original` when the original bytes
-    /// were kept.
+    /// `png-rows-shrunk`, `png-adam7-shrunk`, `png` for interlaced PNGs at full size,
+    /// `libwebp`, `libwebp-scaled`, `webp` for animated WebP (first frame), `gif-rows`,
+    /// `gif-rows-shrunk`, `gif-interlaced-shrunk`, `gif-first-frame` for an interlaced first
+    /// frame at full size), or `original` when the original bytes were kept.
     pub decode_path: &'static str,
     /// Time spent in each stage.
     pub timings: Timings,

@@ -60,6 +60,29 @@ where
 /// A one-frame GIF of `width` x `height` palette `indices` (row by row) into `palette`
 /// (RGB triples), the frame covering the whole screen.
 pub fn gif(width: u16, height: u16, palette: &[u8], indices: Vec<u8>) -> Vec<u8> {
+    encode_gif((width, height), palette, indices, false)
+}
+
+/// [`gif`] with its frame interlaced: the rows are stored in the four passes' order (every 8th
+/// from 0, every 8th from 4, every 4th from 2, every 2nd from 1), so it shows the same picture.
+pub fn gif_interlaced(width: u16, height: u16, palette: &[u8], indices: Vec<u8>) -> Vec<u8> {
+    let row = usize::from(width);
+    let passes = [(0, 8), (4, 8), (2, 4), (1, 2)];
+    let stored: Vec<u8> = passes
+        .into_iter()
+        .flat_map(|(first, step)| (first..usize::from(height)).step_by(step))
+        .flat_map(|y| indices.get(y * row..(y + 1) * row).unwrap_or_default())
+        .copied()
+        .collect();
+    encode_gif((width, height), palette, stored, true)
+}
+
+fn encode_gif(
+    (width, height): (u16, u16),
+    palette: &[u8],
+    indices: Vec<u8>,
+    interlaced: bool,
+) -> Vec<u8> {
     let mut out = Vec::new();
     // Encoding into a Vec fails only on a palette or frame that does not match the size, which
     // callers do not make: an empty result then fails their test.
@@ -67,6 +90,7 @@ pub fn gif(width: u16, height: u16, palette: &[u8], indices: Vec<u8>) -> Vec<u8>
         let frame = gif::Frame {
             width,
             height,
+            interlaced,
             buffer: std::borrow::Cow::Owned(indices),
             ..gif::Frame::default()
         };

@@ -69,18 +69,89 @@ fn a_shrunk_gif_averages_its_blocks() {
     };
     assert_eq!(path, "gif-rows-shrunk");
     assert_eq!((shrunk.width, shrunk.height), (16, 12));
-    // The shrink of the whole decode, through the PNG rows path's own shrink.
-    let mut reference = super::BoxShrink::new(64, 48, 4, super::RowLayout::Rgba, 1 << 30).unwrap();
-    for row in whole(&file).chunks_exact(64 * 4) {
-        reference.push_row(row).unwrap();
+    assert!(shrunk.pixels == whole_shrunk(&file, (64, 48), 4));
+}
+
+/// The whole decode of `file`, `width` wide, through the rows path's box shrink: the
+/// reference for a reduced decode.
+fn whole_shrunk(file: &[u8], (width, height): (u32, u32), factor: u32) -> Vec<u8> {
+    let mut shrink =
+        super::BoxShrink::new(width, height, factor, super::RowLayout::Rgba, 1 << 30).unwrap();
+    for row in whole(file).chunks_exact(width as usize * 4) {
+        shrink.push_row(row).unwrap();
     }
-    assert!(shrunk.pixels == reference.finish().unwrap().pixels);
+    shrink.finish().unwrap().pixels
+}
+
+/// Reduced, an interlaced frame gives the bytes of its whole decode reduced, where the blocks
+/// at the edges are partial, the frame lies at an offset or reaches past the screen, and
+/// passes are empty (frames under 8 rows).
+#[test]
+fn an_interlaced_frame_shrinks_to_the_bytes_of_its_whole_decode() {
+    let cases = [
+        ((64, 48), (0, 0, 64, 48)),
+        ((37, 23), (3, 2, 30, 19)),
+        ((40, 30), (30, 25, 20, 12)),
+        ((16, 9), (0, 0, 16, 3)),
+        ((40, 30), (45, 0, 4, 4)),
+    ];
+    for (canvas, frame) in cases {
+        let size = (u32::from(canvas.0), u32::from(canvas.1));
+        let file = gif(canvas, frame, true);
+        for factor in [2, 3, 8] {
+            let Ok(Some((shrunk, path))) = decode(&file, size, factor, LIMITS) else {
+                unreachable!("{canvas:?} {frame:?} at {factor} did not decode");
+            };
+            assert_eq!(path, "gif-interlaced-shrunk");
+            let reference = whole_shrunk(&file, size, factor);
+            assert!(
+                shrunk.pixels == reference,
+                "{canvas:?} {frame:?} at {factor}"
+            );
+        }
+    }
+}
+
+/// At full size, or when the reduced picture's sums (16 bytes a reduced pixel) do not fit the
+/// budget, an interlaced frame is left to the whole decode and its own estimate.
+#[test]
+fn an_interlaced_frame_at_full_size_or_over_the_sums_budget_is_left_to_the_whole_decode() {
+    let file = gif((16, 16), (0, 0, 16, 16), true);
+    assert!(matches!(decode(&file, (16, 16), 1, LIMITS), Ok(None)));
+    // 1024² at 1/2: 5.2 MB of sums; the rows' own plan (2.3 MB) fits 3 MB.
+    let large = gif((1024, 1024), (0, 0, 1024, 1024), true);
+    let three_mb = DecodeLimits {
+        max_pixels: 1 << 30,
+        max_bytes: 3 << 20,
+    };
+    assert!(matches!(
+        decode(&large, (1024, 1024), 2, three_mb),
+        Ok(None)
+    ));
+    assert!(matches!(
+        decode(&large, (1024, 1024), 2, LIMITS),
+        Ok(Some(_))
+    ));
 }
 
 #[test]
-fn an_interlaced_first_frame_is_left_to_the_whole_decode() {
-    let file = gif((16, 16), (0, 0, 16, 16), true);
-    assert!(matches!(decode(&file, (16, 16), 2, LIMITS), Ok(None)));
+fn a_truncated_interlaced_gif_is_undecodable_and_its_rows_below_the_screen_are_counted() {
+    let file = gif((64, 64), (0, 0, 64, 64), true);
+    for cut in [file.len() / 2, file.len() - 40] {
+        let result = decode(file.get(..cut).unwrap_or_default(), (64, 64), 2, LIMITS);
+        assert!(result.is_err(), "cut at {cut}");
+    }
+    // 10 of the frame's 40 rows are on the screen; all 40 are decoded, so all are counted.
+    let tall = gif((10, 10), (0, 0, 10, 40), true);
+    let limits = DecodeLimits {
+        max_pixels: 399,
+        max_bytes: 1 << 30,
+    };
+    assert!(matches!(
+        decode(&tall, (10, 10), 2, limits),
+        Err(super::ImageError::TooLarge(_))
+    ));
+    assert!(decode(&tall, (10, 10), 2, LIMITS).is_ok());
 }
 
 #[test]
