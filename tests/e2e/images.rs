@@ -1,12 +1,10 @@
-//! Images end to end: named variants and their widths, progressive JPEGs shrunk on load, large
-//! PNGs decoded row by row (interlaced ones pass by pass), large WebPs reduced by libwebp while they decode, 50 MP inputs in
-//! bounded memory, one decode for the smaller siblings, EXIF orientation, the input
-//! zoo, and the image errors.
+//! Images end to end: named variants and their widths, progressive JPEGs shrunk on load, one
+//! decode for the smaller siblings, EXIF orientation, the input zoo, and the image errors.
 
 use super::{check, expect_json_error, expect_status};
 use crate::support;
-use crate::support::client::{get, Got, DEBUG};
-use crate::support::viceroy::{Harness, Runtime};
+use crate::support::client::{get, DEBUG};
+use crate::support::viceroy::Harness;
 use libtest_mimic::Failed;
 
 pub(crate) fn preview_of_a_4mp_photo_is_a_500px_jpeg_and_cached(h: &Harness) -> Result<(), Failed> {
@@ -60,7 +58,7 @@ pub(crate) fn progressive_jpegs_shrink_on_load_from_dc_coefficients(
     expect_status(&preview, 200)?;
     let info = preview.header("x-tailor-image").unwrap_or("").to_string();
     check(info.contains("decode=reduced-idct"), || info.clone())?;
-    let peak = memory_peak(&preview).unwrap_or(0);
+    let peak = preview.memory_peak().unwrap_or(0);
     check(peak > 0 && peak < 64 << 20, || {
         format!("peak linear memory {peak}")
     })
@@ -178,122 +176,4 @@ pub(crate) fn image_errors_are_precise_json(h: &Harness) -> Result<(), Failed> {
         "bad_request",
     )?;
     expect_json_error(&get(&h.url("/img/preview"), &[]), 404, "not_found")
-}
-
-pub(crate) fn large_pngs_are_decoded_row_by_row_in_bounded_memory(
-    h: &Harness,
-) -> Result<(), Failed> {
-    // 4096x2304 RGBA: 38 MB decoded whole. The preview (500) is covered by 1/8 (512x288):
-    // the rows are averaged in 8x8 blocks as they are inflated; the interlaced copy's seven
-    // passes into the same blocks.
-    for (file, path) in [
-        ("wallpaper.png", "decode=png-rows-shrunk"),
-        ("wallpaper-interlaced.png", "decode=png-adam7-shrunk"),
-    ] {
-        wallpaper_preview_in_bounded_memory(h, file, path)?;
-    }
-    Ok(())
-}
-
-fn wallpaper_preview_in_bounded_memory(h: &Harness, file: &str, path: &str) -> Result<(), Failed> {
-    let preview = get(&h.url(&format!("/img/preview/photos/{file}")), &[DEBUG]);
-    expect_status(&preview, 200)?;
-    let info = preview.header("x-tailor-image").unwrap_or("").to_string();
-    check(info.contains(path), || info.clone())?;
-    let img = image::load_from_memory(&preview.body)?.into_rgba8();
-    check(img.dimensions() == (500, 281), || {
-        format!("{:?}", img.dimensions())
-    })?;
-    check(
-        img.get_pixel(0, 0).0[3] == 0 && img.get_pixel(250, 140).0[3] > 240,
-        || "the transparent frame or the opaque centre was lost".into(),
-    )?;
-    // Each Viceroy request is a fresh instance, so its peak is this request's; a workerd
-    // isolate's memory is shared by every request it served.
-    if h.runtime == Runtime::Viceroy {
-        let input: u64 = info
-            .split(" png ")
-            .nth(1)
-            .and_then(|s| s.split('B').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
-        let peak = memory_peak(&preview).unwrap_or(u64::MAX);
-        check(input > 0 && peak < input + (16 << 20), || {
-            format!("peak linear memory {peak} B for a {input} B original")
-        })?;
-    }
-    Ok(())
-}
-
-pub(crate) fn large_webps_are_reduced_by_libwebp_while_they_decode(
-    h: &Harness,
-) -> Result<(), Failed> {
-    // 6000x4000 lossy: 96 MB as RGBA decoded whole, over the decode budget. libwebp's rescaler
-    // averages rows as it decodes them, so only the reduced picture is held.
-    for (variant, width) in [("preview", 500), ("full", 2048)] {
-        let url = h.url(&format!("/img/{variant}/photos/poster.webp?format=jpeg"));
-        let response = get(&url, &[DEBUG]);
-        expect_status(&response, 200)?;
-        let info = response.header("x-tailor-image").unwrap_or("").to_string();
-        check(info.contains("decode=libwebp-scaled"), || info.clone())?;
-        let img = image::load_from_memory(&response.body)?.into_rgb8();
-        check(img.width() == width, || {
-            format!("{variant}: {:?}", img.dimensions())
-        })?;
-        // The poster's blue rises along the diagonal; the reduced picture must keep it.
-        let (w, h_) = img.dimensions();
-        let corner = |x: u32, y: u32| i32::from(img.get_pixel(x, y).0[2]);
-        check(corner(w - 2, h_ - 2) - corner(1, 1) > 200, || {
-            format!(
-                "{variant}: blue {} .. {}",
-                corner(1, 1),
-                corner(w - 2, h_ - 2)
-            )
-        })?;
-        // Each Viceroy request is a fresh instance, so its peak is this request's.
-        if h.runtime == Runtime::Viceroy {
-            let peak = memory_peak(&response).unwrap_or(u64::MAX);
-            check(peak <= 48 << 20, || {
-                format!("{variant}: peak linear memory {peak} B ({info})")
-            })?;
-        }
-    }
-    Ok(())
-}
-
-/// The largest inputs the default limits admit (49.8 MP), in each format that can be reduced
-/// while it decodes, in every variant: served, with the picture's colours, and within 48 MB of
-/// linear memory in Viceroy (each request a fresh instance, so the peak is the request's).
-pub(crate) fn fifty_megapixel_inputs_stay_within_48_mb(h: &Harness) -> Result<(), Failed> {
-    for file in ["fifty.jpg", "fifty.png", "fifty.webp", "fifty.gif"] {
-        for (variant, width) in [("thumbnail", 150), ("preview", 500), ("full", 2048)] {
-            let url = h.url(&format!("/img/{variant}/photos/{file}?format=jpeg"));
-            let response = get(&url, &[DEBUG]);
-            expect_status(&response, 200)?;
-            let info = response.header("x-tailor-image").unwrap_or("").to_string();
-            let img = image::load_from_memory(&response.body)?.into_rgb8();
-            check(img.width() == width, || {
-                format!("{file} {variant}: {:?}", img.dimensions())
-            })?;
-            // Red follows x: dark on the left, bright on the right.
-            let red = |x: u32| img.get_pixel(x, img.height() / 2).0[0];
-            check(red(1) < 30 && red(width - 2) > 220, || {
-                format!("{file} {variant}: red {} .. {}", red(1), red(width - 2))
-            })?;
-            if h.runtime == Runtime::Viceroy {
-                let peak = memory_peak(&response).unwrap_or(u64::MAX);
-                check(peak <= 48 << 20, || {
-                    format!("{file} {variant}: peak linear memory {peak} B ({info})")
-                })?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The request's peak linear memory, from the debug header.
-fn memory_peak(response: &Got) -> Option<u64> {
-    response
-        .header("x-tailor-memory-peak")
-        .and_then(|m| m.parse().ok())
 }

@@ -23,6 +23,7 @@ mod hardening_images;
 mod image_formats;
 mod images;
 mod instances;
+mod large_images;
 mod learning;
 mod origin_faults;
 mod recs;
@@ -40,6 +41,7 @@ use hardening_images::*;
 use image_formats::*;
 use images::*;
 use instances::*;
+use large_images::*;
 use learning::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use origin_faults::*;
@@ -80,6 +82,7 @@ fn main() {
         variants_have_their_widths_and_small_images_are_not_upscaled,
         progressive_jpegs_shrink_on_load_from_dc_coefficients,
         large_pngs_are_decoded_row_by_row_in_bounded_memory,
+        interlaced_gifs_are_reduced_while_they_decode,
         large_webps_are_reduced_by_libwebp_while_they_decode,
         fifty_megapixel_inputs_stay_within_48_mb,
         formats_follow_transparency_and_the_format_parameter,

@@ -23,6 +23,12 @@ impl Got {
             .map(String::as_str)
     }
 
+    /// The request's peak linear memory, from the debug header.
+    pub(crate) fn memory_peak(&self) -> Option<u64> {
+        self.header("x-tailor-memory-peak")
+            .and_then(|m| m.parse().ok())
+    }
+
     pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }

@@ -174,6 +174,17 @@ pub(crate) fn wallpaper_interlaced_png() -> Vec<u8> {
     synthetic::png_interlaced(&wallpaper())
 }
 
+/// A 4096x2304 interlaced GIF whose red rises with x (index x / 16 into a palette of red
+/// 0..=255), for the interlaced GIF's reduced decode.
+pub(crate) fn wallpaper_interlaced_gif() -> Vec<u8> {
+    let (width, height) = (4096u16, 2304u16);
+    let palette: Vec<u8> = (0..=255u8).flat_map(|i| [i, 128, 255 - i]).collect();
+    let indices: Vec<u8> = (0..height)
+        .flat_map(|_| (0..width).map(|x| (x / 16) as u8))
+        .collect();
+    synthetic::gif_interlaced(width, height, &palette, indices)
+}
+
 fn wallpaper() -> image::RgbaImage {
     image::RgbaImage::from_fn(4096, 2304, |x, y| {
         let frame = x < 64 || y < 64 || x >= 4032 || y >= 2240;

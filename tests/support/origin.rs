@@ -6,8 +6,8 @@
 
 use super::faults;
 use super::fixtures::{
-    fifty_megapixel_images, noisy_alpha_png, origin_content, poster_webp, wallpaper_interlaced_png,
-    wallpaper_png, Reply,
+    fifty_megapixel_images, noisy_alpha_png, origin_content, poster_webp, wallpaper_interlaced_gif,
+    wallpaper_interlaced_png, wallpaper_png, Reply,
 };
 use super::pages::gated_halves;
 use std::collections::HashMap;
@@ -192,6 +192,10 @@ impl TestOrigin {
             "/photos/wallpaper-interlaced.png".to_owned(),
             Reply::ok("image/png", wallpaper_interlaced_png()),
         );
+        let interlaced_gif = (
+            "/photos/wallpaper-interlaced.gif".to_owned(),
+            Reply::ok("image/gif", wallpaper_interlaced_gif()),
+        );
         let noisy = (
             "/photos/noisy-alpha.png".to_owned(),
             Reply::ok("image/png", noisy_alpha_png()),
@@ -199,7 +203,7 @@ impl TestOrigin {
         let routes: Arc<HashMap<String, Reply>> = Arc::new(
             origin_content()
                 .into_iter()
-                .chain([wallpaper, poster, noisy, interlaced])
+                .chain([wallpaper, poster, noisy, interlaced, interlaced_gif])
                 .chain(fifty_megapixel_images())
                 .collect(),
         );

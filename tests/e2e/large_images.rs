@@ -1,0 +1,149 @@
+//! Large originals end to end, reduced while they decode in bounded memory: PNGs row by row
+//! (interlaced ones pass by pass), interlaced GIFs, WebPs by libwebp, and 50 MP inputs in every
+//! format that streams, within 48 MB of linear memory.
+
+use super::{check, expect_status};
+use crate::support::client::{get, DEBUG};
+use crate::support::viceroy::{Harness, Runtime};
+use libtest_mimic::Failed;
+
+pub(crate) fn large_pngs_are_decoded_row_by_row_in_bounded_memory(
+    h: &Harness,
+) -> Result<(), Failed> {
+    // 4096x2304 RGBA: 38 MB decoded whole. The preview (500) is covered by 1/8 (512x288):
+    // the rows are averaged in 8x8 blocks as they are inflated; the interlaced copy's seven
+    // passes into the same blocks.
+    for (file, path) in [
+        ("wallpaper.png", "decode=png-rows-shrunk"),
+        ("wallpaper-interlaced.png", "decode=png-adam7-shrunk"),
+    ] {
+        wallpaper_preview_in_bounded_memory(h, file, path)?;
+    }
+    Ok(())
+}
+
+/// A 4096x2304 interlaced GIF (38 MB as RGBA decoded whole): its preview is reduced while it
+/// decodes, each pass's rows into the sums of their 8x8 blocks, with the picture's colours.
+pub(crate) fn interlaced_gifs_are_reduced_while_they_decode(h: &Harness) -> Result<(), Failed> {
+    let url = h.url("/img/preview/photos/wallpaper-interlaced.gif?format=jpeg");
+    let preview = get(&url, &[DEBUG]);
+    expect_status(&preview, 200)?;
+    let info = preview.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains("decode=gif-interlaced-shrunk"), || {
+        info.clone()
+    })?;
+    let img = image::load_from_memory(&preview.body)?.into_rgb8();
+    check(img.dimensions() == (500, 281), || {
+        format!("{:?}", img.dimensions())
+    })?;
+    // Red follows x in every row, whichever pass delivered it.
+    for y in [0, 1, 140, 280] {
+        let red = |x: u32| img.get_pixel(x, y).0[0];
+        check(red(1) < 20 && red(498) > 235, || {
+            format!("row {y}: red {} .. {}", red(1), red(498))
+        })?;
+    }
+    if h.runtime == Runtime::Viceroy {
+        let peak = preview.memory_peak().unwrap_or(u64::MAX);
+        check(peak < 24 << 20, || {
+            format!("peak linear memory {peak} B ({info})")
+        })?;
+    }
+    Ok(())
+}
+
+fn wallpaper_preview_in_bounded_memory(h: &Harness, file: &str, path: &str) -> Result<(), Failed> {
+    let preview = get(&h.url(&format!("/img/preview/photos/{file}")), &[DEBUG]);
+    expect_status(&preview, 200)?;
+    let info = preview.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains(path), || info.clone())?;
+    let img = image::load_from_memory(&preview.body)?.into_rgba8();
+    check(img.dimensions() == (500, 281), || {
+        format!("{:?}", img.dimensions())
+    })?;
+    check(
+        img.get_pixel(0, 0).0[3] == 0 && img.get_pixel(250, 140).0[3] > 240,
+        || "the transparent frame or the opaque centre was lost".into(),
+    )?;
+    // Each Viceroy request is a fresh instance, so its peak is this request's; a workerd
+    // isolate's memory is shared by every request it served.
+    if h.runtime == Runtime::Viceroy {
+        let input: u64 = info
+            .split(" png ")
+            .nth(1)
+            .and_then(|s| s.split('B').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let peak = preview.memory_peak().unwrap_or(u64::MAX);
+        check(input > 0 && peak < input + (16 << 20), || {
+            format!("peak linear memory {peak} B for a {input} B original")
+        })?;
+    }
+    Ok(())
+}
+
+pub(crate) fn large_webps_are_reduced_by_libwebp_while_they_decode(
+    h: &Harness,
+) -> Result<(), Failed> {
+    // 6000x4000 lossy: 96 MB as RGBA decoded whole, over the decode budget. libwebp's rescaler
+    // averages rows as it decodes them, so only the reduced picture is held.
+    for (variant, width) in [("preview", 500), ("full", 2048)] {
+        let url = h.url(&format!("/img/{variant}/photos/poster.webp?format=jpeg"));
+        let response = get(&url, &[DEBUG]);
+        expect_status(&response, 200)?;
+        let info = response.header("x-tailor-image").unwrap_or("").to_string();
+        check(info.contains("decode=libwebp-scaled"), || info.clone())?;
+        let img = image::load_from_memory(&response.body)?.into_rgb8();
+        check(img.width() == width, || {
+            format!("{variant}: {:?}", img.dimensions())
+        })?;
+        // The poster's blue rises along the diagonal; the reduced picture must keep it.
+        let (w, h_) = img.dimensions();
+        let corner = |x: u32, y: u32| i32::from(img.get_pixel(x, y).0[2]);
+        check(corner(w - 2, h_ - 2) - corner(1, 1) > 200, || {
+            format!(
+                "{variant}: blue {} .. {}",
+                corner(1, 1),
+                corner(w - 2, h_ - 2)
+            )
+        })?;
+        // Each Viceroy request is a fresh instance, so its peak is this request's.
+        if h.runtime == Runtime::Viceroy {
+            let peak = response.memory_peak().unwrap_or(u64::MAX);
+            check(peak <= 48 << 20, || {
+                format!("{variant}: peak linear memory {peak} B ({info})")
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The largest inputs the default limits admit (49.8 MP), in each format that can be reduced
+/// while it decodes, in every variant: served, with the picture's colours, and within 48 MB of
+/// linear memory in Viceroy (each request a fresh instance, so the peak is the request's).
+pub(crate) fn fifty_megapixel_inputs_stay_within_48_mb(h: &Harness) -> Result<(), Failed> {
+    for file in ["fifty.jpg", "fifty.png", "fifty.webp", "fifty.gif"] {
+        for (variant, width) in [("thumbnail", 150), ("preview", 500), ("full", 2048)] {
+            let url = h.url(&format!("/img/{variant}/photos/{file}?format=jpeg"));
+            let response = get(&url, &[DEBUG]);
+            expect_status(&response, 200)?;
+            let info = response.header("x-tailor-image").unwrap_or("").to_string();
+            let img = image::load_from_memory(&response.body)?.into_rgb8();
+            check(img.width() == width, || {
+                format!("{file} {variant}: {:?}", img.dimensions())
+            })?;
+            // Red follows x: dark on the left, bright on the right.
+            let red = |x: u32| img.get_pixel(x, img.height() / 2).0[0];
+            check(red(1) < 30 && red(width - 2) > 220, || {
+                format!("{file} {variant}: red {} .. {}", red(1), red(width - 2))
+            })?;
+            if h.runtime == Runtime::Viceroy {
+                let peak = response.memory_peak().unwrap_or(u64::MAX);
+                check(peak <= 48 << 20, || {
+                    format!("{file} {variant}: peak linear memory {peak} B ({info})")
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
