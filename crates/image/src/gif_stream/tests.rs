@@ -7,6 +7,14 @@ const LIMITS: DecodeLimits = DecodeLimits {
     max_bytes: 1 << 30,
 };
 
+/// Limits of `max_pixels` pixels and ample memory.
+fn pixels_at_most(max_pixels: u64) -> DecodeLimits {
+    DecodeLimits {
+        max_pixels,
+        ..LIMITS
+    }
+}
+
 /// A 256-colour GIF of `canvas` whose one frame covers `frame` (left, top, width, height),
 /// index 7 transparent; the frame's pixels are a pattern of every index.
 fn gif(canvas: (u16, u16), frame: (u16, u16, u16, u16), interlaced: bool) -> Vec<u8> {
@@ -143,10 +151,7 @@ fn a_truncated_interlaced_gif_is_undecodable_and_its_rows_below_the_screen_are_c
     }
     // 10 of the frame's 40 rows are on the screen; all 40 are decoded, so all are counted.
     let tall = gif((10, 10), (0, 0, 10, 40), true);
-    let limits = DecodeLimits {
-        max_pixels: 399,
-        max_bytes: 1 << 30,
-    };
+    let limits = pixels_at_most(399);
     assert!(matches!(
         decode(&tall, (10, 10), 2, limits),
         Err(super::ImageError::TooLarge(_))
@@ -168,10 +173,7 @@ fn truncated_mismatched_and_over_budget_gifs_are_refused() {
         max_bytes: 1000,
     };
     assert!(decode(&file, (64, 64), 2, tight).is_err());
-    let few_pixels = DecodeLimits {
-        max_pixels: 64 * 63,
-        max_bytes: 1 << 30,
-    };
+    let few_pixels = pixels_at_most(64 * 63);
     assert!(decode(&file, (64, 64), 2, few_pixels).is_err());
 }
 
@@ -209,10 +211,7 @@ fn indices_past_the_palette_are_transparent_as_in_the_whole_decode() {
 #[test]
 fn a_frame_reaching_far_past_the_screen_is_held_to_the_pixel_limit() {
     let file = gif_with((10, 10), (0, 0, 1000, 10), vec![1; 10_000]);
-    let limits = DecodeLimits {
-        max_pixels: 1000,
-        max_bytes: 1 << 30,
-    };
+    let limits = pixels_at_most(1000);
     assert!(matches!(
         decode(&file, (10, 10), 1, limits),
         Err(super::ImageError::TooLarge(_))
