@@ -33,10 +33,11 @@ target_flags() {
 if [ -z "${FUZZ_NO_SEEDS:-}" ]; then
   nice -n 15 cargo run --quiet -p tailor-fuzzing --example fuzz_seeds -- fuzz/corpus >/dev/null
 fi
-(cd fuzz && "${fuzz[@]}" build "${flags[@]}")
-case " $targets " in
-  *" image_transform "*) (cd fuzz && "${fuzz[@]}" build "${image_flags[@]}" image_transform) ;;
-esac
+# Each target is built once, with its own flags.
+for target in $targets; do
+  read -r -a own_flags <<<"$(target_flags "$target")"
+  (cd fuzz && "${fuzz[@]}" build "${own_flags[@]}" "$target")
+done
 
 results="$(mktemp -d)"
 # The date of the run that wrote the rows kept from before (older tables had no run column).
@@ -52,18 +53,28 @@ run_target() {
   mkdir -p "fuzz/artifacts/$target"
   local before
   before="$(find "fuzz/artifacts/$target" -type f | wc -l)"
-  local own_flags
+  local own_flags started
   read -r -a own_flags <<<"$(target_flags "$target")"
+  started="$(date +%s)"
   (cd fuzz && "${fuzz[@]}" run "${own_flags[@]}" "$target" "corpus/$target" -- \
     -max_total_time="$seconds" -timeout=30 -rss_limit_mb="$rss" -print_final_stats=1 "${fork[@]}" \
     -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || true
   local execs rate findings
-  # Fork mode prints no final stats: its last progress line (`#N: …`) counts the executions.
-  # A pattern that matches nothing is not an error (pipefail would end the whole run).
-  execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)"
-  [ -n "$execs" ] || execs="$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | tail -1 || true)"
-  rate="$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)"
-  [ -n "$rate" ] || rate=$(( ${execs:-0} / seconds ))
+  # Fork mode counts in its progress lines (`#N: …`); its only final stats are a crashing
+  # child's, which count that child alone. A pattern that matches nothing is not an error
+  # (pipefail would end the whole run).
+  if [ ${#fork[@]} -gt 0 ]; then
+    execs="$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | tail -1 || true)"
+  else
+    execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)"
+  fi
+  rate=""
+  [ ${#fork[@]} -gt 0 ] ||
+    rate="$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)"
+  # Over the time it ran: a finding ends a run before its time.
+  local elapsed=$(($(date +%s) - started))
+  [ "$elapsed" -gt 0 ] || elapsed=1
+  [ -n "$rate" ] || rate=$((${execs:-0} / elapsed))
   findings=$(( $(find "fuzz/artifacts/$target" -type f | wc -l) - before ))
   (cd fuzz && "${fuzz[@]}" cmin "${own_flags[@]}" "$target" "corpus/$target" >/dev/null 2>&1) || true
   local files
@@ -83,6 +94,12 @@ for target in $targets; do
   fi
 done
 wait
+
+# The notes under the table (written by hand) stay, unless FUZZ_NOTE replaces them.
+notes="${FUZZ_NOTE:-$(awk '/^## / { section = ($0 == "## Fuzzing"); next }
+  section && /^\| target \|/ { table = 1 }
+  section && table && !/^\|/ { after = 1 }
+  section && after { print }' BENCHMARKS.md | sed -e '/./,$!d')}"
 
 {
   echo "## Fuzzing"
@@ -105,9 +122,9 @@ wait
         awk -v d="$last_run" -F'|' 'NF == 8 { printf "|%s| %s |%s|%s|%s|%s|%s|\n", $2, d, $3, $4, $5, $6, $7 } NF == 9 { print }' || true
     fi
   done
-  if [ -n "${FUZZ_NOTE:-}" ]; then
+  if [ -n "$notes" ]; then
     echo
-    echo "$FUZZ_NOTE"
+    echo "$notes"
   fi
 } | scripts/replace_section.py BENCHMARKS.md "Fuzzing"
 echo "BENCHMARKS.md: Fuzzing updated"
