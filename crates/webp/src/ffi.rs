@@ -4,8 +4,7 @@
 //! length is checked here, and copies libwebp's output out before freeing it.
 #![allow(unsafe_code)]
 
-use super::encode::{EncodeError, Settings};
-use super::{Coding, Features, WebpError};
+use super::{Coding, EncodeError, Features, Settings, WebpError};
 use libwebp_sys::{
     VP8StatusCode, WebPBitstreamFeatures, WebPConfig, WebPDecode, WebPDecoderConfig, WebPEncode,
     WebPEncodingError, WebPFreeDecBuffer, WebPGetFeatures, WebPMemoryWrite, WebPMemoryWriter,
