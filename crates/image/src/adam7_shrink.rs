@@ -4,8 +4,8 @@
 //! same picture stored progressively.
 
 use super::box_shrink::{try_zeroed, widen, RowLayout, Shrunk};
+use super::error::ImageError;
 use super::grid_shrink::{self, GridShrink};
-use super::transform::ImageError;
 use png::Adam7Info;
 
 pub(crate) use grid_shrink::MAX_FACTOR;

@@ -3,7 +3,7 @@
 //! libvips' shrink step done while decoding. A decoder that yields rows then never holds more
 //! than one row and the reduced picture.
 
-use super::transform::ImageError;
+use super::error::ImageError;
 
 /// How the 8-bit rows handed to [`BoxShrink::push_row`] are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

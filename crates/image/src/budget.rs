@@ -3,7 +3,7 @@
 //! neither a lying header nor an extreme request can overflow `usize` on wasm32 or ask the
 //! host for gigabytes.
 
-use super::transform::ImageError;
+use super::error::ImageError;
 
 /// The heap a decode may use (input included), below the hosts' 128 MB with room for the
 /// resize and encode buffers. Checked from the header before anything is allocated, and again

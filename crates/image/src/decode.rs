@@ -3,12 +3,12 @@
 
 use super::box_shrink;
 use super::budget::{DecodeLimits, DECODE_BUDGET_BYTES};
+use super::error::ImageError;
 use super::gif_stream;
 use super::jpeg;
 use super::png_stream;
 use super::probe::{classify, reader, Probe};
 use super::shrink_on_load;
-use super::transform::ImageError;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
 

@@ -1,8 +1,8 @@
 //! Encoding resized pixels: JPEG (alpha composited onto white), PNG and WebP (alpha kept).
 
 use super::budget::pixel_buffer_len;
+use super::error::ImageError;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
-use super::transform::ImageError;
 
 /// Qualities per format, from the variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! interlaced frame's rows arrive in four passes; reduced, they go into a [`GridShrink`].
 use super::box_shrink::{self, try_zeroed, BoxShrink, RowLayout, Shrunk};
 use super::budget::DecodeLimits;
+use super::error::ImageError;
 use super::grid_shrink::GridShrink;
-use super::transform::ImageError;
 use gif::{ColorOutput, DecodeOptions, DecodingError, MemoryLimit};
 use std::num::NonZeroU64;
 

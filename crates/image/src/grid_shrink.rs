@@ -6,7 +6,7 @@
 //! bytes as the same picture stored in row order.
 
 use super::box_shrink::{push_mean, try_reserved, try_zeroed, Shrunk};
-use super::transform::ImageError;
+use super::error::ImageError;
 
 /// The largest factor whose 32-bit sums cannot overflow: a block of 256² pixels of colour x
 /// alpha (255 x 255 each) is just under 2^32.

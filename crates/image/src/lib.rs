@@ -8,6 +8,7 @@ mod budget;
 mod color_profile;
 mod decode;
 mod encode;
+mod error;
 mod format;
 mod freeform;
 mod geometry;
@@ -28,6 +29,7 @@ mod transform;
 mod webp_input;
 
 pub use budget::{DECODE_BUDGET_BYTES, OUTPUT_BUDGET_BYTES};
+pub use error::ImageError;
 pub use format::{ClientFormats, FormatError, FormatRequest, OutputFormat};
 pub use freeform::FreeForm;
 pub use geometry::{FitMode, Geometry, Gravity};
@@ -36,6 +38,6 @@ pub(crate) use params::test_query;
 pub use params::{ParamError, VariantParams};
 pub use tailor_core::image_path::{check_prefix, is_under, parse_image_path, ImagePathError};
 pub use transform::{
-    fit_width, transform, transform_many, transform_many_owned, ImageError, Job, Qualities,
-    Timings, Transformed,
+    fit_width, transform, transform_many, transform_many_owned, Job, Qualities, Timings,
+    Transformed,
 };

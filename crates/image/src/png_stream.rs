@@ -5,7 +5,7 @@
 use super::adam7_shrink::{self, Adam7Shrink, MAX_FACTOR};
 use super::box_shrink::{self, BoxShrink, RowLayout, Shrunk};
 use super::budget::DecodeLimits;
-use super::transform::ImageError;
+use super::error::ImageError;
 use png::{BitDepth, ColorType, DecodingError, InterlaceInfo, Transformations};
 use std::io::Cursor;
 

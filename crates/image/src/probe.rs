@@ -1,8 +1,8 @@
 //! What an original is, from its header alone: format, declared size, transparency. Nothing is
 //! decoded and nothing proportional to the declared size is allocated.
 
+use super::error::ImageError;
 use super::jpeg;
-use super::transform::ImageError;
 use image::metadata::Orientation;
 use image::{ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;

@@ -3,8 +3,8 @@
 
 use super::budget::pixel_buffer_len;
 use super::decode::Decoded;
+use super::error::ImageError;
 use super::geometry::Plan;
-use super::transform::ImageError;
 use fast_image_resize as fir;
 
 /// The filter for reducing by `ratio` (input size over output size; below 1 is enlarging).

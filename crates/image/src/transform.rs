@@ -5,6 +5,7 @@ use super::budget::pixel_buffer_len;
 use super::decode::decode;
 use super::encode::encode_negotiated;
 pub use super::encode::Qualities;
+use super::error::ImageError;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
 use super::metadata::strip as strip_metadata;
@@ -12,23 +13,6 @@ use super::probe::probe;
 use super::resize::resize;
 use image::ImageFormat;
 use std::borrow::Cow;
-
-/// Why an original could not be transformed; each carries a message for the response.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ImageError {
-    /// Over the pixel limit, the decode or output budget, or JPEG's 65535-pixel side.
-    #[error("{0}")]
-    TooLarge(String),
-    /// An input format or JPEG feature Tailor does not decode, or an output format not built.
-    #[error("{0}")]
-    Unsupported(String),
-    /// The input is malformed, truncated or inconsistent.
-    #[error("{0}")]
-    Undecodable(String),
-    /// A fault of Tailor or its codecs, not of the input.
-    #[error("{0}")]
-    Internal(String),
-}
 
 /// What to make of an original.
 #[derive(Debug, Clone, Copy, PartialEq)]

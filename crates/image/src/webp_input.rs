@@ -4,8 +4,8 @@
 
 use super::box_shrink::Shrunk;
 use super::budget::DecodeLimits;
+use super::error::ImageError;
 use super::shrink_on_load::shrink_factor;
-use super::transform::ImageError;
 use tailor_webp::{decode_scaled, features, heap_bytes, WebpError};
 
 /// A still WebP decoded to at most `factor` times smaller than `expected` while still covering

@@ -12,7 +12,7 @@ pub mod structure;
 mod upsample;
 
 use super::budget::DecodeLimits;
-use super::transform::ImageError;
+use super::error::ImageError;
 pub use structure::{JpegFrame, JpegStructure, StructureError};
 
 /// Decoded RGB pixels and the scale they were decoded at.

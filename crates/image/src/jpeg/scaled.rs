@@ -3,7 +3,7 @@
 
 use super::{DecodedJpeg, JpegFrame};
 use crate::budget::DecodeLimits;
-use crate::transform::ImageError;
+use crate::error::ImageError;
 use jpeg_decoder::{CodingProcess, Decoder, Error, PixelFormat};
 
 /// Decodes with jpeg-decoder at 1/`denominator`. jpeg-decoder sizes its buffers from the first
