@@ -2,9 +2,9 @@
 //! ranking overrides, and the split of each mutual-exclusion group's slots among its
 //! experiments.
 
+use super::names::{identifier, non_empty};
 use super::raw::RawExperiment;
 use super::recs::RawRecs;
-use super::validate::{identifier, non_empty};
 use super::{Arm, Banners, ConfigError, Experiment, GroupShare, Segments};
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -9,6 +9,7 @@ pub mod cardinality;
 mod conditions;
 mod experiments;
 mod images;
+mod names;
 mod raw;
 mod recs;
 mod segments;

@@ -1,7 +1,7 @@
 //! The `recs` and `events` sections: where lists live in KV, how long each layer keeps them,
 //! how the re-rank weighs behaviour, and the beacon's limits.
 
-use super::validate::{identifier, non_empty};
+use super::names::{identifier, non_empty};
 use super::ConfigError;
 use serde::Deserialize;
 use tailor_core::events::EventSettings;

@@ -2,8 +2,8 @@
 //! check — every listed segment must be where some visitor can land, so the segment count
 //! used for cache-key cardinality is exact.
 
+use super::names::identifier;
 use super::raw::RawSegments;
-use super::validate::identifier;
 use super::{Banners, ConfigError, Rule, RuleSet, SegmentDef, Segments};
 use std::collections::BTreeSet;
 

@@ -1,6 +1,7 @@
 //! Raw document → validated [`Config`]: cross-references and ranges (templates are checked by
 //! name here and compiled on first use, see `templates`).
 
+use super::names::{identifier, non_empty};
 use super::raw::{RawBanners, RawConfig, RawVariant};
 use super::{Banners, Config, ConfigError, Slot, Templates, Variant, SCHEMA_VERSION};
 use std::collections::BTreeMap;
@@ -89,13 +90,6 @@ impl TryFrom<RawConfig> for Config {
     }
 }
 
-pub(super) fn non_empty(path: &str, value: &str) -> Result<(), ConfigError> {
-    if value.trim().is_empty() {
-        return Err(ConfigError::at(path, "must not be empty"));
-    }
-    Ok(())
-}
-
 /// An RFC 6265 cookie name (a token), kept short.
 fn cookie_name(path: &str, value: &str) -> Result<(), ConfigError> {
     let ok = !value.is_empty()
@@ -142,23 +136,6 @@ fn model_limit(max_model_bytes: usize) -> Result<(), ConfigError> {
         "limits.max_model_bytes",
         format!("{max_model_bytes} is outside 1024..={MAX_MODEL_BYTES} (a blob is held whole in a 128 MB heap)"),
     ))
-}
-
-/// Identifiers appear in cache keys and URLs, so they are kept to a safe alphabet.
-pub(super) fn identifier(path: &str, value: &str) -> Result<(), ConfigError> {
-    let ok = !value.is_empty()
-        && value.len() <= 32
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(ConfigError::at(
-            path,
-            format!("'{value}' must be 1-32 characters of a-z, 0-9, '-' or '_'"),
-        ))
-    }
 }
 
 fn variants(
