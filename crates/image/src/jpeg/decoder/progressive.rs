@@ -1,10 +1,16 @@
 //! Progressive AC passes (ITU T.81 G.1.2.2-G.1.2.3): first scans and successive-approximation
 //! refinements, into the kept coefficients and the nonzero history of one block.
 
-use super::scan::Scan;
 use super::tables::{Component, NOT_KEPT};
 use super::DecodeError;
 use crate::jpeg::huffman::{BitReader, HuffmanTable};
+
+/// Per-scan decoding state shared by its blocks: the entropy-coded bits and, in progressive
+/// AC scans, the blocks left in the current end-of-band run.
+pub(super) struct Scan<'a> {
+    pub(super) reader: BitReader<'a>,
+    pub(super) eob_run: u32,
+}
 
 /// One block of one component.
 pub(super) struct Block<'c> {

@@ -1,7 +1,7 @@
 //! One scan's entropy-coded data → the component buffers: sequential blocks straight through the
 //! scaled IDCT, progressive DC/AC first and refinement passes into the kept coefficients.
 
-use super::progressive;
+use super::progressive::{self, Scan};
 use super::tables::{Component, NOT_KEPT, ZIGZAG};
 use super::{DecodeError, State};
 use crate::jpeg::huffman::{BitReader, EntropyError, HuffmanTable};
@@ -31,12 +31,6 @@ enum Coding<'t> {
         band: (usize, usize),
         bit: u8,
     },
-}
-
-/// Per-scan decoding state shared by its blocks.
-pub(super) struct Scan<'a> {
-    pub(super) reader: BitReader<'a>,
-    pub(super) eob_run: u32,
 }
 
 /// Decodes one scan from its entropy-coded data (`scan`, as the marker walk delimited it).
