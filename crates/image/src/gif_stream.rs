@@ -2,6 +2,7 @@
 //! memory for two rows and the reduced picture, not for the whole canvas (decoded whole, a
 //! GIF costs 4 bytes a pixel before the resizer's copies: one over ~16 MP was refused). An
 //! interlaced frame's rows arrive in four passes; reduced, they go into a [`GridShrink`].
+
 use super::box_shrink::{self, try_zeroed, BoxShrink, RowLayout, Shrunk};
 use super::budget::DecodeLimits;
 use super::error::ImageError;
