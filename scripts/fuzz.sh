@@ -69,14 +69,13 @@ run_target() {
   # Fork mode counts in its progress lines (`#N: …`); its only final stats are a crashing
   # child's, which count that child alone. A pattern that matches nothing is not an error
   # (pipefail would end the whole run).
+  rate=""
   if [ ${#fork[@]} -gt 0 ]; then
     execs="$(grep -oE '^#[0-9]+' "$log" | tr -d '#' | tail -1 || true)"
   else
     execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)"
-  fi
-  rate=""
-  [ ${#fork[@]} -gt 0 ] ||
     rate="$(grep -o 'stat::average_exec_per_sec: [0-9]*' "$log" | awk '{print $2}' | tail -1 || true)"
+  fi
   # Over the time it ran: a finding ends a run before its time.
   local elapsed=$(($(date +%s) - started))
   [ "$elapsed" -gt 0 ] || elapsed=1
