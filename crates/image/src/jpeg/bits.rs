@@ -4,7 +4,8 @@
 use super::huffman::{extend, EntropyError, HuffmanTable, FAST_BITS, ZERO_SIZE};
 
 /// Reads bits MSB-first from entropy-coded data. At a marker (or the end of the data) it
-/// feeds zeros, so a damaged scan ends in garbage, never in a panic or an endless loop.
+/// feeds zeros, so a damaged scan ends in garbage, never in a panic or an endless loop; and it
+/// tells when nothing but those zeros is left ([`Self::ran_dry`]), so the scan can stop.
 #[derive(Debug)]
 pub(super) struct BitReader<'a> {
     data: &'a [u8],
@@ -12,6 +13,9 @@ pub(super) struct BitReader<'a> {
     acc: u64,
     bits: u32,
     at_marker: bool,
+    /// How many of the lowest buffered bits are fed zeros, not data (an upper bound once bits
+    /// are consumed: [`Self::ran_dry`] compares it with what is buffered).
+    padding: u32,
 }
 
 impl<'a> BitReader<'a> {
@@ -22,7 +26,23 @@ impl<'a> BitReader<'a> {
             acc: 0,
             bits: 0,
             at_marker: false,
+            padding: 0,
         }
+    }
+
+    /// Whether every bit still buffered is a fed zero: the data before the marker is used up,
+    /// and whatever is decoded from here on would be made of nothing.
+    pub(super) fn ran_dry(&self) -> bool {
+        self.at_marker && self.bits <= self.padding
+    }
+
+    /// Whether the marker the reader stopped at is RSTn: data follows it, after the restart.
+    pub(super) fn at_restart_marker(&self) -> bool {
+        self.data.get(self.pos) == Some(&0xFF)
+            && self
+                .data
+                .get(self.pos + 1)
+                .is_some_and(|m| (0xD0..=0xD7).contains(m))
     }
 
     fn refill(&mut self) {
@@ -49,6 +69,10 @@ impl<'a> BitReader<'a> {
         }
         while self.bits <= 56 {
             let byte = if self.at_marker { 0 } else { self.next_byte() };
+            if self.at_marker {
+                // Consumption has left at most `bits` of the earlier padding in the buffer.
+                self.padding = self.padding.min(self.bits) + 8;
+            }
             self.acc |= u64::from(byte) << (56 - self.bits);
             self.bits += 8;
         }
@@ -187,15 +211,11 @@ impl<'a> BitReader<'a> {
         self.acc = 0;
         self.bits = 0;
         self.at_marker = false;
+        self.padding = 0;
         while self.data.get(self.pos) == Some(&0xFF) && self.data.get(self.pos + 1) == Some(&0xFF) {
             self.pos += 1;
         }
-        if self.data.get(self.pos) == Some(&0xFF)
-            && self
-                .data
-                .get(self.pos + 1)
-                .is_some_and(|m| (0xD0..=0xD7).contains(m))
-        {
+        if self.at_restart_marker() {
             self.pos += 2;
         }
     }

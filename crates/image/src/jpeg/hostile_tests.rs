@@ -139,3 +139,58 @@ fn the_budget_check_and_the_decoder_use_the_same_figure() {
         }
     }
 }
+
+/// A flat 64x64 JPEG (8x8 blocks of one colour at 1/8), baseline 4:4:4, with a restart
+/// marker after every `restart` MCUs (none for 0); and where its entropy-coded data starts.
+fn flat_red_jpeg(restart: u16) -> (Vec<u8>, usize) {
+    let red: Vec<u8> = [200u8, 30, 30].repeat(64 * 64);
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+    if restart > 0 {
+        encoder.set_restart_interval(restart);
+    }
+    encoder
+        .encode(&red, 64, 64, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    let sos = out.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    let length = usize::from(u16::from_be_bytes([out[sos + 2], out[sos + 3]]));
+    (out.clone(), sos + 2 + length)
+}
+
+fn pixel(image: &decoder::ScaledImage, x: usize, y: usize) -> &[u8] {
+    let at = (y * image.width as usize + x) * 3;
+    &image.rgb[at..at + 3]
+}
+
+#[test]
+fn a_scan_whose_data_runs_out_stops_and_leaves_its_other_blocks_grey() {
+    // Decoding the zeros fed past the end costs as much as decoding data: a few kilobytes that
+    // declare a huge frame and many such scans took half a second of CPU per request.
+    let (jpeg, data_start) = flat_red_jpeg(0);
+    let mut cut = jpeg[..data_start + 6].to_vec();
+    cut.extend_from_slice(&[0xFF, 0xD9]);
+    let image = decoder::decode(&cut, 8, limits(u64::MAX)).unwrap();
+    assert_eq!((image.width, image.height), (8, 8));
+    assert!(pixel(&image, 0, 0)[0] > 150, "{:?}", pixel(&image, 0, 0));
+    for x in 0..8 {
+        assert_eq!(pixel(&image, x, 7), [128, 128, 128], "x={x}");
+    }
+}
+
+#[test]
+fn an_interval_whose_data_runs_out_is_skipped_up_to_its_restart_marker() {
+    // One MCU per interval: empty the third interval's data, keep its RST marker.
+    let (jpeg, data_start) = flat_red_jpeg(1);
+    let rst: Vec<usize> = (data_start..jpeg.len() - 1)
+        .filter(|&i| jpeg[i] == 0xFF && (0xD0..=0xD7).contains(&jpeg[i + 1]))
+        .collect();
+    let mut damaged = jpeg[..rst[1] + 2].to_vec();
+    damaged.extend_from_slice(&jpeg[rst[2]..]);
+    let image = decoder::decode(&damaged, 8, limits(u64::MAX)).unwrap();
+    let intact = decoder::decode(&jpeg, 8, limits(u64::MAX)).unwrap();
+    assert_eq!(pixel(&image, 2, 0), [128, 128, 128]);
+    for (x, y) in [(0, 0), (1, 0), (3, 0), (7, 7)] {
+        assert_eq!(pixel(&image, x, y), pixel(&intact, x, y), "({x}, {y})");
+    }
+}

@@ -33,6 +33,15 @@ enum Coding<'t> {
     },
 }
 
+/// What to do with the next unit (block or MCU) of a scan.
+enum Unit {
+    Decode,
+    /// The data before the next RSTn is used up: the unit waits for the restart.
+    Skip,
+    /// The scan's data is used up and no restart follows.
+    EndOfScan,
+}
+
 /// Decodes one scan from its entropy-coded data (`scan`, as the marker walk delimited it).
 pub(super) fn decode_scan(
     data: &[u8],
@@ -129,6 +138,12 @@ pub(super) fn decode_scan(
     let (width, height, h_max, v_max) = (frame.width, frame.height, frame.h_max, frame.v_max);
     let components = &mut frame.components;
     let mut units = 0usize;
+    // Each unit: restart where an interval ends; then decode it, or not when the reader has run
+    // dry. Decoding the zeros a dry reader feeds costs as much as decoding data, so a file of a
+    // few kilobytes that declares a 50 MP frame and many scans would cost seconds of CPU (found
+    // by the image fuzz target); skipping leaves those blocks grey or as earlier scans left
+    // them, and in progressive refinements and end-of-band runs it changes nothing (zeros
+    // refine nothing).
     let mut next_unit = |scan: &mut Scan<'_>, components: &mut Vec<Component>| {
         if restart > 0 && units > 0 && units.is_multiple_of(restart) {
             scan.reader.restart();
@@ -136,6 +151,13 @@ pub(super) fn decode_scan(
             components.iter_mut().for_each(|c| c.pred = 0);
         }
         units += 1;
+        if !scan.reader.ran_dry() {
+            Unit::Decode
+        } else if restart > 0 && scan.reader.at_restart_marker() {
+            Unit::Skip
+        } else {
+            Unit::EndOfScan
+        }
     };
     if let [(index, coding)] = members.as_slice() {
         // Non-interleaved: the component's own block grid, without MCU padding.
@@ -146,7 +168,11 @@ pub(super) fn decode_scan(
         let high = (height * c.v).div_ceil(v_max).div_ceil(8);
         for y in 0..high {
             for x in 0..wide {
-                next_unit(&mut scan, components);
+                match next_unit(&mut scan, components) {
+                    Unit::Decode => {}
+                    Unit::Skip => continue,
+                    Unit::EndOfScan => return Ok(()),
+                }
                 let c = components
                     .get_mut(*index)
                     .ok_or(DecodeError::Malformed("component"))?;
@@ -156,7 +182,11 @@ pub(super) fn decode_scan(
     } else {
         for my in 0..height.div_ceil(8 * v_max) {
             for mx in 0..width.div_ceil(8 * h_max) {
-                next_unit(&mut scan, components);
+                match next_unit(&mut scan, components) {
+                    Unit::Decode => {}
+                    Unit::Skip => continue,
+                    Unit::EndOfScan => return Ok(()),
+                }
                 for &(index, coding) in &members {
                     let c = components
                         .get_mut(index)
