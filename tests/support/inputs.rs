@@ -147,6 +147,22 @@ pub(crate) fn zoo() -> Vec<Input> {
             UNDECODABLE,
         ),
         input(
+            "short-scan.jpg",
+            JPEG,
+            hostile::frame_resized(&baseline, 4096, 4096).unwrap(),
+            UNDECODABLE,
+        ),
+        input(
+            "many-scans.jpg",
+            JPEG,
+            hostile::scans_repeated(
+                &jpeg_with(&photo, true, jpeg_encoder::SamplingFactor::R_4_2_0),
+                20,
+            )
+            .unwrap(),
+            UNDECODABLE,
+        ),
+        input(
             "second-frame.jpg",
             JPEG,
             hostile::second_frame_after_scan(&baseline).unwrap(),
@@ -279,14 +295,12 @@ fn twelve_bit(baseline: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A JPEG whose frame header declares 60000x60000 (3.6 gigapixels) over 300x200 of data.
+/// A JPEG whose frame header declares 12000x12000 (144 MP, over the 50 MP limit) over 300x200
+/// of data, its scan padded to the length so many blocks take (2 bits each at the least), so
+/// the pixel limit is what refuses it, not the scan length check.
 fn jpeg_bomb(baseline: &[u8]) -> Vec<u8> {
-    let mut out = baseline.to_vec();
-    let sof = out.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
-    let huge = 60000u16.to_be_bytes();
-    out[sof + 5..sof + 7].copy_from_slice(&huge);
-    out[sof + 7..sof + 9].copy_from_slice(&huge);
-    out
+    let huge = hostile::frame_resized(baseline, 12000, 12000).unwrap();
+    hostile::last_scan_padded(&huge, 12000 * 12000 * 3 / 64 / 4).unwrap()
 }
 
 /// A PNG declaring 100000x100000 RGBA with a few bytes of data.

@@ -43,3 +43,38 @@ pub fn second_frame_after_scan(jpeg: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(&[0xFF, 0xD9]);
     Some(out)
 }
+
+/// `jpeg` (baseline or progressive) with its frame header declaring `width` x `height` over the
+/// data of its own size.
+pub fn frame_resized(jpeg: &[u8], width: u16, height: u16) -> Option<Vec<u8>> {
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0] || w == [0xFF, 0xC2])?;
+    let mut out = jpeg.to_vec();
+    out.get_mut(sof + 5..sof + 7)?
+        .copy_from_slice(&height.to_be_bytes());
+    out.get_mut(sof + 7..sof + 9)?
+        .copy_from_slice(&width.to_be_bytes());
+    Some(out)
+}
+
+/// `jpeg` with `bytes` zero bytes added to its last scan's data (before EOI): as long as a scan
+/// of that many blocks would be, whatever they decode to.
+pub fn last_scan_padded(jpeg: &[u8], bytes: usize) -> Option<Vec<u8>> {
+    let mut out = jpeg.get(..jpeg.len().checked_sub(2)?)?.to_vec();
+    out.resize(out.len() + bytes, 0);
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    Some(out)
+}
+
+/// `jpeg` with all its scans (from the first SOS to EOI) repeated `times` times.
+pub fn scans_repeated(jpeg: &[u8], times: usize) -> Option<Vec<u8>> {
+    let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA])?;
+    let scans = jpeg.get(sos..jpeg.len().checked_sub(2)?)?;
+    let mut out = jpeg.get(..sos)?.to_vec();
+    for _ in 0..times {
+        out.extend_from_slice(scans);
+    }
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    Some(out)
+}

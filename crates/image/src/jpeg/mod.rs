@@ -8,6 +8,7 @@ mod decoder;
 mod huffman;
 pub mod markers;
 mod scaled;
+mod scan_size;
 pub mod structure;
 mod upsample;
 

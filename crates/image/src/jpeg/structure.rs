@@ -1,9 +1,16 @@
 //! What a JPEG declares, from one complete walk of its markers: its only frame header (size,
 //! precision, sampling, progressive or not), its EXIF orientation block and its ICC profile.
-//! A file with no frame, a second frame, a scan before its frame or no end marker is refused
-//! here, before anything is sized from it.
+//! A file with no frame, a second frame, a scan before its frame, no end marker, more than
+//! [`MAX_SCANS`] scans or a scan shorter than its blocks need is refused here, before anything
+//! is sized from it or decoded.
 
 use super::markers::{walk, WalkError, SOS};
+use super::scan_size::least_bytes;
+
+/// The most scans a JPEG may have. Real progressive files have about ten (libjpeg's default
+/// script) to twenty; each scan is a pass over its blocks, however little data it holds, so a
+/// file of a few kilobytes with thousands of end-of-band scans would cost seconds of CPU.
+pub const MAX_SCANS: usize = 100;
 
 /// The facts of a JPEG frame header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +68,19 @@ pub enum StructureError {
     /// The SOF's length, its component count (1 to 4) or a sampling factor (1 to 4) is wrong.
     #[error("the JPEG frame header is malformed")]
     BadFrame,
+    /// More than [`MAX_SCANS`] scans.
+    #[error("the JPEG has more than {MAX_SCANS} scans")]
+    TooManyScans,
+    /// A scan (numbered from 1) with less data than its blocks need.
+    #[error("the JPEG is truncated: scan {scan} has {bytes} bytes of data, its blocks need at least {needed}")]
+    ShortScan {
+        /// Which scan, from 1.
+        scan: usize,
+        /// The bytes of entropy-coded data it has.
+        bytes: usize,
+        /// The least its blocks take.
+        needed: u64,
+    },
 }
 
 /// A JPEG's structure, read from one walk from SOI to EOI.
@@ -91,8 +111,32 @@ pub fn read(data: &[u8]) -> Result<JpegStructure<'_>, StructureError> {
                 }
                 frame = Some(parse_sof(marker, payload).ok_or(StructureError::BadFrame)?);
             }
-            SOS if frame.is_none() => return Err(StructureError::ScanBeforeFrame),
-            SOS => scans += 1,
+            SOS => {
+                let Some(frame) = &frame else {
+                    return Err(StructureError::ScanBeforeFrame);
+                };
+                scans += 1;
+                if scans > MAX_SCANS {
+                    return Err(StructureError::TooManyScans);
+                }
+                let (bytes, needed) = (
+                    segment.scan.len(),
+                    least_bytes(
+                        frame.width,
+                        frame.height,
+                        &frame.sampling,
+                        frame.progressive,
+                        payload,
+                    ),
+                );
+                if (bytes as u64) < needed {
+                    return Err(StructureError::ShortScan {
+                        scan: scans,
+                        bytes,
+                        needed,
+                    });
+                }
+            }
             0xE1 if scans == 0 && exif.is_none() => exif = payload.strip_prefix(b"Exif\0\0"),
             0xE2 if scans == 0 => {
                 if let Some(chunk) = icc_chunk(payload) {
@@ -164,69 +208,4 @@ fn parse_sof(marker: u8, segment: &[u8]) -> Option<JpegFrame> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use tailor_testing::synthetic;
-
-    #[test]
-    fn reads_a_baseline_frame() {
-        let jpeg = synthetic::jpeg(&synthetic::photo(64, 48, 1), 80);
-        let frame = read_frame(&jpeg).unwrap();
-        assert!(!frame.progressive);
-        assert_eq!((frame.width, frame.height, frame.precision), (64, 48, 8));
-        assert_eq!(frame.sampling.len(), 3);
-    }
-
-    #[test]
-    fn coefficient_bytes_follow_subsampling() {
-        let frame = JpegFrame {
-            marker: 0xC2,
-            progressive: true,
-            precision: 8,
-            width: 16,
-            height: 16,
-            sampling: vec![(2, 2), (1, 1), (1, 1)],
-        };
-        // Luma 16x16 + two 8x8 chroma planes, 2 bytes per coefficient.
-        assert_eq!(frame.coefficient_bytes(), (256 + 64 + 64) * 2);
-    }
-
-    #[test]
-    fn completeness_needs_an_end_marker_after_the_scan() {
-        let jpeg = synthetic::jpeg(&synthetic::photo(64, 48, 1), 80);
-        assert!(read(&jpeg).is_ok());
-        assert!(read(&jpeg[..jpeg.len() - 2]).is_err());
-        assert!(read(&jpeg[..jpeg.len() / 2]).is_err());
-        let mut padded = jpeg.clone();
-        padded.extend_from_slice(&[0; 16]);
-        assert!(read(&padded).is_ok());
-    }
-
-    #[test]
-    fn a_second_frame_header_is_refused_wherever_it_is() {
-        let jpeg = synthetic::jpeg(&synthetic::photo(16, 16, 1), 80);
-        let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
-        let length = usize::from(u16::from_be_bytes([jpeg[sof + 2], jpeg[sof + 3]]));
-        let frame = jpeg[sof..sof + 2 + length].to_vec();
-        // Right after the first frame, and after the scan (before EOI).
-        let mut twice = jpeg[..sof + 2 + length].to_vec();
-        twice.extend_from_slice(&frame);
-        twice.extend_from_slice(&jpeg[sof + 2 + length..]);
-        assert_eq!(read(&twice), Err(StructureError::SecondFrame));
-        let mut after_scan = jpeg[..jpeg.len() - 2].to_vec();
-        after_scan.extend_from_slice(&frame);
-        after_scan.extend_from_slice(&[0xFF, 0xD9]);
-        assert_eq!(read(&after_scan), Err(StructureError::SecondFrame));
-    }
-
-    #[test]
-    fn garbage_and_truncations_give_none() {
-        assert_eq!(read_frame(b""), None);
-        assert_eq!(read_frame(b"\xFF\xD8\xFF"), None);
-        assert_eq!(read_frame(b"GIF89a"), None);
-        let jpeg = synthetic::jpeg(&synthetic::photo(16, 16, 1), 80);
-        for cut in 0..jpeg.len().min(400) {
-            let _ = read_frame(&jpeg[..cut]);
-        }
-    }
-}
+mod tests;
