@@ -155,7 +155,7 @@ fn flat_red_jpeg(restart: u16) -> (Vec<u8>, usize) {
         .unwrap();
     let sos = out.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
     let length = usize::from(u16::from_be_bytes([out[sos + 2], out[sos + 3]]));
-    (out.clone(), sos + 2 + length)
+    (out, sos + 2 + length)
 }
 
 fn pixel(image: &decoder::ScaledImage, x: usize, y: usize) -> &[u8] {

@@ -30,22 +30,41 @@ pub(super) fn least_bytes(
 /// its own block grid (the smallest of the frame's, as the scan's own is not looked up), more
 /// than one in MCUs of at least one block per component.
 fn least_blocks(width: u16, height: u16, sampling: &[(u8, u8)], count: usize) -> u64 {
-    let h_max = u64::from(sampling.iter().map(|s| s.0).max().unwrap_or(1).max(1));
-    let v_max = u64::from(sampling.iter().map(|s| s.1).max().unwrap_or(1).max(1));
-    let (w, h) = (u64::from(width), u64::from(height));
     match count {
         0 => 0,
-        1 => sampling
-            .iter()
-            .map(|&(hs, vs)| {
-                let wide = (w * u64::from(hs)).div_ceil(h_max).div_ceil(8);
-                let high = (h * u64::from(vs)).div_ceil(v_max).div_ceil(8);
-                wide * high
-            })
+        1 => block_grids(width, height, sampling)
+            .map(|(wide, high)| wide * high)
             .min()
             .unwrap_or(0),
-        _ => w.div_ceil(8 * h_max) * h.div_ceil(8 * v_max) * count.min(4) as u64,
+        _ => {
+            let (h_max, v_max) = max_sampling(sampling);
+            let (w, h) = (u64::from(width), u64::from(height));
+            w.div_ceil(8 * h_max) * h.div_ceil(8 * v_max) * count.min(4) as u64
+        }
     }
+}
+
+/// Each component's grid of 8x8 blocks (wide, high), at its own resolution.
+pub(super) fn block_grids(
+    width: u16,
+    height: u16,
+    sampling: &[(u8, u8)],
+) -> impl Iterator<Item = (u64, u64)> + '_ {
+    let (h_max, v_max) = max_sampling(sampling);
+    let (w, h) = (u64::from(width), u64::from(height));
+    sampling.iter().map(move |&(hs, vs)| {
+        (
+            (w * u64::from(hs)).div_ceil(h_max).div_ceil(8),
+            (h * u64::from(vs)).div_ceil(v_max).div_ceil(8),
+        )
+    })
+}
+
+/// The largest horizontal and vertical sampling factors (at least 1).
+fn max_sampling(sampling: &[(u8, u8)]) -> (u64, u64) {
+    let h_max = sampling.iter().map(|s| s.0).max().unwrap_or(1).max(1);
+    let v_max = sampling.iter().map(|s| s.1).max().unwrap_or(1).max(1);
+    (u64::from(h_max), u64::from(v_max))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! is sized from it or decoded.
 
 use super::markers::{walk, WalkError, SOS};
-use super::scan_size::least_bytes;
+use super::scan_size::{block_grids, least_bytes};
 
 /// The most scans a JPEG may have. Real progressive files have about ten (libjpeg's default
 /// script) to twenty; each scan is a pass over its blocks, however little data it holds, so a
@@ -33,16 +33,8 @@ impl JpegFrame {
     /// Coefficient-buffer bytes a progressive decode keeps: every component's 8x8 blocks as
     /// 16-bit values, at the component's own resolution.
     pub fn coefficient_bytes(&self) -> u64 {
-        let h_max = self.sampling.iter().map(|s| s.0).max().unwrap_or(1).max(1);
-        let v_max = self.sampling.iter().map(|s| s.1).max().unwrap_or(1).max(1);
-        let (w, h) = (u64::from(self.width), u64::from(self.height));
-        self.sampling
-            .iter()
-            .map(|&(hs, vs)| {
-                let cw = (w * u64::from(hs)).div_ceil(u64::from(h_max)).div_ceil(8) * 8;
-                let ch = (h * u64::from(vs)).div_ceil(u64::from(v_max)).div_ceil(8) * 8;
-                cw * ch * 2
-            })
+        block_grids(self.width, self.height, &self.sampling)
+            .map(|(wide, high)| wide * 8 * high * 8 * 2)
             .sum()
     }
 }
