@@ -14,7 +14,7 @@ use support::client::{DESKTOP, GOOGLEBOT};
 use support::experiments::{
     all_to, config_json, lines_of, EXPERIMENT, LIST_ARM, LIST_ITEMS, MODEL_ARM, WEIGHTS_KEY,
 };
-use support::native::{demo_host, get, json, send_body, DEBUG};
+use support::native::{demo_host, get, json, purge, send_body, DEBUG};
 use tailor_testing::memory::MemoryHost;
 
 const CONSENT: &str = "tailor_consent=1";
@@ -287,6 +287,8 @@ fn old_cookies_without_arms_are_bucketed_and_recorded() {
     // The same visitor under the fixture config: the new experiment is recorded once.
     let mut host = host;
     host.put_kv("tailor_kv", "config/v1", config_json());
+    // Published: purging `config` drops the copy the cache keeps for 30 s.
+    assert_eq!(purge(&host, "config").status(), 200);
     let later = banner(&host, Some(&visitor));
     let later_buckets = later.headers()["x-tailor-buckets"].to_str().unwrap();
     assert!(

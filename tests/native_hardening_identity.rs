@@ -21,12 +21,9 @@ const PREVIEW_P1: &[u8] = b"demo-preview-key-0123456789abcdef";
 const PREVIEW_P2: &[u8] = b"demo-preview-key-2-fedcba9876543210";
 const ADMIN_TOKEN: &str = "demo-admin-token-0123456789abcdef";
 
-/// Edits the demo config in the host's KV.
+/// Edits the demo config in the host's KV, published at once.
 fn configure(host: &mut MemoryHost, edit: impl FnOnce(&mut serde_json::Value)) {
-    let key = ("tailor_kv".to_string(), "config/v1".to_string());
-    let mut config: serde_json::Value = serde_json::from_slice(&host.kv[&key]).unwrap();
-    edit(&mut config);
-    host.put_kv("tailor_kv", "config/v1", config.to_string());
+    support::native::publish_config(host, edit);
 }
 
 fn rotate_keys(host: &mut MemoryHost) {

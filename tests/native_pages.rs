@@ -181,10 +181,9 @@ fn a_gzip_bomb_page_is_inflated_in_small_pieces() {
         .any(|(_, l)| l.contains("\"event\":\"page\"") && l.contains("max_page_bytes")));
 
     // The limit is the config's.
-    let key = ("tailor_kv".to_string(), "config/v1".to_string());
-    let mut config: serde_json::Value = serde_json::from_slice(&host.kv[&key]).unwrap();
-    config["limits"] = serde_json::json!({"max_page_bytes": 1 << 20});
-    host.put_kv("tailor_kv", "config/v1", config.to_string());
+    support::native::publish_config(&mut host, |config| {
+        config["limits"] = serde_json::json!({"max_page_bytes": 1 << 20});
+    });
     let (pumped, pieces) = pump_page(&host, "bomb.html");
     assert!(pumped.is_err());
     assert!(pieces.iter().sum::<usize>() <= (1 << 20) + 64 * 1024);

@@ -119,6 +119,10 @@ fn a_kv_config_that_is_the_prepared_document_is_served_prepared_and_another_is_p
         let edited = format!("{}\n", tailor_demo::CONFIG_JSON).into_bytes();
         let key = ("tailor_kv".to_string(), "config/v1".to_string());
         host.kv.insert(key, edited);
+        // Published at once: the cache's compiled copy is purged.
+        block_on(tailor_platform::Platform::purge(&host, "config"))
+            .unwrap()
+            .unwrap();
         let (third, _) = config(&host, &BUNDLE);
         assert!(!Rc::ptr_eq(&first, &third), "another document is parsed");
     });

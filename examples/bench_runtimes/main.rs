@@ -10,6 +10,7 @@
     clippy::indexing_slicing
 )]
 
+mod config_forms;
 mod references;
 #[path = "../../tests/support/mod.rs"]
 mod support;
@@ -122,6 +123,7 @@ fn main() {
     on_workerd.extend([page_w, origin_w]);
     drop(workerd);
     let original = original_read(21);
+    let config_forms = config_forms::config_forms(runs);
     let names: Vec<&str> = paths
         .iter()
         .map(|(name, _)| *name)
@@ -218,6 +220,7 @@ fn main() {
         proxy_ms - origin_v,
         page_ms - proxy_ms
     );
+    out.push_str(&config_forms);
     write_block("runtimes", &out);
     eprintln!(
         "runtimes: Viceroy {on_viceroy:?} ms, workerd {on_workerd:?} ms; wrote BENCHMARKS.md"

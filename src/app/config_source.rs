@@ -1,20 +1,20 @@
-//! Where the request's config comes from: a KV key named by a deployment setting, or the
-//! bundled default when no key is set.
+//! Where the request's config comes from: a KV key named by a deployment setting (read
+//! through instance memory and the platform cache, see `config_store`), or the bundled
+//! default when no key is set.
 
+use super::config_store::{self, Via};
 use super::prepared;
 use crate::error::AppError;
 use crate::Bundle;
 use std::rc::Rc;
 use tailor_config::Config;
-use tailor_platform::{Platform, PlatformError};
+use tailor_platform::Platform;
 
 /// The setting naming the KV key that holds the config document.
 pub(super) const CONFIG_KEY_SETTING: &str = "config_key";
 /// The setting naming the KV store that holds it (default `tailor_kv`).
 pub(super) const CONFIG_STORE_SETTING: &str = "config_kv_store";
 const DEFAULT_CONFIG_STORE: &str = "tailor_kv";
-/// A config document larger than this is refused before parsing.
-const MAX_CONFIG_BYTES: usize = 512 * 1024;
 /// How long an instance that outlives its request keeps a parsed config: a published change
 /// shows within this (plus KV's own propagation).
 const CONFIG_MEMORY_TTL_MS: f64 = 30_000.0;
@@ -28,14 +28,17 @@ pub enum ConfigSource {
         store: String,
         /// The key holding the config document.
         key: String,
+        /// The layer it was read from.
+        via: Via,
     },
     /// The bundled default, used when no `config_key` is set.
     Bundled,
 }
 
-/// Loads and validates the config. A missing or invalid deployed config is an operator error
-/// (500 naming the field), never a silent fallback: serving the demo config in production
-/// would be worse than failing loudly.
+/// Loads and validates the config. A deployed config that is missing or invalid, with no
+/// last good copy of it to serve, is an operator error (500 naming the field), never a
+/// fallback to the bundle: serving the demo config in production would be worse than
+/// failing loudly.
 pub async fn load_config<P: Platform>(
     platform: &P,
     bundle: &Bundle,
@@ -66,27 +69,16 @@ pub async fn load_config<P: Platform>(
         .unwrap_or_else(|| DEFAULT_CONFIG_STORE.into());
     let memo_key = format!("config/{store}/{key}");
     if let Some(config) = cached(platform, &memo_key) {
-        return Ok((config, ConfigSource::Kv { store, key }));
+        let via = Via::Memory;
+        return Ok((config, ConfigSource::Kv { store, key, via }));
     }
-    let bytes = platform
-        .kv_get(&store, &key, MAX_CONFIG_BYTES)
-        .await
-        .map_err(|e| match e {
-            PlatformError::TooLarge { .. } => AppError::Config(format!(
-                "config key '{key}' is over the {MAX_CONFIG_BYTES}-byte limit"
-            )),
-            e => AppError::Config(format!("config store '{store}' unavailable: {e}")),
-        })?
-        .ok_or_else(|| {
-            AppError::Config(format!(
-                "config key '{key}' is missing from KV store '{store}'"
-            ))
-        })?;
-    let config = match prepared::config_for(&bytes) {
-        Some(config) => config,
-        None => keep(platform, &memo_key, Config::from_json(&bytes))?,
-    };
-    Ok((config, ConfigSource::Kv { store, key }))
+    let (config, via) = config_store::read(platform, &store, &key).await?;
+    if via != Via::LastGood {
+        if let Some(memo) = platform.memo() {
+            memo.put(&memo_key, Rc::clone(&config), platform.now_ms());
+        }
+    }
+    Ok((config, ConfigSource::Kv { store, key, via }))
 }
 
 /// The config remembered under `memo_key`, if fresh.

@@ -5,6 +5,7 @@ mod admin;
 mod banner_route;
 mod cache_store;
 mod config_source;
+mod config_store;
 mod context;
 mod demo_page;
 mod events_route;
@@ -36,6 +37,7 @@ use http::{Method, Request, Response};
 use tailor_platform::Platform;
 
 pub use config_source::{load_config, ConfigSource};
+pub use config_store::Via as ConfigVia;
 pub use image_request::{normalize as normalize_image_request, ImageInputs, ImageRequest};
 pub use outgoing::{pump, Outgoing, PageBody, PageStreamError};
 pub use prepared::prepare;

@@ -9,9 +9,18 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 use tailor_config::Config;
 
+/// The bundled config as [`prepare`] left it.
+struct Prepared {
+    /// The JSON document.
+    json: &'static str,
+    config: Rc<Config>,
+    /// Its compiled form, for the platform cache when a KV key holds this document.
+    compiled: Rc<[u8]>,
+}
+
 thread_local! {
-    /// The bundled config document and its parsed form, set once by [`prepare`].
-    static PREPARED: OnceCell<(&'static str, Rc<Config>)> = const { OnceCell::new() };
+    /// Set once by [`prepare`].
+    static PREPARED: OnceCell<Prepared> = const { OnceCell::new() };
 }
 
 /// Parses `bundle`'s config and compiles every template it names in both environments, and
@@ -19,7 +28,7 @@ thread_local! {
 /// it runs before any request exists. An invalid bundled config is the error a request would
 /// have met; nothing is kept then, and requests report it as before.
 pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
-    let config = Config::from_json(bundle.config_json.as_bytes())?;
+    let (config, compiled) = Config::compile(bundle.config_json.as_bytes())?;
     config
         .banners
         .templates
@@ -27,7 +36,11 @@ pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
         .map_err(AppError::from)?;
     PREPARED.with(|cell| {
         // A second call keeps the first: both came from the same compiled-in bundle.
-        let _ = cell.set((bundle.config_json, Rc::new(config)));
+        let _ = cell.set(Prepared {
+            json: bundle.config_json,
+            config: Rc::new(config),
+            compiled: compiled.into(),
+        });
     });
     Ok(())
 }
@@ -37,10 +50,26 @@ pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
 /// and the caller parses `document` itself.
 pub(super) fn config_for(document: &[u8]) -> Option<Rc<Config>> {
     PREPARED.with(|cell| {
-        let (json, config) = cell.get()?;
+        let Prepared { json, config, .. } = cell.get()?;
         let same = std::ptr::eq(json.as_ptr(), document.as_ptr()) && json.len() == document.len()
             || json.as_bytes() == document;
         same.then(|| Rc::clone(config))
+    })
+}
+
+/// The prepared config when its document's digest is `digest` (a compiled copy names it).
+pub(super) fn config_named(digest: [u8; 16]) -> Option<Rc<Config>> {
+    PREPARED.with(|cell| {
+        let prepared = cell.get()?;
+        (prepared.config.digest() == digest).then(|| Rc::clone(&prepared.config))
+    })
+}
+
+/// The prepared config's compiled form, when `config` is the prepared one.
+pub(super) fn compiled_of(config: &Config) -> Option<Rc<[u8]>> {
+    PREPARED.with(|cell| {
+        let prepared = cell.get()?;
+        std::ptr::eq(&*prepared.config, config).then(|| Rc::clone(&prepared.compiled))
     })
 }
 
@@ -49,6 +78,6 @@ pub(super) fn config_for(document: &[u8]) -> Option<Rc<Config>> {
 pub(super) fn is_prepared(config: &Config) -> bool {
     PREPARED.with(|cell| {
         cell.get()
-            .is_some_and(|(_, prepared)| std::ptr::eq(&**prepared, config))
+            .is_some_and(|prepared| std::ptr::eq(&*prepared.config, config))
     })
 }

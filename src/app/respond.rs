@@ -137,7 +137,7 @@ pub(super) fn annotate(
     if ctx.debug {
         make_private(response.headers_mut());
         let config_source = match &ctx.config_source {
-            ConfigSource::Kv { store, key } => format!("kv:{store}/{key}"),
+            ConfigSource::Kv { store, key, via } => format!("kv:{store}/{key} from {}", via.name()),
             ConfigSource::Bundled => "bundled".into(),
         };
         let config_source = match prepared::is_prepared(ctx.config) {

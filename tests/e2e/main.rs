@@ -14,6 +14,7 @@
 
 mod banners;
 mod caching;
+mod config;
 mod errors;
 mod expect;
 mod experiments;
@@ -33,6 +34,7 @@ mod support;
 
 use banners::*;
 use caching::*;
+use config::*;
 use errors::*;
 use experiments::*;
 use hardening_caching::*;
@@ -96,6 +98,7 @@ fn main() {
         image_errors_are_precise_json,
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,
+        a_compiled_config_serves_and_a_damaged_one_is_refused,
         a_broken_template_fails_banners_and_leaves_images_alone,
         each_context_source_lands_in_its_demo_segment,
         consent_issues_a_sealed_cookie_that_keeps_buckets_sticky,

@@ -110,3 +110,26 @@ pub(crate) fn purge(host: &MemoryHost, surrogate_key: &str) -> http::Response<Ve
 pub(crate) fn json(response: &http::Response<Vec<u8>>) -> serde_json::Value {
     serde_json::from_slice(response.body()).unwrap()
 }
+
+/// Replaces the host's `config/v1` with `edit` applied to it, and purges the copy the
+/// platform cache keeps (30 s), as an operator publishing a change at once would.
+pub(crate) fn publish_config(host: &mut MemoryHost, edit: impl FnOnce(&mut serde_json::Value)) {
+    let key = ("tailor_kv".to_string(), "config/v1".to_string());
+    let mut config: serde_json::Value = serde_json::from_slice(&host.kv[&key]).unwrap();
+    edit(&mut config);
+    host.put_kv("tailor_kv", "config/v1", config.to_string());
+    block_on(tailor_platform::Platform::purge(&*host, "config"))
+        .unwrap()
+        .unwrap();
+}
+
+/// How many entries the platform cache holds besides the config's own copies (every request
+/// under a config key keeps one, and its last good copy).
+pub(crate) fn entries_but_config(host: &MemoryHost) -> Vec<String> {
+    let cache = host.cache.borrow();
+    let tags = |(key, (_, write, _)): (&String, &(_, tailor_platform::CacheWrite, f64))| {
+        let config = write.surrogate_keys.iter().any(|k| k.starts_with("config"));
+        (!config).then(|| key.clone())
+    };
+    cache.iter().filter_map(tags).collect()
+}

@@ -1,14 +1,19 @@
-//! `tailor check <config.json>`: validates a config, prints its reachable segments and how
-//! many cache keys it allows, and exits non-zero on an invalid config or one over its budgets.
+//! `tailor check <config> [--compile <out>]`: validates a config (JSON, or compiled),
+//! prints its reachable segments and how many cache keys it allows, exits non-zero on an
+//! invalid config or one over its budgets, and writes the compiled form when asked to.
 
 use std::process::ExitCode;
 use tailor_config::cardinality::{cardinality, over_budget};
 use tailor_config::Config;
 
 pub(crate) fn run(args: &[String]) -> ExitCode {
-    let [path] = args else {
-        eprintln!("usage: tailor check <config.json>");
-        return ExitCode::from(2);
+    let (path, out) = match args {
+        [path] => (path, None),
+        [path, flag, out] if flag == "--compile" => (path, Some(out)),
+        _ => {
+            eprintln!("usage: tailor check <config.json | config.tcfg> [--compile <out.tcfg>]");
+            return ExitCode::from(2);
+        }
     };
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
@@ -19,8 +24,13 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     };
     // What the edge defers to first use (compiling the templates) is checked here, before
     // the config is published.
-    let config = match Config::from_json(&bytes).and_then(|c| c.check_deferred().map(|()| c)) {
-        Ok(config) => config,
+    let read = match out {
+        // The compiled form is made from the JSON document, by the code the edge reads it with.
+        Some(_) => Config::compile(&bytes).map(|(config, compiled)| (config, Some(compiled))),
+        None => Config::from_document(&bytes).map(|config| (config, None)),
+    };
+    let (config, compiled) = match read.and_then(|r| r.0.check_deferred().map(|()| r)) {
+        Ok(read) => read,
         Err(e) => {
             eprintln!("{path}: {e}");
             return ExitCode::FAILURE;
@@ -74,9 +84,20 @@ pub(crate) fn run(args: &[String]) -> ExitCode {
     for problem in &problems {
         eprintln!("over budget: {problem}");
     }
-    if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    if !problems.is_empty() {
+        return ExitCode::FAILURE;
+    }
+    match (out, compiled) {
+        (Some(out), Some(compiled)) => match std::fs::write(out, &compiled) {
+            Ok(()) => {
+                println!("compiled: {out} ({} bytes)", compiled.len());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{out}: {e}");
+                ExitCode::from(2)
+            }
+        },
+        _ => ExitCode::SUCCESS,
     }
 }

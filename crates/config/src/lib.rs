@@ -6,7 +6,9 @@
 #![warn(missing_docs)]
 
 pub mod cardinality;
+pub mod compiled;
 mod conditions;
+mod embedded_json;
 mod experiments;
 mod images;
 mod names;
@@ -55,9 +57,11 @@ impl ConfigError {
 /// A validated configuration. Constructed only through [`Config::from_json`].
 #[derive(Debug)]
 pub struct Config {
-    /// The document the config was read from: its digest is the version, worked out when a
-    /// request first needs it (images never do).
+    /// The JSON document the config was read from: its digest is the version, worked out
+    /// when a request first needs it (images never do). Empty when read from the compiled
+    /// form, which carries the digest.
     document: Box<[u8]>,
+    digest: std::sync::OnceLock<[u8; 16]>,
     version: std::sync::OnceLock<String>,
     /// A request sending this in `X-Tailor-Debug` gets the debug headers; `None` disables them.
     pub debug_token: Option<String>,
@@ -152,15 +156,13 @@ pub struct Slot {
 impl Config {
     /// Parses and validates a config document.
     pub fn from_json(bytes: &[u8]) -> Result<Self, ConfigError> {
-        // Tracking the path costs a fifth of a parse, but a plain parse first (and a tracked
-        // one only on failure) would put a second copy of the deserializer in the bundle.
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        let raw: raw::RawConfig =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-                ConfigError::at(display_path(&e.path().to_string()), e.inner().to_string())
-            })?;
+        Self::from_raw(parse_json(bytes)?, bytes)
+    }
+
+    /// Validates `raw`, which was read from the JSON document `document`.
+    fn from_raw(raw: raw::RawConfig, document: &[u8]) -> Result<Self, ConfigError> {
         let mut config = Self::try_from(raw)?;
-        config.document = bytes.into();
+        config.document = document.into();
         Ok(config)
     }
 
@@ -177,12 +179,20 @@ impl Config {
     /// config cost a third of its whole parse; SipHash is a stable, specified function.
     pub fn version(&self) -> &str {
         self.version.get_or_init(|| {
-            use std::hash::Hasher;
-            let mut hasher = siphasher::sip128::SipHasher13::new();
-            hasher.write(&self.document);
-            let digest = siphasher::sip128::Hasher128::finish128(&hasher).as_bytes();
-            digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+            self.digest()
+                .iter()
+                .take(6)
+                .map(|b| format!("{b:02x}"))
+                .collect()
         })
+    }
+
+    /// The whole 128-bit digest of the JSON document ([`Config::version`] is its start): the
+    /// compiled form carries it, so a compiled copy is known to be of a document unread.
+    pub fn digest(&self) -> [u8; 16] {
+        *self
+            .digest
+            .get_or_init(|| compiled::document_digest(&self.document))
     }
 
     /// How the banner of `slot` links its pictures.
@@ -247,6 +257,15 @@ impl Config {
         self.first_arm(arms, |arm| arm.max_items)
             .unwrap_or(slot.max_items)
     }
+}
+
+/// The raw document, or an error naming the field where it stops making sense.
+fn parse_json(bytes: &[u8]) -> Result<raw::RawConfig, ConfigError> {
+    // Tracking the path costs a fifth of a parse, but a plain parse first (and a tracked
+    // one only on failure) would put a second copy of the deserializer in the bundle.
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| ConfigError::at(display_path(&e.path().to_string()), e.inner().to_string()))
 }
 
 fn display_path(path: &str) -> String {

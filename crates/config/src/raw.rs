@@ -1,9 +1,9 @@
 //! The config document exactly as written (schema version 1), before validation.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     pub schema: u32,
@@ -33,7 +33,7 @@ pub struct RawConfig {
 }
 
 /// The `images` section: free-form transforms, origin path prefixes, AVIF and dpr.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawImages {
     /// Free-form widths snap up to these, so the key space stays bounded.
@@ -67,7 +67,7 @@ impl Default for RawImages {
 }
 
 /// The `stores` section: where lists, originals and pages come from.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawStores {
     /// The KV store holding lists and models (default `tailor_kv`).
@@ -89,7 +89,7 @@ impl Default for RawStores {
 }
 
 /// The sealed visitor cookie.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawVisitor {
     /// The cookie's name (default `tailor_visitor`).
@@ -110,7 +110,7 @@ impl Default for RawVisitor {
 }
 
 /// Ids of keys held in the secret store (`cookie-<id>`, `url-signing-<id>`, `preview-<id>`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawKeys {
     /// Seals new visitor cookies.
@@ -136,7 +136,7 @@ fn default_preview_lifetime() -> u32 {
     7 * 86_400
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSegments {
     pub list: Vec<RawSegment>,
@@ -144,23 +144,24 @@ pub struct RawSegments {
     pub default: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSegment {
     pub id: String,
     pub template: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub name: String,
     pub segment: String,
     /// A condition document, parsed by `conditions` so errors can name nested places.
+    #[serde(with = "super::embedded_json")]
     pub when: serde_json::Value,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExperiment {
     pub name: String,
@@ -171,7 +172,7 @@ pub struct RawExperiment {
     pub group: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArm {
     pub name: String,
@@ -183,17 +184,17 @@ pub struct RawArm {
     #[serde(default)]
     pub ranking: Option<tailor_core::segment::buckets::Ranking>,
     /// Overrides of `recs.rerank` settings in this arm (any of its fields).
-    #[serde(default)]
+    #[serde(default, with = "super::embedded_json")]
     pub rerank: Option<serde_json::Map<String, serde_json::Value>>,
     /// Overrides of `recs.model` inference settings in this arm (any of its fields).
-    #[serde(default)]
+    #[serde(default, with = "super::embedded_json")]
     pub model: Option<serde_json::Map<String, serde_json::Value>>,
     /// The number of items a banner shows in this arm, instead of the slot's `max_items`.
     #[serde(default)]
     pub max_items: Option<usize>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVariant {
     pub width: u32,
@@ -201,14 +202,14 @@ pub struct RawVariant {
     pub webp_quality: u8,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBanners {
     pub slots: BTreeMap<String, RawSlot>,
     pub templates: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSlot {
     pub max_items: usize,
@@ -217,7 +218,7 @@ pub struct RawSlot {
 }
 
 /// The `limits` section: the most any request may read, decode, produce or spend.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawLimits {
     /// The largest original read from the origin or the cache, in bytes (default 25 MiB).
@@ -256,7 +257,7 @@ impl Default for RawLimits {
 }
 
 /// The `cache` section: lifetimes in seconds and key budgets.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawCache {
     /// How long the edge keeps an image variant. Long, because a variant changes only when its

@@ -3,14 +3,14 @@
 
 use super::names::{identifier, non_empty};
 use super::ConfigError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tailor_core::events::EventSettings;
 use tailor_core::recs::RerankSettings;
 use tailor_model::ScoreSettings;
 
 /// The `recs` section: where lists live in KV, how long each layer keeps them, how they
 /// are re-ranked.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawRecs {
     /// The KV key whose value names the live list version. Publishing writes every

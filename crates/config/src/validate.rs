@@ -70,7 +70,8 @@ impl TryFrom<RawConfig> for Config {
         super::images::validate(&raw.images, &raw.limits)?;
         super::recs::validate(&raw.recs, &raw.events)?;
         Ok(Config {
-            document: Box::default(), // set by Config::from_json, which has the bytes
+            document: Box::default(), // set by the caller, which has the bytes
+            digest: std::sync::OnceLock::new(),
             version: std::sync::OnceLock::new(),
             debug_token: raw.debug_token,
             stores: raw.stores,

@@ -46,6 +46,22 @@ pub enum KeyParts<'a> {
     },
     /// The list pointer: which list version is live. Short-lived, so a publish shows quickly.
     ListPointer,
+    /// The config document of a KV key, in this build's compiled form (validated, read
+    /// without parsing JSON). Short-lived, so a publish shows quickly.
+    Config {
+        /// The KV store the config is read from.
+        store: &'a str,
+        /// The KV key holding it.
+        key: &'a str,
+    },
+    /// The last config of that KV key that loaded, compiled: kept long, and read only when
+    /// the live copy is missing, unreadable or refused.
+    LastGoodConfig {
+        /// The KV store the config is read from.
+        store: &'a str,
+        /// The KV key holding it.
+        key: &'a str,
+    },
     /// The last list of a segment that parsed, whatever its version: kept long, and read only
     /// when KV fails, so a broken store degrades to yesterday's list and not to the default.
     LastGoodList {
@@ -120,6 +136,10 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
             list_version,
         } => write!(key, "list/seg={segment}/list={list_version}"),
         KeyParts::ListPointer => write!(key, "list-pointer"),
+        KeyParts::Config { store, key: kv_key } => write!(key, "config/store={store}/key={kv_key}"),
+        KeyParts::LastGoodConfig { store, key: kv_key } => {
+            write!(key, "config-last-good/store={store}/key={kv_key}")
+        }
         KeyParts::Model { list_version, blob } => {
             write!(key, "model/list={list_version}/blob={blob}")
         }

@@ -93,7 +93,7 @@ struct RawGoal {
 }
 
 /// Limits on a beacon body; `events` in the config.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EventSettings {
     /// The log endpoint each accepted event is written to (a Fastly logging endpoint).

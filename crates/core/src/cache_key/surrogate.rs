@@ -34,6 +34,10 @@ pub fn surrogate_keys(parts: &KeyParts<'_>) -> Vec<String> {
             surrogate_key("list", list_version),
         ],
         KeyParts::ListPointer => vec!["banners".into(), "list-pointer".into()],
+        // Purging `config` shows a published config at once; its last good copy stays, as
+        // the fallback for when the published one does not load.
+        KeyParts::Config { .. } => vec!["config".into()],
+        KeyParts::LastGoodConfig { .. } => vec!["config-last-good".into()],
         KeyParts::Model { list_version, .. } => vec![
             "banners".into(),
             "model".into(),

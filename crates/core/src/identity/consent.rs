@@ -2,10 +2,10 @@
 //! when the browser says the visitor opted out (`Sec-GPC: 1` or `DNT: 1`).
 
 use crate::segment::VisitorContext;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The consent cookie: its name and the value that means "yes". Config section `consent`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     /// The cookie's name (the demo's is `tailor_consent`).

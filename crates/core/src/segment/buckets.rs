@@ -100,7 +100,7 @@ impl Experiment {
 }
 
 /// How an arm ranks a banner's items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Ranking {
     /// The trained item-to-item model with the visitor's session (the list where the model

@@ -1,0 +1,161 @@
+//! A KV config through the platform cache: the cache holds it compiled (validated once, when
+//! KV was read, and read without parsing JSON), KV is read when the cache has no fresh copy,
+//! and when the KV copy is missing, unreadable or refused the last one that loaded serves.
+//! KV may hold either form: JSON (compiled here) or compiled by `tailor check --compile`.
+
+use super::cache_store::{self, Lifetime};
+use super::prepared;
+use crate::error::AppError;
+use std::rc::Rc;
+use tailor_config::compiled::{is_compiled, named_digest};
+use tailor_config::Config;
+use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
+use tailor_platform::{CachedObject, Platform, PlatformError};
+
+/// A config document larger than this is refused before it is read (a compiled one carries
+/// its JSON as well).
+pub(super) const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+/// How long the platform cache serves a config before KV is asked again, and how long past
+/// that a stale copy serves while one request refreshes it: a publish shows within this
+/// (plus KV's own propagation), or at once after purging `config`.
+const CACHE_TTL_SECONDS: u32 = 30;
+/// How long the last config that loaded is kept as the fallback.
+const LAST_GOOD_TTL_SECONDS: u32 = 7 * 86_400;
+
+/// Which layer a KV config came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// Instance memory (hosts whose instances outlive a request).
+    Memory,
+    /// The platform cache's compiled copy.
+    Cache,
+    /// KV itself.
+    Kv,
+    /// The last copy that loaded, because the live one did not.
+    LastGood,
+}
+
+impl Via {
+    /// The name debug responses show.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Memory => "memory",
+            Self::Cache => "cache",
+            Self::Kv => "kv",
+            Self::LastGood => "last-good",
+        }
+    }
+}
+
+/// The config under `key` in `store`, and where it came from.
+pub(super) async fn read<P: Platform>(
+    platform: &P,
+    store: &str,
+    key: &str,
+) -> Result<(Rc<Config>, Via), AppError> {
+    let live = KeyParts::Config { store, key };
+    let mut entry = cache_store::lookup(platform, platform_key(&cache_key(&live))).await;
+    if !entry.must_fill() {
+        if let Some(hit) = entry.object.take() {
+            match from_cache(&hit.body) {
+                Ok(config) => return Ok((config, Via::Cache)),
+                // Written by another build, say: KV is read and the copy replaced.
+                Err(e) => refused(platform, store, key, "cache", &e.to_string()),
+            }
+        }
+    }
+    match from_kv(platform, store, key).await {
+        Ok((config, compiled)) => {
+            let object = CachedObject {
+                headers: Vec::new(),
+                body: compiled.to_vec(),
+            };
+            let live_lifetime = Lifetime {
+                ttl_seconds: CACHE_TTL_SECONDS,
+                stale_while_revalidate_seconds: CACHE_TTL_SECONDS,
+            };
+            entry.store(&live, &object, live_lifetime).await;
+            let last_good = KeyParts::LastGoodConfig { store, key };
+            let lifetime = Lifetime {
+                ttl_seconds: LAST_GOOD_TTL_SECONDS,
+                stale_while_revalidate_seconds: 0,
+            };
+            let last_good_key = platform_key(&cache_key(&last_good));
+            cache_store::store(platform, &last_good_key, &last_good, &object, lifetime).await;
+            Ok((config, Via::Kv))
+        }
+        Err(problem) => {
+            refused(platform, store, key, "kv", &problem.to_string());
+            // The live entry's fill is given up, so the next request asks KV again.
+            drop(entry);
+            match last_good(platform, store, key).await {
+                Some(config) => Ok((config, Via::LastGood)),
+                None => Err(problem),
+            }
+        }
+    }
+}
+
+/// A compiled copy this instance can serve: the prepared config when the copy names its
+/// document (no need to read the rest), else the copy read and validated.
+fn from_cache(compiled: &[u8]) -> Result<Rc<Config>, tailor_config::ConfigError> {
+    if let Some(config) = named_digest(compiled).and_then(prepared::config_named) {
+        return Ok(config);
+    }
+    Config::from_compiled(compiled).map(|(config, _)| Rc::new(config))
+}
+
+/// The KV copy, loaded, with this build's compiled form of it.
+async fn from_kv<P: Platform>(
+    platform: &P,
+    store: &str,
+    key: &str,
+) -> Result<(Rc<Config>, Rc<[u8]>), AppError> {
+    let bytes = platform
+        .kv_get(store, key, MAX_CONFIG_BYTES)
+        .await
+        .map_err(|e| match e {
+            PlatformError::TooLarge { .. } => AppError::Config(format!(
+                "config key '{key}' is over the {MAX_CONFIG_BYTES}-byte limit"
+            )),
+            e => AppError::Config(format!("config store '{store}' unavailable: {e}")),
+        })?
+        .ok_or_else(|| {
+            AppError::Config(format!(
+                "config key '{key}' is missing from KV store '{store}'"
+            ))
+        })?;
+    // The bundled document itself, as the demo publishes it: nothing to parse.
+    if let Some(config) = prepared::config_for(&bytes) {
+        if let Some(compiled) = prepared::compiled_of(&config) {
+            return Ok((config, compiled));
+        }
+    }
+    let (config, compiled) = Config::compile_document(&bytes)?;
+    if is_compiled(&bytes) && compiled != bytes {
+        let line = serde_json::json!({
+            "level": "warn", "event": "config_recompiled", "store": store, "key": key,
+            "detail": "compiled by another build: read from the JSON it carries; recompile it with this build",
+        });
+        platform.log(super::LOG_ENDPOINT, &line.to_string());
+    }
+    // A copy of the bundled document serves the prepared config, its templates compiled.
+    let config = prepared::config_named(config.digest()).unwrap_or_else(|| Rc::new(config));
+    Ok((config, compiled.into()))
+}
+
+/// The last config of this key that loaded, if the cache still has it.
+async fn last_good<P: Platform>(platform: &P, store: &str, key: &str) -> Option<Rc<Config>> {
+    let parts = KeyParts::LastGoodConfig { store, key };
+    let mut entry = cache_store::lookup(platform, platform_key(&cache_key(&parts))).await;
+    let hit = entry.object.take()?;
+    from_cache(&hit.body).ok()
+}
+
+fn refused<P: Platform>(platform: &P, store: &str, key: &str, layer: &str, detail: &str) {
+    let line = serde_json::json!({
+        "level": "error", "event": "config_refused", "store": store, "key": key,
+        "layer": layer, "detail": detail,
+    });
+    platform.log(super::LOG_ENDPOINT, &line.to_string());
+}
