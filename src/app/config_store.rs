@@ -7,7 +7,7 @@ use super::cache_store::{self, Lifetime};
 use super::prepared;
 use crate::error::AppError;
 use std::rc::Rc;
-use tailor_config::compiled::{is_compiled, named_digest};
+use tailor_config::compiled::{is_compiled, named_digest, without_json};
 use tailor_config::Config;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_platform::{CachedObject, Platform, PlatformError};
@@ -66,15 +66,22 @@ pub(super) async fn read<P: Platform>(
     }
     match from_kv(platform, store, key).await {
         Ok((config, compiled)) => {
+            // The live copy without the JSON it carries: a third of the bytes to read per
+            // request. The last good copy keeps it, for a build that reads another format.
+            let lean = without_json(&compiled).unwrap_or_else(|_| compiled.to_vec());
             let object = CachedObject {
                 headers: Vec::new(),
-                body: compiled.to_vec(),
+                body: lean,
             };
             let live_lifetime = Lifetime {
                 ttl_seconds: CACHE_TTL_SECONDS,
                 stale_while_revalidate_seconds: CACHE_TTL_SECONDS,
             };
             entry.store(&live, &object, live_lifetime).await;
+            let object = CachedObject {
+                headers: Vec::new(),
+                body: compiled.to_vec(),
+            };
             let last_good = KeyParts::LastGoodConfig { store, key };
             let lifetime = Lifetime {
                 ttl_seconds: LAST_GOOD_TTL_SECONDS,

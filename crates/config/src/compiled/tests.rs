@@ -156,3 +156,21 @@ fn json_is_not_taken_for_a_compiled_config() {
     assert!(err.message.contains("TLRCFG"), "{err}");
     assert_eq!(named_digest(b"{}"), None);
 }
+
+#[test]
+fn a_copy_without_its_json_reads_in_this_build_and_is_refused_in_another() {
+    let json = rich_document();
+    let (_, compiled) = Config::compile(&json).unwrap();
+    let lean = without_json(&compiled).unwrap();
+    assert_eq!(lean.len(), compiled.len() - json.len());
+    let (read, how) = Config::from_compiled(&lean).unwrap();
+    assert_eq!(how, Read::Binary);
+    assert_eq!(
+        contents(&read),
+        contents(&Config::from_json(&json).unwrap())
+    );
+    assert_eq!(read.version(), Config::from_json(&json).unwrap().version());
+    let err = Config::from_compiled(&relabelled(lean, FORMAT + 1)).unwrap_err();
+    assert_eq!(err.path, "(compiled)");
+    assert!(err.message.contains("carries no JSON"), "{err}");
+}
