@@ -8,14 +8,10 @@
     clippy::indexing_slicing
 )]
 
-use std::process::{Command, Output};
+mod support;
 
-fn tailor(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tailor"))
-        .args(args)
-        .output()
-        .expect("run tailor")
-}
+use std::process::Output;
+use support::tailor;
 
 fn demo_config() -> String {
     format!("{}/../../demo/config.json", env!("CARGO_MANIFEST_DIR"))

@@ -10,15 +10,11 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use tailor_learn::synth::experiment::{write_log, ExperimentLog};
+mod support;
 
-fn tailor(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tailor"))
-        .args(args)
-        .output()
-        .expect("run tailor")
-}
+use std::process::{Command, Stdio};
+use support::tailor;
+use tailor_learn::synth::experiment::{write_log, ExperimentLog};
 
 fn log(dir: &Path, name: &str, spec: &ExperimentLog) -> String {
     let path = dir.join(name);

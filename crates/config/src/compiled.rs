@@ -109,6 +109,11 @@ pub fn named_digest(bytes: &[u8]) -> Option<[u8; 16]> {
     is_compiled(bytes).then(|| array(bytes, DIGEST_AT))?
 }
 
+/// The binary part of a compiled config (its checksum verified).
+pub fn binary_part(compiled: &[u8]) -> Result<&[u8], ConfigError> {
+    Parts::split(compiled).map(|parts| parts.binary)
+}
+
 /// `compiled` without the JSON it carries: all this build needs, at a third of the size, for a
 /// copy only this build's instances read (the platform cache's; another build's instances
 /// refuse it and read KV instead).
@@ -132,6 +137,14 @@ pub fn relabelled(compiled: Vec<u8>, format: u16) -> Vec<u8> {
     };
     let length = u32::try_from(parts.binary.len()).unwrap_or(u32::MAX);
     assemble(format, parts.digest, length, parts.binary, parts.json)
+}
+
+/// A compiled config of this build's format made of `binary` and `json` as they are, its
+/// digest that of `json` and its checksum worked out: for trying what reading arbitrary
+/// binary parts does (fuzzing), since a forged copy cannot otherwise pass the checksum.
+pub fn sealed(binary: &[u8], json: &[u8]) -> Vec<u8> {
+    let length = u32::try_from(binary.len()).unwrap_or(u32::MAX);
+    assemble(FORMAT, document_digest(json), length, binary, json)
 }
 
 /// A compiled config of these parts, its checksum worked out.

@@ -7,6 +7,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use tailor_testing::synthetic;
 
+/// The binary part of a config's compiled form (what the config target also reads `data` as).
+fn compiled_binary_part(json: &[u8]) -> Vec<u8> {
+    let (_, compiled) = tailor_config::Config::compile(json).expect("the demo config compiles");
+    let binary = tailor_config::compiled::binary_part(&compiled).expect("it reads back");
+    binary.to_vec()
+}
+
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).expect("usage: fuzz_seeds <dir>"));
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -21,6 +28,7 @@ fn main() {
             vec![
                 read("demo/config.json"),
                 read("tests/fixtures/config-invalid.json"),
+                compiled_binary_part(&read("demo/config.json")),
             ],
         ),
         ("beacon", beacons()),

@@ -2,7 +2,7 @@
 //! version pointer), each read as the edge reads it.
 
 use crate::demo;
-use tailor_config::Config;
+use tailor_config::{compiled, Config};
 use tailor_core::banner::Environments as _;
 use tailor_core::events;
 use tailor_core::identity::sealed::MAX_HISTORY;
@@ -12,11 +12,35 @@ use tailor_core::recs;
 /// A config document, parsed and validated (`Config::from_json`, what loading a config from
 /// the config store runs), then its templates compiled (what `tailor check` runs; the edge compiles each on first use). A config
 /// that loads keeps its cross-references: every rule and the default name a listed segment,
-/// and every segment's template is compiled.
+/// and every segment's template is compiled. A config that loads compiles, and its compiled
+/// form reads back from its binary part as the same version. The same bytes are also read as
+/// the binary part of a compiled config (sealed, so they pass its checksum), as a published
+/// or cached compiled copy is read.
 pub fn config(data: &[u8]) {
+    if let Ok((config, _)) = Config::from_compiled(&compiled::sealed(data, b"")) {
+        check_loaded(&config);
+    }
     let Ok(config) = Config::from_json(data) else {
         return;
     };
+    let compiled = Config::compile(data);
+    assert!(
+        compiled.is_ok(),
+        "a config that loads does not compile: {compiled:?}"
+    );
+    if let Ok((_, blob)) = compiled {
+        let read = Config::from_compiled(&blob);
+        let binary = matches!(read, Ok((_, compiled::Read::Binary)));
+        assert!(binary, "a compiled config does not read back: {read:?}");
+        if let Ok((again, _)) = read {
+            assert_eq!(again.version(), config.version());
+        }
+    }
+    check_loaded(&config);
+}
+
+/// What holds of every config that loads, whatever it was read from.
+fn check_loaded(config: &Config) {
     if config.check_deferred().is_err() {
         return;
     }
