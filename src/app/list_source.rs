@@ -138,8 +138,8 @@ pub(super) async fn current_version<P: Platform>(
     from(Ok(version), true)
 }
 
-/// The segment's list of `version`: from memory, the platform cache or KV. A list that parses
-/// also becomes the segment's last good copy.
+/// The segment's list of `version`: from memory, the platform cache or KV (JSON, or compact).
+/// A list that parses is cached compact, and also becomes the segment's last good copy.
 async fn versioned<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
@@ -157,7 +157,8 @@ async fn versioned<P: Platform>(
     };
     let (copy, entry) = cached(ctx, platform, &parts).await;
     if let Some(bytes) = copy {
-        if let Ok(list) = recs::parse_list(&bytes, limit) {
+        // Compact as this build stores it (JSON from a build before it).
+        if let Ok(list) = recs::read_list(&bytes, limit) {
             let list = Rc::new(list);
             keep(platform, segment, &memo_key, &list);
             return Ok((list, "cache"));
@@ -173,7 +174,9 @@ async fn versioned<P: Platform>(
         Err(e) => return Err(format!("KV store unavailable: {e}")),
     };
     let list =
-        recs::parse_list(&bytes, limit).map_err(|e| format!("list '{key}' is unusable: {e}"))?;
+        recs::read_list(&bytes, limit).map_err(|e| format!("list '{key}' is unusable: {e}"))?;
+    // Cached compact: later requests decode it instead of parsing the JSON again.
+    let bytes = recs::compact::encode(&list);
     let ttl = ctx.config.cache.banner_ttl_seconds;
     store(ctx, entry, &parts, bytes.clone(), ttl).await;
     let last_good = KeyParts::LastGoodList { segment };
@@ -207,7 +210,7 @@ async fn last_good<P: Platform>(
             // Read only: a fill the lookup hands this request is given up when it is dropped.
             let key = platform_key(&cache_key(&KeyParts::LastGoodList { segment }));
             let hit = cache_store::lookup(platform, key).await.object.take()?;
-            Rc::new(recs::parse_list(&hit.body, ctx.config.limits.max_list_bytes).ok()?)
+            Rc::new(recs::read_list(&hit.body, ctx.config.limits.max_list_bytes).ok()?)
         }
     };
     Some(ListRead {

@@ -14,7 +14,6 @@
 
 mod banners;
 mod caching;
-mod config;
 mod errors;
 mod expect;
 mod experiments;
@@ -27,6 +26,7 @@ mod instances;
 mod large_images;
 mod learning;
 mod origin_faults;
+mod published_forms;
 mod recs;
 mod segmentation;
 #[path = "../support/mod.rs"]
@@ -34,7 +34,6 @@ mod support;
 
 use banners::*;
 use caching::*;
-use config::*;
 use errors::*;
 use experiments::*;
 use hardening_caching::*;
@@ -47,6 +46,7 @@ use large_images::*;
 use learning::*;
 use libtest_mimic::{Arguments, Failed, Trial};
 use origin_faults::*;
+use published_forms::*;
 use recs::*;
 use segmentation::*;
 use std::sync::{Arc, OnceLock};
@@ -99,6 +99,7 @@ fn main() {
         routing_errors_are_precise_json,
         invalid_config_is_a_500_naming_the_field,
         a_compiled_config_serves_and_a_damaged_one_is_refused,
+        a_compact_list_serves_and_a_damaged_one_falls_back,
         a_broken_template_fails_banners_and_leaves_images_alone,
         each_context_source_lands_in_its_demo_segment,
         consent_issues_a_sealed_cookie_that_keeps_buckets_sticky,

@@ -228,6 +228,14 @@ fn lists(root: &Path) -> Vec<Vec<u8>> {
     for name in ["lite", "mobile"] {
         seeds.push(fs::read(root.join(format!("demo/kv/recs/v3/{name}.json"))).unwrap());
     }
+    // A compact list's payload (what the target also reads its bytes as).
+    let mobile = fs::read(root.join("demo/kv/recs/v3/mobile.json")).unwrap();
+    let list = tailor_core::recs::parse_list(&mobile, usize::MAX).unwrap();
+    let compact = tailor_core::recs::compact::encode(&list);
+    let payload = compact
+        .get(tailor_core::recs::compact::HEADER_BYTES..)
+        .unwrap();
+    seeds.push(payload.to_vec());
     seeds
 }
 

@@ -96,15 +96,29 @@ pub fn beacon(data: &[u8]) {
 }
 
 /// A recommendation list as KV holds it, under the demo's size limit, re-ranked for a visitor
-/// whose history names its first items; and the same bytes as the version pointer.
+/// whose history names its first items; the same bytes as the version pointer, and as the
+/// payload of a compact list (sealed, so they pass its checksum). A list that loads reads back
+/// from its compact form as itself.
 pub fn recs_list(data: &[u8]) {
     let _ = recs::parse_version(data);
     let Some(config) = demo::signed() else {
         return;
     };
-    let Ok(list) = recs::parse_list(data, config.limits.max_list_bytes) else {
-        return;
-    };
+    let limit = config.limits.max_list_bytes;
+    let lists = [
+        recs::parse_list(data, limit),
+        recs::read_list(&recs::compact::sealed(data), limit),
+    ];
+    for list in lists.into_iter().flatten() {
+        let again = recs::compact::decode(&recs::compact::encode(&list));
+        assert_eq!(again.as_ref(), Ok(&list));
+        rerank(config, &list);
+    }
+}
+
+/// The re-rank of `list` for a visitor whose history names its first items stays within the
+/// banner's size.
+fn rerank(config: &tailor_config::Config, list: &recs::RecList) {
     let history: Vec<HistoryEntry> = list
         .items
         .iter()

@@ -2,6 +2,7 @@
 //! the per-request ranking with a trained model (`rank`), and the category re-rank
 //! (`rerank`) that serves when no model is published.
 
+pub mod compact;
 mod dates;
 pub mod rank;
 pub mod rerank;
@@ -103,14 +104,36 @@ pub const MAX_IMAGE_PATH_BYTES: usize = 1024;
 /// re-rank could not order (non-finite or negative scores), the cookie could not carry, or
 /// whose image the `/img/` route would not serve.
 pub fn parse_list(bytes: &[u8], limit: usize) -> Result<RecList, RecsError> {
+    within(bytes, limit)?;
+    let list: RecList =
+        serde_json::from_slice(bytes).map_err(|e| RecsError::Invalid(e.to_string()))?;
+    check_items(&list)?;
+    Ok(list)
+}
+
+/// Reads a list in either form, [`compact`] or JSON, with the same limit and checks.
+pub fn read_list(bytes: &[u8], limit: usize) -> Result<RecList, RecsError> {
+    if compact::is_compact(bytes) {
+        within(bytes, limit)?;
+        compact::decode(bytes)
+    } else {
+        parse_list(bytes, limit)
+    }
+}
+
+fn within(bytes: &[u8], limit: usize) -> Result<(), RecsError> {
     if bytes.len() > limit {
         return Err(RecsError::TooLarge {
             size: bytes.len(),
             limit,
         });
     }
-    let list: RecList =
-        serde_json::from_slice(bytes).map_err(|e| RecsError::Invalid(e.to_string()))?;
+    Ok(())
+}
+
+/// Refuses items the re-rank could not order, the cookie could not carry, or whose image the
+/// `/img/` route would not serve.
+fn check_items(list: &RecList) -> Result<(), RecsError> {
     for item in &list.items {
         let problem = if !item.score.is_finite() || item.score < 0.0 {
             Some("a score that is not a finite number ≥ 0")
@@ -132,7 +155,7 @@ pub fn parse_list(bytes: &[u8], limit: usize) -> Result<RecList, RecsError> {
             )));
         }
     }
-    Ok(list)
+    Ok(())
 }
 
 #[cfg(test)]
