@@ -1,6 +1,6 @@
 //! `POST /admin/purge`: purges cached objects by surrogate key (`image:<path>`,
-//! `segment:<id>`, `list:<version>`, `images`, `banners`), for operators holding the admin
-//! token from the secret store (`admin-token`), sent as `Authorization: Bearer <token>`.
+//! `segment:<id>`, `list:<version>`, `images`, `banners`, `config`), for operators holding the
+//! admin token from the secret store (`admin-token`), sent as `Authorization: Bearer <token>`.
 
 use super::respond;
 use crate::error::AppError;
