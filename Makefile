@@ -99,6 +99,7 @@ serve-cloudflare: demo-model build-cloudflare
 bench: build build-cloudflare
 	@scripts/install-bench-tools.sh
 	@scripts/install-sharp-peer.sh >/dev/null
+	@scripts/install-load-tools.sh
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench
 	TAILOR_WASM=$(abspath $(WASM)) cargo run --release --example bench_segmentation
 	segments=$$(python3 -c 'import json; print(",".join(s["id"] for s in json.load(open("demo/config.json"))["segments"]["list"]))'); \

@@ -1,7 +1,8 @@
 //! `make bench` (fourth part): the same requests on both local runtimes — a banner and a cached
 //! image on fresh connections, the demo page on one kept-alive connection beside the origin's
 //! own answer — timed end to end from the client; reading the corpus's largest original from the
-//! origin into each runtime (`Server-Timing: fetch`); and the size of each platform's bundle.
+//! origin into each runtime (`Server-Timing: fetch`); throughput under `wrk` against hello-world;
+//! and the size of each platform's bundle.
 //! Writes its block of BENCHMARKS.md.
 #![allow(
     clippy::unwrap_used,
@@ -14,6 +15,7 @@ mod config_forms;
 mod references;
 #[path = "../../tests/support/mod.rs"]
 mod support;
+mod throughput;
 
 use references::{original_read, Reference};
 use std::fmt::Write as _;
@@ -124,6 +126,7 @@ fn main() {
     drop(workerd);
     let original = original_read(21);
     let config_forms = config_forms::config_forms(runs);
+    let throughput = throughput::throughput(10);
     let names: Vec<&str> = paths
         .iter()
         .map(|(name, _)| *name)
@@ -221,6 +224,7 @@ fn main() {
         page_ms - proxy_ms
     );
     out.push_str(&config_forms);
+    out.push_str(&throughput);
     write_block("runtimes", &out);
     eprintln!(
         "runtimes: Viceroy {on_viceroy:?} ms, workerd {on_workerd:?} ms; wrote BENCHMARKS.md"
