@@ -17,4 +17,5 @@ pub(crate) mod origin;
 pub(crate) mod pages;
 pub(crate) mod report;
 pub(crate) mod viceroy;
+pub(crate) mod wasm_layout;
 pub(crate) mod workerd;

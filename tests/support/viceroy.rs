@@ -40,7 +40,7 @@ pub(crate) fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn wasm_path() -> PathBuf {
+pub(crate) fn wasm_path() -> PathBuf {
     if let Ok(path) = std::env::var("TAILOR_WASM") {
         return PathBuf::from(path);
     }

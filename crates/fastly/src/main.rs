@@ -2,6 +2,7 @@
 //! page goes out through `stream_to_client` as the origin delivers it.
 
 mod body;
+mod fresh_heap;
 mod host;
 
 use host as adapter;
@@ -28,6 +29,8 @@ const BUNDLE: Bundle = Bundle {
 pub extern "C" fn initialize() {
     // An invalid bundle is left for the requests to report, as they would without this.
     let _ = tailor::prepare(&BUNDLE);
+    // Last: what the requests allocate from now on stays out of the snapshot's pages.
+    fresh_heap::freeze();
 }
 
 fn main() {
