@@ -10,11 +10,9 @@
 
 mod support;
 
-use std::rc::Rc;
 use support::client::DESKTOP;
 use support::native::{demo_host, get, json, BUNDLE};
-use tailor::app::ConfigSource;
-use tailor_config::Config;
+use tailor::app::{ConfigSource, LoadedConfig};
 use tailor_platform::block_on;
 use tailor_testing::memory::MemoryHost;
 
@@ -28,7 +26,7 @@ fn fresh_instance_host() -> MemoryHost {
 }
 
 /// The config `load_config` serves for `bundle`, and where from.
-fn config(host: &MemoryHost, bundle: &tailor::Bundle) -> (Rc<Config>, ConfigSource) {
+fn config(host: &MemoryHost, bundle: &tailor::Bundle) -> (LoadedConfig, ConfigSource) {
     block_on(tailor::app::load_config(host, bundle))
         .unwrap()
         .unwrap()
@@ -46,14 +44,14 @@ fn a_prepared_instance_serves_one_parsed_config_to_every_request() {
         let (first, _) = config(&host, &BUNDLE);
         let (second, _) = config(&host, &BUNDLE);
         assert!(
-            !Rc::ptr_eq(&first, &second),
+            !std::ptr::eq(&*first, &*second),
             "unprepared: parsed per request"
         );
 
         tailor::prepare(&BUNDLE).unwrap();
         let (first, _) = config(&host, &BUNDLE);
         let (second, _) = config(&host, &BUNDLE);
-        assert!(Rc::ptr_eq(&first, &second), "prepared: parsed once");
+        assert!(std::ptr::eq(&*first, &*second), "prepared: parsed once");
     });
 }
 
@@ -114,7 +112,7 @@ fn a_kv_config_that_is_the_prepared_document_is_served_prepared_and_another_is_p
         let (first, source) = config(&host, &BUNDLE);
         assert!(matches!(source, ConfigSource::Kv { .. }));
         let (second, _) = config(&host, &BUNDLE);
-        assert!(Rc::ptr_eq(&first, &second));
+        assert!(std::ptr::eq(&*first, &*second));
 
         let edited = format!("{}\n", tailor_demo::CONFIG_JSON).into_bytes();
         let key = ("tailor_kv".to_string(), "config/v1".to_string());
@@ -124,7 +122,10 @@ fn a_kv_config_that_is_the_prepared_document_is_served_prepared_and_another_is_p
             .unwrap()
             .unwrap();
         let (third, _) = config(&host, &BUNDLE);
-        assert!(!Rc::ptr_eq(&first, &third), "another document is parsed");
+        assert!(
+            !std::ptr::eq(&*first, &*third),
+            "another document is parsed"
+        );
     });
 }
 
@@ -142,7 +143,7 @@ fn a_request_with_another_bundle_is_not_served_the_prepared_config() {
             ..BUNDLE
         };
         let (served, _) = config(&host, &other);
-        assert!(!Rc::ptr_eq(&prepared, &served));
+        assert!(!std::ptr::eq(&*prepared, &*served));
     });
 }
 

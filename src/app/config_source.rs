@@ -19,6 +19,27 @@ const DEFAULT_CONFIG_STORE: &str = "tailor_kv";
 /// shows within this (plus KV's own propagation).
 const CONFIG_MEMORY_TTL_MS: f64 = 30_000.0;
 
+/// The config in force: the prepared one, or one parsed for this request (or instance).
+#[derive(Debug, Clone)]
+pub enum LoadedConfig {
+    /// The pre-initialized config (`prepared`): a plain reference, so serving it writes nothing
+    /// to the snapshot's memory.
+    Prepared(&'static Config),
+    /// Parsed from a document that is not the prepared one.
+    Parsed(Rc<Config>),
+}
+
+impl std::ops::Deref for LoadedConfig {
+    type Target = Config;
+
+    fn deref(&self) -> &Config {
+        match self {
+            Self::Prepared(config) => config,
+            Self::Parsed(config) => config,
+        }
+    }
+}
+
 /// Where the config in force was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigSource {
@@ -42,7 +63,7 @@ pub enum ConfigSource {
 pub async fn load_config<P: Platform>(
     platform: &P,
     bundle: &Bundle,
-) -> Result<(Rc<Config>, ConfigSource), AppError> {
+) -> Result<(LoadedConfig, ConfigSource), AppError> {
     let setting_failed =
         |e: tailor_platform::PlatformError| AppError::Config(format!("settings unavailable: {e}"));
     let Some(key) = platform
@@ -50,15 +71,16 @@ pub async fn load_config<P: Platform>(
         .await
         .map_err(setting_failed)?
     else {
-        let config = match prepared::config_for(bundle.config_json.as_bytes())
-            .or_else(|| cached(platform, "config/bundled"))
-        {
-            Some(config) => config,
-            None => keep(
-                platform,
-                "config/bundled",
-                Config::from_json(bundle.config_json.as_bytes()),
-            )?,
+        let config = match prepared::config_for(bundle.config_json.as_bytes()) {
+            Some(config) => LoadedConfig::Prepared(config),
+            None => LoadedConfig::Parsed(match cached(platform, "config/bundled") {
+                Some(config) => config,
+                None => keep(
+                    platform,
+                    "config/bundled",
+                    Config::from_json(bundle.config_json.as_bytes()),
+                )?,
+            }),
         };
         return Ok((config, ConfigSource::Bundled));
     };
@@ -70,12 +92,13 @@ pub async fn load_config<P: Platform>(
     let memo_key = format!("config/{store}/{key}");
     if let Some(config) = cached(platform, &memo_key) {
         let via = Via::Memory;
+        let config = LoadedConfig::Parsed(config);
         return Ok((config, ConfigSource::Kv { store, key, via }));
     }
     let (config, via) = config_store::read(platform, &store, &key).await?;
-    if via != Via::LastGood {
+    if let (LoadedConfig::Parsed(parsed), true) = (&config, via != Via::LastGood) {
         if let Some(memo) = platform.memo() {
-            memo.put(&memo_key, Rc::clone(&config), platform.now_ms());
+            memo.put(&memo_key, Rc::clone(parsed), platform.now_ms());
         }
     }
     Ok((config, ConfigSource::Kv { store, key, via }))

@@ -4,6 +4,7 @@
 //! KV may hold either form: JSON (compiled here) or compiled by `tailor check --compile`.
 
 use super::cache_store::{self, Lifetime};
+use super::config_source::LoadedConfig;
 use super::prepared;
 use crate::error::AppError;
 use std::rc::Rc;
@@ -52,7 +53,7 @@ pub(super) async fn read<P: Platform>(
     platform: &P,
     store: &str,
     key: &str,
-) -> Result<(Rc<Config>, Via), AppError> {
+) -> Result<(LoadedConfig, Via), AppError> {
     let live = KeyParts::Config { store, key };
     let mut entry = cache_store::lookup(platform, platform_key(&cache_key(&live))).await;
     if !entry.must_fill() {
@@ -105,11 +106,11 @@ pub(super) async fn read<P: Platform>(
 
 /// A compiled copy this instance can serve: the prepared config when the copy names its
 /// document (no need to read the rest), else the copy read and validated.
-fn from_cache(compiled: &[u8]) -> Result<Rc<Config>, tailor_config::ConfigError> {
+fn from_cache(compiled: &[u8]) -> Result<LoadedConfig, tailor_config::ConfigError> {
     if let Some(config) = named_digest(compiled).and_then(prepared::config_named) {
-        return Ok(config);
+        return Ok(LoadedConfig::Prepared(config));
     }
-    Config::from_compiled(compiled).map(|(config, _)| Rc::new(config))
+    Config::from_compiled(compiled).map(|(config, _)| LoadedConfig::Parsed(Rc::new(config)))
 }
 
 /// The KV copy, loaded, with this build's compiled form of it.
@@ -117,7 +118,7 @@ async fn from_kv<P: Platform>(
     platform: &P,
     store: &str,
     key: &str,
-) -> Result<(Rc<Config>, Rc<[u8]>), AppError> {
+) -> Result<(LoadedConfig, Rc<[u8]>), AppError> {
     let bytes = platform
         .kv_get(store, key, MAX_CONFIG_BYTES)
         .await
@@ -134,8 +135,8 @@ async fn from_kv<P: Platform>(
         })?;
     // The bundled document itself, as the demo publishes it: nothing to parse.
     if let Some(config) = prepared::config_for(&bytes) {
-        if let Some(compiled) = prepared::compiled_of(&config) {
-            return Ok((config, compiled));
+        if let Some(compiled) = prepared::compiled_of(config) {
+            return Ok((LoadedConfig::Prepared(config), compiled));
         }
     }
     let (config, compiled) = Config::compile_document(&bytes)?;
@@ -147,12 +148,15 @@ async fn from_kv<P: Platform>(
         platform.log(super::LOG_ENDPOINT, &line.to_string());
     }
     // A copy of the bundled document serves the prepared config, its templates compiled.
-    let config = prepared::config_named(config.digest()).unwrap_or_else(|| Rc::new(config));
+    let config = match prepared::config_named(config.digest()) {
+        Some(prepared) => LoadedConfig::Prepared(prepared),
+        None => LoadedConfig::Parsed(Rc::new(config)),
+    };
     Ok((config, compiled.into()))
 }
 
 /// The last config of this key that loaded, if the cache still has it.
-async fn last_good<P: Platform>(platform: &P, store: &str, key: &str) -> Option<Rc<Config>> {
+async fn last_good<P: Platform>(platform: &P, store: &str, key: &str) -> Option<LoadedConfig> {
     let parts = KeyParts::LastGoodConfig { store, key };
     let mut entry = cache_store::lookup(platform, platform_key(&cache_key(&parts))).await;
     let hit = entry.object.take()?;

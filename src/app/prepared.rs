@@ -13,7 +13,9 @@ use tailor_config::Config;
 struct Prepared {
     /// The JSON document.
     json: &'static str,
-    config: Rc<Config>,
+    /// Leaked: it lives as long as the instance, and handing out a reference writes nothing
+    /// (a reference count would be a write to the snapshot's pages on every request).
+    config: &'static Config,
     /// Its compiled form, for the platform cache when a KV key holds this document.
     compiled: Rc<[u8]>,
 }
@@ -38,7 +40,7 @@ pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
         // A second call keeps the first: both came from the same compiled-in bundle.
         let _ = cell.set(Prepared {
             json: bundle.config_json,
-            config: Rc::new(config),
+            config: Box::leak(Box::new(config)),
             compiled: compiled.into(),
         });
     });
@@ -48,20 +50,20 @@ pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
 /// The prepared config when `document` is the very document it was parsed from (the bundled
 /// config, or a KV copy of it: a deployment that publishes the config it bundles), else `None`
 /// and the caller parses `document` itself.
-pub(super) fn config_for(document: &[u8]) -> Option<Rc<Config>> {
+pub(super) fn config_for(document: &[u8]) -> Option<&'static Config> {
     PREPARED.with(|cell| {
         let Prepared { json, config, .. } = cell.get()?;
         let same = std::ptr::eq(json.as_ptr(), document.as_ptr()) && json.len() == document.len()
             || json.as_bytes() == document;
-        same.then(|| Rc::clone(config))
+        same.then_some(*config)
     })
 }
 
 /// The prepared config when its document's digest is `digest` (a compiled copy names it).
-pub(super) fn config_named(digest: [u8; 16]) -> Option<Rc<Config>> {
+pub(super) fn config_named(digest: [u8; 16]) -> Option<&'static Config> {
     PREPARED.with(|cell| {
         let prepared = cell.get()?;
-        (prepared.config.digest() == digest).then(|| Rc::clone(&prepared.config))
+        (prepared.config.digest() == digest).then_some(prepared.config)
     })
 }
 
@@ -69,7 +71,7 @@ pub(super) fn config_named(digest: [u8; 16]) -> Option<Rc<Config>> {
 pub(super) fn compiled_of(config: &Config) -> Option<Rc<[u8]>> {
     PREPARED.with(|cell| {
         let prepared = cell.get()?;
-        std::ptr::eq(&*prepared.config, config).then(|| Rc::clone(&prepared.compiled))
+        std::ptr::eq(prepared.config, config).then(|| Rc::clone(&prepared.compiled))
     })
 }
 
@@ -78,6 +80,6 @@ pub(super) fn compiled_of(config: &Config) -> Option<Rc<[u8]>> {
 pub(super) fn is_prepared(config: &Config) -> bool {
     PREPARED.with(|cell| {
         cell.get()
-            .is_some_and(|prepared| std::ptr::eq(&*prepared.config, config))
+            .is_some_and(|prepared| std::ptr::eq(prepared.config, config))
     })
 }
