@@ -3,7 +3,7 @@
 //! default when no key is set.
 
 use super::config_store::{self, Via};
-use super::prepared;
+use super::prepared::{self, LoadedConfig};
 use crate::error::AppError;
 use crate::Bundle;
 use std::rc::Rc;
@@ -18,27 +18,6 @@ const DEFAULT_CONFIG_STORE: &str = "tailor_kv";
 /// How long an instance that outlives its request keeps a parsed config: a published change
 /// shows within this (plus KV's own propagation).
 const CONFIG_MEMORY_TTL_MS: f64 = 30_000.0;
-
-/// The config in force: the prepared one, or one parsed for this request (or instance).
-#[derive(Debug, Clone)]
-pub enum LoadedConfig {
-    /// The pre-initialized config (`prepared`): a plain reference, so serving it writes nothing
-    /// to the snapshot's memory.
-    Prepared(&'static Config),
-    /// Parsed from a document that is not the prepared one.
-    Parsed(Rc<Config>),
-}
-
-impl std::ops::Deref for LoadedConfig {
-    type Target = Config;
-
-    fn deref(&self) -> &Config {
-        match self {
-            Self::Prepared(config) => config,
-            Self::Parsed(config) => config,
-        }
-    }
-}
 
 /// Where the config in force was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]

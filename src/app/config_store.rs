@@ -4,8 +4,7 @@
 //! KV may hold either form: JSON (compiled here) or compiled by `tailor check --compile`.
 
 use super::cache_store::{self, Lifetime};
-use super::config_source::LoadedConfig;
-use super::prepared;
+use super::prepared::{self, LoadedConfig};
 use crate::error::AppError;
 use std::rc::Rc;
 use tailor_config::compiled::{is_compiled, named_digest, without_json};

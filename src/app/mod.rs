@@ -36,11 +36,11 @@ use context::RequestContext;
 use http::{Method, Request, Response};
 use tailor_platform::Platform;
 
-pub use config_source::{load_config, ConfigSource, LoadedConfig};
+pub use config_source::{load_config, ConfigSource};
 pub use config_store::Via as ConfigVia;
 pub use image_request::{normalize as normalize_image_request, ImageInputs, ImageRequest};
 pub use outgoing::{pump, Outgoing, PageBody, PageStreamError};
-pub use prepared::prepare;
+pub use prepared::{prepare, LoadedConfig};
 // What a host's page sink returns when the client goes away.
 pub use tailor_core::page::PageError;
 pub use timing::ServerTiming;

@@ -2,6 +2,7 @@
 //! runtime that snapshots an initialized instance: the Fastly wasm is pre-initialized at build
 //! time (`wizer.initialize` in `tailor-fastly`), so each fresh instance starts with them in its
 //! memory instead of parsing the config and compiling the templates for every request.
+//! [`LoadedConfig`] is how a request holds either that config or one parsed for it.
 
 use crate::error::AppError;
 use crate::Bundle;
@@ -82,4 +83,25 @@ pub(super) fn is_prepared(config: &Config) -> bool {
         cell.get()
             .is_some_and(|prepared| std::ptr::eq(prepared.config, config))
     })
+}
+
+/// The config in force: the prepared one, or one parsed for this request (or instance).
+#[derive(Debug, Clone)]
+pub enum LoadedConfig {
+    /// The config [`prepare`] kept: a plain reference, so serving it writes nothing
+    /// to the snapshot's memory.
+    Prepared(&'static Config),
+    /// Parsed from a document that is not the prepared one.
+    Parsed(Rc<Config>),
+}
+
+impl std::ops::Deref for LoadedConfig {
+    type Target = Config;
+
+    fn deref(&self) -> &Config {
+        match self {
+            Self::Prepared(config) => config,
+            Self::Parsed(config) => config,
+        }
+    }
 }
