@@ -31,7 +31,7 @@ thread_local! {
 /// it runs before any request exists. An invalid bundled config is the error a request would
 /// have met; nothing is kept then, and requests report it as before.
 pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
-    let (config, compiled) = Config::compile(bundle.config_json.as_bytes())?;
+    let (mut config, compiled) = Config::compile(bundle.config_json.as_bytes())?;
     config
         .banners
         .templates
