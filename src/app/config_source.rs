@@ -75,8 +75,10 @@ pub async fn load_config<P: Platform>(
         return Ok((config, ConfigSource::Kv { store, key, via }));
     }
     let (config, via) = config_store::read(platform, &store, &key).await?;
-    if let (LoadedConfig::Parsed(parsed), true) = (&config, via != Via::LastGood) {
-        if let Some(memo) = platform.memo() {
+    // The prepared config needs no memo (it is the instance's already), a last good copy
+    // must not outlive the retry of KV.
+    if let (LoadedConfig::Parsed(parsed), Some(memo)) = (&config, platform.memo()) {
+        if via != Via::LastGood {
             memo.put(&memo_key, Rc::clone(parsed), platform.now_ms());
         }
     }

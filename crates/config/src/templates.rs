@@ -60,12 +60,8 @@ impl Templates {
         for builtins in [Builtins::With, Builtins::Without] {
             let mut env = tailor_core::banner::html_environment(self.fuel, builtins);
             for &(name, source) in &sources {
-                env.add_template(name, source).map_err(|e| {
-                    ConfigError::at(
-                        format!("banners.templates.{name}"),
-                        format!("template does not compile: {e}"),
-                    )
-                })?;
+                env.add_template(name, source)
+                    .map_err(|e| not_compiling(name, &e))?;
                 self.compiled.fetch_add(1, Ordering::Relaxed);
             }
             let cell = match builtins {
@@ -85,15 +81,19 @@ impl Templates {
     fn compile_in(&self, builtins: Builtins) -> Result<(), ConfigError> {
         let env = self.environment(builtins);
         for name in self.sources.keys() {
-            env.get_template(name).map_err(|e| {
-                ConfigError::at(
-                    format!("banners.templates.{name}"),
-                    format!("template does not compile: {e}"),
-                )
-            })?;
+            env.get_template(name)
+                .map_err(|e| not_compiling(name, &e))?;
         }
         Ok(())
     }
+}
+
+/// The config error naming a template that does not compile.
+fn not_compiling(name: &str, error: &minijinja::Error) -> ConfigError {
+    ConfigError::at(
+        format!("banners.templates.{name}"),
+        format!("template does not compile: {error}"),
+    )
 }
 
 /// A copy of `text` that lives as long as the process: what a prepared instance's templates

@@ -144,6 +144,11 @@ impl FreshHeap {
         self.frozen_below.get() == 0 || size >= LARGE_BYTES
     }
 
+    /// Whether a small block was allocated before the snapshot (below the reserve).
+    fn is_snapshots(&self, ptr: *mut u8) -> bool {
+        (ptr as usize) < self.frozen_below.get()
+    }
+
     #[allow(clippy::mut_from_ref)]
     unsafe fn small(&self) -> &mut dlmalloc::Dlmalloc<Reserve> {
         // SAFETY: one thread, and the allocator is not re-entered.
@@ -177,7 +182,7 @@ unsafe impl GlobalAlloc for FreshHeap {
         }
         // A small block of the snapshot stays where it is: writing the C allocator's lists is
         // what this allocator exists to avoid.
-        if (ptr as usize) >= self.frozen_below.get() {
+        if !self.is_snapshots(ptr) {
             unsafe { self.small().free(ptr, layout.size(), layout.align()) }
         }
     }
@@ -191,7 +196,7 @@ unsafe impl GlobalAlloc for FreshHeap {
         if was_c && now_c {
             return unsafe { System.realloc(ptr, layout, new_size) };
         }
-        let snapshots = !was_c && (ptr as usize) < self.frozen_below.get();
+        let snapshots = !was_c && self.is_snapshots(ptr);
         if !was_c && !now_c && !snapshots {
             return unsafe {
                 self.small()
