@@ -6,6 +6,7 @@ use super::budget::{DecodeLimits, DECODE_BUDGET_BYTES};
 use super::error::ImageError;
 use super::gif_stream;
 use super::jpeg;
+use super::original::Original;
 use super::png_stream;
 use super::probe::{classify, reader, Probe};
 use super::shrink_on_load;
@@ -27,7 +28,7 @@ pub(crate) struct Decoded {
 
 /// Decodes so that the result, once upright, covers `upright_target`; then turns it upright.
 pub(crate) fn decode(
-    input: &[u8],
+    original: &mut Original<'_>,
     probe: &Probe,
     upright_target: (u32, u32),
     max_pixels: u64,
@@ -42,11 +43,11 @@ pub(crate) fn decode(
     // against this before allocating, so a header the probe misread cannot widen it.
     let limits = DecodeLimits {
         max_pixels,
-        max_bytes: DECODE_BUDGET_BYTES.saturating_sub(input.len() as u64),
+        max_bytes: DECODE_BUDGET_BYTES.saturating_sub(original.bytes().len() as u64),
     };
     let decoded = match &probe.jpeg {
-        Some(frame) => decode_jpeg(input, frame, stored_target, limits)?,
-        None => decode_other(input, probe, stored_target, limits)?,
+        Some(frame) => decode_jpeg(original, frame, stored_target, limits)?,
+        None => decode_other(original.bytes(), probe, stored_target, limits)?,
     };
     let mut decoded = orient(decoded, probe.orientation)?;
     let is_cmyk = probe.jpeg.as_ref().is_some_and(|f| f.sampling.len() == 4);
@@ -99,7 +100,7 @@ fn over_budget(input: &[u8], decode_bytes: u64, width: u32, height: u32) -> Resu
 }
 
 fn decode_jpeg(
-    input: &[u8],
+    original: &mut Original<'_>,
     frame: &jpeg::JpegFrame,
     target: (u32, u32),
     limits: DecodeLimits,
@@ -107,12 +108,12 @@ fn decode_jpeg(
     let (width, height) = (u32::from(frame.width), u32::from(frame.height));
     let denominator = jpeg::choose_denominator(width, height, target);
     over_budget(
-        input,
+        original.bytes(),
         jpeg::decode_memory(frame, denominator),
         width,
         height,
     )?;
-    let decoded = jpeg::decode(input, frame, denominator, limits)?;
+    let decoded = jpeg::decode_original(original, frame, denominator, limits)?;
     Ok(Decoded {
         pixels: decoded.rgb,
         channels: 3,

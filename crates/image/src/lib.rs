@@ -17,6 +17,7 @@ mod grid_shrink;
 
 pub mod jpeg;
 mod metadata;
+mod original;
 mod params;
 mod png_stream;
 

@@ -9,6 +9,7 @@ use super::error::ImageError;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
 use super::metadata::strip as strip_metadata;
+use super::original::Original;
 use super::probe::probe;
 use super::resize::resize;
 use image::ImageFormat;
@@ -109,7 +110,7 @@ pub fn transform_many_owned(
 }
 
 fn transform_input(
-    mut input: Cow<'_, [u8]>,
+    input: Cow<'_, [u8]>,
     jobs: &[Job],
     now: &dyn Fn() -> f64,
 ) -> Result<Vec<Transformed>, ImageError> {
@@ -141,16 +142,17 @@ fn transform_input(
     let largest = plans
         .iter()
         .fold((1, 1), |(w, h), p| (w.max(p.scaled.0), h.max(p.scaled.1)));
-    let decoded = decode(&input, &probe, largest, max_pixels)?;
-    let decode_ms = now() - start;
     // An output neither resized, cropped, padded nor turned may be the original's own bytes.
     let upright = probe.orientation == image::metadata::Orientation::NoTransforms;
     let unchanged =
         |plan: &Plan| upright && plan.scaled == (width, height) && plan.canvas == plan.scaled;
-    // Only such an output needs the original's bytes again (see below).
-    if !plans.iter().any(unchanged) {
-        input = Cow::Borrowed(&[]);
-    }
+    // Only such an output needs the original's bytes again (see below); otherwise they are
+    // freed as soon as the decoder is done with them.
+    let mut original = Original::new(input, !plans.iter().any(unchanged));
+    let decoded = decode(&mut original, &probe, largest, max_pixels)?;
+    let decode_ms = now() - start;
+    original.release();
+    let input = original.into_bytes();
 
     let mut outputs = Vec::with_capacity(jobs.len());
     for (job, plan) in jobs.iter().zip(&plans) {

@@ -14,6 +14,7 @@ mod upsample;
 
 use super::budget::DecodeLimits;
 use super::error::ImageError;
+use super::original::Original;
 pub use structure::{JpegFrame, JpegStructure, StructureError};
 
 /// Decoded RGB pixels and the scale they were decoded at.
@@ -71,8 +72,25 @@ pub fn decode(
     denominator: u32,
     limits: DecodeLimits,
 ) -> Result<DecodedJpeg, ImageError> {
+    decode_original(&mut Original::held(input), frame, denominator, limits)
+}
+
+/// [`decode`], letting `original` go once Tailor's decoder has read its scans, before the
+/// coefficients become pixels: at 1/2 a progressive photo's peak is then its coefficients
+/// and output, not those plus the file.
+pub(crate) fn decode_original(
+    original: &mut Original<'_>,
+    frame: &JpegFrame,
+    denominator: u32,
+    limits: DecodeLimits,
+) -> Result<DecodedJpeg, ImageError> {
     if tailor_decodes(frame, denominator) {
-        match decoder::decode(input, denominator, limits) {
+        let mut released = false;
+        let decoded = decoder::read(original.bytes(), denominator, limits).and_then(|read| {
+            released = original.release();
+            read.finish()
+        });
+        match decoded {
             Ok(image) => {
                 return Ok(DecodedJpeg {
                     rgb: image.rgb,
@@ -86,7 +104,8 @@ pub fn decode(
                     },
                 });
             }
-            Err(decoder::DecodeError::Unsupported(_)) => {} // the general decoder decides
+            // The general decoder decides, unless the input is already gone.
+            Err(decoder::DecodeError::Unsupported(_)) if !released => {}
             Err(decoder::DecodeError::TooLarge(e)) => return Err(ImageError::TooLarge(e)),
             Err(e) => {
                 return Err(ImageError::Undecodable(format!(
@@ -95,7 +114,7 @@ pub fn decode(
             }
         }
     }
-    scaled::decode(input, frame, denominator, limits)
+    scaled::decode(original.bytes(), frame, denominator, limits)
 }
 
 #[cfg(test)]

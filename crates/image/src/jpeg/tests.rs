@@ -223,3 +223,25 @@ fn damaged_scans_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_released_original_decodes_to_the_same_pixels_and_is_freed() {
+    for (name, layout) in layouts() {
+        let jpeg = encode(203, 131, layout);
+        let frame = read_frame(&jpeg).unwrap();
+        for denominator in [8, 4, 2, 1] {
+            let held = decode(&jpeg, &frame, denominator, UNLIMITED).unwrap();
+            let owned = std::borrow::Cow::Owned(jpeg.clone());
+            let mut original = Original::new(owned, true);
+            let released = decode_original(&mut original, &frame, denominator, UNLIMITED).unwrap();
+            assert_eq!(released, held, "{name} at 1/{denominator}");
+            // Tailor's decoder lets it go; the general decoder (1/1 here) reads to the end.
+            let freed = original.bytes().is_empty();
+            assert_eq!(
+                freed,
+                held.path != "jpeg-decoder",
+                "{name} at 1/{denominator}"
+            );
+        }
+    }
+}

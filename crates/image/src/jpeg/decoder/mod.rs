@@ -58,11 +58,35 @@ pub(super) struct State {
 /// Decodes `data` at 1/`denominator` scale (2, 4 or 8), each dimension rounded up, refusing
 /// a frame whose decode would exceed `limits`. The markers are read by the one walker the
 /// probe uses too, so this decoder sees exactly the segments the probe saw.
+#[cfg(test)]
 pub(super) fn decode(
     data: &[u8],
     denominator: u32,
     limits: DecodeLimits,
 ) -> Result<ScaledImage, DecodeError> {
+    read(data, denominator, limits)?.finish()
+}
+
+/// Everything the scans held, ready to become pixels: nothing in it borrows the input, so the
+/// input may be freed before the output is allocated.
+pub(super) struct Read {
+    state: State,
+    n: usize,
+}
+
+impl Read {
+    /// Renders the kept coefficients or samples into the RGB output.
+    pub(super) fn finish(self) -> Result<ScaledImage, DecodeError> {
+        output::finish(self.state, self.n)
+    }
+}
+
+/// Reads every segment of `data` (the entropy-coded scans included) at 1/`denominator`.
+pub(super) fn read(
+    data: &[u8],
+    denominator: u32,
+    limits: DecodeLimits,
+) -> Result<Read, DecodeError> {
     let n = luma_block_side(denominator)?;
     let mut state = State::default();
     for segment in markers::walk(data) {
@@ -88,7 +112,7 @@ pub(super) fn decode(
             _ => {}
         }
     }
-    output::finish(state, n)
+    Ok(Read { state, n })
 }
 
 /// Samples per luma block side at 1/`denominator` scale.
