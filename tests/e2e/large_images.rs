@@ -68,12 +68,7 @@ fn wallpaper_preview_in_bounded_memory(h: &Harness, file: &str, path: &str) -> R
     // Each Viceroy request is a fresh instance, so its peak is this request's; a workerd
     // isolate's memory is shared by every request it served.
     if h.runtime == Runtime::Viceroy {
-        let input: u64 = info
-            .split(" png ")
-            .nth(1)
-            .and_then(|s| s.split('B').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
+        let input = input_bytes(&info, "png");
         let peak = preview.memory_peak().unwrap_or(u64::MAX);
         check(input > 0 && peak < input + (16 << 20), || {
             format!("peak linear memory {peak} B for a {input} B original")
@@ -159,12 +154,7 @@ pub(crate) fn a_large_progressive_photo_is_freed_once_its_scans_are_read(
     let response = get(&url, &[DEBUG]);
     expect_status(&response, 200)?;
     let info = response.header("x-tailor-image").unwrap_or("").to_string();
-    let input: u64 = info
-        .split(" jpeg ")
-        .nth(1)
-        .and_then(|s| s.split('B').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let input = input_bytes(&info, "jpeg");
     check(
         info.contains("decode=reduced-idct") && input > 10_000_000,
         || info.clone(),
@@ -185,4 +175,13 @@ pub(crate) fn a_large_progressive_photo_is_freed_once_its_scans_are_read(
         })?;
     }
     Ok(())
+}
+
+/// The original's size as `x-tailor-image` reports it (`in=WxH {format} {bytes}B`); 0 if absent.
+fn input_bytes(info: &str, format: &str) -> u64 {
+    info.split(&format!(" {format} "))
+        .nth(1)
+        .and_then(|s| s.split('B').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
