@@ -87,7 +87,7 @@ fn main() {
         interlaced_gifs_are_reduced_while_they_decode,
         large_webps_are_reduced_by_libwebp_while_they_decode,
         fifty_megapixel_inputs_stay_within_48_mb,
-        a_large_progressive_photo_is_freed_once_its_scans_are_read,
+        large_progressive_photos_decode_within_48_mb,
         formats_follow_transparency_and_the_format_parameter,
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,

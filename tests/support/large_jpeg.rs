@@ -1,38 +1,51 @@
-//! A large progressive photo for the end-to-end origin: 5640x3172 (17.9 MP), chroma halved
-//! horizontally, textured so the file is about 10 MB (the corpus' elephants photo is 16). Its
-//! `full` variant decodes at 1/2 and is within 48 MB only because the file is freed once its
-//! scans are read.
+//! Large progressive photos for the end-to-end origin: 5640x3172 (17.9 MP), textured so the
+//! files are 10 and 18 MB (the corpus' elephants photo is 16). Their `full` variants decode at 1/2
+//! and are within 48 MB only because the file is freed once its scans are read and chroma is
+//! kept at half the luma grid's resolution.
 
 use super::fixtures::Reply;
+use jpeg_encoder::SamplingFactor;
+use std::sync::OnceLock;
 
-/// `/photos/progressive-18mp.jpg`, made once per run.
-pub(crate) fn progressive_photo() -> (String, Reply) {
-    static JPEG: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
-    let jpeg = JPEG.get_or_init(|| {
-        let (width, height) = (5640u16, 3172u16);
-        let rgb = image::RgbImage::from_fn(width.into(), height.into(), |x, y| {
-            // A hashed texture (0-63) over gradients, red following x.
-            let hash = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(2_246_822_519))
-                .rotate_left(13)
-                .wrapping_mul(3_266_489_917);
-            let texture = (hash >> 24) as u8 / 4;
-            image::Rgb([
-                ((x / 23) as u8).saturating_add(texture / 4),
-                ((y / 13) as u8).wrapping_add(texture / 2),
-                ((x + y) / 35) as u8 ^ texture,
-            ])
-        });
-        let mut out = Vec::new();
-        let mut encoder = jpeg_encoder::Encoder::new(&mut out, 92);
-        encoder.set_progressive(true);
-        encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_2);
-        encoder
-            .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
-            .expect("encode the progressive photo");
-        out
+/// `/photos/progressive-18mp.jpg` (chroma halved horizontally, q92, ~10 MB) and
+/// `/photos/progressive-18mp-444.jpg` (chroma not subsampled, q95, 18 MB), made once per run.
+pub(crate) fn progressive_photos() -> Vec<(String, Reply)> {
+    static HALVED: OnceLock<Vec<u8>> = OnceLock::new();
+    static FULL_CHROMA: OnceLock<Vec<u8>> = OnceLock::new();
+    let halved = HALVED.get_or_init(|| encode(SamplingFactor::R_4_2_2, 92));
+    let full_chroma = FULL_CHROMA.get_or_init(|| encode(SamplingFactor::R_4_4_4, 95));
+    vec![
+        (
+            "/photos/progressive-18mp.jpg".into(),
+            Reply::ok("image/jpeg", halved.clone()),
+        ),
+        (
+            "/photos/progressive-18mp-444.jpg".into(),
+            Reply::ok("image/jpeg", full_chroma.clone()),
+        ),
+    ]
+}
+
+fn encode(sampling: SamplingFactor, quality: u8) -> Vec<u8> {
+    let (width, height) = (5640u16, 3172u16);
+    let rgb = image::RgbImage::from_fn(width.into(), height.into(), |x, y| {
+        // A hashed texture (0-63) over gradients, red following x.
+        let hash = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(2_246_822_519))
+            .rotate_left(13)
+            .wrapping_mul(3_266_489_917);
+        let texture = (hash >> 24) as u8 / 4;
+        image::Rgb([
+            ((x / 23) as u8).saturating_add(texture / 4),
+            ((y / 13) as u8).wrapping_add(texture / 2),
+            ((x + y) / 35) as u8 ^ texture,
+        ])
     });
-    (
-        "/photos/progressive-18mp.jpg".into(),
-        Reply::ok("image/jpeg", jpeg.clone()),
-    )
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    encoder.set_progressive(true);
+    encoder.set_sampling_factor(sampling);
+    encoder
+        .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
+        .expect("encode the progressive photo");
+    out
 }

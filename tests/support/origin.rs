@@ -9,7 +9,7 @@ use super::fixtures::{
     fifty_megapixel_images, noisy_alpha_png, origin_content, poster_webp, wallpaper_interlaced_gif,
     wallpaper_interlaced_png, wallpaper_png, Reply,
 };
-use super::large_jpeg::progressive_photo;
+use super::large_jpeg::progressive_photos;
 use super::pages::gated_halves;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -205,7 +205,7 @@ impl TestOrigin {
             origin_content()
                 .into_iter()
                 .chain([wallpaper, poster, noisy, interlaced, interlaced_gif])
-                .chain([progressive_photo()])
+                .chain(progressive_photos())
                 .chain(fifty_megapixel_images())
                 .collect(),
         );

@@ -81,6 +81,14 @@ fn layouts() -> Vec<(&'static str, Layout)> {
             },
         ),
         (
+            "progressive 4:4:4",
+            Layout {
+                progressive: true,
+                sampling: SamplingFactor::R_4_4_4,
+                ..base
+            },
+        ),
+        (
             "progressive restarts",
             Layout {
                 progressive: true,
@@ -133,6 +141,16 @@ fn reduced_scales_match_the_reference_decoder() {
             assert!(
                 diff < 3.0,
                 "{name} 1/{denominator}: mean difference {diff:.2}"
+            );
+            // As a file too large for full chroma: progressive 4:4:4 and 4:2:2 chroma halved.
+            let halved = decoder::read_within(&jpeg, denominator, UNLIMITED, 0)
+                .unwrap()
+                .finish()
+                .unwrap();
+            let diff = mean_abs_diff(&halved.rgb, &reference.rgb);
+            assert!(
+                diff < 3.0,
+                "{name} 1/{denominator} halved: mean difference {diff:.2}"
             );
         }
     }

@@ -87,6 +87,17 @@ pub(super) fn read(
     denominator: u32,
     limits: DecodeLimits,
 ) -> Result<Read, DecodeError> {
+    read_within(data, denominator, limits, memory::SCANS_TARGET_BYTES)
+}
+
+/// [`read`], halving a progressive frame's chroma when the file and its coefficients would
+/// exceed `scans_target` bytes (tests set it to force either way).
+pub(super) fn read_within(
+    data: &[u8],
+    denominator: u32,
+    limits: DecodeLimits,
+    scans_target: u64,
+) -> Result<Read, DecodeError> {
     let n = luma_block_side(denominator)?;
     let mut state = State::default();
     for segment in markers::walk(data) {
@@ -100,7 +111,11 @@ pub(super) fn read(
                 state.adobe_transform = payload.get(11).copied()
             }
             0xC0..=0xC2 if state.frame.is_none() => {
-                state.frame = Some(tables::read_frame(marker, payload, n, limits)?)
+                // An Adobe segment saying "no transform" marks RGB; anything else is YCbCr, as
+                // `output` converts it.
+                let ycbcr = state.adobe_transform != Some(0);
+                let halving = ycbcr.then_some((data.len() as u64, scans_target));
+                state.frame = Some(tables::read_frame(marker, payload, n, halving, limits)?)
             }
             0xC0..=0xC2 => return Err(DecodeError::Malformed("more than one frame header")),
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {
@@ -127,8 +142,10 @@ fn luma_block_side(denominator: u32) -> Result<usize, DecodeError> {
     }
 }
 
-/// Heap the decoder allocates for `frame` at 1/`denominator` (the figure it checks its
-/// limits against); `None` for scales it does not decode or sizes beyond 64 bits.
+/// Heap the decoder allocates for `frame` at 1/`denominator` at most (its own check is exact:
+/// this figure leaves out the halved chroma of a YCbCr progressive frame, which depends on
+/// segments the probe does not read); `None` for scales it does not decode or sizes beyond
+/// 64 bits.
 pub(super) fn planned_bytes(frame: &super::JpegFrame, denominator: u32) -> Option<u64> {
     let n = luma_block_side(denominator).ok()?;
     let sampling: Vec<(usize, usize)> = frame
@@ -136,11 +153,12 @@ pub(super) fn planned_bytes(frame: &super::JpegFrame, denominator: u32) -> Optio
         .iter()
         .map(|&(h, v)| (usize::from(h), usize::from(v)))
         .collect();
-    memory::planned_bytes(
-        usize::from(frame.width),
-        usize::from(frame.height),
-        &sampling,
-        frame.progressive,
+    let geometry = memory::Geometry {
+        width: usize::from(frame.width),
+        height: usize::from(frame.height),
+        sampling: &sampling,
+        progressive: frame.progressive,
         n,
-    )
+    };
+    geometry.planned_bytes(false)
 }

@@ -2,7 +2,7 @@
 //! and the frame header (SOF), parsed without indexing past their data.
 
 use super::idct::ScaledIdct;
-use super::memory::{block_side, planned_bytes};
+use super::memory::{component_block, Geometry};
 use super::{DecodeError, State};
 use crate::budget::DecodeLimits;
 use crate::jpeg::huffman::HuffmanTable;
@@ -131,11 +131,14 @@ fn last_kept(kept: &[u8; 64]) -> usize {
 }
 
 /// Parses SOF0/1/2 and allocates the per-component buffers for luma output blocks of `n x n`,
-/// after checking that the whole decode stays within `limits`.
+/// after checking that the whole decode stays within `limits`. `halving`: for a YCbCr frame,
+/// the file's size and the target [`Geometry::halves_chroma`] weighs them against, to decide
+/// whether chroma is kept at half the luma grid's resolution; `None` for RGB, kept whole.
 pub(super) fn read_frame(
     marker: u8,
     payload: &[u8],
     n: usize,
+    halving: Option<(u64, u64)>,
     limits: DecodeLimits,
 ) -> Result<Frame, DecodeError> {
     if payload.first() != Some(&8) {
@@ -178,15 +181,26 @@ pub(super) fn read_frame(
     // The decoder's own check, from the frame it parsed: whatever a probe said, it never
     // allocates beyond its budget.
     let sampling: Vec<(usize, usize)> = raw.iter().map(|c| (c.1, c.2)).collect();
-    let planned = planned_bytes(width, height, &sampling, progressive, n);
+    let geometry = Geometry {
+        width,
+        height,
+        sampling: &sampling,
+        progressive,
+        n,
+    };
+    let halve_chroma =
+        halving.is_some_and(|(file_bytes, target)| geometry.halves_chroma(file_bytes, target));
+    let planned = geometry.planned_bytes(halve_chroma);
     limits
         .admit(width as u64, height as u64, planned)
         .map_err(|e| DecodeError::TooLarge(e.to_string()))?;
     let (mcus_wide, mcus_high) = (width.div_ceil(8 * h_max), height.div_ceil(8 * v_max));
     let components = raw
         .into_iter()
-        .map(|(id, h, v, quant_table)| {
-            let (w_out, h_out) = (block_side(n, h_max / h), block_side(n, v_max / v));
+        .enumerate()
+        .map(|(index, (id, h, v, quant_table))| {
+            let chroma = halve_chroma && index > 0;
+            let (w_out, h_out) = component_block(n, (h_max / h, v_max / v), chroma);
             let per_block = w_out * h_out;
             // Within the budget just checked, so these products fit; checked all the same.
             let blocks = (mcus_wide * h)
@@ -235,4 +249,62 @@ pub(super) fn read_frame(
         v_max,
         components,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A SOF payload for a 64x48 frame, three components with these sampling factors.
+    fn sof(sampling: [u8; 3]) -> Vec<u8> {
+        let mut payload = vec![8, 0, 48, 0, 64, 3];
+        for (id, hv) in (1u8..).zip(sampling) {
+            payload.extend([id, hv, 0]);
+        }
+        payload
+    }
+
+    /// Per component: output block width, height and kept coefficients, for a file whose
+    /// size is over the target (`Some(1, 0)`: always halve) or RGB (`None`).
+    fn block_sizes(
+        marker: u8,
+        sampling: [u8; 3],
+        halving: Option<(u64, u64)>,
+    ) -> Vec<(usize, usize, usize)> {
+        let unlimited = DecodeLimits {
+            max_pixels: u64::MAX,
+            max_bytes: u64::MAX,
+        };
+        let frame = read_frame(marker, &sof(sampling), 4, halving, unlimited).unwrap();
+        frame
+            .components
+            .iter()
+            .map(|c| (c.idct.width(), c.idct.height(), c.coefs.len()))
+            .collect()
+    }
+
+    #[test]
+    fn a_large_progressive_frame_keeps_its_chroma_at_half_the_luma_grid() {
+        // 64x48 at 4:4:4: 48 blocks a component; at 1/2 luma keeps 4x4 coefficients a block,
+        // chroma 2x2.
+        assert_eq!(
+            block_sizes(0xC2, [0x11; 3], Some((1, 0))),
+            [(4, 4, 768), (2, 2, 192), (2, 2, 192)]
+        );
+        // 4:2:2: chroma is halved horizontally already, and now vertically too.
+        assert_eq!(
+            block_sizes(0xC2, [0x21, 0x11, 0x11], Some((1, 0))),
+            [(4, 4, 768), (4, 2, 192), (4, 2, 192)]
+        );
+        // Small files, RGB components and baseline frames (no coefficients kept) stay at
+        // full resolution.
+        let whole = [(4, 4, 768), (4, 4, 768), (4, 4, 768)];
+        let target = super::super::memory::SCANS_TARGET_BYTES;
+        assert_eq!(block_sizes(0xC2, [0x11; 3], Some((1000, target))), whole);
+        assert_eq!(block_sizes(0xC2, [0x11; 3], None), whole);
+        assert_eq!(
+            block_sizes(0xC0, [0x11; 3], Some((1, 0))),
+            [(4, 4, 0), (4, 4, 0), (4, 4, 0)]
+        );
+    }
 }
