@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 mod body;
+mod byob;
 mod host;
 mod libc_shim;
 
