@@ -144,7 +144,7 @@ fn oversized_originals_are_refused_with_413() {
         "/photos/huge.jpg",
         200,
         "image/jpeg",
-        vec![0xFF; 26 * 1024 * 1024],
+        vec![0xFF; 51 * 1024 * 1024],
     );
     let response = get(&host, "/img/preview/photos/huge.jpg", &[]);
     assert_eq!(response.status(), 413);

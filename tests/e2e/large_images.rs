@@ -184,7 +184,7 @@ pub(crate) fn large_progressive_photos_decode_within_48_mb(h: &Harness) -> Resul
 }
 
 /// The original's size as `x-tailor-image` reports it (`in=WxH {format} {bytes}B`); 0 if absent.
-fn input_bytes(info: &str, format: &str) -> u64 {
+pub(crate) fn input_bytes(info: &str, format: &str) -> u64 {
     info.split(&format!(" {format} "))
         .nth(1)
         .and_then(|s| s.split('B').next())

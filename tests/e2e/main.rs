@@ -23,6 +23,7 @@ mod hardening_images;
 mod image_formats;
 mod images;
 mod instances;
+mod large_files;
 mod large_images;
 mod learning;
 mod origin_faults;
@@ -42,6 +43,7 @@ use hardening_images::*;
 use image_formats::*;
 use images::*;
 use instances::*;
+use large_files::*;
 use large_images::*;
 use learning::*;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -88,6 +90,7 @@ fn main() {
         large_webps_are_reduced_by_libwebp_while_they_decode,
         fifty_megapixel_inputs_stay_within_48_mb,
         large_progressive_photos_decode_within_48_mb,
+        fifty_megabyte_originals_are_served_in_every_variant,
         formats_follow_transparency_and_the_format_parameter,
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,

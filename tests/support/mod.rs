@@ -12,6 +12,7 @@ pub(crate) mod file_origin;
 pub(crate) mod fixtures;
 pub(crate) mod inputs;
 pub(crate) mod jobs;
+pub(crate) mod large_files;
 pub(crate) mod large_jpeg;
 pub(crate) mod native;
 pub(crate) mod origin;

@@ -9,6 +9,7 @@ use super::fixtures::{
     fifty_megapixel_images, noisy_alpha_png, origin_content, poster_webp, wallpaper_interlaced_gif,
     wallpaper_interlaced_png, wallpaper_png, Reply,
 };
+use super::large_files::fifty_megabyte_files;
 use super::large_jpeg::progressive_photos;
 use super::pages::gated_halves;
 use std::collections::HashMap;
@@ -206,6 +207,7 @@ impl TestOrigin {
                 .into_iter()
                 .chain([wallpaper, poster, noisy, interlaced, interlaced_gif])
                 .chain(progressive_photos())
+                .chain(fifty_megabyte_files())
                 .chain(fifty_megapixel_images())
                 .collect(),
         );

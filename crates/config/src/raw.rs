@@ -221,7 +221,7 @@ pub struct RawSlot {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawLimits {
-    /// The largest original read from the origin or the cache, in bytes (default 25 MiB).
+    /// The largest original read from the origin or the cache, in bytes (default 50 MiB).
     pub max_input_bytes: usize,
     /// The largest original decoded, width x height in pixels (default 50 M, as imgproxy).
     pub max_input_pixels: u64,
@@ -244,7 +244,7 @@ pub struct RawLimits {
 impl Default for RawLimits {
     fn default() -> Self {
         Self {
-            max_input_bytes: 25 * 1024 * 1024,
+            max_input_bytes: 50 * 1024 * 1024,
             max_input_pixels: 50_000_000,
             max_output_width: 4096,
             max_list_bytes: 1024 * 1024,
