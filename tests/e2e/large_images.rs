@@ -183,6 +183,34 @@ pub(crate) fn large_progressive_photos_decode_within_48_mb(h: &Harness) -> Resul
     Ok(())
 }
 
+/// A 40 MP progressive photo without chroma subsampling: 1/2 would cover its `full` but needs
+/// more than the decode budget, so it is decoded at 1/4 (2000x1250) and enlarged to 2048,
+/// within 48 MB (it was a `413`).
+pub(crate) fn a_40_megapixel_progressive_photo_is_decoded_one_scale_smaller_for_full(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let url = h.url("/img/full/photos/progressive-40mp-444.jpg?format=jpeg");
+    let response = get(&url, &[DEBUG]);
+    expect_status(&response, 200)?;
+    let info = response.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains("decode=reduced-idct"), || info.clone())?;
+    let img = image::load_from_memory(&response.body)?.into_rgb8();
+    check(img.dimensions() == (2048, 1280), || {
+        format!("{:?}", img.dimensions())
+    })?;
+    let at = |x: u32, y: u32| img.get_pixel(x, y).0;
+    check(at(2, 640)[0] < 10 && at(2045, 640)[0] > 245, || {
+        format!("red {:?} .. {:?}", at(2, 640), at(2045, 640))
+    })?;
+    if h.runtime == Runtime::Viceroy {
+        let peak = response.memory_peak().unwrap_or(u64::MAX);
+        check(peak <= 48 << 20, || {
+            format!("peak linear memory {peak} B ({info})")
+        })?;
+    }
+    Ok(())
+}
+
 /// The original's size as `x-tailor-image` reports it (`in=WxH {format} {bytes}B`); 0 if absent.
 pub(crate) fn input_bytes(info: &str, format: &str) -> u64 {
     info.split(&format!(" {format} "))

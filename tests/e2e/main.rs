@@ -90,6 +90,7 @@ fn main() {
         large_webps_are_reduced_by_libwebp_while_they_decode,
         fifty_megapixel_inputs_stay_within_48_mb,
         large_progressive_photos_decode_within_48_mb,
+        a_40_megapixel_progressive_photo_is_decoded_one_scale_smaller_for_full,
         fifty_megabyte_originals_are_served_in_every_variant,
         formats_follow_transparency_and_the_format_parameter,
         exif_rotated_photos_come_out_upright,

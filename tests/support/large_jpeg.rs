@@ -7,14 +7,22 @@ use super::fixtures::Reply;
 use jpeg_encoder::SamplingFactor;
 use std::sync::OnceLock;
 
-/// `/photos/progressive-18mp.jpg` (chroma halved horizontally, q92, ~10 MB) and
-/// `/photos/progressive-18mp-444.jpg` (chroma not subsampled, q95, 18 MB), made once per run.
+/// `/photos/progressive-18mp.jpg` (chroma halved horizontally, q92, ~10 MB),
+/// `/photos/progressive-18mp-444.jpg` (chroma not subsampled, q95, 18 MB) and
+/// `/photos/progressive-40mp-444.jpg` (8000x5000 gradients, chroma not subsampled, 2.5 MB),
+/// made once per run.
 pub(crate) fn progressive_photos() -> Vec<(String, Reply)> {
     static HALVED: OnceLock<Vec<u8>> = OnceLock::new();
     static FULL_CHROMA: OnceLock<Vec<u8>> = OnceLock::new();
+    static FORTY_MP: OnceLock<Vec<u8>> = OnceLock::new();
     let halved = HALVED.get_or_init(|| encode(SamplingFactor::R_4_2_2, 92));
     let full_chroma = FULL_CHROMA.get_or_init(|| encode(SamplingFactor::R_4_4_4, 95));
+    let forty = FORTY_MP.get_or_init(forty_megapixels);
     vec![
+        (
+            "/photos/progressive-40mp-444.jpg".into(),
+            Reply::ok("image/jpeg", forty.clone()),
+        ),
         (
             "/photos/progressive-18mp.jpg".into(),
             Reply::ok("image/jpeg", halved.clone()),
@@ -47,5 +55,21 @@ fn encode(sampling: SamplingFactor, quality: u8) -> Vec<u8> {
     encoder
         .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
         .expect("encode the progressive photo");
+    out
+}
+
+/// 8000x5000: red follows x, green follows y; progressive, chroma not subsampled.
+fn forty_megapixels() -> Vec<u8> {
+    let (width, height) = (8000u16, 5000u16);
+    let rgb = image::RgbImage::from_fn(width.into(), height.into(), |x, y| {
+        image::Rgb([(x * 255 / 8000) as u8, (y * 255 / 5000) as u8, 90])
+    });
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 80);
+    encoder.set_progressive(true);
+    encoder.set_sampling_factor(SamplingFactor::R_4_4_4);
+    encoder
+        .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
+        .expect("encode the 40 MP photo");
     out
 }

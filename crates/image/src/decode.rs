@@ -105,14 +105,9 @@ fn decode_jpeg(
     target: (u32, u32),
     limits: DecodeLimits,
 ) -> Result<Decoded, ImageError> {
-    let (width, height) = (u32::from(frame.width), u32::from(frame.height));
-    let denominator = jpeg::choose_denominator(width, height, target);
-    over_budget(
-        original.bytes(),
-        jpeg::decode_memory(frame, denominator),
-        width,
-        height,
-    )?;
+    // `limits.max_bytes` is the decode budget less the input, so this is the check the other
+    // formats make with `over_budget`, allowing one smaller scale when the sharpest misses it.
+    let denominator = jpeg::choose_scale(frame, target, limits.max_bytes)?;
     let decoded = jpeg::decode_original(original, frame, denominator, limits)?;
     Ok(Decoded {
         pixels: decoded.rgb,

@@ -41,6 +41,34 @@ pub fn choose_denominator(width: u32, height: u32, target: (u32, u32)) -> u32 {
         .unwrap_or(1)
 }
 
+/// The scale to decode `frame` at for `target` within `max_bytes` of decode memory: the
+/// largest denominator that still covers the target ([`choose_denominator`]) when its decode
+/// fits, else the next smaller scale when that one fits (the resize then enlarges it the rest
+/// of the way, by less than 2×: a 50 MB progressive photo of 40 MP is decoded at 1/4, 2000 px
+/// wide, for a 2048 px `full`, rather than refused); else a `413` naming the memory.
+pub fn choose_scale(
+    frame: &JpegFrame,
+    target: (u32, u32),
+    max_bytes: u64,
+) -> Result<u32, ImageError> {
+    let (width, height) = (u32::from(frame.width), u32::from(frame.height));
+    let sharpest = choose_denominator(width, height, target);
+    let needed = decode_memory(frame, sharpest);
+    if needed <= max_bytes {
+        return Ok(sharpest);
+    }
+    let smaller = sharpest * 2;
+    if smaller <= 8 && decode_memory(frame, smaller) <= max_bytes {
+        return Ok(smaller);
+    }
+    Err(ImageError::TooLarge(format!(
+        "decoding this {width}x{height} image needs about {} MB beside the original, over the \
+         {} MB the decode budget leaves",
+        needed >> 20,
+        max_bytes >> 20
+    )))
+}
+
 /// Whether Tailor's decoder takes this file at this scale. Measured: it wins at 1/8 (DC only),
 /// at 1/4 (chroma decoded onto the luma grid, no upsampling: 4 MP in 12 ms natively against
 /// jpeg-decoder's 15) and on progressive files (coefficients kept only where needed);

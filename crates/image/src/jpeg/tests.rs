@@ -263,3 +263,26 @@ fn a_released_original_decodes_to_the_same_pixels_and_is_freed() {
         }
     }
 }
+
+#[test]
+fn a_decode_over_the_budget_goes_one_scale_smaller_and_no_further() {
+    // 8000x5000 progressive, chroma not subsampled, for a 2048-wide `full`: 1/2 covers it.
+    let frame = JpegFrame {
+        marker: 0xC2,
+        progressive: true,
+        precision: 8,
+        width: 8000,
+        height: 5000,
+        sampling: vec![(1, 1); 3],
+    };
+    let target = (2048, 1280);
+    let (half, quarter) = (decode_memory(&frame, 2), decode_memory(&frame, 4));
+    assert!(quarter < half);
+    assert_eq!(choose_scale(&frame, target, half).ok(), Some(2));
+    assert_eq!(choose_scale(&frame, target, half - 1).ok(), Some(4));
+    // Not two steps (1/8 would be a quarter of the target's width): refused, naming the need.
+    match choose_scale(&frame, target, quarter - 1) {
+        Err(ImageError::TooLarge(why)) => assert!(why.contains("8000x5000"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
