@@ -148,4 +148,6 @@ pub(crate) fn decode_original(
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
+mod refinement_tests;
+#[cfg(test)]
 mod tests;

@@ -24,6 +24,11 @@ impl Block<'_> {
         if let Some(mask) = self.c.nonzero.get_mut(self.index) {
             *mask |= 1u64 << (k & 63);
         }
+        self.set_value(k, value);
+    }
+
+    /// Stores zigzag coefficient `k` if it is kept (the caller keeps the history).
+    fn set_value(&mut self, k: usize, value: i32) {
         if let Some(slot) = self.slot(k) {
             *slot = value.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
         }
@@ -40,14 +45,19 @@ impl Block<'_> {
             .get_mut(self.index * per_block + usize::from(at))
     }
 
-    fn is_nonzero(&self, k: usize) -> bool {
-        self.c
-            .nonzero
-            .get(self.index)
-            .is_some_and(|m| (m >> (k & 63)) & 1 == 1)
+    /// Which of the block's 64 coefficients are nonzero so far (zigzag bit k).
+    fn history(&self) -> u64 {
+        self.c.nonzero.get(self.index).copied().unwrap_or(0)
     }
 
-    /// A nonzero coefficient takes one correction bit, moving it away from zero.
+    fn set_history(&mut self, mask: u64) {
+        if let Some(m) = self.c.nonzero.get_mut(self.index) {
+            *m = mask;
+        }
+    }
+
+    /// A nonzero coefficient takes one correction bit, moving it away from zero; only kept
+    /// coefficients have a value to correct, but every one's bit is read.
     fn correct(&mut self, reader: &mut BitReader<'_>, k: usize, p1: i32, m1: i32) {
         if reader.bits(1) == 1 {
             if let Some(v) = self.slot(k) {
@@ -58,6 +68,19 @@ impl Block<'_> {
             }
         }
     }
+}
+
+/// Bits `from..=to` (zigzag positions, `to` ≤ 63) of a history mask.
+fn band_bits(from: usize, to: usize) -> u64 {
+    if from > to || from > 63 {
+        return 0;
+    }
+    let upper = if to >= 63 {
+        u64::MAX
+    } else {
+        (1u64 << (to + 1)) - 1
+    };
+    upper & (u64::MAX << from)
 }
 
 pub(super) fn ac_first(
@@ -92,6 +115,10 @@ pub(super) fn ac_first(
     Ok(())
 }
 
+/// A refinement pass over one block. The block's history is read once and written back once;
+/// the correction bits of an end-of-band run go to its nonzero coefficients only, found by bit
+/// scanning (most blocks of a refinement scan are in such a run, and most of their 63
+/// positions are zero).
 pub(super) fn ac_refine(
     scan: &mut Scan<'_>,
     mut block: Block<'_>,
@@ -101,6 +128,7 @@ pub(super) fn ac_refine(
 ) -> Result<(), DecodeError> {
     let (p1, m1) = (1i32 << bit, -1i32 << bit);
     let r = &mut scan.reader;
+    let mut history = block.history();
     let mut k = band.0;
     if scan.eob_run == 0 {
         while k <= band.1 {
@@ -115,7 +143,7 @@ pub(super) fn ac_refine(
             }
             // Skip `run` coefficients with no history, correcting those that have one.
             while k <= band.1 {
-                if block.is_nonzero(k) {
+                if (history >> (k & 63)) & 1 == 1 {
                     block.correct(r, k, p1, m1);
                 } else {
                     run -= 1;
@@ -126,19 +154,35 @@ pub(super) fn ac_refine(
                 k += 1;
             }
             if value != 0 && k <= band.1 {
-                block.set(k, value);
+                history |= 1u64 << (k & 63);
+                block.set_value(k, value);
             }
             k += 1;
         }
     }
     if scan.eob_run > 0 {
-        while k <= band.1 {
-            if block.is_nonzero(k) {
-                block.correct(r, k, p1, m1);
-            }
-            k += 1;
+        let mut nonzero = history & band_bits(k, band.1);
+        while nonzero != 0 {
+            block.correct(r, nonzero.trailing_zeros() as usize, p1, m1);
+            nonzero &= nonzero - 1;
         }
         scan.eob_run -= 1;
     }
+    block.set_history(history);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::band_bits;
+
+    #[test]
+    fn band_bits_cover_exactly_the_band() {
+        assert_eq!(band_bits(0, 63), u64::MAX);
+        assert_eq!(band_bits(1, 63), u64::MAX - 1);
+        assert_eq!(band_bits(1, 5), 0b11_1110);
+        assert_eq!(band_bits(63, 63), 1 << 63);
+        assert_eq!(band_bits(6, 5), 0);
+        assert_eq!(band_bits(64, 63), 0);
+    }
 }
