@@ -1,5 +1,7 @@
 //! Chroma upsampling onto the luma grid: bilinear with centred samples (libjpeg's "fancy"
-//! upsampling generalised to any integer factor), cropping to the output size.
+//! upsampling generalised to any integer factor), cropping to the output size. For factors 1,
+//! 2 and 4 every weight is a multiple of 1/2, 1/4 or 1/8, so the float arithmetic is exact and
+//! the same result comes from integers, which is how those factors are computed.
 
 /// Resamples `src` (`sw` x `sh`) by integer factors `fx`, `fy`, producing `dw` x `dh` samples.
 /// Coordinates are clamped, so a short source never reads out of bounds.
@@ -19,6 +21,10 @@ pub(super) fn bilinear(
     if fx <= 1 && fy <= 1 {
         return crop(src, sw, sh, dw, dh);
     }
+    let exact = |f: usize| matches!(f, 1 | 2 | 4);
+    if exact(fx) && exact(fy) && sw > 0 && sh > 0 && src.len() >= sw * sh {
+        return bilinear_exact(src, sw, sh, fx, fy, dw, dh);
+    }
     let axis = |d: usize, f: usize| -> (usize, usize, f32) {
         let s = ((d as f32 + 0.5) / f.max(1) as f32 - 0.5).max(0.0);
         let i = s.floor() as usize;
@@ -32,6 +38,50 @@ pub(super) fn bilinear(
             let top = at(x0, y0) * (1.0 - wx) + at(x1, y0) * wx;
             let bottom = at(x0, y1) * (1.0 - wx) + at(x1, y1) * wx;
             out.push((top * (1.0 - wy) + bottom * wy + 0.5) as u8);
+        }
+    }
+    out
+}
+
+/// Where output sample `d` falls on a source axis of `len` samples upsampled by `f` (1, 2 or
+/// 4): the two source samples either side (clamped to the edge) and the second one's weight
+/// in units of 1/(2f). The centre `(d + 0.5) / f - 0.5`, times `2f`, is `2d + 1 - f`.
+fn tap(d: usize, f: usize, len: usize) -> (usize, usize, u32) {
+    let twice = (2 * d + 1).saturating_sub(f);
+    let (i, w) = (twice / (2 * f), (twice % (2 * f)) as u32);
+    let last = len.saturating_sub(1);
+    (i.min(last), (i + 1).min(last), w)
+}
+
+/// [`bilinear`] for factors 1, 2 and 4 in integers, with the same result: each weight is
+/// `w / 2f`, so `4 fx fy` times the float sum is an integer and the rounding is a shift.
+fn bilinear_exact(
+    src: &[u8],
+    sw: usize,
+    sh: usize,
+    fx: usize,
+    fy: usize,
+    dw: usize,
+    dh: usize,
+) -> Vec<u8> {
+    let columns: Vec<(usize, usize, u32)> = (0..dw).map(|x| tap(x, fx, sw)).collect();
+    let (kx, ky) = (2 * fx as u32, 2 * fy as u32);
+    let shift = (kx * ky).trailing_zeros();
+    let half = (kx * ky) / 2;
+    let row = |y: usize| src.get(y * sw..y * sw + sw).unwrap_or(&[]);
+    let sample = |row: &[u8], x: usize| u32::from(row.get(x).copied().unwrap_or(128));
+    let mut out = Vec::with_capacity(dw * dh);
+    for y in 0..dh {
+        let (y0, y1, wy) = tap(y, fy, sh);
+        let (top, bottom) = (row(y0), row(y1));
+        for &(x0, x1, wx) in &columns {
+            let upper = sample(top, x0) * (kx - wx) + sample(top, x1) * wx;
+            let lower = if wy == 0 {
+                0
+            } else {
+                sample(bottom, x0) * (kx - wx) + sample(bottom, x1) * wx
+            };
+            out.push(((upper * (ky - wy) + lower * wy + half) >> shift) as u8);
         }
     }
     out
@@ -64,6 +114,54 @@ mod tests {
     fn factor_two_interpolates_between_neighbours() {
         let src = [0, 100];
         assert_eq!(bilinear(&src, 2, 1, 2, 1, 4, 1), [0, 25, 75, 100]);
+    }
+
+    #[test]
+    fn integer_factors_give_the_float_result_exactly() {
+        // A pseudo-random source, every factor pair and odd output sizes (edges clamped).
+        let (sw, sh) = (13, 7);
+        let src: Vec<u8> = (0..sw * sh)
+            .map(|i: usize| (i.wrapping_mul(2_654_435_761) >> 7) as u8)
+            .collect();
+        for fx in [1, 2, 4] {
+            for fy in [1, 2, 4] {
+                let (dw, dh) = (sw * fx - 1, sh * fy + 1);
+                let float = bilinear_float(&src, sw, sh, fx, fy, dw, dh);
+                assert_eq!(bilinear(&src, sw, sh, fx, fy, dw, dh), float, "{fx}x{fy}");
+            }
+        }
+    }
+
+    /// The float computation, written out: what [`bilinear`] computes for other factors.
+    fn bilinear_float(
+        src: &[u8],
+        sw: usize,
+        sh: usize,
+        fx: usize,
+        fy: usize,
+        dw: usize,
+        dh: usize,
+    ) -> Vec<u8> {
+        let at = |x: usize, y: usize| -> f32 {
+            let (x, y) = (x.min(sw - 1), y.min(sh - 1));
+            f32::from(src[y * sw + x])
+        };
+        let axis = |d: usize, f: usize| -> (usize, usize, f32) {
+            let s = ((d as f32 + 0.5) / f as f32 - 0.5).max(0.0);
+            let i = s.floor() as usize;
+            (i, i + 1, s - s.floor())
+        };
+        let mut out = Vec::new();
+        for y in 0..dh {
+            let (y0, y1, wy) = axis(y, fy);
+            for x in 0..dw {
+                let (x0, x1, wx) = axis(x, fx);
+                let top = at(x0, y0) * (1.0 - wx) + at(x1, y0) * wx;
+                let bottom = at(x0, y1) * (1.0 - wx) + at(x1, y1) * wx;
+                out.push((top * (1.0 - wy) + bottom * wy + 0.5) as u8);
+            }
+        }
+        out
     }
 
     #[test]
