@@ -42,7 +42,7 @@ impl BodyStream for CloudflareBody {
     /// `readAtLeast` (workerd's). The runtime's default reader hands a fetched body over in
     /// 4 KB chunks (a 16 MB original: ~4,000 copies and awaits, ~0.5 s in workerd), and
     /// `arrayBuffer()` gathers the whole body in the isolate before it is copied into wasm, so
-    /// it is there twice; here JS holds 1 MiB at a time, and the read is faster still.
+    /// it is there twice; here JS holds 1 MiB at a time, and the read takes as long.
     async fn whole(&mut self, declared: usize) -> Result<Option<Vec<u8>>, PlatformError> {
         let Some(raw) = self.raw.take() else {
             return Ok(None);

@@ -60,10 +60,7 @@ pub(crate) async fn read_into(reader: JsValue, declared: usize) -> Result<Vec<u8
         if let Some(piece) = value.dyn_ref::<Uint8Array>() {
             let (start, length) = (out.len(), piece.length() as usize);
             if start.saturating_add(length) > declared {
-                let _ = Reflect::get(&reader, &"cancel".into())
-                    .ok()
-                    .and_then(|f| f.dyn_into::<Function>().ok())
-                    .map(|cancel| cancel.call0(&reader));
+                let _ = method("cancel").map(|cancel| cancel.call0(&reader));
                 return Err(PlatformError::TooLarge { limit: declared });
             }
             out.resize(start + length, 0);

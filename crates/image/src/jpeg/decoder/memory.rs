@@ -16,7 +16,7 @@ fn block_side(n: usize, factor: usize) -> usize {
 }
 
 /// Output samples per block (width, height) of a component subsampled by `factors`. With
-/// `halve_chroma` ([`Geometry::halves_chroma`]), chroma that would come out at the luma grid's
+/// `halve_chroma` ([`FrameLayout::halves_chroma`]), chroma that would come out at the luma grid's
 /// full resolution along an axis is kept at half that instead (2 samples where luma has 4), then
 /// upsampled: at 1/2 a progressive file's kept coefficients are the largest buffers of the
 /// decode (4x4 and a 64-bit history for every 8x8 block of each plane).
@@ -46,7 +46,7 @@ const TABLES_BYTES: u64 = 8 * (2048 * 2 + 2048 * 4 + 256) + 64 * 1024;
 pub(super) const SCANS_TARGET_BYTES: u64 = 40 << 20;
 
 /// A frame's geometry as the decoder plans its buffers.
-pub(super) struct Geometry<'a> {
+pub(super) struct FrameLayout<'a> {
     pub width: usize,
     pub height: usize,
     /// (horizontal, vertical) sampling factors, luma first.
@@ -56,7 +56,7 @@ pub(super) struct Geometry<'a> {
     pub n: usize,
 }
 
-impl Geometry<'_> {
+impl FrameLayout<'_> {
     /// Per component: its blocks (MCU-padded) and output samples per block, every component
     /// after the first kept as [`component_block`] says when `halve_chroma`. `None` when a
     /// product does not fit in 64 bits (it is then over any budget).
@@ -133,8 +133,8 @@ mod tests {
 
     /// The corpus's elephants photo (5640x3172, chroma halved horizontally) or, with `(1, 1)`
     /// luma, the same frame without chroma subsampling.
-    fn photo_18mp(sampling: &[(usize, usize)]) -> Geometry<'_> {
-        Geometry {
+    fn photo_18mp(sampling: &[(usize, usize)]) -> FrameLayout<'_> {
+        FrameLayout {
             width: 5640,
             height: 3172,
             sampling,
@@ -180,12 +180,12 @@ mod tests {
         assert!(photo_18mp(&full_chroma).halves_chroma(18_000_000, SCANS_TARGET_BYTES));
         assert!(!photo_18mp(&full_chroma).halves_chroma(8_000_000, SCANS_TARGET_BYTES));
         // Baseline frames keep no coefficients; other scales and gray frames are left alone.
-        let baseline = Geometry {
+        let baseline = FrameLayout {
             progressive: false,
             ..photo_18mp(&full_chroma)
         };
         assert!(!baseline.halves_chroma(u64::MAX, 0));
-        let quarter = Geometry {
+        let quarter = FrameLayout {
             n: 2,
             ..photo_18mp(&full_chroma)
         };
@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn the_largest_frame_header_does_not_overflow() {
-        let frame = Geometry {
+        let frame = FrameLayout {
             width: 65535,
             height: 65535,
             sampling: &[(4, 4), (1, 1), (1, 1)],

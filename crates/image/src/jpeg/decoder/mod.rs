@@ -153,12 +153,12 @@ pub(super) fn planned_bytes(frame: &super::JpegFrame, denominator: u32) -> Optio
         .iter()
         .map(|&(h, v)| (usize::from(h), usize::from(v)))
         .collect();
-    let geometry = memory::Geometry {
+    let layout = memory::FrameLayout {
         width: usize::from(frame.width),
         height: usize::from(frame.height),
         sampling: &sampling,
         progressive: frame.progressive,
         n,
     };
-    geometry.planned_bytes(false)
+    layout.planned_bytes(false)
 }

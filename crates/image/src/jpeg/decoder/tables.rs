@@ -2,7 +2,7 @@
 //! and the frame header (SOF), parsed without indexing past their data.
 
 use super::idct::ScaledIdct;
-use super::memory::{component_block, Geometry};
+use super::memory::{component_block, FrameLayout};
 use super::{DecodeError, State};
 use crate::budget::DecodeLimits;
 use crate::jpeg::huffman::HuffmanTable;
@@ -132,7 +132,7 @@ fn last_kept(kept: &[u8; 64]) -> usize {
 
 /// Parses SOF0/1/2 and allocates the per-component buffers for luma output blocks of `n x n`,
 /// after checking that the whole decode stays within `limits`. `halving`: for a YCbCr frame,
-/// the file's size and the target [`Geometry::halves_chroma`] weighs them against, to decide
+/// the file's size and the target [`FrameLayout::halves_chroma`] weighs them against, to decide
 /// whether chroma is kept at half the luma grid's resolution; `None` for RGB, kept whole.
 pub(super) fn read_frame(
     marker: u8,
@@ -181,7 +181,7 @@ pub(super) fn read_frame(
     // The decoder's own check, from the frame it parsed: whatever a probe said, it never
     // allocates beyond its budget.
     let sampling: Vec<(usize, usize)> = raw.iter().map(|c| (c.1, c.2)).collect();
-    let geometry = Geometry {
+    let layout = FrameLayout {
         width,
         height,
         sampling: &sampling,
@@ -189,8 +189,8 @@ pub(super) fn read_frame(
         n,
     };
     let halve_chroma =
-        halving.is_some_and(|(file_bytes, target)| geometry.halves_chroma(file_bytes, target));
-    let planned = geometry.planned_bytes(halve_chroma);
+        halving.is_some_and(|(file_bytes, target)| layout.halves_chroma(file_bytes, target));
+    let planned = layout.planned_bytes(halve_chroma);
     limits
         .admit(width as u64, height as u64, planned)
         .map_err(|e| DecodeError::TooLarge(e.to_string()))?;
