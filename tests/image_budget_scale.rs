@@ -10,23 +10,15 @@
 mod support;
 
 use support::jobs::run;
+use support::large_jpeg::forty_megapixels;
 
 #[test]
 fn a_40_megapixel_progressive_photo_is_decoded_one_scale_smaller_for_its_full_variant() {
     // 8000x5000, progressive, chroma not subsampled. `full` (2048 wide) is covered by 1/2
-    // (4000x2500), whose kept coefficients for three full planes need ~105 MB: over the 100 MB
-    // decode budget even for a small file. 1/4 (2000x1250, ~53 MB) fits and is enlarged.
-    let (width, height) = (8000u16, 5000u16);
-    let rgb = image::RgbImage::from_fn(width.into(), height.into(), |x, y| {
-        image::Rgb([(x * 255 / 8000) as u8, (y * 255 / 5000) as u8, 90])
-    });
-    let mut jpeg = Vec::new();
-    let mut encoder = jpeg_encoder::Encoder::new(&mut jpeg, 80);
-    encoder.set_progressive(true);
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
-    encoder
-        .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
-        .unwrap();
+    // (4000x2500), whose decode plans ~159 MB (coefficients, history and samples of three
+    // full planes, the output): over the 100 MB decode budget even for a small file. 1/4
+    // (2000x1250) fits and is enlarged.
+    let jpeg = forty_megapixels();
     let out = run(&jpeg, 2048).unwrap();
     assert_eq!((out.width, out.height), (2048, 1280));
     assert_eq!(out.decode_path, "reduced-idct");

@@ -1,7 +1,8 @@
 //! Large progressive photos for the end-to-end origin: 5640x3172 (17.9 MP), textured so the
 //! files are 10 and 18 MB (the corpus' elephants photo is 16). Their `full` variants decode at 1/2
 //! and are within 48 MB only because the file is freed once its scans are read and chroma is
-//! kept at half the luma grid's resolution.
+//! kept at half the luma grid's resolution. And an 8000x5000 one (40 MP, small file) whose
+//! `full` fits the decode budget only one scale smaller.
 
 use super::fixtures::Reply;
 use jpeg_encoder::SamplingFactor;
@@ -59,7 +60,7 @@ fn encode(sampling: SamplingFactor, quality: u8) -> Vec<u8> {
 }
 
 /// 8000x5000: red follows x, green follows y; progressive, chroma not subsampled.
-fn forty_megapixels() -> Vec<u8> {
+pub(crate) fn forty_megapixels() -> Vec<u8> {
     let (width, height) = (8000u16, 5000u16);
     let rgb = image::RgbImage::from_fn(width.into(), height.into(), |x, y| {
         image::Rgb([(x * 255 / 8000) as u8, (y * 255 / 5000) as u8, 90])

@@ -35,6 +35,17 @@ pub(super) fn component_block(
     (side(fx), side(fy))
 }
 
+/// [`component_block`] for the frame's component `index`: with `halve_chroma`, every
+/// component after the first (luma) is chroma.
+pub(super) fn component_block_at(
+    n: usize,
+    index: usize,
+    factors: (usize, usize),
+    halve_chroma: bool,
+) -> (usize, usize) {
+    component_block(n, factors, halve_chroma && index > 0)
+}
+
 /// Fixed allocations whatever the frame: Huffman tables with their fast lookups (up to eight),
 /// quantization tables, per-scan bookkeeping.
 const TABLES_BYTES: u64 = 8 * (2048 * 2 + 2048 * 4 + 256) + 64 * 1024;
@@ -72,8 +83,8 @@ impl FrameLayout<'_> {
                 .checked_mul(h as u64)?
                 .checked_mul(mcus_high)?
                 .checked_mul(v as u64)?;
-            let chroma = halve_chroma && index > 0;
-            let (w_out, h_out) = component_block(self.n, (h_max / h, v_max / v), chroma);
+            let factors = (h_max / h, v_max / v);
+            let (w_out, h_out) = component_block_at(self.n, index, factors, halve_chroma);
             components.push((blocks, (w_out * h_out) as u64));
         }
         Some(components)

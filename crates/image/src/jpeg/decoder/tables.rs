@@ -2,7 +2,7 @@
 //! and the frame header (SOF), parsed without indexing past their data.
 
 use super::idct::ScaledIdct;
-use super::memory::{component_block, FrameLayout};
+use super::memory::{component_block_at, FrameLayout};
 use super::{DecodeError, State};
 use crate::budget::DecodeLimits;
 use crate::jpeg::huffman::HuffmanTable;
@@ -199,8 +199,8 @@ pub(super) fn read_frame(
         .into_iter()
         .enumerate()
         .map(|(index, (id, h, v, quant_table))| {
-            let chroma = halve_chroma && index > 0;
-            let (w_out, h_out) = component_block(n, (h_max / h, v_max / v), chroma);
+            let factors = (h_max / h, v_max / v);
+            let (w_out, h_out) = component_block_at(n, index, factors, halve_chroma);
             let per_block = w_out * h_out;
             // Within the budget just checked, so these products fit; checked all the same.
             let blocks = (mcus_wide * h)
