@@ -3,6 +3,7 @@
 use super::budget::pixel_buffer_len;
 use super::error::ImageError;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
+use super::jpeg_output::encode_jpeg;
 
 /// Qualities per format, from the variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,10 +78,7 @@ pub(crate) fn encode(
     }
     let (quality, webp_quality) = (qualities.jpeg, qualities.webp);
     match format {
-        OutputFormat::Jpeg if channels == 4 => {
-            encode_jpeg(&flatten(pixels, background), width, height, quality)
-        }
-        OutputFormat::Jpeg => encode_jpeg(pixels, width, height, quality),
+        OutputFormat::Jpeg => encode_jpeg(pixels, channels, (width, height), quality, background),
         OutputFormat::Png => encode_png(pixels, channels, width, height),
         OutputFormat::Webp => encode_webp(pixels, channels, width, height, webp_quality),
         OutputFormat::Avif => encode_avif(pixels, channels, width, height, webp_quality),
@@ -151,40 +149,6 @@ fn encode_avif(
             .map_err(failed)?
     };
     Ok(encoded.avif_file)
-}
-
-/// JPEG has no alpha: composite onto the background (white by default) rather than dropping the
-/// channel (which would turn transparent areas into whatever colour they happen to store). Done
-/// after the resize, on the small image.
-fn flatten(rgba: &[u8], background: [u8; 3]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(rgba.len() / 4 * 3);
-    for px in rgba.chunks_exact(4) {
-        if let [r, g, b, a] = *px {
-            let a = u16::from(a);
-            for (c, bg) in [r, g, b].into_iter().zip(background) {
-                out.push(((u16::from(c) * a + u16::from(bg) * (255 - a) + 127) / 255) as u8);
-            }
-        }
-    }
-    out
-}
-
-/// JPEG at 4:2:0 with the standard Huffman tables. jpeg-encoder is twice as fast as the
-/// `image` crate's encoder. Its optimized tables would save ~15%, but zune-jpeg (the `image`
-/// crate's decoder) misreads them on flat images, so they stay off until that is resolved.
-fn encode_jpeg(rgb: &[u8], width: u32, height: u32, quality: u8) -> Result<Vec<u8>, ImageError> {
-    let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
-        return Err(ImageError::TooLarge(format!(
-            "{width}x{height} is beyond JPEG's 65535-pixel limit"
-        )));
-    };
-    let mut out = Vec::with_capacity(rgb.len() / 8);
-    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
-    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
-    encoder
-        .encode(rgb, w, h, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| ImageError::Internal(format!("JPEG encoding failed: {e}")))?;
-    Ok(out)
 }
 
 fn encode_png(pixels: &[u8], channels: u8, width: u32, height: u32) -> Result<Vec<u8>, ImageError> {

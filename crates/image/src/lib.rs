@@ -16,6 +16,7 @@ mod gif_stream;
 mod grid_shrink;
 
 pub mod jpeg;
+mod jpeg_output;
 mod metadata;
 mod original;
 mod params;
