@@ -108,6 +108,40 @@ pub(crate) fn one_decode_fills_the_smaller_siblings(h: &Harness) -> Result<(), F
     Ok(())
 }
 
+/// A JPEG saved below the variant's quality, at the variant's size, is its own coded pixels
+/// (metadata stripped) without being decoded; the smaller siblings are still made from a
+/// decode, at the scale they need.
+pub(crate) fn a_jpeg_saved_below_the_variants_quality_is_served_without_a_decode(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let original = crate::support::fixtures::saved_at_75();
+    let full = get(
+        &h.url("/img/full/photos/saved-at-75.jpg?format=jpeg"),
+        &[DEBUG],
+    );
+    expect_status(&full, 200)?;
+    let info = full.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains("decode=original"), || info.clone())?;
+    let timing = full.header("server-timing").unwrap_or("").to_string();
+    check(timing.contains("encode;dur=0.000"), || timing.clone())?;
+    let img = image::load_from_memory(&full.body)?;
+    check(
+        (img.width(), img.height()) == (1200, 800) && full.body.len() < original.len(),
+        || format!("{}x{}, {} B", img.width(), img.height(), full.body.len()),
+    )?;
+    let preview = get(
+        &h.url("/img/preview/photos/saved-at-75.jpg?format=jpeg"),
+        &[DEBUG],
+    );
+    check(preview.header("x-tailor-source") == Some("cache"), || {
+        format!("{:?}", preview.headers)
+    })?;
+    check(
+        image::load_from_memory(&preview.body)?.width() == 500,
+        || "preview width".into(),
+    )
+}
+
 pub(crate) fn exif_rotated_photos_come_out_upright(h: &Harness) -> Result<(), Failed> {
     // Stored 600x400 with orientation 6: displayed as a 400x600 portrait.
     let got = get(&h.url("/img/thumbnail/photos/rotated.jpg"), &[DEBUG]);

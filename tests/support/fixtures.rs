@@ -69,6 +69,19 @@ pub(crate) fn origin_content() -> Vec<(String, Reply)> {
         .collect()
 }
 
+/// A 1200x800 photo saved at quality 75 with 4:2:0 chroma, as cameras and libjpeg save them:
+/// its `full` variant (quality 90) is served as it is, without a decode.
+pub(crate) fn saved_at_75() -> Vec<u8> {
+    let photo = synthetic::photo(1200, 800, 37);
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 75);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+    encoder
+        .encode(photo.as_raw(), 1200, 800, jpeg_encoder::ColorType::Rgb)
+        .expect("encode the quality-75 photo");
+    out
+}
+
 fn photos() -> Vec<(&'static str, Reply)> {
     let big = four_megapixel_jpeg();
     let truncated = big[..big.len() / 3].to_vec();
@@ -78,6 +91,10 @@ fn photos() -> Vec<(&'static str, Reply)> {
     vec![
         ("/photos/rotated.jpg", Reply::ok("image/jpeg", rotated)),
         ("/photos/siblings.jpg", Reply::ok("image/jpeg", siblings)),
+        (
+            "/photos/saved-at-75.jpg",
+            Reply::ok("image/jpeg", saved_at_75()),
+        ),
         (
             "/photos/purge-me.jpg",
             Reply::ok(

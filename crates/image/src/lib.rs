@@ -3,8 +3,10 @@
 #![warn(missing_docs)]
 
 mod adam7_shrink;
+mod as_is;
 mod box_shrink;
 mod budget;
+mod canvas;
 mod color_profile;
 mod decode;
 mod encode;

@@ -1,17 +1,18 @@
 //! The transform pipeline: probe the header → check limits → decode at the smallest covering
 //! scale → fit to the target width → encode in the negotiated format.
 
-use super::budget::pixel_buffer_len;
+use super::as_is::{served_as_is, unchanged};
+use super::canvas::pad;
 use super::decode::decode;
 use super::encode::encode_negotiated;
 pub use super::encode::Qualities;
 use super::error::ImageError;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
-use super::metadata::strip as strip_metadata;
+use super::metadata::{strip as strip_metadata, stripped_len};
 use super::original::Original;
-use super::probe::probe;
-use super::resize::resize;
+use super::probe::{probe, Probe};
+use super::resize::{premultiply, resamples, resize, Alpha};
 use image::ImageFormat;
 use std::borrow::Cow;
 
@@ -139,33 +140,80 @@ fn transform_input(
             )
         })
         .collect();
-    let largest = plans
+    let qualities: Vec<Qualities> = jobs
         .iter()
-        .fold((1, 1), |(w, h), p| (w.max(p.scaled.0), h.max(p.scaled.1)));
-    // An output neither resized, cropped, padded nor turned may be the original's own bytes.
-    let upright = probe.orientation == image::metadata::Orientation::NoTransforms;
-    let unchanged =
-        |plan: &Plan| upright && plan.scaled == (width, height) && plan.canvas == plan.scaled;
-    // Only such an output needs the original's bytes again (see below); otherwise they are
-    // freed as soon as the decoder is done with them.
-    let mut original = Original::new(input, !plans.iter().any(unchanged));
-    let decoded = decode(&mut original, &probe, largest, max_pixels)?;
+        .map(|job| {
+            job.quality
+                .unwrap_or_else(|| Qualities::adaptive(input_len))
+        })
+        .collect();
+    // Outputs that are the original as it is need no decode (`as_is`); the others are made
+    // from one decode sized for the largest of them.
+    let mut as_is: Vec<Option<Vec<u8>>> = jobs
+        .iter()
+        .zip(&plans)
+        .zip(&qualities)
+        .map(|((job, plan), quality)| {
+            let format = job.format.resolve(job.client, probe.has_alpha);
+            served_as_is(&probe, &input, plan, format, quality.jpeg)
+        })
+        .collect();
+    let made: Vec<usize> = (0..jobs.len())
+        .filter(|&index| as_is.get(index).is_some_and(Option::is_none))
+        .collect();
+    let made_plans = || made.iter().filter_map(|&index| plans.get(index));
+    let Some(&last_made) = made.last() else {
+        let probe_ms = now() - start;
+        let outputs = as_is.into_iter().zip(&plans);
+        return Ok(outputs
+            .map(|(bytes, plan)| original_output(bytes.unwrap_or_default(), plan, &probe, probe_ms))
+            .collect());
+    };
+    let largest = made_plans().fold((1, 1), |(w, h), p| (w.max(p.scaled.0), h.max(p.scaled.1)));
+    // Only an output left unchanged may be the original's own bytes after it is made (see
+    // below); otherwise they are freed as soon as the decoder is done with them.
+    let keep_input = made_plans().any(|plan| unchanged(&probe, plan));
+    let mut original = Original::new(input, !keep_input);
+    let mut decoded = decode(&mut original, &probe, largest, max_pixels)?;
     let decode_ms = now() - start;
     original.release();
     let input = original.into_bytes();
 
     let mut outputs = Vec::with_capacity(jobs.len());
-    for (job, plan) in jobs.iter().zip(&plans) {
+    let mut alpha = Alpha::Straight;
+    for (index, ((job, plan), quality)) in jobs.iter().zip(&plans).zip(qualities).enumerate() {
+        if let Some(bytes) = as_is.get_mut(index).and_then(Option::take) {
+            outputs.push(original_output(bytes, plan, &probe, decode_ms));
+            continue;
+        }
         let resize_start = now();
-        let resized = resize(&decoded, plan)?;
-        let pixels = pad(resized, decoded.channels, plan, job.background)?;
+        // RGBA is resized premultiplied. Once every job left resamples (none encodes the
+        // decoded pixels as they are), they are premultiplied once, in place, rather than
+        // copied premultiplied by each resize: a second picture of the decoded size.
+        let mut remaining = made
+            .iter()
+            .filter(|&&i| i >= index)
+            .filter_map(|&i| plans.get(i));
+        if decoded.channels == 4
+            && alpha == Alpha::Straight
+            && remaining.all(|plan| resamples(&decoded, plan))
+        {
+            premultiply(&mut decoded)?;
+            alpha = Alpha::Premultiplied;
+        }
+        let resized = resize(&decoded, plan, alpha)?;
+        let source = resized.as_deref().unwrap_or(&decoded.pixels);
+        let own = pad(source, decoded.channels, plan, job.background)?.or(resized);
+        // The last job's own pixels (resized or padded) are all the encoder reads: the decoded
+        // picture is freed before the encode rather than kept beside it through the peak.
+        if own.is_some() && index == last_made {
+            decoded.pixels = Vec::new();
+        }
+        let pixels = own.as_deref().unwrap_or(&decoded.pixels);
         let resized_at = now();
-        let quality = job
-            .quality
-            .unwrap_or_else(|| Qualities::adaptive(input_len));
         let (out_width, out_height) = plan.output();
         let (format, mut bytes) = encode_negotiated(
-            &pixels,
+            pixels,
             decoded.channels,
             out_width,
             out_height,
@@ -185,11 +233,12 @@ fn transform_input(
                 | (ImageFormat::Png, OutputFormat::Png)
                 | (ImageFormat::WebP, OutputFormat::Webp)
         );
-        let untouched = unchanged(plan) && !decoded.icc_converted;
-        let original = (same_format && untouched)
+        let untouched = unchanged(&probe, plan) && !decoded.icc_converted;
+        // Its length first: the copy is made only when it is the one served.
+        let smaller = || stripped_len(probe.format, &input).is_some_and(|len| len < bytes.len());
+        let original = (same_format && untouched && smaller())
             .then(|| strip_metadata(probe.format, &input))
-            .flatten()
-            .filter(|stripped| stripped.len() < bytes.len());
+            .flatten();
         let kept_original = original.is_some();
         if let Some(stripped) = original {
             bytes = stripped;
@@ -219,6 +268,29 @@ fn transform_input(
     Ok(outputs)
 }
 
+/// An output that is the original's own coded pixels (`bytes`, metadata stripped), served as
+/// the plan's unchanged picture.
+fn original_output(bytes: Vec<u8>, plan: &Plan, probe: &Probe, decode_ms: f64) -> Transformed {
+    let (width, height) = plan.output();
+    Transformed {
+        bytes,
+        format: OutputFormat::Jpeg,
+        width,
+        height,
+        input_width: probe.width,
+        input_height: probe.height,
+        orientation: probe.orientation.to_exif(),
+        icc_converted: false,
+        input_format: probe.format_name(),
+        decode_path: "original",
+        timings: Timings {
+            decode_ms,
+            resize_ms: 0.0,
+            encode_ms: 0.0,
+        },
+    }
+}
+
 /// Output size for a width target: aspect kept, never upscaled, at least one pixel.
 pub fn fit_width(width: u32, height: u32, target: u32) -> (u32, u32) {
     if width <= target {
@@ -226,41 +298,4 @@ pub fn fit_width(width: u32, height: u32, target: u32) -> (u32, u32) {
     }
     let scaled = (u64::from(height) * u64::from(target) + u64::from(width) / 2) / u64::from(width);
     (target, u32::try_from(scaled).unwrap_or(u32::MAX).max(1))
-}
-
-/// Places the resized image on the plan's canvas, filled with the background (opaque).
-fn pad(
-    pixels: Vec<u8>,
-    channels: u8,
-    plan: &Plan,
-    background: [u8; 3],
-) -> Result<Vec<u8>, ImageError> {
-    let (cw, ch) = plan.canvas;
-    let (_, _, iw, ih) = plan.crop;
-    if (cw, ch) == (iw, ih) {
-        return Ok(pixels);
-    }
-    let c = usize::from(channels);
-    let fill: Vec<u8> = background
-        .iter()
-        .copied()
-        .chain(std::iter::once(255))
-        .take(c)
-        .collect();
-    let mut canvas: Vec<u8> = fill
-        .iter()
-        .copied()
-        .cycle()
-        .take(pixel_buffer_len(cw, ch, channels)?)
-        .collect();
-    // Within the canvas just sized, so these products fit.
-    let (ox, oy, cw) = (plan.offset.0 as usize, plan.offset.1 as usize, cw as usize);
-    let row_len = pixel_buffer_len(iw, 1, channels)?;
-    for (row, line) in pixels.chunks_exact(row_len.max(1)).enumerate() {
-        let start = ((oy + row) * cw + ox) * c;
-        if let Some(target) = canvas.get_mut(start..start + line.len()) {
-            target.copy_from_slice(line);
-        }
-    }
-    Ok(canvas)
 }

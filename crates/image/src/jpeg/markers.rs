@@ -53,6 +53,39 @@ pub struct Segment<'a> {
 /// Start of scan.
 pub const SOS: u8 = 0xDA;
 
+/// Define quantization tables.
+pub const DQT: u8 = 0xDB;
+
+/// The tables of one DQT segment's payload, in the order stored: each one's id (0–15, as
+/// written) and its 64 entries in zigzag order. A table cut short is one `Err`, then the end.
+pub(crate) fn quant_tables(
+    mut payload: &[u8],
+) -> impl Iterator<Item = Result<(usize, [u16; 64]), &'static str>> + '_ {
+    std::iter::from_fn(move || {
+        let &precision_and_id = payload.first()?;
+        let wide = precision_and_id >> 4 != 0;
+        let len = if wide { 128 } else { 64 };
+        let Some(entries) = payload.get(1..1 + len) else {
+            payload = &[];
+            return Some(Err("short quantization table"));
+        };
+        let mut table = [0u16; 64];
+        if wide {
+            for (slot, pair) in table.iter_mut().zip(entries.chunks_exact(2)) {
+                if let [hi, lo] = *pair {
+                    *slot = u16::from_be_bytes([hi, lo]);
+                }
+            }
+        } else {
+            for (slot, &value) in table.iter_mut().zip(entries) {
+                *slot = u16::from(value);
+            }
+        }
+        payload = payload.get(1 + len..).unwrap_or(&[]);
+        Some(Ok((usize::from(precision_and_id & 0x0F), table)))
+    })
+}
+
 /// Walks `data` from SOI to EOI. Yields every segment in order, then `None` once EOI is read;
 /// a malformed or truncated file yields one `Err` and then ends.
 pub fn walk(data: &[u8]) -> impl Iterator<Item = Result<Segment<'_>, WalkError>> {

@@ -7,6 +7,7 @@ mod color;
 mod decoder;
 mod huffman;
 pub mod markers;
+pub(crate) mod quality;
 mod scaled;
 mod scan_size;
 pub mod structure;

@@ -6,6 +6,7 @@ use super::memory::{component_block_at, FrameLayout};
 use super::{DecodeError, State};
 use crate::budget::DecodeLimits;
 use crate::jpeg::huffman::HuffmanTable;
+use crate::jpeg::markers;
 
 /// Zigzag index → natural (row-major) index within an 8x8 block.
 pub(super) const ZIGZAG: [usize; 64] = [
@@ -58,29 +59,19 @@ pub(super) fn read_u16(bytes: &[u8], at: usize) -> Result<u16, DecodeError> {
     }
 }
 
-pub(super) fn read_quant_tables(mut payload: &[u8], state: &mut State) -> Result<(), DecodeError> {
-    while let Some(&pq_tq) = payload.first() {
-        let (wide, id) = (pq_tq >> 4 != 0, usize::from(pq_tq & 0x0F));
-        let mut table = [0u16; 64];
-        for (k, natural) in ZIGZAG.iter().enumerate() {
-            let value = if wide {
-                read_u16(payload, 1 + 2 * k)?
-            } else {
-                u16::from(
-                    *payload
-                        .get(1 + k)
-                        .ok_or(DecodeError::Malformed("short quantization table"))?,
-                )
-            };
-            if let Some(slot) = table.get_mut(*natural) {
+pub(super) fn read_quant_tables(payload: &[u8], state: &mut State) -> Result<(), DecodeError> {
+    for table in markers::quant_tables(payload) {
+        let (id, stored) = table.map_err(DecodeError::Malformed)?;
+        let mut natural = [0u16; 64];
+        for (&value, &at) in stored.iter().zip(ZIGZAG.iter()) {
+            if let Some(slot) = natural.get_mut(at) {
                 *slot = value;
             }
         }
         *state
             .quant
             .get_mut(id)
-            .ok_or(DecodeError::Malformed("quantization table id over 3"))? = Some(table);
-        payload = payload.get(if wide { 129 } else { 65 }..).unwrap_or(&[]);
+            .ok_or(DecodeError::Malformed("quantization table id over 3"))? = Some(natural);
     }
     Ok(())
 }
