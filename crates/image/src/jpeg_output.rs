@@ -1,5 +1,5 @@
 //! JPEG output with jpeg-encoder, fed each row as YCbCr when it asks for it: RGBA is composited
-//! onto the background row by row, so no flattened copy of the picture is made, and the three
+//! onto the background pixel by pixel as each row is read, so no flattened copy is made, and the three
 //! planes are written in one pass over the row where jpeg-encoder's own RGB rows push byte by
 //! byte (those took more instructions than its DCT: natively, a 1920x1280 photo's decode and
 //! encode went from 537 to 480 million).
@@ -72,18 +72,6 @@ impl ImageBuffer for Rows<'_> {
             .pixels
             .get(usize::from(y) * row_len..)
             .and_then(|rest| rest.get(..row_len));
-        let flattened;
-        let rgb: &[u8] = match row {
-            Some(row) if self.channels == 3 => row,
-            Some(row) => {
-                flattened = flatten(row, self.background);
-                &flattened
-            }
-            None => {
-                flattened = vec![0; width * 3];
-                &flattened
-            }
-        };
         let [luma, blue, red, _] = buffers;
         // The three planes grow by a row each and are written in one pass over the pixels,
         // with jpeg-encoder's own conversion, so the bytes are its bytes.
@@ -92,10 +80,18 @@ impl ImageBuffer for Rows<'_> {
             .iter_mut()
             .zip(cb_row.iter_mut())
             .zip(cr_row.iter_mut());
-        for (((y, cb), cr), pixel) in planes.zip(rgb.chunks_exact(3)) {
-            if let [r, g, b] = *pixel {
-                (*y, *cb, *cr) = rgb_to_ycbcr(r, g, b);
-            }
+        let Some(row) = row else {
+            let black = rgb_to_ycbcr(0, 0, 0);
+            planes.for_each(|((y, cb), cr)| (*y, *cb, *cr) = black);
+            return;
+        };
+        for (((y, cb), cr), pixel) in planes.zip(row.chunks_exact(self.channels)) {
+            let (r, g, b) = match *pixel {
+                [r, g, b] => (r, g, b),
+                [r, g, b, a] => composite([r, g, b], a, self.background),
+                _ => continue,
+            };
+            (*y, *cb, *cr) = rgb_to_ycbcr(r, g, b);
         }
     }
 }
@@ -107,18 +103,15 @@ fn grow(plane: &mut Vec<u8>, len: usize) -> &mut [u8] {
     plane.get_mut(start..).unwrap_or_default()
 }
 
-/// One row of RGBA composited onto `background`: straight alpha, rounded to nearest.
-fn flatten(rgba: &[u8], background: [u8; 3]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(rgba.len() / 4 * 3);
-    for px in rgba.chunks_exact(4) {
-        if let [r, g, b, a] = *px {
-            let a = u16::from(a);
-            for (c, bg) in [r, g, b].into_iter().zip(background) {
-                out.push(((u16::from(c) * a + u16::from(bg) * (255 - a) + 127) / 255) as u8);
-            }
-        }
+/// One RGBA pixel composited onto `background`: straight alpha, rounded to nearest.
+fn composite(rgb: [u8; 3], alpha: u8, background: [u8; 3]) -> (u8, u8, u8) {
+    let a = u16::from(alpha);
+    let mut out = [0u8; 3];
+    for ((slot, c), bg) in out.iter_mut().zip(rgb).zip(background) {
+        *slot = ((u16::from(c) * a + u16::from(bg) * (255 - a) + 127) / 255) as u8;
     }
-    out
+    let [r, g, b] = out;
+    (r, g, b)
 }
 
 #[cfg(test)]

@@ -41,6 +41,21 @@ fn rgb_rows_give_jpeg_encoders_own_bytes() {
     }
 }
 
+/// The whole picture flattened as Tailor did before the rows were fed by hand: the reference
+/// the per-pixel compositing is held to.
+fn flatten(rgba: &[u8], background: [u8; 3]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(rgba.len() / 4 * 3);
+    for px in rgba.chunks_exact(4) {
+        if let [r, g, b, a] = *px {
+            let a = u16::from(a);
+            for (c, bg) in [r, g, b].into_iter().zip(background) {
+                out.push(((u16::from(c) * a + u16::from(bg) * (255 - a) + 127) / 255) as u8);
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn rgba_composited_row_by_row_gives_the_bytes_of_the_flattened_picture() {
     let (w, h) = (45u16, 23u16);
@@ -55,9 +70,9 @@ fn rgba_composited_row_by_row_gives_the_bytes_of_the_flattened_picture() {
 #[test]
 fn flattening_follows_alpha() {
     let white = [255, 255, 255];
-    assert_eq!(flatten(&[10, 20, 30, 255], white), [10, 20, 30]);
-    assert_eq!(flatten(&[10, 20, 30, 0], white), [255, 255, 255]);
-    assert_eq!(flatten(&[0, 0, 0, 128], white), [127, 127, 127]);
+    assert_eq!(composite([10, 20, 30], 255, white), (10, 20, 30));
+    assert_eq!(composite([10, 20, 30], 0, white), (255, 255, 255));
+    assert_eq!(composite([0, 0, 0], 128, white), (127, 127, 127));
 }
 
 #[test]
