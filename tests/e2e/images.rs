@@ -142,6 +142,60 @@ pub(crate) fn a_jpeg_saved_below_the_variants_quality_is_served_without_a_decode
     )
 }
 
+/// A baseline JPEG saved above the variant's quality, at the variant's size, has its
+/// coefficients requantized without a decode to pixels (its 4:2:2 chroma halved to 4:2:0):
+/// smaller than the original, as close to it as a re-encode; the siblings come from a decode.
+pub(crate) fn a_jpeg_saved_above_the_variants_quality_is_requantized(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let original = crate::support::fixtures::saved_at_95();
+    let full = get(
+        &h.url("/img/full/photos/saved-at-95.jpg?format=jpeg"),
+        &[DEBUG],
+    );
+    expect_status(&full, 200)?;
+    let info = full.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains("decode=requantized"), || info.clone())?;
+    let timing = full.header("server-timing").unwrap_or("").to_string();
+    check(!timing.contains("encode;dur=0.000"), || timing.clone())?;
+    let frame = tailor_image::jpeg::structure::read(&full.body)
+        .map_err(|e| format!("{e:?}"))?
+        .frame;
+    check(
+        frame.sampling == [(2, 2), (1, 1), (1, 1)] && !frame.progressive,
+        || format!("{frame:?}"),
+    )?;
+    let (ours, seen) = (
+        image::load_from_memory(&full.body)?.into_rgb8(),
+        image::load_from_memory(&original)?.into_rgb8(),
+    );
+    check(ours.dimensions() == (1200, 800), || {
+        format!("{:?}", ours.dimensions())
+    })?;
+    let squared: f64 = ours
+        .as_raw()
+        .iter()
+        .zip(seen.as_raw())
+        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
+        .sum();
+    let psnr = 10.0 * (255.0f64.powi(2) * seen.as_raw().len() as f64 / squared).log10();
+    check(
+        psnr > 35.0 && full.body.len() < original.len() * 3 / 4,
+        || format!("{psnr:.2} dB, {} of {} B", full.body.len(), original.len()),
+    )?;
+    let preview = get(
+        &h.url("/img/preview/photos/saved-at-95.jpg?format=jpeg"),
+        &[DEBUG],
+    );
+    check(preview.header("x-tailor-source") == Some("cache"), || {
+        format!("{:?}", preview.headers)
+    })?;
+    check(
+        image::load_from_memory(&preview.body)?.width() == 500,
+        || "preview width".into(),
+    )
+}
+
 pub(crate) fn exif_rotated_photos_come_out_upright(h: &Harness) -> Result<(), Failed> {
     // Stored 600x400 with orientation 6: displayed as a 400x600 portrait.
     let got = get(&h.url("/img/thumbnail/photos/rotated.jpg"), &[DEBUG]);

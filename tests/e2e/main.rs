@@ -101,6 +101,7 @@ fn main() {
         free_form_transforms_need_a_valid_signature,
         one_decode_fills_the_smaller_siblings,
         a_jpeg_saved_below_the_variants_quality_is_served_without_a_decode,
+        a_jpeg_saved_above_the_variants_quality_is_requantized,
         every_input_in_the_zoo_gets_its_status_dimensions_and_format,
         image_errors_are_precise_json,
         routing_errors_are_precise_json,

@@ -82,6 +82,19 @@ pub(crate) fn saved_at_75() -> Vec<u8> {
     out
 }
 
+/// A 1200x800 photo saved at quality 95 with 4:2:2 chroma, as many cameras save them: its
+/// `full` variant (quality 90) is requantized to 4:2:0 without a decode to pixels.
+pub(crate) fn saved_at_95() -> Vec<u8> {
+    let photo = synthetic::photo(1200, 800, 41);
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 95);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_2);
+    encoder
+        .encode(photo.as_raw(), 1200, 800, jpeg_encoder::ColorType::Rgb)
+        .expect("encode the quality-95 photo");
+    out
+}
+
 fn photos() -> Vec<(&'static str, Reply)> {
     let big = four_megapixel_jpeg();
     let truncated = big[..big.len() / 3].to_vec();
@@ -94,6 +107,10 @@ fn photos() -> Vec<(&'static str, Reply)> {
         (
             "/photos/saved-at-75.jpg",
             Reply::ok("image/jpeg", saved_at_75()),
+        ),
+        (
+            "/photos/saved-at-95.jpg",
+            Reply::ok("image/jpeg", saved_at_95()),
         ),
         (
             "/photos/purge-me.jpg",

@@ -58,16 +58,34 @@ fn image_requests() -> Vec<Vec<u8>> {
         "_?w=30&q=40&upscale=1&format=auto",
     ];
     let originals = originals();
-    originals
+    let request = |line: &str, original: &[u8]| {
+        let mut input = line.as_bytes().to_vec();
+        input.push(b'\n');
+        input.extend_from_slice(original);
+        input
+    };
+    let mut requests: Vec<Vec<u8>> = originals
         .iter()
         .zip(lines.iter().cycle())
-        .map(|(original, line)| {
-            let mut input = line.as_bytes().to_vec();
-            input.push(b'\n');
-            input.extend_from_slice(original);
-            input
-        })
-        .collect()
+        .map(|(original, line)| request(line, original))
+        .collect();
+    // Baseline JPEGs served at their own size below the quality they were saved at: their
+    // coefficients are requantized (4:2:2 chroma halved) without a decode to pixels.
+    let photo = synthetic::photo(48, 32, 5);
+    for sampling in [
+        jpeg_encoder::SamplingFactor::R_4_2_2,
+        jpeg_encoder::SamplingFactor::R_4_2_0,
+    ] {
+        let mut saved = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut saved, 95);
+        encoder.set_sampling_factor(sampling);
+        encoder.set_restart_interval(2);
+        encoder
+            .encode(photo.as_raw(), 48, 32, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        requests.push(request("_?w=48&q=60&format=jpeg", &saved));
+    }
+    requests
 }
 
 fn originals() -> Vec<Vec<u8>> {

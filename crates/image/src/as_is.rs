@@ -1,17 +1,22 @@
-//! Outputs that are the original's own coded pixels, found before anything is decoded: a JPEG
-//! served at its own size, in JPEG, upright, with no colour profile to convert, its chroma
-//! subsampled as Tailor's encoder would (4:2:0, or grey), saved below the variant's quality.
-//! Re-encoding such a file at a higher quality than it was saved at keeps its artifacts in more
-//! bytes, so the transform, which compares the two after encoding and keeps the smaller, kept
-//! the original anyway; here the decode and the encode are skipped. The metadata is stripped as
-//! on every kept original. The file's structure was checked by the probe (the same walker the
-//! decoders and the stripper use); its entropy-coded data is not decoded, so damage inside a
-//! scan is served as the origin has it, where a decode would have refused it.
+//! Outputs made from the original's own coded blocks, before anything is decoded to pixels: a
+//! JPEG served at its own size, in JPEG, upright, with no colour profile to convert.
+//!
+//! Saved below the variant's quality with its chroma subsampled as Tailor's encoder would
+//! (4:2:0, or grey), it is served as it is: re-encoding it at a higher quality keeps its
+//! artifacts in more bytes, so the transform, which compares the two after encoding and keeps
+//! the smaller, kept the original anyway. The file's structure was checked by the probe (the
+//! same walker the decoders and the stripper use); its entropy-coded data is not decoded, so
+//! damage inside a scan is served as the origin has it, where a decode would have refused it.
+//!
+//! Saved at or above it as baseline (4:2:0, 4:2:2 or grey), its coefficients are requantized
+//! to the variant's quality (`jpeg::requantize`), or the original is served when that comes out
+//! no smaller. The metadata is stripped as on every kept original.
 
 use super::format::OutputFormat;
 use super::geometry::Plan;
 use super::jpeg;
-use super::metadata::strip as strip_metadata;
+use super::jpeg::requantize::{requantize, Requantized};
+use super::metadata::{strip as strip_metadata, stripped_len};
 use super::probe::Probe;
 use image::metadata::Orientation;
 use image::ImageFormat;
@@ -22,6 +27,46 @@ pub(crate) fn unchanged(probe: &Probe, plan: &Plan) -> bool {
     probe.orientation == Orientation::NoTransforms
         && plan.scaled == (probe.width, probe.height)
         && plan.canvas == plan.scaled
+}
+
+/// An output made without a decode to pixels, and which way.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Undecoded {
+    pub(crate) bytes: Vec<u8>,
+    /// `original` or `requantized`, as `Transformed::decode_path` reports it.
+    pub(crate) path: &'static str,
+}
+
+/// The output in `format` at `jpeg_quality` that `plan` asks of the original when it can be
+/// made from its coded blocks (see the module's note).
+pub(crate) fn undecoded(
+    probe: &Probe,
+    input: &[u8],
+    plan: &Plan,
+    format: OutputFormat,
+    jpeg_quality: u8,
+) -> Option<Undecoded> {
+    let original = |bytes| Undecoded {
+        bytes,
+        path: "original",
+    };
+    if let Some(bytes) = served_as_is(probe, input, plan, format, jpeg_quality) {
+        return Some(original(bytes));
+    }
+    let frame = probe.jpeg.as_ref()?;
+    let baseline = matches!(frame.marker, 0xC0 | 0xC1) && frame.precision == 8;
+    if !baseline || probe.icc.is_some() || format != OutputFormat::Jpeg || !unchanged(probe, plan) {
+        return None;
+    }
+    let limit = stripped_len(ImageFormat::Jpeg, input)?;
+    match requantize(input, jpeg_quality, limit) {
+        Requantized::Made(bytes) => Some(Undecoded {
+            bytes,
+            path: "requantized",
+        }),
+        Requantized::NotSmaller => strip_metadata(ImageFormat::Jpeg, input).map(original),
+        Requantized::Unsupported => None,
+    }
 }
 
 /// The original, metadata stripped, when it can stand for an output in `format` at

@@ -1,7 +1,7 @@
 //! The transform pipeline: probe the header → check limits → decode at the smallest covering
 //! scale → fit to the target width → encode in the negotiated format.
 
-use super::as_is::{served_as_is, unchanged};
+use super::as_is::{unchanged, undecoded, Undecoded};
 use super::canvas::pad;
 use super::decode::decode;
 use super::encode::encode_negotiated;
@@ -71,7 +71,9 @@ pub struct Transformed {
     /// `png-rows-shrunk`, `png-adam7-shrunk`, `png` for interlaced PNGs at full size,
     /// `libwebp`, `libwebp-scaled`, `webp` for animated WebP (first frame), `gif-rows`,
     /// `gif-rows-shrunk`, `gif-interlaced-shrunk`, `gif-first-frame` for an interlaced first
-    /// frame at full size), or `original` when the original bytes were kept.
+    /// frame at full size), `requantized` when a JPEG's coefficients were rescaled to the
+    /// output's quality without a decode to pixels, or `original` when the original bytes
+    /// were kept.
     pub decode_path: &'static str,
     /// Time spent in each stage.
     pub timings: Timings,
@@ -147,26 +149,37 @@ fn transform_input(
                 .unwrap_or_else(|| Qualities::adaptive(input_len))
         })
         .collect();
-    // Outputs that are the original as it is need no decode (`as_is`); the others are made
-    // from one decode sized for the largest of them.
-    let mut as_is: Vec<Option<Vec<u8>>> = jobs
+    // Outputs made from the original's coded blocks need no decode (`as_is`); the others are
+    // made from one decode sized for the largest of them.
+    let mut as_is: Vec<Option<(Undecoded, f64)>> = jobs
         .iter()
         .zip(&plans)
         .zip(&qualities)
         .map(|((job, plan), quality)| {
             let format = job.format.resolve(job.client, probe.has_alpha);
-            served_as_is(&probe, &input, plan, format, quality.jpeg)
+            let started = now();
+            let made = undecoded(&probe, &input, plan, format, quality.jpeg)?;
+            // Requantizing is this output's encode; serving the original costs next to nothing
+            // and is reported as before, without an encode.
+            let ms = if made.path == "requantized" {
+                now() - started
+            } else {
+                0.0
+            };
+            Some((made, ms))
         })
         .collect();
+    // Time spent making those is theirs (`encode`), not the shared decode's.
+    let undecoded_ms: f64 = as_is.iter().flatten().map(|(_, ms)| ms).sum();
     let made: Vec<usize> = (0..jobs.len())
         .filter(|&index| as_is.get(index).is_some_and(Option::is_none))
         .collect();
     let made_plans = || made.iter().filter_map(|&index| plans.get(index));
     let Some(&last_made) = made.last() else {
-        let probe_ms = now() - start;
+        let probe_ms = now() - start - undecoded_ms;
         let outputs = as_is.into_iter().zip(&plans);
         return Ok(outputs
-            .map(|(bytes, plan)| original_output(bytes.unwrap_or_default(), plan, &probe, probe_ms))
+            .filter_map(|(made, plan)| Some(undecoded_output(made?, plan, &probe, probe_ms)))
             .collect());
     };
     let largest = made_plans().fold((1, 1), |(w, h), p| (w.max(p.scaled.0), h.max(p.scaled.1)));
@@ -175,15 +188,15 @@ fn transform_input(
     let keep_input = made_plans().any(|plan| unchanged(&probe, plan));
     let mut original = Original::new(input, !keep_input);
     let mut decoded = decode(&mut original, &probe, largest, max_pixels)?;
-    let decode_ms = now() - start;
+    let decode_ms = now() - start - undecoded_ms;
     original.release();
     let input = original.into_bytes();
 
     let mut outputs = Vec::with_capacity(jobs.len());
     let mut alpha = Alpha::Straight;
     for (index, ((job, plan), quality)) in jobs.iter().zip(&plans).zip(qualities).enumerate() {
-        if let Some(bytes) = as_is.get_mut(index).and_then(Option::take) {
-            outputs.push(original_output(bytes, plan, &probe, decode_ms));
+        if let Some(made) = as_is.get_mut(index).and_then(Option::take) {
+            outputs.push(undecoded_output(made, plan, &probe, decode_ms));
             continue;
         }
         let resize_start = now();
@@ -268,12 +281,18 @@ fn transform_input(
     Ok(outputs)
 }
 
-/// An output that is the original's own coded pixels (`bytes`, metadata stripped), served as
-/// the plan's unchanged picture.
-fn original_output(bytes: Vec<u8>, plan: &Plan, probe: &Probe, decode_ms: f64) -> Transformed {
+/// An output made from the original's coded blocks (the original's bytes, metadata stripped,
+/// or its coefficients requantized) in `encode_ms`, served as the plan's unchanged picture;
+/// `decode_ms` is the request's shared decode (of the other outputs, if any).
+fn undecoded_output(
+    (made, encode_ms): (Undecoded, f64),
+    plan: &Plan,
+    probe: &Probe,
+    decode_ms: f64,
+) -> Transformed {
     let (width, height) = plan.output();
     Transformed {
-        bytes,
+        bytes: made.bytes,
         format: OutputFormat::Jpeg,
         width,
         height,
@@ -282,11 +301,11 @@ fn original_output(bytes: Vec<u8>, plan: &Plan, probe: &Probe, decode_ms: f64) -
         orientation: probe.orientation.to_exif(),
         icc_converted: false,
         input_format: probe.format_name(),
-        decode_path: "original",
+        decode_path: made.path,
         timings: Timings {
             decode_ms,
             resize_ms: 0.0,
-            encode_ms: 0.0,
+            encode_ms,
         },
     }
 }

@@ -74,6 +74,40 @@ impl HuffmanTable {
     }
 }
 
+/// One table of a DHT segment, as stored.
+pub(super) struct DhtTable<'a> {
+    /// 0 for DC, 1 for AC.
+    pub(super) class: u8,
+    pub(super) id: usize,
+    /// How many codes each length from 1 to 16 has.
+    pub(super) counts: [u8; 16],
+    /// The symbols, shortest codes first.
+    pub(super) values: &'a [u8],
+}
+
+/// The tables of one DHT segment's payload, in the order stored. A table cut short is one
+/// `Err`, then the end.
+pub(super) fn dht_tables(
+    mut payload: &[u8],
+) -> impl Iterator<Item = Result<DhtTable<'_>, EntropyError>> {
+    std::iter::from_fn(move || {
+        let &class_and_id = payload.first()?;
+        let counts: Option<[u8; 16]> = payload.get(1..17).and_then(|c| c.try_into().ok());
+        let total: usize = counts.iter().flatten().map(|&c| usize::from(c)).sum();
+        let (Some(counts), Some(values)) = (counts, payload.get(17..17 + total)) else {
+            payload = &[];
+            return Some(Err(EntropyError::BadTable));
+        };
+        payload = payload.get(17 + total..).unwrap_or(&[]);
+        Some(Ok(DhtTable {
+            class: class_and_id >> 4,
+            id: usize::from(class_and_id & 0x0F),
+            counts,
+            values,
+        }))
+    })
+}
+
 /// Flag in a `fast_ac` entry: the symbol has size 0 (end of block or sixteen zeros).
 pub(super) const ZERO_SIZE: u32 = 0x8000;
 

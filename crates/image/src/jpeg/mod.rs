@@ -8,10 +8,12 @@ mod decoder;
 mod huffman;
 pub mod markers;
 pub(crate) mod quality;
+pub(crate) mod requantize;
 mod scaled;
 mod scan_size;
 pub mod structure;
 mod upsample;
+mod zigzag;
 
 use super::budget::DecodeLimits;
 use super::error::ImageError;

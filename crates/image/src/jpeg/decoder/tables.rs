@@ -5,15 +5,9 @@ use super::idct::ScaledIdct;
 use super::memory::{component_block_at, FrameLayout};
 use super::{DecodeError, State};
 use crate::budget::DecodeLimits;
-use crate::jpeg::huffman::HuffmanTable;
+use crate::jpeg::huffman::{dht_tables, DhtTable, HuffmanTable};
 use crate::jpeg::markers;
-
-/// Zigzag index → natural (row-major) index within an 8x8 block.
-pub(super) const ZIGZAG: [usize; 64] = [
-    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
-    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
-    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-];
+pub(super) use crate::jpeg::zigzag::ZIGZAG;
 
 #[derive(Debug)]
 pub(super) struct Component {
@@ -76,29 +70,23 @@ pub(super) fn read_quant_tables(payload: &[u8], state: &mut State) -> Result<(),
     Ok(())
 }
 
-pub(super) fn read_huffman_tables(
-    mut payload: &[u8],
-    state: &mut State,
-) -> Result<(), DecodeError> {
-    while let Some(&tc_th) = payload.first() {
-        let counts: [u8; 16] = payload
-            .get(1..17)
-            .and_then(|c| c.try_into().ok())
-            .ok_or(DecodeError::Malformed("truncated Huffman table"))?;
-        let total: usize = counts.iter().map(|&c| usize::from(c)).sum();
-        let values = payload
-            .get(17..17 + total)
-            .ok_or(DecodeError::Malformed("truncated Huffman table"))?;
+pub(super) fn read_huffman_tables(payload: &[u8], state: &mut State) -> Result<(), DecodeError> {
+    for table in dht_tables(payload) {
+        let DhtTable {
+            class,
+            id,
+            counts,
+            values,
+        } = table.map_err(|_| DecodeError::Malformed("truncated Huffman table"))?;
         let table = HuffmanTable::new(&counts, values)?;
-        let tables = if tc_th >> 4 == 0 {
+        let tables = if class == 0 {
             &mut state.dc_tables
         } else {
             &mut state.ac_tables
         };
         *tables
-            .get_mut(usize::from(tc_th & 0x0F))
+            .get_mut(id)
             .ok_or(DecodeError::Malformed("Huffman table id over 3"))? = Some(table);
-        payload = payload.get(17 + total..).unwrap_or(&[]);
     }
     Ok(())
 }
