@@ -8,9 +8,9 @@
 //! same walker the decoders and the stripper use); its entropy-coded data is not decoded, so
 //! damage inside a scan is served as the origin has it, where a decode would have refused it.
 //!
-//! Saved at or above it as baseline (4:2:0, 4:2:2 or grey), its coefficients are requantized
-//! to the variant's quality (`jpeg::requantize`), or the original is served when that comes out
-//! no smaller. The metadata is stripped as on every kept original.
+//! Otherwise (saved at or above it, or with 4:2:2 chroma), a baseline file has its
+//! coefficients requantized to the variant's quality (`jpeg::requantize`), or the original is
+//! served when that comes out no smaller. The metadata is stripped as on every kept original.
 
 use super::format::OutputFormat;
 use super::geometry::Plan;

@@ -3,7 +3,8 @@
 //! (jpeg-encoder's at that quality) and entropy-coded again, MCU by MCU; 4:2:2 chroma is halved
 //! to 4:2:0 in the same domain. A `full` variant of a baseline photo then needs no IDCT, colour
 //! conversion, upsampling, forward DCT or picture in memory, and loses only what the coarser
-//! quantizers take (the pixel path rounds to 8-bit samples and back on top of that).
+//! quantizers take, and from 4:2:2 the chroma halving (the pixel path rounds to 8-bit samples
+//! and back on top of that).
 
 mod chroma;
 mod output;
