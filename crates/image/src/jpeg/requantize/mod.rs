@@ -7,6 +7,7 @@
 //! and back on top of that).
 
 mod chroma;
+mod header;
 mod output;
 mod source;
 mod template;

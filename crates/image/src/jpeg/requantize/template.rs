@@ -3,9 +3,8 @@
 //! writes, so a requantized variant has exactly the quantization and Huffman tables the same
 //! quality means everywhere else; only the frame's size is written over.
 
+use super::header;
 use super::writer::HuffmanCodes;
-use crate::jpeg::huffman::{dht_tables, DhtTable};
-use crate::jpeg::markers::{quant_tables, walk, Segment, DQT, SOS};
 
 /// One output component: its quantizers (zigzag order) and Huffman codes.
 pub(super) struct Coding {
@@ -34,105 +33,41 @@ pub(super) fn template(quality: u8, grey: bool, width: u16, height: u16) -> Opti
     };
     encoder.encode(&pixels, 16, 16, color).ok()?;
 
-    let mut quant: [Option<[u16; 64]>; 4] = [None; 4];
-    let mut codes: [[Option<HuffmanCodes>; 4]; 2] = Default::default();
-    let mut frame: Vec<(u8, u8, usize)> = Vec::new(); // id, sampling, table
-    for segment in walk(&tiny) {
-        let segment = segment.ok()?;
-        match segment.marker {
-            DQT => {
-                for table in quant_tables(segment.payload) {
-                    let (id, table) = table.ok()?;
-                    *quant.get_mut(id)? = Some(table);
-                }
-            }
-            0xC4 => {
-                for table in dht_tables(segment.payload) {
-                    let DhtTable {
-                        class,
-                        id,
-                        counts,
-                        values,
-                    } = table.ok()?;
-                    let slot = codes.get_mut(usize::from(class))?.get_mut(id)?;
-                    *slot = Some(HuffmanCodes::new(&counts, values)?);
-                }
-            }
-            0xC0 => {
-                let count = usize::from(*segment.payload.get(5)?);
-                for i in 0..count {
-                    let &[id, sampling, table] = segment.payload.get(6 + 3 * i..9 + 3 * i)? else {
-                        return None;
-                    };
-                    frame.push((id, sampling, usize::from(table)));
-                }
-            }
-            SOS => {
-                return finish(
-                    &tiny,
-                    &segment,
-                    &frame,
-                    &quant,
-                    &codes,
-                    grey,
-                    (width, height),
-                )
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The template from its scan header: the components in scan order with their tables, the
-/// header bytes with the frame's size written over.
-fn finish(
-    tiny: &[u8],
-    sos: &Segment<'_>,
-    frame: &[(u8, u8, usize)],
-    quant: &[Option<[u16; 64]>; 4],
-    codes: &[[Option<HuffmanCodes>; 4]; 2],
-    grey: bool,
-    (width, height): (u16, u16),
-) -> Option<Template> {
+    let read = header::read(&tiny)?;
     // One component is coded block by block whatever its sampling; colour must be 4:2:0.
-    let sampling: Vec<u8> = frame.iter().map(|&(_, sampling, _)| sampling).collect();
+    let sampling: Vec<u8> = read.components.iter().map(|c| c.sampling).collect();
     let expected = if grey {
         sampling.len() == 1
     } else {
         sampling == [0x22, 0x11, 0x11]
     };
-    if !expected || usize::from(*sos.payload.first()?) != frame.len() {
+    if !expected {
         return None;
     }
-    let table = |class: usize, id: u8| codes.get(class)?.get(usize::from(id))?.clone();
-    let mut components = Vec::with_capacity(frame.len());
-    for (i, &(id, _, quant_id)) in frame.iter().enumerate() {
-        let &[scan_id, tables] = sos.payload.get(1 + 2 * i..3 + 2 * i)? else {
-            return None;
-        };
-        if scan_id != id {
-            return None;
-        }
-        components.push(Coding {
-            quant: (*quant.get(quant_id)?)?,
-            dc: table(0, tables >> 4)?,
-            ac: table(1, tables & 0x0F)?,
-        });
-    }
+    // The last table of each class and id is the one in force at the scan.
+    let codes = |class: u8, id: u8| {
+        let table = read
+            .huffman
+            .iter()
+            .rfind(|t| t.class == class && t.id == usize::from(id))?;
+        HuffmanCodes::new(&table.counts, table.values)
+    };
+    let components = read
+        .components
+        .iter()
+        .map(|c| {
+            Some(Coding {
+                quant: c.quant,
+                dc: codes(0, c.dc)?,
+                ac: codes(1, c.ac)?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
     // SOF0's payload starts 4 bytes after its marker: precision, then height and width.
-    let mut header = tiny.get(..sos.scan.start)?.to_vec();
-    let at = frame_start(tiny)? + 5;
+    let mut header = tiny.get(..read.scan.start)?.to_vec();
+    let at = read.frame_start + 5;
     header
         .get_mut(at..at + 4)?
         .copy_from_slice(&[height.to_be_bytes(), width.to_be_bytes()].concat());
     Some(Template { header, components })
-}
-
-/// The offset of the SOF0 marker in `data`.
-fn frame_start(data: &[u8]) -> Option<usize> {
-    walk(data)
-        .map_while(Result::ok)
-        .find(|segment| segment.marker == 0xC0)
-        .map(|segment| segment.start)
 }

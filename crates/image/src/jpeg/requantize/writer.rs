@@ -2,7 +2,6 @@
 //! symbols, and a bit writer that stuffs a zero after every 0xFF byte.
 
 /// Each symbol's code and length (0: the table has no code for it).
-#[derive(Clone)]
 pub(super) struct HuffmanCodes {
     code: [u16; 256],
     length: [u8; 256],
