@@ -172,18 +172,69 @@ fn what_cannot_be_requantized_is_decoded_and_reencoded() {
 }
 
 #[test]
-fn a_requantized_variant_and_its_decoded_siblings_come_from_one_request() {
-    let input = saved(
-        &synthetic::photo(1024, 683, 6),
-        92,
+fn a_requantized_variant_and_its_siblings_come_from_one_read_of_the_scan() {
+    for sampling in [
         jpeg_encoder::SamplingFactor::R_4_2_0,
-        false,
-    );
-    let jobs = [1024, 500, 150].map(|w| job(w, FormatRequest::Fixed(OutputFormat::Jpeg)));
-    let outputs = tailor_image::transform_many(&input, &jobs, &clock()).unwrap();
+        jpeg_encoder::SamplingFactor::R_4_2_2,
+    ] {
+        let input = saved(&synthetic::photo(1024, 683, 6), 92, sampling, false);
+        let jobs = [1024, 500, 150].map(|w| job(w, FormatRequest::Fixed(OutputFormat::Jpeg)));
+        let outputs = tailor_image::transform_many(&input, &jobs, &clock()).unwrap();
+        let paths: Vec<_> = outputs.iter().map(|o| o.decode_path).collect();
+        // The siblings are rendered at 1/2, the scale the larger of them needs, from the
+        // blocks the requantizer read: no second decode of the scan.
+        assert_eq!(
+            paths,
+            ["requantized", "requantizer-pass", "requantizer-pass"]
+        );
+        let sizes: Vec<_> = outputs.iter().map(|o| (o.width, o.height)).collect();
+        assert_eq!(sizes, [(1024, 683), (500, 333), (150, 100)]);
+        // Asked for alone, the siblings are decoded as before, to nearly the same pictures,
+        // in any order of the jobs.
+        let alone = tailor_image::transform_many(&input, &jobs[1..], &clock()).unwrap();
+        let reversed = [jobs[2], jobs[0], jobs[1]];
+        let reordered = tailor_image::transform_many(&input, &reversed, &clock()).unwrap();
+        assert_eq!(reordered[0].bytes, outputs[2].bytes);
+        assert_eq!(reordered[1].bytes, outputs[0].bytes);
+        for (shared, own) in outputs[1..].iter().zip(&alone) {
+            assert_eq!(own.decode_path, "jpeg-decoder");
+            let decoded = |o: &tailor_image::Transformed| {
+                image::load_from_memory(&o.bytes)
+                    .unwrap()
+                    .into_rgb8()
+                    .into_raw()
+            };
+            let similarity = psnr(&decoded(shared), &decoded(own));
+            assert!(
+                similarity > 38.0,
+                "{sampling:?} {}px: {similarity:.1} dB",
+                own.width
+            );
+            let ratio = shared.bytes.len() as f64 / own.bytes.len() as f64;
+            assert!((0.97..1.03).contains(&ratio), "{sampling:?}: {ratio:.3}");
+        }
+    }
+}
+
+#[test]
+fn siblings_are_decoded_when_the_requantizing_is_not_made() {
+    let picture = synthetic::photo(1024, 683, 7);
+    let progressive = saved(&picture, 92, jpeg_encoder::SamplingFactor::R_4_2_0, true);
+    let jobs = [1024, 500].map(|w| job(w, FormatRequest::Fixed(OutputFormat::Jpeg)));
+    let outputs = tailor_image::transform_many(&progressive, &jobs, &clock()).unwrap();
     let paths: Vec<_> = outputs.iter().map(|o| o.decode_path).collect();
-    // The siblings share one decode at 1/2, the scale the larger of them needs.
-    assert_eq!(paths, ["requantized", "jpeg-decoder", "jpeg-decoder"]);
-    let sizes: Vec<_> = outputs.iter().map(|o| (o.width, o.height)).collect();
-    assert_eq!(sizes, [(1024, 683), (500, 333), (150, 100)]);
+    assert_ne!(paths[0], "requantized");
+    assert_ne!(paths[1], "requantizer-pass");
+    // Any format at a reduced scale is rendered from the pass (a WebP preview beside a JPEG
+    // `full`); an output of the whole picture in another format is decoded at 1/1, which the
+    // pass does not render.
+    let baseline = saved(&picture, 92, jpeg_encoder::SamplingFactor::R_4_2_0, false);
+    for (width, path) in [(500, "requantizer-pass"), (1024, "jpeg-decoder")] {
+        let mut webp = job(width, FormatRequest::Fixed(OutputFormat::Webp));
+        webp.quality = jobs[0].quality;
+        let outputs = tailor_image::transform_many(&baseline, &[jobs[0], webp], &clock()).unwrap();
+        assert_eq!(outputs[0].decode_path, "requantized");
+        assert_eq!(outputs[1].decode_path, path);
+        assert_eq!(outputs[1].format, OutputFormat::Webp);
+    }
 }

@@ -4,7 +4,9 @@
 use crate::demo;
 use tailor::app::{normalize_image_request, ImageInputs};
 use tailor_core::cache_key::{cache_key, KeyParts};
-use tailor_image::{signature, transform_many, ClientFormats, FormatRequest, OutputFormat};
+use tailor_image::{
+    signature, transform_many, ClientFormats, FormatRequest, Geometry, Job, OutputFormat,
+};
 
 /// Accept of a browser that takes every output format, so `format=auto` can pick any.
 const EVERY_FORMAT: &str = "image/avif,image/webp,image/png,image/*;q=0.8,*/*;q=0.5";
@@ -29,6 +31,11 @@ const AVIF_ONE_IN: u32 = 64;
 /// corpus's replay time.
 const MAX_FUZZ_AVIF_SIDE: u32 = 64;
 
+/// The width of the smaller sibling a fuzzed `full` request of a JPEG also makes, as the edge fills
+/// the cache with a variant's smaller siblings from the same decode: a `full` JPEG that is
+/// requantized then renders it from the blocks it reads (`jpeg::one_pass`).
+const SIBLING_WIDTH: u32 = 64;
+
 /// Whether this input's AVIF is encoded: chosen by a hash of the whole input, so a finding
 /// replays the same way.
 fn encodes_avif(data: &[u8]) -> bool {
@@ -41,7 +48,8 @@ fn encodes_avif(data: &[u8]) -> bool {
 
 /// `<variant>?<query>\n<original bytes>`: the request line is normalized as the edge does
 /// (with unsigned free-form allowed), and its job runs over the original: probe, decode in
-/// any input format, orient, convert colour, resize, encode.
+/// any input format, orient, convert colour, resize, encode (a `full` JPEG beside a smaller
+/// sibling).
 pub fn transform(data: &[u8]) {
     let (line, original) = demo::split_line(data);
     let Some(config) = demo::unsigned() else {
@@ -69,7 +77,18 @@ pub fn transform(data: &[u8]) {
             job.format = FormatRequest::Fixed(OutputFormat::Webp);
         }
     }
-    let Ok(outputs) = transform_many(original, &[job], &|| 0.0) else {
+    let sibling = Job {
+        geometry: Geometry::width(SIBLING_WIDTH),
+        ..job
+    };
+    // Only a `full` JPEG has a pass to render it from (only an output at the original's own
+    // size is requantized); elsewhere it would only slow the corpus's replay.
+    let jobs = if variant == "full" && original.starts_with(&[0xFF, 0xD8]) {
+        vec![job, sibling]
+    } else {
+        vec![job]
+    };
+    let Ok(outputs) = transform_many(original, &jobs, &|| 0.0) else {
         return;
     };
     for out in outputs {

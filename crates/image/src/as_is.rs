@@ -11,13 +11,18 @@
 //! Otherwise (saved at or above it, or with 4:2:2 chroma), a baseline file has its
 //! coefficients requantized to the variant's quality (`jpeg::requantize`), or the original is
 //! served when that comes out no smaller. The metadata is stripped as on every kept original.
+//! The request's other outputs are then rendered from the blocks the requantizer reads
+//! (`jpeg::one_pass`) when they are wanted at a reduced scale.
 
+use super::budget::DecodeLimits;
 use super::format::OutputFormat;
 use super::geometry::Plan;
 use super::jpeg;
+use super::jpeg::one_pass::{requantize_with_picture, PassPicture};
 use super::jpeg::requantize::{requantize, Requantized};
 use super::metadata::{strip as strip_metadata, stripped_len};
 use super::probe::Probe;
+use super::transformed::{Timings, Transformed};
 use image::metadata::Orientation;
 use image::ImageFormat;
 
@@ -29,26 +34,38 @@ pub(crate) fn unchanged(probe: &Probe, plan: &Plan) -> bool {
         && plan.canvas == plan.scaled
 }
 
+/// Whether an output in `format` made by `plan` might be made without a decode to pixels;
+/// when not, it surely needs them.
+pub(crate) fn may_skip_pixels(probe: &Probe, plan: &Plan, format: OutputFormat) -> bool {
+    probe.jpeg.is_some()
+        && probe.icc.is_none()
+        && format == OutputFormat::Jpeg
+        && unchanged(probe, plan)
+}
+
 /// An output made without a decode to pixels, and which way.
-#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Undecoded {
     pub(crate) bytes: Vec<u8>,
     /// `original` or `requantized`, as `Transformed::decode_path` reports it.
     pub(crate) path: &'static str,
+    /// The picture the requantizer rendered for the other outputs on its way, if asked to.
+    pub(crate) picture: Option<PassPicture>,
 }
 
 /// The output in `format` at `jpeg_quality` that `plan` asks of the original when it can be
-/// made from its coded blocks (see the module's note).
+/// made from its coded blocks (see the module's note); when it is requantized and `picture`
+/// names a scale and the limits of the other outputs' decode, with that picture.
 pub(crate) fn undecoded(
     probe: &Probe,
     input: &[u8],
     plan: &Plan,
-    format: OutputFormat,
-    jpeg_quality: u8,
+    (format, jpeg_quality): (OutputFormat, u8),
+    picture: Option<(u32, DecodeLimits)>,
 ) -> Option<Undecoded> {
     let original = |bytes| Undecoded {
         bytes,
         path: "original",
+        picture: None,
     };
     if let Some(bytes) = served_as_is(probe, input, plan, format, jpeg_quality) {
         return Some(original(bytes));
@@ -59,13 +76,83 @@ pub(crate) fn undecoded(
         return None;
     }
     let limit = stripped_len(ImageFormat::Jpeg, input)?;
-    match requantize(input, jpeg_quality, limit) {
+    let (requantized, picture) = match picture {
+        Some((denominator, limits)) => {
+            requantize_with_picture(input, jpeg_quality, limit, denominator, limits)
+        }
+        None => (requantize(input, jpeg_quality, limit), None),
+    };
+    match requantized {
         Requantized::Made(bytes) => Some(Undecoded {
             bytes,
             path: "requantized",
+            picture,
         }),
         Requantized::NotSmaller => strip_metadata(ImageFormat::Jpeg, input).map(original),
         Requantized::Unsupported => None,
+    }
+}
+
+/// Per job (`plans`, each with its format and JPEG quality), the output made from the
+/// original's coded blocks when it can be and the milliseconds that took; and the picture the
+/// requantizer rendered for the other outputs when `pass_scale` asked for one (the first
+/// requantized output renders it).
+pub(crate) fn undecoded_outputs(
+    probe: &Probe,
+    input: &[u8],
+    plans: &[Plan],
+    outputs: &[(OutputFormat, u8)],
+    mut pass_scale: Option<(u32, DecodeLimits)>,
+    now: &dyn Fn() -> f64,
+) -> (Vec<Option<(Undecoded, f64)>>, Option<PassPicture>) {
+    let mut picture = None;
+    let mut made = Vec::with_capacity(plans.len());
+    for (plan, &output) in plans.iter().zip(outputs) {
+        let started = now();
+        let undecoded = undecoded(probe, input, plan, output, pass_scale);
+        // Requantizing is this output's encode; serving the original costs next to nothing
+        // and is reported as before, without an encode.
+        made.push(undecoded.map(|mut undecoded| {
+            if undecoded.picture.is_some() {
+                (picture, pass_scale) = (undecoded.picture.take(), None);
+            }
+            let ms = if undecoded.path == "requantized" {
+                now() - started
+            } else {
+                0.0
+            };
+            (undecoded, ms)
+        }));
+    }
+    (made, picture)
+}
+
+/// An output made from the original's coded blocks (the original's bytes, metadata stripped,
+/// or its coefficients requantized) in `encode_ms`, served as the plan's unchanged picture;
+/// `decode_ms` is the request's shared decode (of the other outputs, if any).
+pub(crate) fn undecoded_output(
+    (made, encode_ms): (Undecoded, f64),
+    plan: &Plan,
+    probe: &Probe,
+    decode_ms: f64,
+) -> Transformed {
+    let (width, height) = plan.output();
+    Transformed {
+        bytes: made.bytes,
+        format: OutputFormat::Jpeg,
+        width,
+        height,
+        input_width: probe.width,
+        input_height: probe.height,
+        orientation: probe.orientation.to_exif(),
+        icc_converted: false,
+        input_format: probe.format_name(),
+        decode_path: made.path,
+        timings: Timings {
+            decode_ms,
+            resize_ms: 0.0,
+            encode_ms,
+        },
     }
 }
 

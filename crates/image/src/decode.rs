@@ -33,18 +33,8 @@ pub(crate) fn decode(
     upright_target: (u32, u32),
     max_pixels: u64,
 ) -> Result<Decoded, ImageError> {
-    let (w, h) = upright_target;
-    let stored_target = if probe.turns_sideways() {
-        (h, w)
-    } else {
-        (w, h)
-    };
-    // What the decoders may hold beyond the input; each one checks what it parsed itself
-    // against this before allocating, so a header the probe misread cannot widen it.
-    let limits = DecodeLimits {
-        max_pixels,
-        max_bytes: DECODE_BUDGET_BYTES.saturating_sub(original.bytes().len() as u64),
-    };
+    let stored_target = stored(probe, upright_target);
+    let limits = limits_beside(original.bytes().len(), max_pixels);
     let decoded = match &probe.jpeg {
         Some(frame) => decode_jpeg(original, frame, stored_target, limits)?,
         None => decode_other(original.bytes(), probe, stored_target, limits)?,
@@ -57,6 +47,53 @@ pub(crate) fn decode(
         }
     }
     Ok(decoded)
+}
+
+/// The decode's target as the picture is stored: a sideways photo's width is its height.
+fn stored(probe: &Probe, (w, h): (u32, u32)) -> (u32, u32) {
+    if probe.turns_sideways() {
+        (h, w)
+    } else {
+        (w, h)
+    }
+}
+
+/// What the decoders may hold beyond an input of `input_len` bytes; each one checks what it
+/// parsed itself against this before allocating, so a header the probe misread cannot widen
+/// it.
+fn limits_beside(input_len: usize, max_pixels: u64) -> DecodeLimits {
+    DecodeLimits {
+        max_pixels,
+        max_bytes: DECODE_BUDGET_BYTES.saturating_sub(input_len as u64),
+    }
+}
+
+/// The scale [`decode`] decodes a JPEG at for `upright_target`, and the limits it gives the
+/// decoder; `None` for other formats, or when no scale fits (the decode says why).
+pub(crate) fn jpeg_scale(
+    input_len: usize,
+    probe: &Probe,
+    upright_target: (u32, u32),
+    max_pixels: u64,
+) -> Option<(u32, DecodeLimits)> {
+    let limits = limits_beside(input_len, max_pixels);
+    let frame = probe.jpeg.as_ref()?;
+    let denominator =
+        jpeg::choose_scale(frame, stored(probe, upright_target), limits.max_bytes).ok()?;
+    Some((denominator, limits))
+}
+
+impl From<jpeg::DecodedJpeg> for Decoded {
+    fn from(decoded: jpeg::DecodedJpeg) -> Self {
+        Decoded {
+            pixels: decoded.rgb,
+            channels: 3,
+            width: decoded.width,
+            height: decoded.height,
+            path: decoded.path,
+            icc_converted: false,
+        }
+    }
 }
 
 /// Applies the EXIF orientation, on the decoded (usually already reduced) pixels.
@@ -108,15 +145,7 @@ fn decode_jpeg(
     // `limits.max_bytes` is the decode budget less the input, so this is the check the other
     // formats make with `over_budget`, allowing one smaller scale when the sharpest misses it.
     let denominator = jpeg::choose_scale(frame, target, limits.max_bytes)?;
-    let decoded = jpeg::decode_original(original, frame, denominator, limits)?;
-    Ok(Decoded {
-        pixels: decoded.rgb,
-        channels: 3,
-        width: decoded.width,
-        height: decoded.height,
-        path: decoded.path,
-        icc_converted: false,
-    })
+    Ok(jpeg::decode_original(original, frame, denominator, limits)?.into())
 }
 
 /// RGBA to RGB in place, without a second buffer.

@@ -29,6 +29,7 @@ mod resize;
 mod shrink_on_load;
 pub mod signature;
 mod transform;
+mod transformed;
 #[cfg(feature = "webp")]
 mod webp_input;
 

@@ -1,18 +1,20 @@
 //! The transform pipeline: probe the header → check limits → decode at the smallest covering
 //! scale → fit to the target width → encode in the negotiated format.
 
-use super::as_is::{unchanged, undecoded, Undecoded};
+use super::as_is::{may_skip_pixels, unchanged, undecoded_output, undecoded_outputs};
 use super::canvas::pad;
-use super::decode::decode;
+use super::decode::{decode, jpeg_scale};
 use super::encode::encode_negotiated;
 pub use super::encode::Qualities;
 use super::error::ImageError;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
+use super::jpeg::one_pass::PassPicture;
 use super::metadata::{strip as strip_metadata, stripped_len};
 use super::original::Original;
-use super::probe::{probe, Probe};
+use super::probe::probe;
 use super::resize::{premultiply, resamples, resize, Alpha};
+pub use super::transformed::{Timings, Transformed};
 use image::ImageFormat;
 use std::borrow::Cow;
 
@@ -33,50 +35,6 @@ pub struct Job {
     pub max_pixels: u64,
     /// No side of the output exceeds this (`limits.max_output_width`), whatever the fit.
     pub max_output_side: u32,
-}
-
-/// Milliseconds spent in each stage.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Timings {
-    /// Probing and decoding the original (shared by every job of one decode).
-    pub decode_ms: f64,
-    /// Resizing, cropping and padding.
-    pub resize_ms: f64,
-    /// Encoding the output.
-    pub encode_ms: f64,
-}
-
-/// One encoded output and what went into it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Transformed {
-    /// The encoded image (or the original's, metadata stripped, when that was smaller).
-    pub bytes: Vec<u8>,
-    /// The format of `bytes`.
-    pub format: OutputFormat,
-    /// Output width in pixels.
-    pub width: u32,
-    /// Output height in pixels.
-    pub height: u32,
-    /// The original's stored width in pixels, before orientation.
-    pub input_width: u32,
-    /// The original's stored height in pixels, before orientation.
-    pub input_height: u32,
-    /// The original's format: `jpeg`, `png`, `webp` or `gif`.
-    pub input_format: &'static str,
-    /// The EXIF orientation that was applied (1 = none).
-    pub orientation: u8,
-    /// Whether an embedded ICC profile was converted to sRGB.
-    pub icc_converted: bool,
-    /// Which decode path ran (`dc-only`, `reduced-idct`, `jpeg-decoder`, `png-rows`,
-    /// `png-rows-shrunk`, `png-adam7-shrunk`, `png` for interlaced PNGs at full size,
-    /// `libwebp`, `libwebp-scaled`, `webp` for animated WebP (first frame), `gif-rows`,
-    /// `gif-rows-shrunk`, `gif-interlaced-shrunk`, `gif-first-frame` for an interlaced first
-    /// frame at full size), `requantized` when a JPEG's coefficients were rescaled to the
-    /// output's quality without a decode to pixels, or `original` when the original bytes
-    /// were kept.
-    pub decode_path: &'static str,
-    /// Time spent in each stage.
-    pub timings: Timings,
 }
 
 /// Runs `job` on `input`. `now` is the host clock in milliseconds, used only for the timings.
@@ -150,25 +108,26 @@ fn transform_input(
         })
         .collect();
     // Outputs made from the original's coded blocks need no decode (`as_is`); the others are
-    // made from one decode sized for the largest of them.
-    let mut as_is: Vec<Option<(Undecoded, f64)>> = jobs
+    // made from one decode sized for the largest of them. When those surely need a reduced
+    // scale, the requantizer renders it from the blocks it reads (`jpeg::one_pass`).
+    let kinds: Vec<(OutputFormat, u8)> = jobs
         .iter()
-        .zip(&plans)
         .zip(&qualities)
-        .map(|((job, plan), quality)| {
-            let format = job.format.resolve(job.client, probe.has_alpha);
-            let started = now();
-            let made = undecoded(&probe, &input, plan, format, quality.jpeg)?;
-            // Requantizing is this output's encode; serving the original costs next to nothing
-            // and is reported as before, without an encode.
-            let ms = if made.path == "requantized" {
-                now() - started
-            } else {
-                0.0
-            };
-            Some((made, ms))
+        .map(|(job, quality)| {
+            (
+                job.format.resolve(job.client, probe.has_alpha),
+                quality.jpeg,
+            )
         })
         .collect();
+    let needing_pixels = plans
+        .iter()
+        .zip(&kinds)
+        .filter(|&(plan, &(format, _))| !may_skip_pixels(&probe, plan, format));
+    let pass_scale = largest(needing_pixels.map(|(plan, _)| plan))
+        .and_then(|target| jpeg_scale(input_len, &probe, target, max_pixels))
+        .filter(|&(denominator, _)| denominator > 1);
+    let (mut as_is, picture) = undecoded_outputs(&probe, &input, &plans, &kinds, pass_scale, now);
     // Time spent making those is theirs (`encode`), not the shared decode's.
     let undecoded_ms: f64 = as_is.iter().flatten().map(|(_, ms)| ms).sum();
     let made: Vec<usize> = (0..jobs.len())
@@ -182,12 +141,20 @@ fn transform_input(
             .filter_map(|(made, plan)| Some(undecoded_output(made?, plan, &probe, probe_ms)))
             .collect());
     };
-    let largest = made_plans().fold((1, 1), |(w, h), p| (w.max(p.scaled.0), h.max(p.scaled.1)));
+    let largest = largest(made_plans()).unwrap_or((1, 1));
     // Only an output left unchanged may be the original's own bytes after it is made (see
     // below); otherwise they are freed as soon as the decoder is done with them.
     let keep_input = made_plans().any(|plan| unchanged(&probe, plan));
     let mut original = Original::new(input, !keep_input);
-    let mut decoded = decode(&mut original, &probe, largest, max_pixels)?;
+    // The pass's picture serves when the outputs left are the ones it was rendered for.
+    let scale = || jpeg_scale(input_len, &probe, largest, max_pixels).map(|(d, _)| d);
+    let rendered = picture
+        .filter(|picture| scale() == Some(picture.denominator()))
+        .and_then(PassPicture::finish);
+    let mut decoded = match rendered {
+        Some(rendered) => rendered.into(),
+        None => decode(&mut original, &probe, largest, max_pixels)?,
+    };
     let decode_ms = now() - start - undecoded_ms;
     original.release();
     let input = original.into_bytes();
@@ -281,33 +248,11 @@ fn transform_input(
     Ok(outputs)
 }
 
-/// An output made from the original's coded blocks (the original's bytes, metadata stripped,
-/// or its coefficients requantized) in `encode_ms`, served as the plan's unchanged picture;
-/// `decode_ms` is the request's shared decode (of the other outputs, if any).
-fn undecoded_output(
-    (made, encode_ms): (Undecoded, f64),
-    plan: &Plan,
-    probe: &Probe,
-    decode_ms: f64,
-) -> Transformed {
-    let (width, height) = plan.output();
-    Transformed {
-        bytes: made.bytes,
-        format: OutputFormat::Jpeg,
-        width,
-        height,
-        input_width: probe.width,
-        input_height: probe.height,
-        orientation: probe.orientation.to_exif(),
-        icc_converted: false,
-        input_format: probe.format_name(),
-        decode_path: made.path,
-        timings: Timings {
-            decode_ms,
-            resize_ms: 0.0,
-            encode_ms,
-        },
-    }
+/// The smallest size that covers every plan's picture; `None` for no plans.
+fn largest<'p>(plans: impl Iterator<Item = &'p Plan>) -> Option<(u32, u32)> {
+    plans
+        .map(|plan| plan.scaled)
+        .reduce(|(w, h), (pw, ph)| (w.max(pw), h.max(ph)))
 }
 
 /// Output size for a width target: aspect kept, never upscaled, at least one pixel.

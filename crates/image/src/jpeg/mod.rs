@@ -7,6 +7,7 @@ mod color;
 mod decoder;
 mod huffman;
 pub mod markers;
+pub(crate) mod one_pass;
 pub(crate) mod quality;
 pub(crate) mod requantize;
 mod scaled;

@@ -7,6 +7,7 @@
 //! searching for the next marker without being entropy-decoded. libvips' shrink-on-load buffers
 //! every coefficient of a progressive file instead; this is where Tailor is faster and smaller.
 
+mod blocks;
 mod idct;
 mod memory;
 mod output;
@@ -17,6 +18,7 @@ mod tables;
 use super::huffman::{EntropyError, HuffmanTable};
 use super::markers::{self, WalkError};
 use crate::budget::DecodeLimits;
+pub(super) use blocks::BlockPicture;
 use tables::Frame;
 
 /// A decoded RGB image at the requested scale.
@@ -98,6 +100,27 @@ pub(super) fn read_within(
     limits: DecodeLimits,
     scans_target: u64,
 ) -> Result<Read, DecodeError> {
+    walk(data, denominator, limits, scans_target, Scans::Decode)
+}
+
+/// What the marker walk does with each scan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scans {
+    /// Entropy-decodes it into the component buffers.
+    Decode,
+    /// Only latches the quantizers in force for its components: another reader decodes it
+    /// and hands the blocks over ([`BlockPicture`]).
+    Handed,
+}
+
+/// Reads the segments of `data`, each scan as `scans` says.
+fn walk(
+    data: &[u8],
+    denominator: u32,
+    limits: DecodeLimits,
+    scans_target: u64,
+    scans: Scans,
+) -> Result<Read, DecodeError> {
     let n = luma_block_side(denominator)?;
     let mut state = State::default();
     for segment in markers::walk(data) {
@@ -123,6 +146,7 @@ pub(super) fn read_within(
                     "lossless, hierarchical or arithmetic coding",
                 ));
             }
+            markers::SOS if scans == Scans::Handed => scan::latch_quantizers(payload, &mut state)?,
             markers::SOS => scan::decode_scan(data, payload, segment.scan, &mut state, n)?,
             _ => {}
         }

@@ -2,7 +2,7 @@
 //! scaled IDCT, progressive DC/AC first and refinement passes into the kept coefficients.
 
 use super::progressive::{self, Scan};
-use super::tables::{Component, NOT_KEPT, ZIGZAG};
+use super::tables::{Component, Frame, NOT_KEPT, ZIGZAG};
 use super::{DecodeError, State};
 use crate::jpeg::huffman::{BitReader, EntropyError, HuffmanTable};
 use std::ops::Range;
@@ -41,15 +41,7 @@ pub(super) fn decode_scan(
     state: &mut State,
     n: usize,
 ) -> Result<(), DecodeError> {
-    let frame = state
-        .frame
-        .as_mut()
-        .ok_or(DecodeError::Malformed("scan before frame header"))?;
-    let count = usize::from(
-        *header
-            .first()
-            .ok_or(DecodeError::Malformed("short scan header"))?,
-    );
+    let (frame, count) = frame_and_count(state.frame.as_mut(), header)?;
     let Some(&[ss, se, ah_al]) = header.get(1 + 2 * count..4 + 2 * count) else {
         return Err(DecodeError::Malformed("short scan header"));
     };
@@ -63,22 +55,7 @@ pub(super) fn decode_scan(
     }
     let mut members = Vec::with_capacity(count);
     for i in 0..count {
-        let Some(&[id, ids]) = header.get(1 + 2 * i..3 + 2 * i) else {
-            return Err(DecodeError::Malformed("short scan header"));
-        };
-        let index = frame
-            .components
-            .iter()
-            .position(|c| c.id == id)
-            .ok_or(DecodeError::Malformed("unknown component"))?;
-        let c = frame
-            .components
-            .get_mut(index)
-            .ok_or(DecodeError::Malformed("unknown component"))?;
-        if c.quant.is_none() {
-            // The table in force at a component's first scan is the one it was coded with.
-            c.quant = state.quant.get(c.quant_table).copied().flatten();
-        }
+        let (index, c, ids) = member(frame, &state.quant, header, i)?;
         c.pred = 0;
         let dc = || {
             state
@@ -184,6 +161,53 @@ pub(super) fn decode_scan(
         }
         unit += 1;
     }
+    Ok(())
+}
+
+/// The frame a scan belongs to, and the number of components its header names.
+fn frame_and_count<'f>(
+    frame: Option<&'f mut Frame>,
+    header: &[u8],
+) -> Result<(&'f mut Frame, usize), DecodeError> {
+    let frame = frame.ok_or(DecodeError::Malformed("scan before frame header"))?;
+    let count = header
+        .first()
+        .ok_or(DecodeError::Malformed("short scan header"))?;
+    Ok((frame, usize::from(*count)))
+}
+
+/// The scan's `i`th component and its table selectors, with the quantizers it was coded with
+/// latched: the table in force at a component's first scan.
+fn member<'f>(
+    frame: &'f mut Frame,
+    quant: &[Option<[u16; 64]>; 4],
+    header: &[u8],
+    i: usize,
+) -> Result<(usize, &'f mut Component, u8), DecodeError> {
+    let Some(&[id, ids]) = header.get(1 + 2 * i..3 + 2 * i) else {
+        return Err(DecodeError::Malformed("short scan header"));
+    };
+    let unknown = DecodeError::Malformed("unknown component");
+    let index = frame
+        .components
+        .iter()
+        .position(|c| c.id == id)
+        .ok_or(unknown.clone())?;
+    let c = frame.components.get_mut(index).ok_or(unknown)?;
+    if c.quant.is_none() {
+        c.quant = quant.get(c.quant_table).copied().flatten();
+    }
+    Ok((index, c, ids))
+}
+
+/// A scan another reader decodes: only its components' quantizers are latched, as
+/// [`decode_scan`] would.
+pub(super) fn latch_quantizers(header: &[u8], state: &mut State) -> Result<(), DecodeError> {
+    let (frame, count) = frame_and_count(state.frame.as_mut(), header)?;
+    for i in 0..count {
+        member(frame, &state.quant, header, i)?;
+    }
+    state.scans += 1;
     Ok(())
 }
 

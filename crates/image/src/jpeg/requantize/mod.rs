@@ -34,6 +34,18 @@ pub(crate) enum Requantized {
 /// `input` at `quality`, or why not; stops as soon as the output reaches `limit` bytes (the
 /// stripped original's length, which is then the smaller).
 pub(crate) fn requantize(input: &[u8], quality: u8, limit: usize) -> Requantized {
+    requantize_seeing(input, quality, limit, |_, _, _, _| {})
+}
+
+/// [`requantize`], showing `see` every block of the original as it is read: its component,
+/// its column and row in that component's grid, its levels in zigzag order (the DC predicted)
+/// and which AC levels are nonzero (bit k for index k).
+pub(crate) fn requantize_seeing(
+    input: &[u8],
+    quality: u8,
+    limit: usize,
+    see: impl FnMut(usize, (usize, usize), &[i32; 64], u64),
+) -> Requantized {
     let Some(source) = read(input) else {
         return Requantized::Unsupported;
     };
@@ -51,7 +63,7 @@ pub(crate) fn requantize(input: &[u8], quality: u8, limit: usize) -> Requantized
         template.components,
         &source.components,
     );
-    match stream(input, source, &mut out, limit) {
+    match stream(input, source, &mut out, limit, see) {
         Err(stop) => stop,
         Ok(()) => {
             let mut bytes = out.writer.finish();
@@ -83,6 +95,7 @@ fn stream(
     mut source: Source,
     out: &mut Output,
     limit: usize,
+    mut see: impl FnMut(usize, (usize, usize), &[i32; 64], u64),
 ) -> Result<(), Requantized> {
     let unsupported = || Requantized::Unsupported;
     let data = input.get(..source.scan.end).ok_or_else(unsupported)?;
@@ -119,8 +132,10 @@ fn stream(
         } else {
             &mut mcu
         };
-        for (block, &component) in target.iter_mut().zip(blocks) {
+        for (i, (block, &component)) in target.iter_mut().zip(blocks).enumerate() {
             read_block(&mut reader, &mut source, component, block).ok_or_else(unsupported)?;
+            let (component, at) = source.layout.place(i, x, row);
+            see(component, at, &block.levels, block.nonzero);
         }
         let written = match source.layout {
             Layout::Grey | Layout::Chroma420 => blocks
