@@ -50,6 +50,7 @@ impl BlockPicture {
         denominator: u32,
         limits: DecodeLimits,
     ) -> Result<Self, DecodeError> {
+        // No scans target: only a progressive frame's kept coefficients may halve chroma.
         let read = walk(data, denominator, limits, u64::MAX, Scans::Handed)?;
         let frame = match &read.state.frame {
             Some(frame) if !frame.progressive => frame,

@@ -134,7 +134,7 @@ fn stream(
         };
         for (i, (block, &component)) in target.iter_mut().zip(blocks).enumerate() {
             read_block(&mut reader, &mut source, component, block).ok_or_else(unsupported)?;
-            let (component, at) = source.layout.place(i, x, row);
+            let at = source.layout.place(i, x, row);
             see(component, at, &block.levels, block.nonzero);
         }
         let written = match source.layout {

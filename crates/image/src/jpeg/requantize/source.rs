@@ -33,15 +33,14 @@ impl Layout {
         }
     }
 
-    /// Where block `i` of the source MCU at column `x`, row `y` sits: its component, and its
-    /// column and row in that component's grid of blocks.
-    pub(super) fn place(self, i: usize, x: usize, y: usize) -> (usize, (usize, usize)) {
+    /// Where block `i` of the source MCU at column `x`, row `y` sits in its component's grid of
+    /// blocks (column, row); its component is [`Layout::blocks`]'s `i`th.
+    pub(super) fn place(self, i: usize, x: usize, y: usize) -> (usize, usize) {
         match (self, i) {
-            (Layout::Grey, _) => (0, (x, y)),
-            (Layout::Chroma420, 0..=3) => (0, (2 * x + i % 2, 2 * y + i / 2)),
-            (Layout::Chroma422, 0..=1) => (0, (2 * x + i, y)),
-            (Layout::Chroma420, _) => (i - 3, (x, y)),
-            (Layout::Chroma422, _) => (i - 1, (x, y)),
+            (Layout::Chroma420, 0..=3) => (2 * x + i % 2, 2 * y + i / 2),
+            (Layout::Chroma422, 0..=1) => (2 * x + i, y),
+            // Grey, and chroma: one block per MCU.
+            _ => (x, y),
         }
     }
 
