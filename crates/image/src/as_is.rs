@@ -72,7 +72,7 @@ pub(crate) fn undecoded(
     }
     let frame = probe.jpeg.as_ref()?;
     let baseline = matches!(frame.marker, 0xC0 | 0xC1) && frame.precision == 8;
-    if !baseline || probe.icc.is_some() || format != OutputFormat::Jpeg || !unchanged(probe, plan) {
+    if !baseline || !may_skip_pixels(probe, plan, format) {
         return None;
     }
     let limit = stripped_len(ImageFormat::Jpeg, input)?;
