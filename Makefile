@@ -6,6 +6,8 @@ RAW_WASM := target/wasm32-wasip1/release/tailor-fastly.wasm
 # What Viceroy (and a Fastly deploy) runs: RAW_WASM pre-initialized by Wizer, which calls its
 # `wizer.initialize` export (the bundled config parsed, its templates compiled) and snapshots
 # the memory, so no request pays for them. WASI is allowed during it for std's hash seeds only.
+# Its `_start` becomes the `wizer.resume` export: the request without the C library's start-up,
+# which the snapshot holds done.
 WASM := target/wasm32-wasip1/release/tailor-fastly-init.wasm
 
 # The Worker bundle's gzip budget in bytes (wasm + JS); the free plan's limit is 3 MB.
@@ -28,7 +30,7 @@ build: tools
 ## The deployable Fastly wasm alone ($(WASM)); fastly.toml's build runs it. Needs `make tools` once.
 fastly-wasm:
 	cargo build --release --target wasm32-wasip1 -p tailor-fastly
-	wizer --allow-wasi --wasm-bulk-memory true -o $(WASM) $(RAW_WASM)
+	wizer --allow-wasi --wasm-bulk-memory true --rename-func _start=wizer.resume -o $(WASM) $(RAW_WASM)
 
 ## The demo learns: a synthetic shop log over the demo catalogue (every item of its lists),
 ## trained into demo/kv/recs/v3/model.tlrm, which fastly.toml (and so workerd's seed) puts in KV.

@@ -37,6 +37,10 @@ pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
         .templates
         .precompile()
         .map_err(AppError::from)?;
+    // Worked out on first use otherwise: by every request of a snapshot's instance, each
+    // writing them into the snapshot's pages (a copied page and an interrupt to every other
+    // core that runs the host).
+    let _ = config.version();
     PREPARED.with(|cell| {
         // A second call keeps the first: both came from the same compiled-in bundle.
         let _ = cell.set(Prepared {

@@ -1,11 +1,12 @@
 //! What a fresh instance starts with: on Fastly, the build's pre-initialized snapshot (the
-//! config parsed, its templates compiled) with an untouched heap reserve above it, and on both
-//! runtimes a random source of its own, which a snapshot must not freeze.
+//! config parsed, its templates compiled) with an untouched heap reserve above it, entered
+//! without the C library's start-up, and on both runtimes a random source of its own, which a
+//! snapshot must not freeze.
 
 use super::check;
 use crate::support::client::{get, DEBUG, DESKTOP};
 use crate::support::viceroy::{wasm_path, Harness, Runtime};
-use crate::support::wasm_layout::layout;
+use crate::support::wasm_layout::{exported_functions, layout};
 use libtest_mimic::Failed;
 
 pub(crate) fn fastly_instances_start_prepared_and_draw_their_own_randomness(
@@ -26,6 +27,18 @@ pub(crate) fn fastly_instances_start_prepared_and_draw_their_own_randomness(
         let memory = layout(&wasm);
         check(memory.initial_bytes >= memory.data_end + (1 << 20), || {
             format!("no untouched reserve above the snapshot: {memory:?}")
+        })?;
+        // Its entry point is the raw wasm's `wizer.resume` (`crates/fastly/src/main.rs`), not
+        // the C library's `_start`, which writes to the snapshot's pages in every instance.
+        let raw = std::fs::read(wasm_path().with_file_name("tailor-fastly.wasm"))
+            .map_err(|e| e.to_string())?;
+        let export = |exports: &[(String, u64)], name: &str| {
+            exports.iter().find(|(n, _)| n == name).map(|(_, f)| *f)
+        };
+        let (raw, snapshot) = (exported_functions(&raw), exported_functions(&wasm));
+        let (resume, start) = (export(&raw, "wizer.resume"), export(&snapshot, "_start"));
+        check(resume.is_some() && start == resume, || {
+            format!("_start is function {start:?}, wizer.resume was {resume:?}")
         })?;
     }
 

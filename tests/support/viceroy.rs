@@ -64,7 +64,8 @@ pub(crate) fn wasm_path() -> PathBuf {
     // Pre-initialized as `make build` does (see the Makefile's WASM).
     let release = target.join("wasm32-wasip1/release");
     let status = Command::new("wizer")
-        .args(["--allow-wasi", "--wasm-bulk-memory", "true", "-o"])
+        .args(["--allow-wasi", "--wasm-bulk-memory", "true"])
+        .args(["--rename-func", "_start=wizer.resume", "-o"])
         .arg(release.join("tailor-fastly-init.wasm"))
         .arg(release.join("tailor-fastly.wasm"))
         .status()

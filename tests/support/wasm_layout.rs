@@ -1,5 +1,6 @@
-//! The linear-memory layout a wasm declares: its memory's initial size and where its data
-//! segments end. Enough of the binary format to check what pre-initialization left.
+//! The linear-memory layout a wasm declares (its memory's initial size and where its data
+//! segments end) and the functions it exports. Enough of the binary format to check what
+//! pre-initialization left.
 
 /// Initial pages of memory 0 and the end of the highest active data segment, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,4 +61,33 @@ pub(crate) fn layout(wasm: &[u8]) -> Layout {
         at = end;
     }
     layout
+}
+
+/// The function each export of `wasm` names, by export name (other kinds of export left out).
+pub(crate) fn exported_functions(wasm: &[u8]) -> Vec<(String, u64)> {
+    assert_eq!(&wasm[..4], b"\0asm", "not a wasm module");
+    let mut at = 8;
+    let mut functions = Vec::new();
+    while at < wasm.len() {
+        let id = wasm[at];
+        at += 1;
+        let size = leb(wasm, &mut at) as usize;
+        let end = at + size;
+        if id == 7 {
+            let mut p = at;
+            for _ in 0..leb(wasm, &mut p) {
+                let len = leb(wasm, &mut p) as usize;
+                let name = String::from_utf8_lossy(&wasm[p..p + len]).into_owned();
+                p += len;
+                let kind = wasm[p];
+                p += 1;
+                let index = leb(wasm, &mut p);
+                if kind == 0 {
+                    functions.push((name, index));
+                }
+            }
+        }
+        at = end;
+    }
+    functions
 }

@@ -11,7 +11,9 @@
 //!
 //! So [`freeze`], called as pre-initialization ends, grows the memory by [`RESERVE_BYTES`]
 //! (zero, so absent from the image), and from then on Rust's blocks under [`LARGE_BYTES`] come
-//! from a second `dlmalloc` working in that reserve and in memory grown later. Large blocks
+//! from a second `dlmalloc` working in that reserve and in memory grown later. That allocator's
+//! own state lives at the reserve's start too, not in a `static`: a static is in the image, and
+//! the first allocation of every request would copy its page. Large blocks
 //! (an image's rows and pixels) still come from the C library, so that Rust and C (libwebp)
 //! keep one pool for them: what either side frees is there for the other, and a request near
 //! the instance's memory limit still gets libwebp's out-of-memory error and its fallback rather
@@ -23,7 +25,8 @@
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::{Cell, UnsafeCell};
+use std::cell::Cell;
+use std::mem::MaybeUninit;
 
 const WASM_PAGE: usize = 64 * 1024;
 /// Grown when pre-initialization ends: what a banner, a cached image or a page allocate in
@@ -35,23 +38,42 @@ const GROW_AT_LEAST: usize = 4 * WASM_PAGE;
 /// Blocks this large or larger stay with the C library's allocator.
 const LARGE_BYTES: usize = 64 * 1024;
 
+/// What the small blocks' allocator changes as requests run, at the start of the reserve: zero
+/// in every fresh instance, as the reserve is.
+#[repr(C)]
+struct Fresh {
+    /// Written before anything else here is read, so that the page's first touch in an
+    /// instance is a write: that maps a new zero page, where a read first would map the shared
+    /// zero page and the write then replace it, a change every other core must be told of.
+    touched: u8,
+    /// Whether `small` is set up in this instance.
+    ready: bool,
+    /// Whether the reserve past this state has been handed to `small`.
+    reserve_taken: bool,
+    small: MaybeUninit<dlmalloc::Dlmalloc<Reserve>>,
+}
+
+/// The reserve's bytes before the small blocks' memory: the state, rounded up.
+const STATE_BYTES: usize = std::mem::size_of::<Fresh>().next_multiple_of(64);
+
 /// Where the small blocks' `dlmalloc` gets memory: the reserve first, then `memory.grow`.
 struct Reserve;
 
-/// Start and length of the untouched reserve, set by [`freeze`]; taken by the first request
-/// for memory it can hold.
-struct Untouched(Cell<Option<(usize, usize)>>);
-
-// The wasm has one thread.
-unsafe impl Sync for Untouched {}
-
-static UNTOUCHED: Untouched = Untouched(Cell::new(None));
-
 unsafe impl dlmalloc::Allocator for Reserve {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
-        if let Some((start, len)) = UNTOUCHED.0.get().filter(|&(_, len)| len >= size) {
-            UNTOUCHED.0.set(None);
-            return (std::ptr::with_exposed_provenance_mut(start), len, 0);
+        let fresh = HEAP.fresh_ptr();
+        let free_start = HEAP.frozen_below.get() + STATE_BYTES;
+        let free_len = RESERVE_BYTES - STATE_BYTES;
+        // SAFETY: `fresh` is the reserve's state (the heap is frozen, or dlmalloc would not
+        // be asking); a field apart from the allocator's, which holds `small`.
+        let taken = unsafe { &raw mut (*fresh).reserve_taken };
+        if free_len >= size && !unsafe { taken.read() } {
+            unsafe { taken.write(true) };
+            return (
+                std::ptr::with_exposed_provenance_mut(free_start),
+                free_len,
+                0,
+            );
         }
         let pages = size.max(GROW_AT_LEAST).div_ceil(WASM_PAGE);
         match grow(pages) {
@@ -105,10 +127,9 @@ fn grow(pages: usize) -> Option<usize> {
 
 /// Rust's allocator for the Fastly wasm.
 pub(crate) struct FreshHeap {
-    /// Zero until [`freeze`]; then the reserve's start, below which every small block is the
-    /// snapshot's.
+    /// Zero until [`freeze`]; then the reserve's start, where its state ([`Fresh`]) is and
+    /// below which every small block is the snapshot's. Only read after the snapshot.
     frozen_below: Cell<usize>,
-    small: UnsafeCell<dlmalloc::Dlmalloc<Reserve>>,
 }
 
 // The wasm has one thread.
@@ -118,24 +139,21 @@ impl std::fmt::Debug for FreshHeap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FreshHeap")
             .field("frozen_below", &self.frozen_below.get())
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
 #[global_allocator]
 static HEAP: FreshHeap = FreshHeap {
     frozen_below: Cell::new(0),
-    small: UnsafeCell::new(dlmalloc::Dlmalloc::new_with_allocator(Reserve)),
 };
 
 /// Ends the snapshot's heap: called last in pre-initialization. Without memory to grow, the
 /// wasm keeps allocating through the C library.
 pub(crate) fn freeze() {
-    let Some(start) = grow(RESERVE_BYTES / WASM_PAGE) else {
-        return;
-    };
-    UNTOUCHED.0.set(Some((start, RESERVE_BYTES)));
-    HEAP.frozen_below.set(start);
+    if let Some(start) = grow(RESERVE_BYTES / WASM_PAGE) {
+        HEAP.frozen_below.set(start);
+    }
 }
 
 impl FreshHeap {
@@ -149,10 +167,27 @@ impl FreshHeap {
         (ptr as usize) < self.frozen_below.get()
     }
 
+    fn fresh_ptr(&self) -> *mut Fresh {
+        std::ptr::with_exposed_provenance_mut(self.frozen_below.get())
+    }
+
     #[allow(clippy::mut_from_ref)]
     unsafe fn small(&self) -> &mut dlmalloc::Dlmalloc<Reserve> {
-        // SAFETY: one thread, and the allocator is not re-entered.
-        unsafe { &mut *self.small.get() }
+        let fresh = self.fresh_ptr();
+        // SAFETY: called only once frozen, so `fresh` is the reserve's state, grown for it and
+        // zero in a fresh instance; one thread, and the allocator is not re-entered.
+        // Through raw pointers to each field: `Reserve::alloc` reads and writes
+        // `reserve_taken` while dlmalloc holds `small`.
+        unsafe {
+            std::ptr::write_volatile(&raw mut (*fresh).touched, 1);
+            let ready = &raw mut (*fresh).ready;
+            let small = (&raw mut (*fresh).small).cast::<dlmalloc::Dlmalloc<Reserve>>();
+            if !ready.read() {
+                small.write(dlmalloc::Dlmalloc::new_with_allocator(Reserve));
+                ready.write(true);
+            }
+            &mut *small
+        }
     }
 }
 

@@ -1,13 +1,13 @@
-//! The Fastly Compute adapter: [`Platform`] over the `fastly` crate's blocking APIs, plus the
-//! conversions between `fastly` and `http` request/response types.
+//! The Fastly Compute adapter: [`Platform`] over the `fastly` crate's blocking APIs (the
+//! client's request and response are `client.rs`'s).
 
 use crate::body::{read_whole, FastlyBody};
 use fastly::cache::core as cache;
 use fastly::http::request::SendErrorCause;
 use fastly::kv_store::{KVStore, KVStoreError};
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tailor_platform::{
@@ -19,15 +19,23 @@ use tailor_platform::{
 pub(crate) const SETTINGS_STORE: &str = "tailor_settings";
 /// The Secret Store holding signing keys.
 pub(crate) const SECRET_STORE: &str = "tailor_secrets";
-/// Client request bodies larger than this are cut off (only beacons have bodies).
-const MAX_CLIENT_BODY: u64 = 64 * 1024;
 /// The per-request host: Fastly creates an instance per request, so this holds request facts,
 /// and the cache transactions this request was chosen to complete.
 pub(crate) struct FastlyHost {
     client_ip: Option<IpAddr>,
     /// Keys whose lookup made this request the one to fill or refresh the entry: the next
     /// insert of the key goes through the transaction, releasing the requests waiting on it.
-    obligations: RefCell<HashMap<String, cache::Transaction>>,
+    obligations: RefCell<BTreeMap<String, cache::Transaction>>,
+}
+
+impl FastlyHost {
+    /// The host of a request from `client_ip`.
+    pub(crate) fn new(client_ip: Option<IpAddr>) -> Self {
+        Self {
+            client_ip,
+            obligations: RefCell::new(BTreeMap::new()),
+        }
+    }
 }
 
 impl std::fmt::Debug for FastlyHost {
@@ -213,44 +221,4 @@ impl Platform for FastlyHost {
     fn fill_random(&self, buf: &mut [u8]) -> Result<(), PlatformError> {
         getrandom::fill(buf).map_err(|e| PlatformError::Other(format!("random source: {e}")))
     }
-}
-
-/// Converts the client request into the handler's types and the per-request host.
-pub(crate) fn from_client(mut request: fastly::Request) -> (http::Request<Vec<u8>>, FastlyHost) {
-    let host = FastlyHost {
-        client_ip: request.get_client_ip_addr(),
-        obligations: RefCell::new(HashMap::new()),
-    };
-    let path_and_query = match request.get_query_str() {
-        Some(q) => format!("{}?{q}", request.get_path()),
-        None => request.get_path().to_owned(),
-    };
-    let mut body = Vec::new();
-    let _ = request
-        .take_body()
-        .take(MAX_CLIENT_BODY)
-        .read_to_end(&mut body);
-    let mut builder = http::Request::builder()
-        .method(request.get_method().clone())
-        .uri(path_and_query);
-    for (name, value) in request.get_headers() {
-        builder = builder.header(name, value);
-    }
-    let converted = builder.body(body).unwrap_or_else(|_| {
-        // An unparsable URI cannot route anywhere; the handler answers it with a 404.
-        let mut fallback = http::Request::new(Vec::new());
-        *fallback.uri_mut() = http::Uri::from_static("/_invalid");
-        fallback
-    });
-    (converted, host)
-}
-
-/// Converts the handler's response into a Fastly response.
-pub(crate) fn to_client(response: http::Response<Vec<u8>>) -> fastly::Response {
-    let (parts, body) = response.into_parts();
-    let mut out = fastly::Response::from_status(parts.status.as_u16()).with_body(body);
-    for (name, value) in &parts.headers {
-        out.append_header(name, value);
-    }
-    out
 }

@@ -2,10 +2,11 @@
 //! page goes out through `stream_to_client` as the origin delivers it.
 
 mod body;
+mod client;
 mod fresh_heap;
 mod host;
 
-use host as adapter;
+use host::FastlyHost;
 use std::io::Write;
 use tailor::app::{pump, Outgoing, PageError};
 use tailor::Bundle;
@@ -27,14 +28,40 @@ const BUNDLE: Bundle = Bundle {
 #[allow(unsafe_code)]
 #[unsafe(export_name = "wizer.initialize")]
 pub extern "C" fn initialize() {
+    // The C library's thread record (its locale, among others), which the C library's `_start`
+    // sets up: the snapshot's entry point is `resume`, which does not.
+    // SAFETY: the C library's own start-up call, with no arguments, made once.
+    unsafe { __wasi_init_tp() };
     // An invalid bundle is left for the requests to report, as they would without this.
     let _ = tailor::prepare(&BUNDLE);
     // Last: what the requests allocate from now on stays out of the snapshot's pages.
     fresh_heap::freeze();
 }
 
+#[allow(unsafe_code)]
+unsafe extern "C" {
+    fn __wasi_init_tp();
+}
+
+/// The pre-initialized wasm's entry point (Wizer renames it `_start`): the request, without
+/// the C library's start-up, which the snapshot has done already and which would write to its
+/// pages in every instance (a run-once flag, the thread record, the arguments' allocation),
+/// each such write a copied page and an interrupt to every other core that runs the host.
+#[allow(unsafe_code)]
+#[unsafe(export_name = "wizer.resume")]
+pub extern "C" fn resume() {
+    serve_client();
+}
+
 fn main() {
-    let (request, host) = adapter::from_client(fastly::Request::from_client());
+    serve_client();
+}
+
+fn serve_client() {
+    let Some((request, client_ip)) = client::request() else {
+        return;
+    };
+    let host = FastlyHost::new(client_ip);
     let response = match block_on(tailor::serve(request, &host, &BUNDLE)) {
         Ok(response) => response,
         Err(not_ready) => tailor::AppError::Internal(not_ready.to_string())
@@ -44,11 +71,10 @@ fn main() {
     let (parts, body) = response.into_parts();
     match body {
         Outgoing::Full(bytes) => {
-            adapter::to_client(http::Response::from_parts(parts, bytes)).send_to_client();
+            client::send(http::Response::from_parts(parts, bytes));
         }
         Outgoing::Page(page) => {
-            let head = adapter::to_client(http::Response::from_parts(parts, Vec::new()));
-            let mut client = head.stream_to_client();
+            let mut client = client::stream(&parts);
             let mut emit = |chunk: &[u8]| {
                 let client_error = |e: std::io::Error| PageError::Client(e.to_string());
                 client.write_all(chunk).map_err(client_error)?;

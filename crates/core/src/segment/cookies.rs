@@ -1,9 +1,11 @@
 //! The request's cookies, from every `Cookie` header (HTTP/2 may send one per cookie), parsed
 //! by the `cookie` crate. Reading is bounded — at most [`MAX_COOKIE_BYTES`] of headers and
 //! [`MAX_COOKIES`] cookies — and duplicate names are found with a set, so a request carrying
-//! thousands of cookies costs no more than one carrying the limit.
+//! thousands of cookies costs no more than one carrying the limit. An ordered set, not a hash
+//! set: a hash set's random keys are a per-thread counter that every new set writes, and in a
+//! Fastly instance that static is on a page of the build-time snapshot (see `tailor-fastly`).
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 /// Cookies kept per request (Chrome keeps at most 180 per domain); later ones are ignored.
 pub const MAX_COOKIES: usize = 180;
@@ -18,7 +20,7 @@ pub fn cookie_jar<'a>(
     warnings: &mut Vec<String>,
 ) -> Vec<(String, String)> {
     let mut jar: Vec<(String, String)> = Vec::new();
-    let mut names: HashSet<String> = HashSet::new();
+    let mut names: BTreeSet<String> = BTreeSet::new();
     let mut budget = MAX_COOKIE_BYTES;
     // Each header counts, even an empty one: past MAX_COOKIES headers none could add a cookie
     // the limit would keep.

@@ -1,0 +1,120 @@
+//! The client's request and response, converted between the handler's `http` types and the
+//! `fastly` crate's handle API. Not through the crate's `Request` and `Response`: taking the
+//! client request and sending a response that way also sets flags in the crate's statics (the
+//! request taken, a response sent), and each such value builds a hash map whose random keys are
+//! a per-thread counter every new map bumps. In a pre-initialized instance those statics are on
+//! pages of the snapshot, so each request copied two of them (see `fresh_heap.rs`). Tailor
+//! takes the request once and answers once (`main.rs`), so it needs neither guard: the same
+//! host calls, in the same order.
+#![allow(unsafe_code)]
+
+use fastly::error::BufferSizeError;
+use fastly::handle::{BodyHandle, RequestHandle, ResponseHandle};
+use std::io::{Read, Write};
+use std::net::IpAddr;
+
+/// Client request bodies larger than this are cut off (only beacons have bodies).
+const MAX_CLIENT_BODY: u64 = 64 * 1024;
+/// The first buffer for each part of the request, as the `fastly` crate starts them; a part
+/// that does not fit is read again with a buffer of the size the host says it needs.
+const METHOD_BUFFER: usize = 8;
+const URL_BUFFER: usize = 4096;
+const NAME_BUFFER: usize = 128;
+const VALUE_BUFFER: usize = 4096;
+/// No part of a request is read with a larger buffer (Fastly's own limit on a request's
+/// headers is well below it).
+const MAX_PART_BYTES: usize = 1024 * 1024;
+
+/// The client request as the handler takes it, and the client's address; `None` if the host
+/// has no request to give (it always has one while a program runs).
+// The raw handle calls are deprecated for targets other than `wasm32-wasip1` (whose host calls
+// these are): a host build of this crate (clippy, tests) compiles them but never runs them.
+#[allow(deprecated)]
+pub(crate) fn request() -> Option<(http::Request<Vec<u8>>, Option<IpAddr>)> {
+    let (mut request, mut body) = (RequestHandle::INVALID, BodyHandle::INVALID);
+    // SAFETY: the host writes two handles it hands over to this program; they are owned by
+    // the two values from here on, and closed when those drop.
+    let status = unsafe {
+        fastly_sys::fastly_http_req::body_downstream_get(request.as_u32_mut(), body.as_u32_mut())
+    };
+    if !status.is_ok() || !request.is_valid() || !body.is_valid() {
+        return None;
+    }
+    let client_ip = request.client_ip_addr();
+    let method = read_grown(METHOD_BUFFER, |size| request.get_method(size));
+    // The `url` crate's parse, as the `fastly` crate's `Request` makes it: dot segments are
+    // resolved and the path percent-encoded before anything routes on it.
+    let url = read_grown(URL_BUFFER, |size| request.get_url(size));
+    let path_and_query = url.map(|url| match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    });
+    let mut bytes = Vec::new();
+    let _ = body.take(MAX_CLIENT_BODY).read_to_end(&mut bytes);
+    let mut builder = http::Request::builder();
+    if let (Some(method), Some(path_and_query)) = (method, path_and_query) {
+        builder = builder.method(method).uri(path_and_query);
+    } else {
+        builder = builder.uri("/_invalid");
+    }
+    let names = read_grown(NAME_BUFFER, |size| {
+        request
+            .get_header_names(size)
+            .collect::<Result<Vec<_>, _>>()
+    });
+    for name in names.unwrap_or_default() {
+        let values = read_grown(VALUE_BUFFER, |size| {
+            request
+                .get_header_values(&name, size)
+                .collect::<Result<Vec<_>, _>>()
+        });
+        for value in values.unwrap_or_default() {
+            builder = builder.header(&name, value);
+        }
+    }
+    let converted = builder.body(bytes).unwrap_or_else(|_| {
+        // An unparsable URI cannot route anywhere; the handler answers it with a 404.
+        let mut fallback = http::Request::new(Vec::new());
+        *fallback.uri_mut() = http::Uri::from_static("/_invalid");
+        fallback
+    });
+    Some((converted, client_ip))
+}
+
+/// `read` with a buffer of `size` bytes, again with the size the host asks for while it asks
+/// for more (up to [`MAX_PART_BYTES`]); `None` if the part cannot be read.
+fn read_grown<T>(mut size: usize, read: impl Fn(usize) -> Result<T, BufferSizeError>) -> Option<T> {
+    loop {
+        match read(size) {
+            Ok(part) => return Some(part),
+            Err(e) if e.needed_buf_size > size && e.needed_buf_size <= MAX_PART_BYTES => {
+                size = e.needed_buf_size;
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Sends `response` whole.
+pub(crate) fn send(response: http::Response<Vec<u8>>) {
+    let (parts, bytes) = response.into_parts();
+    let mut body = BodyHandle::new();
+    // The host takes the whole body into its own buffer; a failed write leaves it short, as
+    // the `fastly` crate's `Response` would.
+    let _ = body.write_all(&bytes);
+    head(&parts).send_to_client(body);
+}
+
+/// Sends `parts` and returns the body, open for the pieces that follow.
+pub(crate) fn stream(parts: &http::response::Parts) -> fastly::http::body::StreamingBody {
+    head(parts).stream_to_client(BodyHandle::new()).into()
+}
+
+fn head(parts: &http::response::Parts) -> ResponseHandle {
+    let mut head = ResponseHandle::new();
+    head.set_status(parts.status);
+    for (name, value) in &parts.headers {
+        head.append_header(name, value);
+    }
+    head
+}
