@@ -1,5 +1,6 @@
 //! Banners: the view model built from recommended items, and its HTML and JSON renderings.
 
+mod context;
 mod escape;
 mod link;
 
@@ -88,7 +89,7 @@ impl Banner {
         templates: &impl Environments,
         template: &str,
     ) -> Result<String, RenderError> {
-        let context = minijinja::Value::from(minijinja::value::Serde(self));
+        let context = self.template_context();
         let render = |builtins| {
             templates
                 .environment(builtins)
