@@ -22,72 +22,73 @@ fn leb(bytes: &[u8], at: &mut usize) -> u64 {
     }
 }
 
+/// Each section of `wasm` as its id and contents.
+fn sections(wasm: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
+    assert_eq!(&wasm[..4], b"\0asm", "not a wasm module");
+    let mut at = 8;
+    std::iter::from_fn(move || {
+        if at >= wasm.len() {
+            return None;
+        }
+        let id = wasm[at];
+        at += 1;
+        let size = leb(wasm, &mut at) as usize;
+        let contents = &wasm[at..at + size];
+        at += size;
+        Some((id, contents))
+    })
+}
+
 /// Reads `wasm`'s memory and data sections (a module with one memory and `i32.const` offsets,
 /// as the linker and Wizer write them).
 pub(crate) fn layout(wasm: &[u8]) -> Layout {
-    assert_eq!(&wasm[..4], b"\0asm", "not a wasm module");
-    let mut at = 8;
     let mut layout = Layout {
         initial_bytes: 0,
         data_end: 0,
     };
-    while at < wasm.len() {
-        let id = wasm[at];
-        at += 1;
-        let size = leb(wasm, &mut at) as usize;
-        let end = at + size;
-        let mut p = at;
+    for (id, section) in sections(wasm) {
+        let mut p = 0;
         match id {
             5 => {
-                assert_eq!(leb(wasm, &mut p), 1, "one memory");
-                let _flags = leb(wasm, &mut p);
-                layout.initial_bytes = leb(wasm, &mut p) * 65_536;
+                assert_eq!(leb(section, &mut p), 1, "one memory");
+                let _flags = leb(section, &mut p);
+                layout.initial_bytes = leb(section, &mut p) * 65_536;
             }
             11 => {
-                for _ in 0..leb(wasm, &mut p) {
-                    assert_eq!(leb(wasm, &mut p), 0, "active segment of memory 0");
-                    assert_eq!(wasm[p], 0x41, "i32.const offset");
+                for _ in 0..leb(section, &mut p) {
+                    assert_eq!(leb(section, &mut p), 0, "active segment of memory 0");
+                    assert_eq!(section[p], 0x41, "i32.const offset");
                     p += 1;
-                    let offset = leb(wasm, &mut p);
-                    assert_eq!(wasm[p], 0x0b, "end of the offset expression");
+                    let offset = leb(section, &mut p);
+                    assert_eq!(section[p], 0x0b, "end of the offset expression");
                     p += 1;
-                    let len = leb(wasm, &mut p);
+                    let len = leb(section, &mut p);
                     layout.data_end = layout.data_end.max(offset + len);
                     p += len as usize;
                 }
             }
             _ => {}
         }
-        at = end;
     }
     layout
 }
 
 /// The function each export of `wasm` names, by export name (other kinds of export left out).
 pub(crate) fn exported_functions(wasm: &[u8]) -> Vec<(String, u64)> {
-    assert_eq!(&wasm[..4], b"\0asm", "not a wasm module");
-    let mut at = 8;
     let mut functions = Vec::new();
-    while at < wasm.len() {
-        let id = wasm[at];
-        at += 1;
-        let size = leb(wasm, &mut at) as usize;
-        let end = at + size;
-        if id == 7 {
-            let mut p = at;
-            for _ in 0..leb(wasm, &mut p) {
-                let len = leb(wasm, &mut p) as usize;
-                let name = String::from_utf8_lossy(&wasm[p..p + len]).into_owned();
-                p += len;
-                let kind = wasm[p];
-                p += 1;
-                let index = leb(wasm, &mut p);
-                if kind == 0 {
-                    functions.push((name, index));
-                }
+    for (_, section) in sections(wasm).filter(|(id, _)| *id == 7) {
+        let mut p = 0;
+        for _ in 0..leb(section, &mut p) {
+            let len = leb(section, &mut p) as usize;
+            let name = String::from_utf8_lossy(&section[p..p + len]).into_owned();
+            p += len;
+            let kind = section[p];
+            p += 1;
+            let index = leb(section, &mut p);
+            if kind == 0 {
+                functions.push((name, index));
             }
         }
-        at = end;
     }
     functions
 }
