@@ -1,6 +1,6 @@
 //! Hostile image requests on the in-memory host: output sizes, signatures, path prefixes,
 //! metadata and focal points (the image defects of the hostile review), each named after the
-//! defect it guards against.
+//! defect it guards against; and what an image request reads of its visitor.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,6 +10,7 @@
 
 mod support;
 
+use support::client::IPHONE;
 use support::native::{demo_host, get, json, DEBUG};
 use tailor_image::signature::{sign, signing_input};
 use tailor_testing::memory::MemoryHost;
@@ -222,4 +223,26 @@ fn focal_point_gravity_shares_a_key_only_with_the_same_crop() {
     assert!(fine == coarse, "one key, two different crops");
     let (other_key, _) = fetch("0.51x0.5");
     assert_ne!(other_key, fine_key);
+}
+
+/// An image is the same for every visitor: its request neither classifies the visitor nor
+/// runs the segment rules (no `segment` timing), unless a debug request asks for the
+/// explanations.
+#[test]
+fn images_read_no_visitor_unless_debugging() {
+    let host = demo_host();
+    let path = "/img/preview/photos/harbour.jpg";
+    let timing = |headers: &[(&str, &str)]| {
+        let got = get(&host, path, headers);
+        assert_eq!(got.status(), 200);
+        let timing = got.headers()["server-timing"].to_str().unwrap().to_owned();
+        (timing, got.headers().get("x-tailor-segment").cloned())
+    };
+    let phone = ("user-agent", IPHONE);
+    let (plain, segment) = timing(&[phone, ("cookie", "tailor_consent=1")]);
+    assert!(!plain.contains("segment;"), "{plain}");
+    assert_eq!(segment, None);
+    let (debugged, segment) = timing(&[phone, DEBUG]);
+    assert!(debugged.contains("segment;"), "{debugged}");
+    assert_eq!(segment.unwrap(), "mobile");
 }

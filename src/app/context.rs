@@ -2,6 +2,7 @@
 //! was asked for with the right token.
 
 use super::config_source::ConfigSource;
+use super::preview;
 use super::timing::ServerTiming;
 use super::visitor::{self, Identity};
 use super::weights_source;
@@ -9,7 +10,7 @@ use crate::Bundle;
 use std::cell::RefCell;
 use std::rc::Rc;
 use tailor_config::Config;
-use tailor_core::identity::{self, preview, ArmMark};
+use tailor_core::identity::{self, ArmMark};
 use tailor_core::segment::buckets::{self, Allocation, Assignment, Reason};
 use tailor_core::segment::condition::Facts;
 use tailor_core::segment::{self, Decision, DeviceClass, RequestFacts, VisitorContext};
@@ -59,11 +60,7 @@ impl<'a> RequestContext<'a> {
         records_arms: bool,
     ) -> Self {
         let debug = debug_allowed(request.headers(), config);
-        let query: Vec<(String, String)> = request
-            .uri()
-            .query()
-            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-            .unwrap_or_default();
+        let query = query_of(request);
         // The geo lookup is a host call, not segmentation work: it stays outside the timing.
         let geo = platform.geo();
         let start = platform.now_ms();
@@ -76,7 +73,7 @@ impl<'a> RequestContext<'a> {
         let consent = identity::has_consent(&visitor, &config.consent);
         let mut segment_ms = platform.now_ms() - start;
 
-        let forced = preview_segment(&query, config, platform, &mut visitor).await;
+        let forced = preview::forced_segment(&query, config, platform, &mut visitor).await;
         let is_bot = visitor.device == DeviceClass::Bot;
         let mut identity = visitor::identify(
             config,
@@ -151,16 +148,7 @@ impl<'a> RequestContext<'a> {
         identity.seal(config, platform);
         let mut timing = ServerTiming::default();
         timing.add("segment", segment_ms);
-        let bypass_cache = debug
-            && request
-                .headers()
-                .get(CACHE_HEADER)
-                .is_some_and(|v| v == "bypass");
         Self {
-            config,
-            bundle,
-            config_source,
-            query,
             visitor,
             consent,
             identity,
@@ -168,21 +156,65 @@ impl<'a> RequestContext<'a> {
             assignments,
             allocation,
             preview: forced.is_some(),
+            timing: RefCell::new(timing),
+            ..Self::anonymous(request, config, config_source, bundle, query, debug)
+        }
+    }
+
+    /// The context of a response that is the same for every visitor (an image's bytes depend
+    /// only on the config, the query and `Accept`): no user-agent classification, geo lookup,
+    /// segment rules or cookie, which would be most of a cached image's own work. A debug
+    /// request takes [`Self::new`] instead, for its explanation headers.
+    pub(super) fn for_anyone(
+        request: &http::Request<Vec<u8>>,
+        config: &'a Config,
+        config_source: ConfigSource,
+        bundle: &'a Bundle,
+    ) -> Self {
+        let query = query_of(request);
+        Self::anonymous(request, config, config_source, bundle, query, false)
+    }
+
+    /// The request's own fields, with no visitor.
+    fn anonymous(
+        request: &http::Request<Vec<u8>>,
+        config: &'a Config,
+        config_source: ConfigSource,
+        bundle: &'a Bundle,
+        query: Vec<(String, String)>,
+        debug: bool,
+    ) -> Self {
+        let headers = request.headers();
+        let bypass_cache = debug && headers.get(CACHE_HEADER).is_some_and(|v| v == "bypass");
+        Self {
+            config,
+            bundle,
+            config_source,
+            query,
+            visitor: VisitorContext::default(),
+            consent: false,
+            identity: Identity::default(),
+            decision: Decision {
+                segment: config.segments.rules.default.clone(),
+                rule: None,
+                explanation: String::new(),
+            },
+            assignments: Vec::new(),
+            allocation: None,
+            preview: false,
             debug,
             bypass_cache,
-            client_formats: request
-                .headers()
+            client_formats: headers
                 .get(http::header::ACCEPT)
                 .and_then(|v| v.to_str().ok())
                 .map(ClientFormats::from_accept)
                 .unwrap_or_default(),
-            if_none_match: request
-                .headers()
+            if_none_match: headers
                 .get(http::header::IF_NONE_MATCH)
                 .and_then(|v| v.to_str().ok())
                 .filter(|v| v.len() <= 1024)
                 .map(str::to_owned),
-            timing: RefCell::new(timing),
+            timing: RefCell::new(ServerTiming::default()),
         }
     }
 
@@ -236,45 +268,15 @@ fn record_arms(marks: &mut Vec<ArmMark>, assignments: &[Assignment], config: &Co
     }
 }
 
-/// The segment a valid preview token forces. An invalid, expired, too long-lived or
-/// unknown-segment token is ignored (noted in the debug warnings), as is a token naming a key
-/// that is neither `keys.preview` nor in `keys.preview_previous`, and any token when previews
-/// are not configured. Only the key the token names is read from the secret store.
-async fn preview_segment<P: Platform>(
-    query: &[(String, String)],
-    config: &Config,
-    platform: &P,
-    visitor: &mut VisitorContext,
-) -> Option<String> {
-    let token = tailor_core::query::first(query, preview::PARAM)?;
-    let segment = match (preview::parse(token), &config.keys.preview) {
-        (Some(token), Some(current)) => {
-            let known = std::iter::once(current)
-                .chain(&config.keys.preview_previous)
-                .any(|id| id == token.key_id);
-            let key = if known {
-                let name = format!("preview-{}", token.key_id);
-                platform.secret(&name).await.ok().flatten()
-            } else {
-                None
-            };
-            let now_s = (platform.now_ms() / 1000.0) as u64;
-            let lifetime = u64::from(config.keys.preview_max_lifetime_seconds);
-            key.filter(|key| token.is_valid(key, now_s, lifetime))
-                .map(|_| token.segment.to_owned())
-                .filter(|segment| config.segment(segment).is_some())
-        }
-        _ => None,
-    };
-    if segment.is_none() {
-        visitor
-            .warnings
-            .push("preview token invalid, expired or not configured; ignored".into());
-    }
-    segment
+fn query_of(request: &http::Request<Vec<u8>>) -> Vec<(String, String)> {
+    request
+        .uri()
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
 }
 
-fn debug_allowed(headers: &http::HeaderMap, config: &Config) -> bool {
+pub(super) fn debug_allowed(headers: &http::HeaderMap, config: &Config) -> bool {
     let (Some(expected), Some(given)) = (config.debug_token.as_deref(), headers.get(DEBUG_HEADER))
     else {
         return false;

@@ -21,6 +21,7 @@ mod original_source;
 mod outgoing;
 mod page_route;
 mod prepared;
+mod preview;
 mod read_through;
 mod respond;
 mod shared_caches;
@@ -144,9 +145,14 @@ async fn route<P: Platform>(
     let config_started = platform.now_ms();
     let (config, source) = load_config(platform, bundle).await?;
     let config_ms = platform.now_ms() - config_started;
-    // Images never depend on arms: their requests neither read the arm weights nor record arms.
-    let records_arms = !path.starts_with(tailor_core::image_path::IMAGE_ROUTE);
-    let ctx = RequestContext::new(request, &config, source, bundle, platform, records_arms).await;
+    // An image is the same for every visitor: its requests read no visitor (unless a debug
+    // request asks for the explanations), neither reading the arm weights nor recording arms.
+    let image = path.starts_with(tailor_core::image_path::IMAGE_ROUTE);
+    let ctx = if image && !context::debug_allowed(request.headers(), &config) {
+        RequestContext::for_anyone(request, &config, source, bundle)
+    } else {
+        RequestContext::new(request, &config, source, bundle, platform, !image).await
+    };
     ctx.timing.borrow_mut().add_first("config", config_ms);
     if let Some(rest) = path.strip_prefix("/page/") {
         return page_route::serve(request, &ctx, rest, platform).await;

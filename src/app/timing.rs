@@ -26,7 +26,8 @@ impl ServerTiming {
         let mut out = String::new();
         for (i, (name, dur)) in self.entries.iter().enumerate() {
             let sep = if i == 0 { "" } else { ", " };
-            let _ = write!(out, "{sep}{name};dur={dur:.3}");
+            let _ = write!(out, "{sep}{name};dur=");
+            write_ms(&mut out, *dur);
         }
         out
     }
@@ -34,12 +35,22 @@ impl ServerTiming {
 
 /// `value` (a `Server-Timing` header, possibly empty) with `total;dur=…` appended.
 pub(super) fn with_total(value: &str, total_ms: f64) -> String {
-    let total = format!("total;dur={:.3}", total_ms.max(0.0));
-    if value.is_empty() {
-        total
-    } else {
-        format!("{value}, {total}")
+    let mut out = String::with_capacity(value.len() + 24);
+    if !value.is_empty() {
+        out.push_str(value);
+        out.push_str(", ");
     }
+    out.push_str("total;dur=");
+    write_ms(&mut out, total_ms);
+    out
+}
+
+/// Milliseconds with three decimals, as `{:.3}` writes them, through integer formatting: the
+/// float's exact formatting was a tenth of a cached image's own work in Viceroy.
+fn write_ms(out: &mut String, ms: f64) {
+    // Non-negative; NaN becomes 0 (`as` saturates).
+    let micros = (ms.max(0.0) * 1000.0).round() as u64;
+    let _ = write!(out, "{}.{:03}", micros / 1000, micros % 1000);
 }
 
 #[cfg(test)]
@@ -53,6 +64,20 @@ mod tests {
             with_total("model;dur=0.1", 0.25),
             "model;dur=0.1, total;dur=0.250"
         );
+    }
+
+    #[test]
+    fn milliseconds_read_as_float_formatting_writes_them() {
+        // Away from the half-microsecond ties, where the two roundings may differ.
+        for i in 0..200_000u32 {
+            let ms = f64::from(i) * 0.0173 + 0.000_13;
+            let mut out = String::new();
+            write_ms(&mut out, ms);
+            assert_eq!(out, format!("{ms:.3}"), "{ms}");
+        }
+        let mut out = String::new();
+        write_ms(&mut out, f64::NAN);
+        assert_eq!(out, "0.000");
     }
 
     #[test]
