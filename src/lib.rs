@@ -12,6 +12,8 @@ pub mod error;
 pub use app::{handle, prepare, serve};
 pub use bundle::Bundle;
 pub use error::AppError;
+/// How adapters turn the host's URL into the path and query the router sees.
+pub use tailor_core::request_target;
 
 /// The crate version, reported by `/healthz`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

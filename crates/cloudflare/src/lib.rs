@@ -27,11 +27,9 @@ use worker::{event, Context, Env, Headers, Method, Response};
 const MAX_CLIENT_BODY: usize = 64 * 1024;
 
 async fn to_http(mut request: worker::Request) -> Result<http::Request<Vec<u8>>, worker::Error> {
-    let url = request.url()?;
-    let path_and_query = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    };
+    // Normalized as `Request::url` would (the same parser, run only when needed).
+    let path_and_query = tailor::request_target::path_and_query(&request.inner().url())
+        .ok_or_else(|| worker::Error::RustError("the request's URL does not parse".into()))?;
     let method = request.method();
     let body = match method {
         Method::Post => {

@@ -180,12 +180,16 @@ pub fn etag(full_key: &str, body: &[u8]) -> String {
     format!("\"{}\"", hex(&digest, 12))
 }
 
+/// Lowercase hex of the first `take` bytes, digit by digit (a `format!` per byte was a
+/// string allocation per byte on every cache lookup).
 fn hex(bytes: &[u8], take: usize) -> String {
-    bytes
-        .iter()
-        .take(take)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let digit = |nibble: u8| char::from_digit(u32::from(nibble), 16).unwrap_or('0');
+    let mut out = String::with_capacity(2 * take);
+    for b in bytes.iter().take(take) {
+        out.push(digit(b >> 4));
+        out.push(digit(b & 15));
+    }
+    out
 }
 
 /// Whether an `If-None-Match` value names `etag` (`*`, or one of a comma-separated list;

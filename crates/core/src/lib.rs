@@ -12,6 +12,7 @@
 //! - [`origin_ttl`]: what an origin's `Cache-Control` allows a shared cache.
 //! - [`accept`]: the `(token, q)` ranges of `Accept`-style headers.
 //! - [`query`]: looking parameters up in a parsed query string.
+//! - [`request_target`]: the path and query the router sees, normalized like a browser.
 //! - [`constant_time`]: comparing secrets.
 //! - [`signing`]: HMAC-SHA256 hex signatures and their constant-time check.
 //!
@@ -30,5 +31,6 @@ pub mod origin_ttl;
 pub mod page;
 pub mod query;
 pub mod recs;
+pub mod request_target;
 pub mod segment;
 pub mod signing;

@@ -24,9 +24,9 @@ pub(crate) fn read_whole(
     length: Option<u64>,
 ) -> Result<Vec<u8>, PlatformError> {
     let too_large = PlatformError::TooLarge { limit: max_bytes };
-    let known = body
-        .known_length()
-        .or(length)
+    // A length the caller knows saves asking the host.
+    let known = length
+        .or_else(|| body.known_length())
         .and_then(|n| usize::try_from(n).ok());
     if known.is_some_and(|n| n > max_bytes) {
         return Err(too_large);

@@ -42,13 +42,12 @@ pub(crate) fn request() -> Option<(http::Request<Vec<u8>>, Option<IpAddr>)> {
     }
     let client_ip = request.client_ip_addr();
     let method = read_grown(METHOD_BUFFER, |size| request.get_method(size));
-    // The `url` crate's parse, as the `fastly` crate's `Request` makes it: dot segments are
-    // resolved and the path percent-encoded before anything routes on it.
-    let url = read_grown(URL_BUFFER, |size| request.get_url(size));
-    let path_and_query = url.map(|url| match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    });
+    // Normalized as the `fastly` crate's `Request` would (its `url` crate parse), dot
+    // segments resolved and the path percent-encoded before anything routes on it, but
+    // parsed only when it is not normal already.
+    let path_and_query = url_of(&request)
+        .as_deref()
+        .and_then(tailor::request_target::path_and_query);
     let mut bytes = Vec::new();
     let _ = body.take(MAX_CLIENT_BODY).read_to_end(&mut bytes);
     let mut builder = http::Request::builder();
@@ -79,6 +78,37 @@ pub(crate) fn request() -> Option<(http::Request<Vec<u8>>, Option<IpAddr>)> {
         fallback
     });
     Some((converted, client_ip))
+}
+
+/// The request's URL as the host hands it over (the `fastly` crate's `get_url` would parse it,
+/// and stop the program on one it cannot parse); `None` if it is not UTF-8 or over
+/// [`MAX_PART_BYTES`].
+#[allow(deprecated)]
+fn url_of(request: &RequestHandle) -> Option<String> {
+    let mut size = URL_BUFFER;
+    loop {
+        let mut bytes = Vec::<u8>::with_capacity(size);
+        let mut written = 0;
+        // SAFETY: the host writes at most `size` bytes into the buffer's spare capacity and
+        // says how many (or, when they do not fit, how many it needs).
+        let status = unsafe {
+            fastly_sys::fastly_http_req::uri_get(
+                request.as_u32(),
+                bytes.as_mut_ptr(),
+                size,
+                &mut written,
+            )
+        };
+        if status.is_ok() && written <= size {
+            // SAFETY: the host initialized the first `written` bytes.
+            unsafe { bytes.set_len(written) };
+            return String::from_utf8(bytes).ok();
+        }
+        if written <= size || written > MAX_PART_BYTES {
+            return None;
+        }
+        size = written;
+    }
 }
 
 /// `read` with a buffer of `size` bytes, again with the size the host asks for while it asks

@@ -5,7 +5,7 @@ use crate::body::{read_whole, FastlyBody};
 use fastly::cache::core as cache;
 use fastly::http::request::SendErrorCause;
 use fastly::kv_store::{KVStore, KVStoreError};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::IpAddr;
@@ -26,6 +26,8 @@ pub(crate) struct FastlyHost {
     /// Keys whose lookup made this request the one to fill or refresh the entry: the next
     /// insert of the key goes through the transaction, releasing the requests waiting on it.
     obligations: RefCell<BTreeMap<String, cache::Transaction>>,
+    /// The settings store, opened on the first setting read (`None`: none is deployed).
+    settings: OnceCell<Option<fastly::ConfigStore>>,
 }
 
 impl FastlyHost {
@@ -34,6 +36,7 @@ impl FastlyHost {
         Self {
             client_ip,
             obligations: RefCell::new(BTreeMap::new()),
+            settings: OnceCell::new(),
         }
     }
 }
@@ -71,8 +74,12 @@ impl Platform for FastlyHost {
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>, PlatformError> {
-        // No settings store deployed means no settings, not an error.
-        let Ok(store) = fastly::ConfigStore::try_open(SETTINGS_STORE) else {
+        // No settings store deployed means no settings, not an error. Opened once: every
+        // request reads two settings.
+        let store = self
+            .settings
+            .get_or_init(|| fastly::ConfigStore::try_open(SETTINGS_STORE).ok());
+        let Some(store) = store else {
             return Ok(None);
         };
         store

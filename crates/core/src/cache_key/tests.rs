@@ -93,3 +93,15 @@ proptest! {
         prop_assert_ne!(cache_key(&oa), cache_key(&ba));
     }
 }
+
+#[test]
+fn platform_keys_and_etags_are_lowercase_hex_of_sha256() {
+    // SHA-256 of the empty string starts e3b0c442 98fc1c14 9afbf4c8 996fb924.
+    assert_eq!(platform_key(""), "t2-e3b0c44298fc1c149afbf4c8996fb924");
+    let tag = etag("k", b"body");
+    assert_eq!(tag.len(), 26);
+    assert!(tag
+        .trim_matches('"')
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+}
