@@ -268,6 +268,7 @@ fn record_arms(marks: &mut Vec<ArmMark>, assignments: &[Assignment], config: &Co
     }
 }
 
+/// The query's name-value pairs, percent-decoded, in order.
 fn query_of(request: &http::Request<Vec<u8>>) -> Vec<(String, String)> {
     request
         .uri()
