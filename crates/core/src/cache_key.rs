@@ -4,6 +4,7 @@
 //! two that must not, never do. The full key is readable (shown in debug output); the
 //! platform gets a fixed-length hash of it.
 
+use crate::hex::lower_hex;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
@@ -166,7 +167,11 @@ pub fn cache_key(parts: &KeyParts<'_>) -> String {
 pub fn platform_key(full_key: &str) -> String {
     format!(
         "t{KEY_SCHEMA}-{}",
-        hex(&Sha256::digest(full_key.as_bytes()), 16)
+        lower_hex(
+            Sha256::digest(full_key.as_bytes())
+                .get(..16)
+                .unwrap_or_default()
+        )
     )
 }
 
@@ -177,19 +182,7 @@ pub fn etag(full_key: &str, body: &[u8]) -> String {
         .chain_update([0])
         .chain_update(body)
         .finalize();
-    format!("\"{}\"", hex(&digest, 12))
-}
-
-/// Lowercase hex of the first `take` bytes, digit by digit (a `format!` per byte was a
-/// string allocation per byte on every cache lookup).
-fn hex(bytes: &[u8], take: usize) -> String {
-    let digit = |nibble: u8| char::from_digit(u32::from(nibble), 16).unwrap_or('0');
-    let mut out = String::with_capacity(2 * take);
-    for b in bytes.iter().take(take) {
-        out.push(digit(b >> 4));
-        out.push(digit(b & 15));
-    }
-    out
+    format!("\"{}\"", lower_hex(digest.get(..12).unwrap_or_default()))
 }
 
 /// Whether an `If-None-Match` value names `etag` (`*`, or one of a comma-separated list;

@@ -14,6 +14,7 @@
 //! - [`query`]: looking parameters up in a parsed query string.
 //! - [`request_target`]: the path and query the router sees, normalized like a browser.
 //! - [`constant_time`]: comparing secrets.
+//! - [`hex`]: lowercase hex.
 //! - [`signing`]: HMAC-SHA256 hex signatures and their constant-time check.
 //!
 //! Nothing here knows the config document or the host: the config crate builds these types,
@@ -25,6 +26,7 @@ pub mod banner;
 pub mod cache_key;
 pub mod constant_time;
 pub mod events;
+pub mod hex;
 pub mod identity;
 pub mod image_path;
 pub mod origin_ttl;

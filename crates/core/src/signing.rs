@@ -10,11 +10,7 @@ pub fn mac_hex(key: &[u8], input: &str) -> String {
         return String::new(); // HMAC accepts keys of any length; this branch is unreachable
     };
     mac.update(input.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::lower_hex(&mac.finalize().into_bytes())
 }
 
 /// Whether `given_hex` is the HMAC-SHA256 of `input` under `key`, compared without an early

@@ -4,7 +4,8 @@
 //! break them is replaced by a fixed-length hash of its value: `image:#<32 hex digits>`.
 //! Cloudflare's `Cache-Tag` has the same per-tag limit.
 
-use super::{hex, KeyParts};
+use super::KeyParts;
+use crate::hex::lower_hex;
 use sha2::{Digest, Sha256};
 
 /// Fastly's limit on one surrogate key, in bytes (Viceroy enforces it too).
@@ -73,7 +74,11 @@ pub fn surrogate_key(kind: &str, value: &str) -> String {
     } else {
         format!(
             "{kind}:{HASHED}{}",
-            hex(&Sha256::digest(value.as_bytes()), 16)
+            lower_hex(
+                Sha256::digest(value.as_bytes())
+                    .get(..16)
+                    .unwrap_or_default()
+            )
         )
     }
 }

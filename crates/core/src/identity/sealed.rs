@@ -192,7 +192,7 @@ fn valid_id(id: &str) -> bool {
 
 /// A visitor id from 12 random bytes.
 pub fn new_visitor_id(random: [u8; 12]) -> String {
-    random.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hex::lower_hex(&random)
 }
 
 #[cfg(test)]
