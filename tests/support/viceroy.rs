@@ -190,28 +190,50 @@ impl Harness {
         let text = manifest(origin_port, overrides, timeouts);
         std::fs::write(&manifest_path, text).unwrap();
         let log_path = dir.join("viceroy.log");
-        let log = std::fs::File::create(&log_path).unwrap();
-        let port = free_port();
         let viceroy = std::env::var("VICEROY").unwrap_or_else(|_| "viceroy".into());
-        let child = Command::new(&viceroy)
-            .arg("serve")
-            .arg(wasm_path())
-            .arg("-C")
-            .arg(&manifest_path)
-            .args(["--addr", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::from(log.try_clone().unwrap()))
-            .stderr(Stdio::from(log))
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start '{viceroy}' (run `make test`): {e}"));
+        let spawn = |port: u16| {
+            let log = std::fs::File::create(&log_path).unwrap();
+            Command::new(&viceroy)
+                .arg("serve")
+                .arg(wasm_path())
+                .arg("-C")
+                .arg(&manifest_path)
+                .args(["--addr", &format!("127.0.0.1:{port}")])
+                .stdout(Stdio::from(log.try_clone().unwrap()))
+                .stderr(Stdio::from(log))
+                .spawn()
+                .unwrap_or_else(|e| panic!("could not start '{viceroy}' (run `make test`): {e}"))
+        };
+        let port = free_port();
         let mut harness = Self {
-            child,
+            child: spawn(port),
             base: format!("http://127.0.0.1:{port}"),
-            log_path,
+            log_path: log_path.clone(),
             runtime: Runtime::Viceroy,
             _origin: origin,
         };
-        harness.wait_until_up();
+        harness.come_up_on_a_free_port(spawn);
         harness
+    }
+
+    /// Waits for the runtime `spawn` started on this harness's port to answer. `free_port`
+    /// releases the port before the runtime binds it, and a harness starting beside this one
+    /// (or a test's own origin) can take it meanwhile; then the runtime exits with "Address
+    /// already in use", and it is started again on another port instead of failing the case.
+    pub(super) fn come_up_on_a_free_port(&mut self, spawn: impl Fn(u16) -> Child) {
+        for _ in 0..3 {
+            match self.wait_until_up_or_exit() {
+                Ok(()) => return,
+                Err(log) if log.contains("Address already in use") => {
+                    self.stop_child();
+                    let port = free_port();
+                    self.child = spawn(port);
+                    self.base = format!("http://127.0.0.1:{port}");
+                }
+                Err(log) => panic!("{:?} did not come up; log:\n{log}", self.runtime),
+            }
+        }
+        self.wait_until_up();
     }
 
     /// Another harness of the same runtime, with other KV overrides.

@@ -212,22 +212,7 @@ impl Harness {
             runtime: Runtime::Workerd,
             _origin: origin,
         };
-        // `free_port` releases the port before wrangler binds it, seconds later; a harness
-        // starting beside this one can take it meanwhile. Then wrangler exits with "Address
-        // already in use": try again on another port instead of failing the case.
-        for _ in 0..3 {
-            match harness.wait_until_up_or_exit() {
-                Ok(()) => return harness,
-                Err(log) if log.contains("Address already in use") => {
-                    harness.stop_child();
-                    let port = free_port();
-                    harness.child = spawn(port);
-                    harness.base = format!("http://127.0.0.1:{port}");
-                }
-                Err(log) => panic!("Workerd did not come up; log:\n{log}"),
-            }
-        }
-        harness.wait_until_up();
+        harness.come_up_on_a_free_port(spawn);
         harness
     }
 }
