@@ -12,7 +12,7 @@ mod support;
 
 use support::client::DESKTOP;
 use support::native::{demo_host, get, json, BUNDLE};
-use tailor::app::{ConfigSource, LoadedConfig};
+use tailor::app::{ConfigSource, ConfigVia, LoadedConfig};
 use tailor_platform::block_on;
 use tailor_testing::memory::MemoryHost;
 
@@ -126,6 +126,76 @@ fn a_kv_config_that_is_the_prepared_document_is_served_prepared_and_another_is_p
             !std::ptr::eq(&*first, &*third),
             "another document is parsed"
         );
+    });
+}
+
+#[test]
+fn a_cached_copy_that_names_the_prepared_document_is_served_without_its_body() {
+    in_new_instance(|| {
+        tailor::prepare(&BUNDLE).unwrap();
+        let mut host = demo_host();
+        host.memo = None;
+        let (first, source) = config(&host, &BUNDLE);
+        assert!(matches!(
+            source,
+            ConfigSource::Kv {
+                via: ConfigVia::Kv,
+                ..
+            }
+        ));
+        // The live copy names its document; its body is not needed to serve the prepared
+        // config, so a body this build could not read does not matter.
+        let live_named = |host: &MemoryHost| {
+            let cache = host.cache.borrow();
+            let named: Vec<String> = cache
+                .values()
+                .filter_map(|(object, _, _)| {
+                    let (_, digest) = object
+                        .headers
+                        .iter()
+                        .find(|(name, _)| name == "x-tailor-config-digest")?;
+                    Some(digest.clone())
+                })
+                .collect();
+            named
+        };
+        assert_eq!(live_named(&host).len(), 1, "the live copy alone is named");
+        for (object, _, _) in host.cache.borrow_mut().values_mut() {
+            if !object.headers.is_empty() {
+                object.body = b"not a compiled config".to_vec();
+            }
+        }
+        let (second, source) = config(&host, &BUNDLE);
+        assert!(matches!(
+            source,
+            ConfigSource::Kv {
+                via: ConfigVia::Cache,
+                ..
+            }
+        ));
+        assert!(std::ptr::eq(&*first, &*second));
+
+        // A copy naming another document is read, and refused when damaged: KV is read again.
+        for (object, _, _) in host.cache.borrow_mut().values_mut() {
+            if let Some(header) = object.headers.first_mut() {
+                header.1 = "00".repeat(16);
+            }
+        }
+        let (third, source) = config(&host, &BUNDLE);
+        assert!(matches!(
+            source,
+            ConfigSource::Kv {
+                via: ConfigVia::Kv,
+                ..
+            }
+        ));
+        assert!(std::ptr::eq(&*first, &*third));
+        let refused = host
+            .logs
+            .borrow()
+            .iter()
+            .any(|(_, line)| line.contains("config_refused"));
+        assert!(refused, "{:?}", host.logs.borrow());
     });
 }
 

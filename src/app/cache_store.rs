@@ -7,7 +7,7 @@
 //! the next request simply misses.
 
 use tailor_core::cache_key::{surrogate_keys, KeyParts};
-use tailor_platform::{CacheWrite, CachedObject, Platform};
+use tailor_platform::{CacheWrite, CachedObject, HeadersSuffice, Platform};
 
 /// How long an entry is fresh, and how long past that it may be served stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,20 @@ impl<P: Platform> std::fmt::Debug for Entry<'_, P> {
 
 /// Looks `key` up. A cache outage is a miss that nobody waits on.
 pub(super) async fn lookup<'p, P: Platform>(platform: &'p P, key: String) -> Entry<'p, P> {
-    let found = platform.cache_lookup(&key).await.unwrap_or_default();
+    lookup_headers_first(platform, key, &|_| false).await
+}
+
+/// Looks `key` up like [`lookup`], leaving the body unread when `headers_suffice` says the
+/// stored headers are all the caller needs.
+pub(super) async fn lookup_headers_first<'p, P: Platform>(
+    platform: &'p P,
+    key: String,
+    headers_suffice: HeadersSuffice<'_>,
+) -> Entry<'p, P> {
+    let found = platform
+        .cache_lookup_headers_first(&key, headers_suffice)
+        .await
+        .unwrap_or_default();
     Entry {
         platform,
         key,

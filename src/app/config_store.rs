@@ -10,6 +10,7 @@ use std::rc::Rc;
 use tailor_config::compiled::{is_compiled, named_digest, without_json};
 use tailor_config::Config;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
+use tailor_core::hex::lower_hex;
 use tailor_platform::{CachedObject, Platform, PlatformError};
 
 /// A config document larger than this is refused before it is read (a compiled one carries
@@ -19,6 +20,9 @@ pub(super) const MAX_CONFIG_BYTES: usize = 1024 * 1024;
 /// that a stale copy serves while one request refreshes it: a publish shows within this
 /// (plus KV's own propagation), or at once after purging `config`.
 const CACHE_TTL_SECONDS: u32 = 30;
+/// The live copy's header naming its document's digest (lowercase hex): an instance that
+/// prepared that very document serves it without reading the copy's body.
+const DIGEST_HEADER: &str = "x-tailor-config-digest";
 /// How long the last config that loaded is kept as the fallback.
 const LAST_GOOD_TTL_SECONDS: u32 = 7 * 86_400;
 
@@ -54,9 +58,18 @@ pub(super) async fn read<P: Platform>(
     key: &str,
 ) -> Result<(LoadedConfig, Via), AppError> {
     let live = KeyParts::Config { store, key };
-    let mut entry = cache_store::lookup(platform, platform_key(&cache_key(&live))).await;
+    let live_key = platform_key(&cache_key(&live));
+    let mut entry = cache_store::lookup_headers_first(platform, live_key, &|headers| {
+        names_prepared(headers).is_some()
+    })
+    .await;
     if !entry.must_fill() {
         if let Some(hit) = entry.object.take() {
+            // The copy of the document this instance prepared: its header says so, and its
+            // body was left unread.
+            if let Some(config) = names_prepared(&hit.headers) {
+                return Ok((LoadedConfig::Prepared(config), Via::Cache));
+            }
             match from_cache(&hit.body) {
                 Ok(config) => return Ok((config, Via::Cache)),
                 // Written by another build, say: KV is read and the copy replaced.
@@ -69,8 +82,11 @@ pub(super) async fn read<P: Platform>(
             // The live copy without the JSON it carries: a third of the bytes to read per
             // request. The last good copy keeps it, for a build that reads another format.
             let lean = without_json(&compiled).unwrap_or_else(|_| compiled.to_vec());
+            let headers = named_digest(&compiled)
+                .map(|digest| vec![(DIGEST_HEADER.into(), lower_hex(&digest))])
+                .unwrap_or_default();
             let object = CachedObject {
-                headers: Vec::new(),
+                headers,
                 body: lean,
             };
             let live_lifetime = Lifetime {
@@ -101,6 +117,14 @@ pub(super) async fn read<P: Platform>(
             }
         }
     }
+}
+
+/// The prepared config, when a cached copy's headers name its document.
+fn names_prepared(headers: &[(String, String)]) -> Option<&'static Config> {
+    let (_, digest_hex) = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(DIGEST_HEADER))?;
+    prepared::config_named_in_hex(digest_hex)
 }
 
 /// A compiled copy this instance can serve: the prepared config when the copy names its

@@ -11,8 +11,8 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tailor_platform::{
-    CacheLookup, CacheWrite, CachedObject, Geo, OriginRequest, OriginResponse, Platform,
-    PlatformError,
+    CacheLookup, CacheWrite, CachedObject, Geo, HeadersSuffice, OriginRequest, OriginResponse,
+    Platform, PlatformError,
 };
 
 /// The Config Store holding deployment settings such as `config_key`.
@@ -125,6 +125,14 @@ impl Platform for FastlyHost {
     }
 
     async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
+        self.cache_lookup_headers_first(key, &|_| false).await
+    }
+
+    async fn cache_lookup_headers_first(
+        &self,
+        key: &str,
+        headers_suffice: HeadersSuffice<'_>,
+    ) -> Result<CacheLookup, PlatformError> {
         let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
         // A transactional lookup: on a miss (or a stale hit) exactly one request is told to
         // fill the entry; concurrent ones wait for it (or get the stale object).
@@ -133,11 +141,15 @@ impl Platform for FastlyHost {
             .map_err(|e| other(&e))?;
         let (object, stale) = match transaction.found() {
             Some(found) => {
-                let headers =
+                let headers: Vec<(String, String)> =
                     serde_json::from_slice(&found.user_metadata()).map_err(|e| other(&e))?;
-                let stream = found.to_stream().map_err(|e| other(&e))?;
-                // Stored with its length (`cache_insert`): read in one buffer of that size.
-                let body = read_whole(stream, usize::MAX, found.known_length())?;
+                let body = if headers_suffice(&headers) {
+                    Vec::new()
+                } else {
+                    let stream = found.to_stream().map_err(|e| other(&e))?;
+                    // Stored with its length (`cache_insert`): read in one buffer of that size.
+                    read_whole(stream, usize::MAX, found.known_length())?
+                };
                 (Some(CachedObject { headers, body }), found.is_stale())
             }
             None => (None, false),

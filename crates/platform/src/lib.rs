@@ -88,6 +88,10 @@ pub struct CacheWrite {
     pub surrogate_keys: Vec<String>,
 }
 
+/// Whether a cached object's stored headers tell the caller all it needs (its body may then
+/// be left unread): see [`Platform::cache_lookup_headers_first`].
+pub type HeadersSuffice<'a> = &'a dyn Fn(&[(String, String)]) -> bool;
+
 /// A cache lookup's answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CacheLookup {
@@ -129,6 +133,18 @@ pub trait Platform {
     ) -> Result<OriginResponse<Self::Body>, PlatformError>;
     /// Looks up an object in the platform cache.
     async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError>;
+    /// Looks up an object like [`Self::cache_lookup`], but leaves its body unread (empty)
+    /// when `headers_suffice` says its stored headers tell the caller all it needs: a host
+    /// that reads the body apart from the headers saves that read. Hosts that get both at
+    /// once read the body anyway.
+    async fn cache_lookup_headers_first(
+        &self,
+        key: &str,
+        headers_suffice: HeadersSuffice<'_>,
+    ) -> Result<CacheLookup, PlatformError> {
+        let _ = headers_suffice;
+        self.cache_lookup(key).await
+    }
     /// Stores an object in the platform cache.
     async fn cache_insert(
         &self,

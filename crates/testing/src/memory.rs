@@ -5,8 +5,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use tailor_core::cache_key::{is_valid_surrogate_key, MAX_SURROGATE_KEYS_BYTES};
 use tailor_platform::{
-    CacheLookup, CacheWrite, CachedObject, ChunkedBody, Geo, Memo, OriginRequest, OriginResponse,
-    Platform, PlatformError,
+    CacheLookup, CacheWrite, CachedObject, ChunkedBody, Geo, HeadersSuffice, Memo, OriginRequest,
+    OriginResponse, Platform, PlatformError,
 };
 
 /// One canned origin answer.
@@ -206,6 +206,22 @@ impl Platform for MemoryHost {
         let lookup = self.find(key);
         if lookup.must_fill {
             self.open_fills.borrow_mut().insert(key.to_owned());
+        }
+        Ok(lookup)
+    }
+
+    async fn cache_lookup_headers_first(
+        &self,
+        key: &str,
+        headers_suffice: HeadersSuffice<'_>,
+    ) -> Result<CacheLookup, PlatformError> {
+        let mut lookup = self.cache_lookup(key).await?;
+        if let Some(object) = lookup
+            .object
+            .as_mut()
+            .filter(|o| headers_suffice(&o.headers))
+        {
+            object.body.clear();
         }
         Ok(lookup)
     }
