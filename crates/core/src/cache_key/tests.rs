@@ -42,6 +42,13 @@ fn etags_follow_key_and_content_and_match_like_http() {
     let a = etag("k", b"body");
     assert_ne!(a, etag("k", b"other"));
     assert_ne!(a, etag("k2", b"body"));
+    assert_ne!(
+        etag("ab", b"c"),
+        etag("a", b"bc"),
+        "key and body stay apart"
+    );
+    assert_eq!(a, etag("k", b"body"), "the same for the same input");
+    assert_eq!(a.len(), 26, "96 bits in hex, quoted");
     assert!(a.starts_with('"') && a.ends_with('"'));
     assert!(etag_matches(&a, &a));
     assert!(etag_matches(&format!("\"x\", W/{a}"), &a));
