@@ -151,7 +151,7 @@ fn seal_header<P: Platform>(
         log_no_randomness(platform, "cookie nonce", &e);
         return None;
     }
-    sealed::seal(cookie, key, nonce, &settings.cookie)
+    sealed::seal(cookie, key, nonce, &settings.cookie, settings.cookie_form)
         .map(|value| set_cookie(&settings.cookie, &value, settings.max_age_seconds))
 }
 

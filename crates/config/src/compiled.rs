@@ -16,7 +16,7 @@ use std::hash::Hasher;
 pub const MAGIC: &[u8; 6] = b"TLRCFG";
 /// The binary part's format. Bump it whenever the raw document's layout changes: the golden
 /// test `the_committed_compiled_config_still_reads_as_its_json` fails until it is.
-pub const FORMAT: u16 = 1;
+pub const FORMAT: u16 = 2;
 const FORMAT_AT: usize = MAGIC.len();
 const DIGEST_AT: usize = FORMAT_AT + 2;
 const CHECKSUM_AT: usize = DIGEST_AT + 16;

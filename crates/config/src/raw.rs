@@ -96,6 +96,9 @@ pub struct RawVisitor {
     pub cookie: String,
     /// Its `Max-Age`, and the oldest sealed cookie still opened (default 180 days).
     pub max_age_seconds: u32,
+    /// The form new cookies are sealed in: `json` (default; every release reads it) or
+    /// `compact` (half the bytes, read by releases since it was added). Both are read.
+    pub cookie_form: tailor_core::identity::CookieForm,
 }
 
 impl Default for RawVisitor {
@@ -105,6 +108,7 @@ impl Default for RawVisitor {
             // 180 days: within what European regulators accept for an audience-measurement
             // cookie (13 months at most).
             max_age_seconds: 180 * 86_400,
+            cookie_form: tailor_core::identity::CookieForm::Json,
         }
     }
 }

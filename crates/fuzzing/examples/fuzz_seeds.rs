@@ -212,10 +212,16 @@ fn cookies() -> Vec<Vec<u8>> {
     let mut roundtrip = vec![1u8];
     roundtrip.extend_from_slice(&[3; 20]);
     roundtrip.extend_from_slice(b"sku-1,shoes,c,1749990000|sku-2,bags,v|sku-3,,x,");
+    let mut compact = roundtrip.clone();
+    compact[0] = 3;
+    let mut plaintext = vec![2u8];
+    plaintext.extend_from_slice(&tailor_fuzzing::identity::sample_compact_plaintext());
     vec![
         header,
         roundtrip,
         b"\0tailor_visitor=k1.AAAA; a=b\nc=d; tailor_visitor=dup".to_vec(),
+        compact,
+        plaintext,
     ]
 }
 

@@ -4,6 +4,7 @@
 use crate::demo;
 use http::header::COOKIE;
 use http::{HeaderMap, HeaderValue};
+use tailor_core::identity::plaintext::{self, CookieForm};
 use tailor_core::identity::preview;
 use tailor_core::identity::sealed::{self, CookieKey, HistoryEntry, VisitorCookie};
 use tailor_core::segment::{RequestFacts, VisitorContext};
@@ -20,18 +21,25 @@ fn keys() -> [CookieKey; 2] {
     ]
 }
 
-/// The first byte picks what the rest is. Even: the `Cookie` headers of a request (one per
-/// line), read into the visitor context as the edge reads them, and the visitor cookie found
-/// there opened under the current and previous keys. Odd: a cookie built from the bytes,
-/// sealed, which must open to itself (history cut to its newest entries).
+/// The first byte picks what the rest is. 0 mod 4: the `Cookie` headers of a request (one
+/// per line), read into the visitor context as the edge reads them, and the visitor cookie
+/// found there opened under the current and previous keys. 1 and 3: a cookie built from the
+/// bytes, sealed as JSON (1) or compact (3), which must open to itself (history cut to its
+/// newest entries). 2: a decrypted plaintext, read in either form (only the key's holder
+/// can make one, but a bug of ours could seal anything).
 pub fn sealed_cookie(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    if mode % 2 == 0 {
-        open_headers(rest);
-    } else {
-        seal_and_open(rest);
+    match mode % 4 {
+        0 => open_headers(rest),
+        2 => {
+            if let Some(cookie) = plaintext::decode(rest) {
+                let _ = plaintext::encode(&cookie, CookieForm::Compact);
+            }
+        }
+        1 => seal_and_open(rest, CookieForm::Json),
+        _ => seal_and_open(rest, CookieForm::Compact),
     }
 }
 
@@ -58,7 +66,7 @@ fn open_headers(data: &[u8]) {
     let _ = sealed::open(&raw, &keys, COOKIE_NAME, NOW_S, MAX_AGE_S);
 }
 
-fn seal_and_open(data: &[u8]) {
+fn seal_and_open(data: &[u8], form: CookieForm) {
     let (head, text) = data.split_at(data.len().min(20));
     let mut fixed = [0u8; 20];
     for (to, from) in fixed.iter_mut().zip(head) {
@@ -80,7 +88,7 @@ fn seal_and_open(data: &[u8]) {
     };
     let keys = keys();
     let [current, _] = &keys;
-    let Some(value) = sealed::seal(&cookie, current, nonce, COOKIE_NAME) else {
+    let Some(value) = sealed::seal(&cookie, current, nonce, COOKIE_NAME, form) else {
         return; // over the cookie size limit
     };
     let mut expected = cookie.clone();
@@ -154,8 +162,19 @@ pub fn sample_cookie_header() -> Option<String> {
         arms: Vec::new(),
     };
     let [current, _] = keys();
-    let value = sealed::seal(&cookie, &current, [9; 12], COOKIE_NAME)?;
+    let value = sealed::seal(&cookie, &current, [9; 12], COOKIE_NAME, CookieForm::Json)?;
     Some(format!("tailor_consent=1; {COOKIE_NAME}={value}; other=x"))
+}
+
+/// A compact cookie plaintext (what a sealed compact cookie holds once opened), for seeds.
+pub fn sample_compact_plaintext() -> Vec<u8> {
+    let cookie = VisitorCookie {
+        visitor_id: sealed::new_visitor_id([7; 12]),
+        issued_s: NOW_S - 60,
+        history: history_from("sku-1,shoes,c,1749990000|sku-2,bags,v"),
+        arms: Vec::new(),
+    };
+    plaintext::encode(&cookie, CookieForm::Compact).unwrap_or_default()
 }
 
 /// A query string carrying a preview token valid under the harness' keys, for seeds.

@@ -3,8 +3,10 @@
 
 pub mod consent;
 pub mod history;
+pub mod plaintext;
 pub mod preview;
 pub mod sealed;
 
 pub use consent::{has_consent, Consent};
+pub use plaintext::CookieForm;
 pub use sealed::{ArmMark, CookieKey, HistoryEntry, VisitorCookie};

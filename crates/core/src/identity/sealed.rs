@@ -4,6 +4,7 @@
 //! ciphertext)>`. Anything that does not open — tampered, truncated, expired, unknown key —
 //! is treated as no cookie.
 
+use super::plaintext::{self, CookieForm};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -100,24 +101,26 @@ impl CookieKey {
     }
 }
 
-/// Encrypts `cookie` under `key`. `nonce` must be fresh random bytes; `name` (the cookie's
-/// name) is authenticated too, so a value cannot be replayed under another cookie.
+/// Encrypts `cookie` under `key`, its plaintext in `form`. `nonce` must be fresh random
+/// bytes; `name` (the cookie's name) is authenticated too, so a value cannot be replayed
+/// under another cookie.
 pub fn seal(
     cookie: &VisitorCookie,
     key: &CookieKey,
     nonce: [u8; NONCE_BYTES],
     name: &str,
+    form: CookieForm,
 ) -> Option<String> {
     let mut cookie = cookie.clone();
     let excess = cookie.history.len().saturating_sub(MAX_HISTORY);
     cookie.history.drain(..excess);
     cookie.arms.truncate(MAX_ARMS);
-    let mut plaintext = serde_json::to_vec(&cookie).ok()?;
+    let mut plaintext = plaintext::encode(&cookie, form)?;
     // Sealing adds a nonce and a tag, and base64 a third: when long ids would push the value
     // past the limit, the oldest history entries make room (identity and arms stay).
     while sealed_len(&key.id, plaintext.len()) > MAX_VALUE_BYTES && !cookie.history.is_empty() {
         cookie.history.remove(0);
-        plaintext = serde_json::to_vec(&cookie).ok()?;
+        plaintext = plaintext::encode(&cookie, form)?;
     }
     let aad = associated_data(name, &key.id);
     let sealed = ChaCha20Poly1305::new(&key.key)
@@ -170,7 +173,7 @@ pub fn open(
             },
         )
         .ok()?;
-    let cookie: VisitorCookie = serde_json::from_slice(&plaintext).ok()?;
+    let cookie = plaintext::decode(&plaintext)?;
     let fresh = cookie.issued_s <= now_s.saturating_add(300)
         && now_s.saturating_sub(cookie.issued_s) <= max_age_s;
     (fresh && valid_id(&cookie.visitor_id)).then_some(cookie)
@@ -225,19 +228,24 @@ mod tests {
     }
 
     #[test]
-    fn round_trips_under_any_known_key() {
-        for key in keys() {
-            let value = seal(&cookie(), &key, [1; 12], "tv").unwrap();
-            assert!(value.starts_with(&format!("{}.", key.id)));
-            assert!(!value.contains("sku-1"), "history is encrypted");
-            assert_eq!(open(&value, &keys(), "tv", 2_000, 86_400), Some(cookie()));
+    fn round_trips_under_any_known_key_in_either_form() {
+        for form in [CookieForm::Json, CookieForm::Compact] {
+            for key in keys() {
+                let value = seal(&cookie(), &key, [1; 12], "tv", form).unwrap();
+                assert!(value.starts_with(&format!("{}.", key.id)));
+                assert!(!value.contains("sku-1"), "history is encrypted");
+                assert_eq!(open(&value, &keys(), "tv", 2_000, 86_400), Some(cookie()));
+            }
         }
+        let json = seal(&cookie(), &keys()[0], [1; 12], "tv", CookieForm::Json).unwrap();
+        let compact = seal(&cookie(), &keys()[0], [1; 12], "tv", CookieForm::Compact).unwrap();
+        assert!(compact.len() < json.len(), "{compact} {json}");
     }
 
     #[test]
     fn tampered_expired_renamed_or_unknown_cookies_do_not_open() {
         let key = &keys()[0];
-        let value = seal(&cookie(), key, [1; 12], "tv").unwrap();
+        let value = seal(&cookie(), key, [1; 12], "tv", CookieForm::Json).unwrap();
         let mut tampered = value.clone().into_bytes();
         let last = tampered.len() - 5;
         tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
@@ -310,7 +318,7 @@ mod tests {
                 day: 20_000,
             })
             .collect();
-        let value = seal(&long, &keys()[0], [4; 12], "tv").unwrap();
+        let value = seal(&long, &keys()[0], [4; 12], "tv", CookieForm::Json).unwrap();
         assert!(value.len() <= MAX_VALUE_BYTES, "{}", value.len());
         let opened = open(&value, &keys(), "tv", 2_000, 86_400).unwrap();
         assert_eq!(opened.arms.len(), MAX_ARMS);
@@ -335,7 +343,7 @@ mod tests {
                 at_s: None,
             })
             .collect();
-        let value = seal(&long, &keys()[0], [2; 12], "tv").unwrap();
+        let value = seal(&long, &keys()[0], [2; 12], "tv", CookieForm::Json).unwrap();
         let opened = open(&value, &keys(), "tv", 2_000, 86_400).unwrap();
         assert_eq!(opened.history.len(), MAX_HISTORY);
         assert_eq!(opened.history[0].item, "sku-18");
