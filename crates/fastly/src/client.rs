@@ -29,12 +29,13 @@ const VALUE_BUFFER: usize = 1024;
 /// headers is well below it).
 const MAX_PART_BYTES: usize = 1024 * 1024;
 
-/// The client request as the handler takes it, and the client's address; `None` if the host
-/// has no request to give (it always has one while a program runs).
+/// The client request as the handler takes it, and the host's handle of it (for what only
+/// some requests need, such as the client's address); `None` if the host has no request to
+/// give (it always has one while a program runs).
 // The raw handle calls are deprecated for targets other than `wasm32-wasip1` (whose host calls
 // these are): a host build of this crate (clippy, tests) compiles them but never runs them.
 #[allow(deprecated)]
-pub(crate) fn request() -> Option<(http::Request<Vec<u8>>, Option<IpAddr>)> {
+pub(crate) fn request() -> Option<(http::Request<Vec<u8>>, RequestHandle)> {
     let (mut request, mut body) = (RequestHandle::INVALID, BodyHandle::INVALID);
     // SAFETY: the host writes two handles it hands over to this program; they are owned by
     // the two values from here on, and closed when those drop.
@@ -44,7 +45,6 @@ pub(crate) fn request() -> Option<(http::Request<Vec<u8>>, Option<IpAddr>)> {
     if !status.is_ok() || !request.is_valid() || !body.is_valid() {
         return None;
     }
-    let client_ip = request.client_ip_addr();
     let method = read_grown(METHOD_BUFFER, |size| request.get_method(size));
     // Normalized as the `fastly` crate's `Request` would (its `url` crate parse), dot
     // segments resolved and the path percent-encoded before anything routes on it, but
@@ -52,8 +52,12 @@ pub(crate) fn request() -> Option<(http::Request<Vec<u8>>, Option<IpAddr>)> {
     let path_and_query = url_of(&request)
         .as_deref()
         .and_then(tailor::request_target::path_and_query);
+    // Only a POST (a beacon, a purge) is answered from its body: another request's is left
+    // unread, one host call fewer.
     let mut bytes = Vec::new();
-    let _ = body.take(MAX_CLIENT_BODY).read_to_end(&mut bytes);
+    if method.as_ref() == Some(&http::Method::POST) {
+        let _ = body.take(MAX_CLIENT_BODY).read_to_end(&mut bytes);
+    }
     let mut builder = http::Request::builder();
     if let (Some(method), Some(path_and_query)) = (method, path_and_query) {
         builder = builder.method(method).uri(path_and_query);
@@ -81,7 +85,13 @@ pub(crate) fn request() -> Option<(http::Request<Vec<u8>>, Option<IpAddr>)> {
         *fallback.uri_mut() = http::Uri::from_static("/_invalid");
         fallback
     });
-    Some((converted, client_ip))
+    Some((converted, request))
+}
+
+/// The client's address, asked of the host (only a request that looks up its geo needs it).
+#[allow(deprecated)]
+pub(crate) fn client_ip(request: &RequestHandle) -> Option<IpAddr> {
+    request.client_ip_addr()
 }
 
 /// The request's URL as the host hands it over (the `fastly` crate's `get_url` would parse it,

@@ -3,6 +3,7 @@
 
 use crate::body::{read_whole, FastlyBody};
 use fastly::cache::core as cache;
+use fastly::handle::RequestHandle;
 use fastly::http::request::SendErrorCause;
 use fastly::kv_store::{KVStore, KVStoreError};
 use std::cell::{OnceCell, RefCell};
@@ -22,7 +23,10 @@ pub(crate) const SECRET_STORE: &str = "tailor_secrets";
 /// The per-request host: Fastly creates an instance per request, so this holds request facts,
 /// and the cache transactions this request was chosen to complete.
 pub(crate) struct FastlyHost {
-    client_ip: Option<IpAddr>,
+    /// The client request's handle, for its address (read on first use: only a request
+    /// that looks up its geo needs it).
+    client: RequestHandle,
+    client_ip: OnceCell<Option<IpAddr>>,
     /// Keys whose lookup made this request the one to fill or refresh the entry: the next
     /// insert of the key goes through the transaction, releasing the requests waiting on it.
     obligations: RefCell<BTreeMap<String, cache::Transaction>>,
@@ -31,10 +35,11 @@ pub(crate) struct FastlyHost {
 }
 
 impl FastlyHost {
-    /// The host of a request from `client_ip`.
-    pub(crate) fn new(client_ip: Option<IpAddr>) -> Self {
+    /// The host of the client request `client`.
+    pub(crate) fn new(client: RequestHandle) -> Self {
         Self {
-            client_ip,
+            client,
+            client_ip: OnceCell::new(),
             obligations: RefCell::new(BTreeMap::new()),
             settings: OnceCell::new(),
         }
@@ -213,7 +218,10 @@ impl Platform for FastlyHost {
     }
 
     fn geo(&self) -> Option<Geo> {
-        let geo = fastly::geo::geo_lookup(self.client_ip?)?;
+        let client_ip = *self
+            .client_ip
+            .get_or_init(|| crate::client::client_ip(&self.client));
+        let geo = fastly::geo::geo_lookup(client_ip?)?;
         Some(Geo {
             country: Some(geo.country_code().to_owned()).filter(|c| !c.is_empty()),
             region: geo.region().map(str::to_owned),
@@ -224,8 +232,10 @@ impl Platform for FastlyHost {
 
     fn log(&self, endpoint: &str, line: &str) {
         match fastly::log::Endpoint::try_from_name(endpoint) {
+            // One write, one entry: `writeln!` wrote the line and then its newline, a second
+            // host call and, on Fastly, a second (empty) log message.
             Ok(mut sink) => {
-                let _ = writeln!(sink, "{line}");
+                let _ = sink.write_all(line.as_bytes());
             }
             Err(_) => eprintln!("{line}"),
         }

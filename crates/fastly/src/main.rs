@@ -58,10 +58,10 @@ fn main() {
 }
 
 fn serve_client() {
-    let Some((request, client_ip)) = client::request() else {
+    let Some((request, client)) = client::request() else {
         return;
     };
-    let host = FastlyHost::new(client_ip);
+    let host = FastlyHost::new(client);
     let response = match block_on(tailor::serve(request, &host, &BUNDLE)) {
         Ok(response) => response,
         Err(not_ready) => tailor::AppError::Internal(not_ready.to_string())
