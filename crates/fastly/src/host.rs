@@ -159,7 +159,10 @@ impl Platform for FastlyHost {
             }
             None => (None, false),
         };
-        let must_fill = transaction.must_insert_or_update();
+        // A fresh hit never obliges anyone to fill (the state says so only of a miss or a
+        // stale hit): not asked then, one host call fewer on the common path.
+        let fresh_hit = object.is_some() && !stale;
+        let must_fill = !fresh_hit && transaction.must_insert_or_update();
         if must_fill {
             self.obligations
                 .borrow_mut()
