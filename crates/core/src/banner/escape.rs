@@ -25,9 +25,10 @@ pub fn html_environment(fuel: u64, builtins: Builtins) -> Environment<'static> {
     env.set_auto_escape_callback(|_| AutoEscape::Html);
     env.set_fuel(Some(fuel));
     env.set_formatter(|out, state, value: &Value| match value.as_str() {
-        Some(text) if !value.is_safe() && *state.auto_escape() == AutoEscape::Html => out
-            .write_str(&escape_html(text))
-            .map_err(|_| Error::new(ErrorKind::WriteFailure, "template output failed")),
+        Some(text) if !value.is_safe() && *state.auto_escape() == AutoEscape::Html => {
+            write_escaped_html(out, text)
+                .map_err(|_| Error::new(ErrorKind::WriteFailure, "template output failed"))
+        }
         _ => minijinja::escape_formatter(out, state, value),
     });
     env
@@ -59,17 +60,29 @@ impl Environments for Environment<'static> {
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
+    let _ = write_escaped_html(&mut out, text);
     out
+}
+
+/// Writes `text` escaped as [`escape_html`] does, straight into `out`: the runs between the
+/// characters to escape in one write each, and no string of its own per value rendered.
+fn write_escaped_html(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut run_start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `at` is a character boundary.
+        out.write_str(text.get(run_start..at).unwrap_or_default())?;
+        out.write_str(escaped)?;
+        run_start = at + 1;
+    }
+    out.write_str(text.get(run_start..).unwrap_or_default())
 }
 
 /// Makes serialized JSON safe to embed in HTML (a `<script>` block or an attribute): `<`, `>`,
@@ -94,6 +107,33 @@ pub fn escape_json_for_html(json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_in_runs_writes_what_escaping_each_character_wrote() {
+        let by_character = |text: &str| {
+            let mut out = String::new();
+            for c in text.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&#39;"),
+                    other => out.push(other),
+                }
+            }
+            out
+        };
+        let pieces = ["", "a", "&", "<", ">", "\"", "'", "é", "日本", "😀", "x y"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(escape_html(&text), by_character(&text), "{text}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn escapes_markup_but_not_slashes() {
