@@ -212,8 +212,9 @@ fn cookies() -> Vec<Vec<u8>> {
     let mut roundtrip = vec![1u8];
     roundtrip.extend_from_slice(&[3; 20]);
     roundtrip.extend_from_slice(b"sku-1,shoes,c,1749990000|sku-2,bags,v|sku-3,,x,");
-    let mut compact = roundtrip.clone();
-    compact[0] = 3;
+    // The same cookie sealed in the compact form (mode 3).
+    let mut compact = vec![3u8];
+    compact.extend_from_slice(roundtrip.get(1..).unwrap_or_default());
     let mut plaintext = vec![2u8];
     plaintext.extend_from_slice(&tailor_fuzzing::identity::sample_compact_plaintext());
     vec![

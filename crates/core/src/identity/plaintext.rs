@@ -6,7 +6,7 @@
 //! written is the config's choice, so a site switches to compact only once no instance that
 //! cannot read it is left serving.
 
-use super::sealed::{ArmMark, HistoryEntry, VisitorCookie};
+use super::contents::{ArmMark, HistoryEntry, VisitorCookie};
 use crate::hex::lower_hex;
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +50,7 @@ struct CompactArm<'a> {
     day: u32,
 }
 
-/// `cookie` in `form`; JSON when the id is not one [`super::sealed::new_visitor_id`] makes
+/// `cookie` in `form`; JSON when the id is not one `sealed::new_visitor_id` makes
 /// (the compact form holds the id's bytes).
 pub fn encode(cookie: &VisitorCookie, form: CookieForm) -> Option<Vec<u8>> {
     let id = id_bytes(&cookie.visitor_id);

@@ -4,12 +4,12 @@
 //! ciphertext)>`. Anything that does not open — tampered, truncated, expired, unknown key —
 //! is treated as no cookie.
 
+pub use super::contents::{ArmMark, HistoryEntry, VisitorCookie};
 use super::plaintext::{self, CookieForm};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Browsers keep cookies up to 4096 bytes; ours stays well below.
@@ -19,58 +19,6 @@ pub const MAX_HISTORY: usize = 12;
 /// The most experiments whose arm a cookie records (those of the current config first).
 pub const MAX_ARMS: usize = 16;
 const NONCE_BYTES: usize = 12;
-
-/// One remembered interaction, filled by the recommendations' event beacon.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryEntry {
-    /// The item's id.
-    #[serde(rename = "i")]
-    pub item: String,
-    /// The item's category, from the catalogue (the model or the segment list).
-    #[serde(rename = "c")]
-    pub category: String,
-    /// `v` (viewed) or `c` (clicked).
-    #[serde(rename = "k")]
-    pub kind: char,
-    /// When it happened (Unix seconds), so the model can weigh older interactions less;
-    /// absent in cookies written before it was recorded.
-    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
-    pub at_s: Option<u64>,
-}
-
-/// What the cookie carries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VisitorCookie {
-    /// 24 lowercase hex digits ([`new_visitor_id`]); what experiments bucket by.
-    #[serde(rename = "id")]
-    pub visitor_id: String,
-    /// When it was issued, Unix seconds.
-    #[serde(rename = "iat")]
-    pub issued_s: u64,
-    /// Recent interactions, oldest first, at most [`MAX_HISTORY`].
-    #[serde(rename = "h", default)]
-    pub history: Vec<HistoryEntry>,
-    /// Each experiment's arm as first assigned, and the last day an exposure was logged;
-    /// absent in cookies written before arms were recorded.
-    #[serde(rename = "x", default, skip_serializing_if = "Vec::is_empty")]
-    pub arms: Vec<ArmMark>,
-}
-
-/// An experiment's arm as recorded at the visitor's first assignment (kept when weights
-/// change), and the UTC day (days since 1970-01-01) of the last exposure logged for it;
-/// 0 before the first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArmMark {
-    /// The experiment's name.
-    #[serde(rename = "e")]
-    pub experiment: String,
-    /// The arm's name.
-    #[serde(rename = "a")]
-    pub arm: String,
-    /// Days since 1970-01-01 (UTC) of the last exposure logged; 0 before the first.
-    #[serde(rename = "d", default)]
-    pub day: u32,
-}
 
 /// A cookie key: its id (named in the cookie) and the cipher key derived from the secret.
 #[derive(Clone)]
