@@ -25,7 +25,7 @@ fn visitor_cookie(response: &http::Response<Vec<u8>>) -> String {
     set.split(';').next().unwrap().to_owned()
 }
 
-/// Three views then a click posted with `cookie`: the re-sealed cookie.
+/// Each of `items` viewed, the last clicked, posted with `cookie`: the re-sealed cookie.
 fn remember_events(host: &MemoryHost, cookie: &str, items: &[String]) -> String {
     let events: Vec<_> = items
         .iter()

@@ -176,9 +176,10 @@ pub fn platform_key(full_key: &str) -> String {
 }
 
 /// A strong ETag for `body` stored under `full_key`: 96 bits of SipHash-1-3 over both. A
-/// validator needs to tell versions of one URL apart, not to resist someone choosing bodies
-/// (every body is ours); SipHash does that at a fraction of SHA-256's cost, which a banner
-/// paid on every request (about 4% of its time in Viceroy).
+/// validator needs to tell versions of one URL apart, not to resist a forger (nobody gains by
+/// making two of a URL's versions collide: a browser would keep its own older copy); SipHash
+/// does that at a fraction of SHA-256's cost, which a banner paid on every request (about 4%
+/// of its time in Viceroy).
 pub fn etag(full_key: &str, body: &[u8]) -> String {
     use siphasher::sip128::{Hasher128, SipHasher13};
     use std::hash::Hasher;
