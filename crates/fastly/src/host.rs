@@ -236,7 +236,7 @@ impl Platform for FastlyHost {
     fn log(&self, endpoint: &str, line: &str) {
         match fastly::log::Endpoint::try_from_name(endpoint) {
             // One write, one entry: `writeln!` wrote the line and then its newline, a second
-            // host call and, on Fastly, a second (empty) log message.
+            // host call that the host takes as an entry of its own (Viceroy drops it as empty).
             Ok(mut sink) => {
                 let _ = sink.write_all(line.as_bytes());
             }
