@@ -10,7 +10,7 @@ use std::rc::Rc;
 use tailor_config::compiled::{is_compiled, named_digest, without_json};
 use tailor_config::Config;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
-use tailor_core::hex::lower_hex;
+use tailor_core::hex::{lower_hex, parse_lower_hex};
 use tailor_platform::{CachedObject, Platform, PlatformError};
 
 /// A config document larger than this is refused before it is read (a compiled one carries
@@ -124,7 +124,7 @@ fn names_prepared(headers: &[(String, String)]) -> Option<&'static Config> {
     let (_, digest_hex) = headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(DIGEST_HEADER))?;
-    prepared::config_named_in_hex(digest_hex)
+    prepared::config_named(parse_lower_hex(digest_hex)?)
 }
 
 /// A compiled copy this instance can serve: the prepared config when the copy names its

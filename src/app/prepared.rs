@@ -19,8 +19,6 @@ struct Prepared {
     config: &'static Config,
     /// Its compiled form, for the platform cache when a KV key holds this document.
     compiled: Rc<[u8]>,
-    /// Its document's digest in lowercase hex, as a cached copy's header names it.
-    digest_hex: String,
 }
 
 thread_local! {
@@ -43,14 +41,12 @@ pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
     // writing them into the snapshot's pages (a copied page and an interrupt to every other
     // core that runs the host).
     let _ = config.version();
-    let digest_hex = tailor_core::hex::lower_hex(&config.digest());
     PREPARED.with(|cell| {
         // A second call keeps the first: both came from the same compiled-in bundle.
         let _ = cell.set(Prepared {
             json: bundle.config_json,
             config: Box::leak(Box::new(config)),
             compiled: compiled.into(),
-            digest_hex,
         });
     });
     Ok(())
@@ -73,15 +69,6 @@ pub(super) fn config_named(digest: [u8; 16]) -> Option<&'static Config> {
     PREPARED.with(|cell| {
         let prepared = cell.get()?;
         (prepared.config.digest() == digest).then_some(prepared.config)
-    })
-}
-
-/// The prepared config when its document's digest, in lowercase hex, is `digest_hex` (a
-/// cached copy's header names it: the copy's body need not be read then).
-pub(super) fn config_named_in_hex(digest_hex: &str) -> Option<&'static Config> {
-    PREPARED.with(|cell| {
-        let prepared = cell.get()?;
-        (prepared.digest_hex == digest_hex).then_some(prepared.config)
     })
 }
 

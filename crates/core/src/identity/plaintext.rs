@@ -7,7 +7,7 @@
 //! cannot read it is left serving.
 
 use super::contents::{ArmMark, HistoryEntry, VisitorCookie};
-use crate::hex::lower_hex;
+use crate::hex::{lower_hex, parse_lower_hex};
 use serde::{Deserialize, Serialize};
 
 /// Which form new cookies are sealed in.
@@ -53,7 +53,7 @@ struct CompactArm<'a> {
 /// `cookie` in `form`; JSON when the id is not one `sealed::new_visitor_id` makes
 /// (the compact form holds the id's bytes).
 pub fn encode(cookie: &VisitorCookie, form: CookieForm) -> Option<Vec<u8>> {
-    let id = id_bytes(&cookie.visitor_id);
+    let id = parse_lower_hex::<12>(&cookie.visitor_id);
     let (CookieForm::Compact, Some(id)) = (form, id) else {
         return serde_json::to_vec(cookie).ok();
     };
@@ -117,29 +117,6 @@ pub fn decode(plaintext: &[u8]) -> Option<VisitorCookie> {
             })
             .collect(),
     })
-}
-
-/// The 12 bytes of a 24-digit lowercase hex id.
-fn id_bytes(id: &str) -> Option<[u8; 12]> {
-    let digits = id.as_bytes();
-    if digits.len() != 24 {
-        return None;
-    }
-    let mut bytes = [0u8; 12];
-    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        let high = hex_value(*pair.first()?)?;
-        let low = hex_value(*pair.get(1)?)?;
-        *byte = high << 4 | low;
-    }
-    Some(bytes)
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

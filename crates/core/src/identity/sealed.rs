@@ -138,7 +138,7 @@ fn associated_data(name: &str, key_id: &str) -> Vec<u8> {
 
 /// Visitor ids are what [`new_visitor_id`] makes: 24 lowercase hex digits.
 fn valid_id(id: &str) -> bool {
-    id.len() == 24 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    crate::hex::parse_lower_hex::<12>(id).is_some()
 }
 
 /// A visitor id from 12 random bytes.
