@@ -11,18 +11,12 @@
 mod support;
 
 use support::client::DESKTOP;
-use support::native::{demo_host, get, json, publish_config, send_body, DEBUG};
+use support::native::{cookie_pair, demo_host, get, json, publish_config, send_body, DEBUG};
 use tailor_testing::memory::MemoryHost;
 
 fn seal_as(host: &mut MemoryHost, form: &str) {
     let form = form.to_owned();
     publish_config(host, |c| c["visitor"]["cookie_form"] = form.into());
-}
-
-/// `tailor_visitor=…` of the response's `Set-Cookie`.
-fn visitor_cookie(response: &http::Response<Vec<u8>>) -> String {
-    let set = response.headers()["set-cookie"].to_str().unwrap();
-    set.split(';').next().unwrap().to_owned()
 }
 
 /// Each of `items` viewed, the last clicked, posted with `cookie`: the re-sealed cookie.
@@ -46,7 +40,7 @@ fn remember_events(host: &MemoryHost, cookie: &str, items: &[String]) -> String 
     let headers = [("user-agent", DESKTOP), ("cookie", cookies.as_str())];
     let posted = send_body(host, "POST", "/events", &headers, body);
     assert_eq!(posted.status(), 204);
-    visitor_cookie(&posted)
+    cookie_pair(&posted).unwrap()
 }
 
 /// The visitor's buckets and the banner's items, as a debug banner shows them.
@@ -68,7 +62,7 @@ fn either_form_opens_whichever_the_config_seals() {
         "/banner.json?slot=hero",
         &[("user-agent", DESKTOP), ("cookie", "tailor_consent=1")],
     );
-    let issued = visitor_cookie(&first);
+    let issued = cookie_pair(&first).unwrap();
     let items: Vec<String> = json(&first)["items"]
         .as_array()
         .unwrap()

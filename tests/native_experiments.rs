@@ -14,7 +14,7 @@ use support::client::{DESKTOP, GOOGLEBOT};
 use support::experiments::{
     all_to, config_json, lines_of, EXPERIMENT, LIST_ARM, LIST_ITEMS, MODEL_ARM, WEIGHTS_KEY,
 };
-use support::native::{demo_host, get, json, purge, send_body, DEBUG};
+use support::native::{cookie_pair, demo_host, get, json, purge, send_body, DEBUG};
 use tailor_testing::memory::MemoryHost;
 
 const CONSENT: &str = "tailor_consent=1";
@@ -23,11 +23,6 @@ fn host() -> MemoryHost {
     let mut host = demo_host();
     host.put_kv("tailor_kv", "config/v1", config_json());
     host
-}
-
-fn cookie_pair(response: &http::Response<Vec<u8>>) -> Option<String> {
-    let value = response.headers().get("set-cookie")?.to_str().ok()?;
-    Some(value.split(';').next()?.to_owned())
 }
 
 /// A banner for a visitor: new (no visitor cookie) or returning (`visitor`).

@@ -11,7 +11,7 @@
 mod support;
 
 use support::client::{DESKTOP, IPHONE};
-use support::native::{demo_host, get, json, lists_only_host, send_body, DEBUG};
+use support::native::{cookie_pair, demo_host, get, json, lists_only_host, send_body, DEBUG};
 use tailor_core::identity::preview;
 use tailor_platform::Platform;
 use tailor_testing::memory::MemoryHost;
@@ -37,11 +37,6 @@ fn rotate_keys(host: &mut MemoryHost) {
 
 fn header<'a>(response: &'a http::Response<Vec<u8>>, name: &str) -> Option<&'a str> {
     response.headers().get(name).and_then(|v| v.to_str().ok())
-}
-
-/// `name=value` of the response's `Set-Cookie`.
-fn cookie_pair(response: &http::Response<Vec<u8>>) -> Option<String> {
-    header(response, "set-cookie").map(|c| c.split(';').next().unwrap().to_owned())
 }
 
 fn now_s(host: &MemoryHost) -> u64 {

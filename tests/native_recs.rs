@@ -12,7 +12,9 @@ mod support;
 
 use support::banners::{categories, ids};
 use support::client::{DESKTOP, IPHONE};
-use support::native::{demo_host, get, json, lists_only_host, purge, send, send_body, DEBUG};
+use support::native::{
+    cookie_pair, demo_host, get, json, lists_only_host, purge, send, send_body, DEBUG,
+};
 use tailor_platform::Memo;
 use tailor_testing::memory::MemoryHost;
 
@@ -28,12 +30,6 @@ fn assert_caps(body: &serde_json::Value, cap: usize) {
         let n = categories.iter().filter(|x| *x == c).count();
         assert!(n <= cap, "{c} appears {n} times in {categories:?}");
     }
-}
-
-/// The visitor cookie pair (`name=value`) from a response's `Set-Cookie`.
-fn visitor_cookie(response: &http::Response<Vec<u8>>) -> String {
-    let set = response.headers()["set-cookie"].to_str().unwrap();
-    set.split(';').next().unwrap().to_owned()
 }
 
 fn source(response: &http::Response<Vec<u8>>) -> String {
@@ -75,7 +71,7 @@ fn a_click_lifts_its_category_and_drops_the_item() {
     let host = lists_only_host();
     let headers = [("user-agent", DESKTOP), CONSENT];
     let first = banner(&host, "hero", &headers);
-    let cookie = visitor_cookie(&first);
+    let cookie = cookie_pair(&first).unwrap();
     let before = json(&first);
     // A category the banner does not show yet, and its best item from the list.
     let list: serde_json::Value = serde_json::from_slice(
@@ -108,7 +104,7 @@ fn a_click_lifts_its_category_and_drops_the_item() {
         event.to_string().into_bytes(),
     );
     assert_eq!(posted.status(), 204);
-    let updated = visitor_cookie(&posted);
+    let updated = cookie_pair(&posted).unwrap();
     assert_ne!(updated, cookie);
     let logged = host.logs.borrow();
     assert!(logged

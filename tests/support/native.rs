@@ -107,6 +107,12 @@ pub(crate) fn purge(host: &MemoryHost, surrogate_key: &str) -> http::Response<Ve
     )
 }
 
+/// `name=value` of the response's `Set-Cookie`, if it sets one.
+pub(crate) fn cookie_pair(response: &http::Response<Vec<u8>>) -> Option<String> {
+    let value = response.headers().get("set-cookie")?.to_str().ok()?;
+    Some(value.split(';').next()?.to_owned())
+}
+
 pub(crate) fn json(response: &http::Response<Vec<u8>>) -> serde_json::Value {
     serde_json::from_slice(response.body()).unwrap()
 }
