@@ -2,6 +2,7 @@
 //! client's request and response are `client.rs`'s).
 
 use crate::body::{read_whole, FastlyBody};
+use crate::metadata;
 use fastly::cache::core as cache;
 use fastly::handle::RequestHandle;
 use fastly::http::request::SendErrorCause;
@@ -146,8 +147,7 @@ impl Platform for FastlyHost {
             .map_err(|e| other(&e))?;
         let (object, stale) = match transaction.found() {
             Some(found) => {
-                let headers: Vec<(String, String)> =
-                    serde_json::from_slice(&found.user_metadata()).map_err(|e| other(&e))?;
+                let headers = metadata::decode(&found.user_metadata())?;
                 let body = if headers_suffice(&headers) {
                     Vec::new()
                 } else {
@@ -182,7 +182,7 @@ impl Platform for FastlyHost {
         write: &CacheWrite,
     ) -> Result<(), PlatformError> {
         let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
-        let metadata = serde_json::to_vec(&object.headers).map_err(|e| other(&e))?;
+        let metadata = metadata::encode(&object.headers)?;
         let ttl = Duration::from_secs(write.ttl_seconds.into());
         let swr = Duration::from_secs(write.stale_while_revalidate_seconds.into());
         let keys = write.surrogate_keys.iter().map(String::as_str);

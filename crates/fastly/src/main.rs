@@ -5,6 +5,7 @@ mod body;
 mod client;
 mod fresh_heap;
 mod host;
+mod metadata;
 
 use host::FastlyHost;
 use std::io::Write;
