@@ -213,3 +213,33 @@ fn images_at_paths_too_long_for_a_plain_purge_tag_are_cached_and_purged() {
     let third = get(&host, &url, &[DEBUG]);
     assert_eq!(header(&third, "x-tailor-source"), Some("origin"));
 }
+
+#[test]
+fn a_revalidation_of_a_cached_variant_is_answered_from_its_stored_headers() {
+    let host = demo_host();
+    let path = format!("/img/preview{ORIGINAL}");
+    let made = get(&host, &path, &[]);
+    let etag = header(&made, "etag").unwrap().to_owned();
+    // The stored bytes replaced: a `304` that the stored ETag answers never reads them, and
+    // any other request gets what the cache holds.
+    let key = tailor_core::cache_key::platform_key(
+        header(&get(&host, &path, &[DEBUG]), "x-tailor-cache-key").unwrap(),
+    );
+    host.cache.borrow_mut().get_mut(&key).unwrap().0.body = b"stored bytes".to_vec();
+    let unread = || host.bodies_unread.borrow().iter().filter(|k| **k == key).count();
+    for (i, matching) in [etag.clone(), format!("\"other\", W/{etag}"), "*".into()]
+        .iter()
+        .enumerate()
+    {
+        let again = get(&host, &path, &[("if-none-match", matching)]);
+        assert_eq!(again.status(), 304, "{matching}");
+        assert!(again.body().is_empty());
+        assert_eq!(header(&again, "etag"), Some(etag.as_str()));
+        assert_eq!(unread(), i + 1, "{matching}: the stored bytes were read");
+    }
+    let stale_tag = get(&host, &path, &[("if-none-match", "\"other\"")]);
+    assert_eq!(stale_tag.status(), 200);
+    assert_eq!(stale_tag.body(), b"stored bytes");
+    assert_eq!(get(&host, &path, &[]).body(), b"stored bytes");
+    assert_eq!(unread(), 3);
+}

@@ -9,7 +9,9 @@ use super::variant_caching::{self, VariantCaching};
 use crate::error::AppError;
 use http::header::CONTENT_TYPE;
 use http::{HeaderName, Response};
-use tailor_core::cache_key::{cache_key, etag, platform_key, surrogate_keys, KeyParts};
+use tailor_core::cache_key::{
+    cache_key, etag, etag_matches, platform_key, surrogate_keys, KeyParts,
+};
 use tailor_image::{self as image, Transformed};
 use tailor_platform::{CachedObject, Platform};
 
@@ -34,7 +36,14 @@ pub(super) async fn serve<P: Platform>(
     let mut entry = if ctx.bypass_cache {
         cache_store::unlooked(platform, platform_key(&key))
     } else {
-        cache_store::lookup(platform, platform_key(&key)).await
+        // A revalidation the stored ETag answers needs no bytes: a `304` from the headers.
+        let revalidated = |headers: &[(String, String)]| {
+            let inm = ctx.if_none_match.as_deref();
+            headers.iter().any(|(name, tag)| {
+                name.eq_ignore_ascii_case("etag") && inm.is_some_and(|inm| etag_matches(inm, tag))
+            })
+        };
+        cache_store::lookup_headers_first(platform, platform_key(&key), &revalidated).await
     };
     let refreshing = entry.stale && entry.must_fill();
     if let (Some(hit), false) = (entry.object.take(), refreshing) {

@@ -51,6 +51,8 @@ pub struct MemoryHost {
     pub waited: RefCell<Vec<String>>,
     /// Every key looked up, in order: what a request cost in cache lookups.
     pub lookups: RefCell<Vec<String>>,
+    /// Keys found whose body was left unread (the stored headers sufficed), in order.
+    pub bodies_unread: RefCell<Vec<String>>,
     /// Logged lines as (endpoint, line), in order.
     pub logs: RefCell<Vec<(String, String)>>,
     /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
@@ -222,6 +224,7 @@ impl Platform for MemoryHost {
             .filter(|o| headers_suffice(&o.headers))
         {
             object.body.clear();
+            self.bodies_unread.borrow_mut().push(key.to_owned());
         }
         Ok(lookup)
     }
