@@ -226,7 +226,13 @@ fn a_revalidation_of_a_cached_variant_is_answered_from_its_stored_headers() {
         header(&get(&host, &path, &[DEBUG]), "x-tailor-cache-key").unwrap(),
     );
     host.cache.borrow_mut().get_mut(&key).unwrap().0.body = b"stored bytes".to_vec();
-    let unread = || host.bodies_unread.borrow().iter().filter(|k| **k == key).count();
+    let unread = || {
+        host.bodies_unread
+            .borrow()
+            .iter()
+            .filter(|k| **k == key)
+            .count()
+    };
     for (i, matching) in [etag.clone(), format!("\"other\", W/{etag}"), "*".into()]
         .iter()
         .enumerate()

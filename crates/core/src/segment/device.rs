@@ -36,8 +36,103 @@ const BOT_MARKERS: &[&str] = &[
     "go-http-client",
 ];
 
+/// The other substrings the class depends on, after the bot markers in [`Markers`]' bits;
+/// named by their index below.
+const DEVICE_MARKERS: [&str; 10] = [
+    "ipad",
+    "tablet",
+    "kindle",
+    "silk/",
+    "android",
+    "mobile",
+    "mobi",
+    "iphone",
+    "ipod",
+    "windows phone",
+];
+const IPAD: usize = 0;
+const TABLET: usize = 1;
+const KINDLE: usize = 2;
+const SILK: usize = 3;
+const ANDROID: usize = 4;
+const MOBILE: usize = 5;
+const MOBI: usize = 6;
+const IPHONE: usize = 7;
+const IPOD: usize = 8;
+const WINDOWS_PHONE: usize = 9;
+
+/// Per ASCII byte (lower case), the markers that start with it, one bit each as in
+/// [`Markers`].
+// Computed while compiling: an index out of range fails the build, never a request.
+#[allow(clippy::indexing_slicing)]
+const STARTING_WITH: [u32; 128] = {
+    let mut table = [0u32; 128];
+    let mut i = 0;
+    while i < BOT_MARKERS.len() {
+        table[BOT_MARKERS[i].as_bytes()[0] as usize] |= 1 << i;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < DEVICE_MARKERS.len() {
+        table[DEVICE_MARKERS[i].as_bytes()[0] as usize] |= 1 << (BOT_MARKERS.len() + i);
+        i += 1;
+    }
+    table
+};
+
+/// The marker of bit `bit`.
+fn marker(bit: usize) -> &'static str {
+    match bit.checked_sub(BOT_MARKERS.len()) {
+        None => BOT_MARKERS.get(bit).copied().unwrap_or_default(),
+        Some(device) => DEVICE_MARKERS.get(device).copied().unwrap_or_default(),
+    }
+}
+
 /// The User-Agent is only a hint; oversized ones are treated as absent rather than scanned.
 const MAX_UA_BYTES: usize = 1024;
+
+/// Which markers a User-Agent contains, one bit each: bot markers, then [`DEVICE_MARKERS`].
+#[derive(Debug, Clone, Copy)]
+struct Markers(u32);
+const _: () = assert!(BOT_MARKERS.len() + DEVICE_MARKERS.len() <= 32);
+
+impl Markers {
+    /// One pass over the User-Agent, ignoring ASCII case, comparing at each byte only the
+    /// markers that start with it (and are not found yet): no lower-case copy, and no
+    /// substring searcher built per marker (searching 24 markers one by one was about 40% of
+    /// a banner's segmentation in Viceroy).
+    fn of(user_agent: &str) -> Self {
+        let bytes = user_agent.as_bytes();
+        let mut found = 0u32;
+        for at in 0..bytes.len() {
+            let lower = bytes.get(at).map_or(0, u8::to_ascii_lowercase);
+            let mut candidates = STARTING_WITH.get(usize::from(lower)).copied().unwrap_or(0);
+            candidates &= !found;
+            let rest = bytes.get(at..).unwrap_or_default();
+            while candidates != 0 {
+                let bit = candidates.trailing_zeros() as usize;
+                candidates &= candidates - 1;
+                let wanted = marker(bit).as_bytes();
+                if rest
+                    .get(..wanted.len())
+                    .is_some_and(|here| here.eq_ignore_ascii_case(wanted))
+                {
+                    found |= 1 << bit;
+                }
+            }
+        }
+        Self(found)
+    }
+
+    fn bot(self) -> bool {
+        self.0 & ((1 << BOT_MARKERS.len()) - 1) != 0
+    }
+
+    /// Whether the device marker at `index` of [`DEVICE_MARKERS`] is there.
+    fn has(self, index: usize) -> bool {
+        self.0 & (1 << (BOT_MARKERS.len() + index)) != 0
+    }
+}
 
 impl DeviceClass {
     /// The class of a client from its User-Agent and `Sec-CH-UA-Mobile` hint (which outranks
@@ -46,8 +141,8 @@ impl DeviceClass {
         if user_agent.len() > MAX_UA_BYTES {
             return Self::Desktop;
         }
-        let ua = user_agent.to_ascii_lowercase();
-        if BOT_MARKERS.iter().any(|m| ua.contains(m)) {
+        let ua = Markers::of(user_agent);
+        if ua.bot() {
             return Self::Bot;
         }
         // The client hint is the browser's own statement: it outranks the UA heuristics
@@ -55,19 +150,15 @@ impl DeviceClass {
         if mobile_hint == Some(true) {
             return Self::Mobile;
         }
-        if ua.contains("ipad")
-            || ua.contains("tablet")
-            || ua.contains("kindle")
-            || ua.contains("silk/")
-            || (ua.contains("android") && !ua.contains("mobile"))
+        if ua.has(IPAD)
+            || ua.has(TABLET)
+            || ua.has(KINDLE)
+            || ua.has(SILK)
+            || (ua.has(ANDROID) && !ua.has(MOBILE))
         {
             return Self::Tablet;
         }
-        if ua.contains("mobi")
-            || ua.contains("iphone")
-            || ua.contains("ipod")
-            || ua.contains("windows phone")
-        {
+        if ua.has(MOBI) || ua.has(IPHONE) || ua.has(IPOD) || ua.has(WINDOWS_PHONE) {
             return Self::Mobile;
         }
         Self::Desktop
@@ -144,6 +235,80 @@ mod tests {
         let reduced_android = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
         assert_eq!(DeviceClass::classify(reduced_android, Some(true)), Mobile);
         assert_eq!(DeviceClass::classify(reduced_android, Some(false)), Tablet);
+    }
+
+    /// The classification as it was written first: each marker searched for in a
+    /// lower-case copy.
+    fn by_search(user_agent: &str, mobile_hint: Option<bool>) -> DeviceClass {
+        if user_agent.len() > super::MAX_UA_BYTES {
+            return Desktop;
+        }
+        let ua = user_agent.to_ascii_lowercase();
+        if super::BOT_MARKERS.iter().any(|m| ua.contains(m)) {
+            return Bot;
+        }
+        if mobile_hint == Some(true) {
+            return Mobile;
+        }
+        if ua.contains("ipad")
+            || ua.contains("tablet")
+            || ua.contains("kindle")
+            || ua.contains("silk/")
+            || (ua.contains("android") && !ua.contains("mobile"))
+        {
+            return Tablet;
+        }
+        if ua.contains("mobi")
+            || ua.contains("iphone")
+            || ua.contains("ipod")
+            || ua.contains("windows phone")
+        {
+            return Mobile;
+        }
+        Desktop
+    }
+
+    #[test]
+    fn one_pass_classifies_as_searching_each_marker_does() {
+        let pieces: Vec<&str> = super::BOT_MARKERS
+            .iter()
+            .chain(super::DEVICE_MARKERS.iter())
+            .copied()
+            .chain([
+                "BOT",
+                "iPad",
+                "Android",
+                "Mobi",
+                "mobil",
+                "andro",
+                "ip",
+                "Windows Phone",
+                " ",
+                "/",
+                "Mozilla/5.0 (",
+                "é",
+                "ßx",
+                "\u{212a}indle",
+                "SILK/",
+                "mobilE",
+            ])
+            .collect();
+        // Every sequence of up to three pieces (a deterministic walk, not random).
+        let n = pieces.len();
+        for a in 0..n {
+            for b in 0..n {
+                for c in [0, 7, 19, 31].into_iter().filter(|&c| c < n) {
+                    let ua = format!("{}{}x{}", pieces[a], pieces[b], pieces[c]);
+                    for hint in [None, Some(true), Some(false)] {
+                        assert_eq!(
+                            DeviceClass::classify(&ua, hint),
+                            by_search(&ua, hint),
+                            "{ua}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
