@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 use tailor_config::Config;
-use tailor_core::banner::Banner;
+use tailor_core::banner::{Banner, Environments};
 use tailor_core::identity::HistoryEntry;
 use tailor_core::recs::{parse_list, rerank, RecList};
 
@@ -60,6 +60,12 @@ fn every_template_renders_as_recorded() {
     let config = Config::from_json(tailor_demo::CONFIG_JSON.as_bytes()).unwrap();
     let templates = ["cards", "cards-big", "compact", "text"];
     for template in templates {
+        // Each has the plain shape: it renders by its plan, and these files were recorded
+        // when MiniJinja rendered them.
+        assert!(
+            config.banners.templates.plan(template).is_some(),
+            "{template}"
+        );
         for slot in ["hero", "sidebar"] {
             let html = banner(&config, slot, &[])
                 .render_html(&config.banners.templates, template)

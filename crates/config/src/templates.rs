@@ -4,13 +4,14 @@
 //! prepared ahead of its requests (the Fastly wasm's build-time snapshot) compiles them all
 //! up front instead ([`Templates::precompile`]). Two environments: one without MiniJinja's
 //! built-ins, which a banner tries first because it is cheaper to create, and one with them for
-//! templates that use them.
+//! templates that use them. A template of the plain shape renders by its plan instead
+//! ([`Plan`]); it is compiled all the same, so `tailor check` reports the same errors.
 
 use super::ConfigError;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
-use tailor_core::banner::{Builtins, Environments};
+use tailor_core::banner::{Builtins, Environments, Plan};
 
 /// The `banners.templates` of a config: names and sources, and the environments that compile
 /// a template when it is first asked for (templates may include one another).
@@ -21,6 +22,8 @@ pub struct Templates {
     compiled: Arc<AtomicUsize>,
     without_builtins: OnceLock<minijinja::Environment<'static>>,
     with_builtins: OnceLock<minijinja::Environment<'static>>,
+    /// The plans of the templates that have one, made on first use.
+    plans: OnceLock<BTreeMap<String, Plan>>,
 }
 
 impl Templates {
@@ -31,7 +34,17 @@ impl Templates {
             compiled: Arc::new(AtomicUsize::new(0)),
             without_builtins: OnceLock::new(),
             with_builtins: OnceLock::new(),
+            plans: OnceLock::new(),
         }
+    }
+
+    fn plans(&self) -> &BTreeMap<String, Plan> {
+        self.plans.get_or_init(|| {
+            self.sources
+                .iter()
+                .filter_map(|(name, source)| Some((name.clone(), Plan::of(source)?)))
+                .collect()
+        })
     }
 
     /// Whether a template of this name is configured.
@@ -70,6 +83,7 @@ impl Templates {
             };
             *cell = OnceLock::from(env);
         }
+        self.plans();
         Ok(())
     }
 
@@ -124,6 +138,10 @@ impl Environments for Templates {
             });
             env
         })
+    }
+
+    fn plan(&self, template: &str) -> Option<&Plan> {
+        self.plans().get(template)
     }
 }
 

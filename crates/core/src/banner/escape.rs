@@ -48,6 +48,11 @@ pub fn needs_builtins(error: &Error) -> bool {
 pub trait Environments {
     /// The environment with or without MiniJinja's built-ins.
     fn environment(&self, builtins: Builtins) -> &Environment<'static>;
+    /// The template's rendering plan, when it has the plain shape ([`super::Plan`]): it then
+    /// renders without MiniJinja. `None` by default.
+    fn plan(&self, _template: &str) -> Option<&super::Plan> {
+        None
+    }
 }
 
 /// One environment serves both (tests, and callers that hold a single environment).
@@ -66,7 +71,7 @@ pub fn escape_html(text: &str) -> String {
 
 /// Writes `text` escaped as [`escape_html`] does, straight into `out`: the runs between the
 /// characters to escape in one write each, and no string of its own per value rendered.
-fn write_escaped_html(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+pub(super) fn write_escaped_html(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut run_start = 0;
     for (at, byte) in text.bytes().enumerate() {
         let escaped = match byte {

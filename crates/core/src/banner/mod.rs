@@ -3,11 +3,13 @@
 mod context;
 mod escape;
 mod link;
+mod plan;
 
 pub use escape::{
     escape_html, escape_json_for_html, html_environment, needs_builtins, Builtins, Environments,
 };
 pub use link::safe_link;
+pub use plan::Plan;
 
 use crate::recs::{Item, Ranked};
 use serde::Serialize;
@@ -82,13 +84,17 @@ impl Banner {
     }
 
     /// Renders with the named template; every interpolation is HTML-escaped by the environment.
-    /// Tried first without MiniJinja's built-ins (cheaper to set up); a template that calls
+    /// A template with a plan renders by it, the same bytes without MiniJinja; others are
+    /// tried first without MiniJinja's built-ins (cheaper to set up); a template that calls
     /// one renders again with them, so the output is what a full environment gives.
     pub fn render_html(
         &self,
         templates: &impl Environments,
         template: &str,
     ) -> Result<String, RenderError> {
+        if let Some(plan) = templates.plan(template) {
+            return Ok(plan.render(self));
+        }
         let context = self.template_context();
         let render = |builtins| {
             templates
