@@ -29,11 +29,6 @@ use std::cell::Cell;
 use std::mem::MaybeUninit;
 
 const WASM_PAGE: usize = 64 * 1024;
-/// The small blocks' allocator takes memory from the reserve in steps this small (its
-/// smallest is two words). It writes a footer at the end of what it holds: holding a page or
-/// more past its blocks puts that footer on a page nothing else touches, one more page fault
-/// per request (measured in Viceroy: `/healthz` 12 -> 11 a request, a cached image 21 -> 20).
-const RESERVE_STEP: usize = 64;
 /// Grown when pre-initialization ends: what a banner, a cached image or a page allocate in
 /// small blocks, so that those requests grow the memory not at all.
 const RESERVE_BYTES: usize = 16 * WASM_PAGE;
@@ -53,8 +48,8 @@ struct Fresh {
     touched: u8,
     /// Whether `small` is set up in this instance.
     ready: bool,
-    /// How much of the reserve past this state has been handed to `small`.
-    reserve_used: usize,
+    /// Whether the reserve past this state has been handed to `small`.
+    reserve_taken: bool,
     small: MaybeUninit<dlmalloc::Dlmalloc<Reserve>>,
 }
 
@@ -67,16 +62,18 @@ struct Reserve;
 unsafe impl dlmalloc::Allocator for Reserve {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
         let fresh = HEAP.fresh_ptr();
+        let free_start = HEAP.frozen_below.get() + STATE_BYTES;
+        let free_len = RESERVE_BYTES - STATE_BYTES;
         // SAFETY: `fresh` is the reserve's state (the heap is frozen, or dlmalloc would not
         // be asking); a field apart from the allocator's, which holds `small`.
-        let used = unsafe { &raw mut (*fresh).reserve_used };
-        let taken = unsafe { used.read() };
-        // The reserve goes out in the pieces asked for, each right after the last, which
-        // dlmalloc joins into one (see `RESERVE_STEP`).
-        if RESERVE_BYTES - STATE_BYTES - taken >= size {
-            unsafe { used.write(taken + size) };
-            let start = HEAP.frozen_below.get() + STATE_BYTES + taken;
-            return (std::ptr::with_exposed_provenance_mut(start), size, 0);
+        let taken = unsafe { &raw mut (*fresh).reserve_taken };
+        if free_len >= size && !unsafe { taken.read() } {
+            unsafe { taken.write(true) };
+            return (
+                std::ptr::with_exposed_provenance_mut(free_start),
+                free_len,
+                0,
+            );
         }
         let pages = size.max(GROW_AT_LEAST).div_ceil(WASM_PAGE);
         match grow(pages) {
@@ -186,10 +183,7 @@ impl FreshHeap {
             let ready = &raw mut (*fresh).ready;
             let small = (&raw mut (*fresh).small).cast::<dlmalloc::Dlmalloc<Reserve>>();
             if !ready.read() {
-                let mut allocator = dlmalloc::Dlmalloc::new_with_allocator(Reserve);
-                // Refused only for a step that is not a power of two of at least two words.
-                let _ = allocator.set_granularity(RESERVE_STEP);
-                small.write(allocator);
+                small.write(dlmalloc::Dlmalloc::new_with_allocator(Reserve));
                 ready.write(true);
             }
             &mut *small
