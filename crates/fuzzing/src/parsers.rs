@@ -3,7 +3,7 @@
 
 use crate::demo;
 use tailor_config::{compiled, Config};
-use tailor_core::banner::Environments as _;
+use tailor_core::banner::{Banner, BannerItem, Environments as _};
 use tailor_core::events;
 use tailor_core::identity::sealed::MAX_HISTORY;
 use tailor_core::identity::{history, HistoryEntry};
@@ -67,6 +67,33 @@ fn check_loaded(config: &Config) {
             "segment '{}' has no compiled template",
             segment.id
         );
+        // A template with a plan renders by it what MiniJinja renders.
+        if let Some(plan) = config.banners.templates.plan(template) {
+            let banner = awkward_banner(&segment.id);
+            // An environment alone has no plans: this renders through MiniJinja.
+            if let Ok(expected) = banner.render_html(templates, template) {
+                assert_eq!(plan.render(&banner), expected, "template '{template}'");
+            }
+        }
+    }
+}
+
+/// A banner whose text needs escaping everywhere.
+fn awkward_banner(segment: &str) -> Banner {
+    let item = |id: &str| BannerItem {
+        id: id.into(),
+        title: "<b>\"Hat\"</b> & 'co' — 日本".into(),
+        url: "/p/1?a=1&b=2".into(),
+        image: "/img/preview/a.jpg".into(),
+        srcset: "/img/preview/a.jpg 1x, /img/preview/a.jpg?dpr=2 2x".into(),
+        category: "<cat>".into(),
+        score: 1.5,
+        boosted: true,
+    };
+    Banner {
+        segment: segment.into(),
+        slot: "hero\"".into(),
+        items: vec![item("a1"), item("b&2")],
     }
 }
 
