@@ -11,7 +11,7 @@ use tailor_config::compiled::{is_compiled, named_digest, without_json};
 use tailor_config::Config;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::hex::{lower_hex, parse_lower_hex};
-use tailor_platform::{CachedObject, Platform, PlatformError};
+use tailor_platform::{stored_header, CachedObject, Platform, PlatformError};
 
 /// A config document larger than this is refused before it is read (a compiled one carries
 /// its JSON as well).
@@ -121,9 +121,7 @@ pub(super) async fn read<P: Platform>(
 
 /// The prepared config, when a cached copy's headers name its document.
 fn names_prepared(headers: &[(String, String)]) -> Option<&'static Config> {
-    let (_, digest_hex) = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(DIGEST_HEADER))?;
+    let digest_hex = stored_header(headers, DIGEST_HEADER)?;
     prepared::config_named(parse_lower_hex(digest_hex)?)
 }
 

@@ -7,13 +7,13 @@ use super::original_source::{self, Original};
 use super::respond;
 use super::variant_caching::{self, VariantCaching};
 use crate::error::AppError;
-use http::header::CONTENT_TYPE;
+use http::header::{CONTENT_TYPE, ETAG};
 use http::{HeaderName, Response};
 use tailor_core::cache_key::{
     cache_key, etag, etag_matches, platform_key, surrogate_keys, KeyParts,
 };
 use tailor_image::{self as image, Transformed};
-use tailor_platform::{CachedObject, Platform};
+use tailor_platform::{stored_header, CachedObject, Platform};
 
 pub(super) async fn serve<P: Platform>(
     ctx: &RequestContext<'_>,
@@ -38,10 +38,11 @@ pub(super) async fn serve<P: Platform>(
     } else {
         // A revalidation the stored ETag answers needs no bytes: a `304` from the headers.
         let revalidated = |headers: &[(String, String)]| {
+            let stored = stored_header(headers, ETAG.as_str());
             let inm = ctx.if_none_match.as_deref();
-            headers.iter().any(|(name, tag)| {
-                name.eq_ignore_ascii_case("etag") && inm.is_some_and(|inm| etag_matches(inm, tag))
-            })
+            stored
+                .zip(inm)
+                .is_some_and(|(tag, inm)| etag_matches(inm, tag))
         };
         cache_store::lookup_headers_first(platform, platform_key(&key), &revalidated).await
     };
@@ -120,7 +121,7 @@ struct Made {
 
 fn cached_object(made: &Made, out: Transformed, parts: &KeyParts<'_>, key: &str) -> CachedObject {
     let mut headers = stored_headers(made, &out, parts);
-    headers.push((http::header::ETAG.to_string(), etag(key, &out.bytes)));
+    headers.push((ETAG.to_string(), etag(key, &out.bytes)));
     CachedObject {
         headers,
         body: out.bytes,

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_core::recs;
 use tailor_model::{HistoryItem, Model};
-use tailor_platform::{CachedObject, Platform};
+use tailor_platform::{stored_header, CachedObject, Platform};
 
 /// The cached object's header naming the live version.
 const VERSION_HEADER: &str = "x-tailor-live-version";
@@ -45,11 +45,8 @@ pub(super) async fn lookup<'p, P: Platform>(
         return (None, entry);
     }
     let live = entry.object.take().and_then(|object| {
-        let version = object
-            .headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(VERSION_HEADER))
-            .and_then(|(_, value)| recs::parse_version(value.as_bytes()).ok())?;
+        let version = stored_header(&object.headers, VERSION_HEADER)
+            .and_then(|value| recs::parse_version(value.as_bytes()).ok())?;
         let head = if object.body.is_empty() {
             None
         } else if Model::open(&object.body).is_ok() {

@@ -76,6 +76,14 @@ pub struct CachedObject {
     pub body: Vec<u8>,
 }
 
+/// The value of the stored header `name` (any case), the first if stored twice.
+pub fn stored_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(stored, _)| stored.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
 /// How long to keep a cache entry, how long past that it may be served stale while it is
 /// refreshed, and the tags it can be purged by.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -293,7 +293,7 @@ mod tests {
                 "mobilE",
             ])
             .collect();
-        // Every sequence of up to three pieces (a deterministic walk, not random).
+        // Every pair of pieces, then one of four others (a deterministic walk, not random).
         let n = pieces.len();
         for a in 0..n {
             for b in 0..n {
