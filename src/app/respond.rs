@@ -147,6 +147,7 @@ pub(super) fn annotate(
         let buckets = tailor_core::segment::buckets::explain(&ctx.assignments);
         let warnings = ctx.visitor.warnings.join("; ");
         let consent = if ctx.consent { "given" } else { "absent" };
+        let geo = geo_facts(&ctx.visitor);
         let debug = [
             ("x-tailor-segment", ctx.decision.segment.as_str()),
             ("x-tailor-rule", ctx.decision.explanation.as_str()),
@@ -155,6 +156,7 @@ pub(super) fn annotate(
             ("x-tailor-cache-key", cache_key),
             ("x-tailor-source", source),
             ("x-tailor-device", ctx.visitor.device.as_str()),
+            ("x-tailor-geo", &geo),
             ("x-tailor-config", &config_source),
         ];
         for (name, value) in debug {
@@ -176,4 +178,17 @@ pub(super) fn annotate(
         }
     }
     response
+}
+
+/// The geo facts rules can test, `-` for each the platform did not give.
+fn geo_facts(visitor: &tailor_core::segment::VisitorContext) -> String {
+    let or_dash = |v: Option<&str>| v.unwrap_or("-").to_owned();
+    format!(
+        "country={} region={} local_hour={}",
+        or_dash(visitor.country.as_deref()),
+        or_dash(visitor.region.as_deref()),
+        visitor
+            .local_hour
+            .map_or_else(|| "-".into(), |h| h.to_string()),
+    )
 }

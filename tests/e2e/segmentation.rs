@@ -87,10 +87,16 @@ pub(crate) fn each_context_source_lands_in_its_demo_segment(h: &Harness) -> Resu
         // Platform difference: workerd takes geo from `request.cf`, one object per `wrangler
         // dev` (the harness's cf.json says NL), not from the client address; it is read.
         let nl = banner(h, "", &[("User-Agent", DESKTOP)]);
-        return check(
+        check(
             nl.header("x-tailor-rule")
                 .is_some_and(|r| r.contains("north-america: country=nl")),
             || format!("{:?}", nl.header("x-tailor-rule")),
+        )?;
+        // `request.cf` names a time zone, not an offset: no local hour there.
+        return check(
+            nl.header("x-tailor-geo")
+                .is_some_and(|g| g.starts_with("country=nl ") && g.ends_with("local_hour=-")),
+            || format!("{:?}", nl.header("x-tailor-geo")),
         );
     }
     // 127.0.0.2 is the US in fastly.toml's geolocation fixtures.
@@ -102,6 +108,13 @@ pub(crate) fn each_context_source_lands_in_its_demo_segment(h: &Harness) -> Resu
     check(segment_of(&us) == "us", || {
         format!("geo US: {:?}", us.headers)
     })?;
+    // West of Greenwich (UTC-08:00 in the fixture): the visitor's local hour is known too.
+    check(
+        us.header("x-tailor-geo").is_some_and(|g| {
+            g.starts_with("country=us region=ca local_hour=") && !g.ends_with('-')
+        }),
+        || format!("{:?}", us.header("x-tailor-geo")),
+    )?;
     check(
         us.header("x-tailor-rule")
             .is_some_and(|r| r.starts_with("north-america; skipped crawlers: device=desktop")),

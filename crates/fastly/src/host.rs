@@ -224,13 +224,7 @@ impl Platform for FastlyHost {
         let client_ip = *self
             .client_ip
             .get_or_init(|| crate::client::client_ip(&self.client));
-        let geo = fastly::geo::geo_lookup(client_ip?)?;
-        Some(Geo {
-            country: Some(geo.country_code().to_owned()).filter(|c| !c.is_empty()),
-            region: geo.region().map(str::to_owned),
-            city: Some(geo.city().to_owned()).filter(|c| !c.is_empty()),
-            utc_offset_minutes: geo.utc_offset().map(|o| i32::from(o.whole_minutes())),
-        })
+        crate::geo::lookup(client_ip?)
     }
 
     fn log(&self, endpoint: &str, line: &str) {

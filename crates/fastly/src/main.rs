@@ -4,6 +4,7 @@
 mod body;
 mod client;
 mod fresh_heap;
+mod geo;
 mod host;
 mod metadata;
 
