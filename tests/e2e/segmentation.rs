@@ -92,10 +92,25 @@ pub(crate) fn each_context_source_lands_in_its_demo_segment(h: &Harness) -> Resu
                 .is_some_and(|r| r.contains("north-america: country=nl")),
             || format!("{:?}", nl.header("x-tailor-rule")),
         )?;
-        // `request.cf` names a time zone, not an offset: no local hour there.
+        // `request.cf` names the time zone (Europe/Amsterdam): its local hour is one or two
+        // (summer time) past UTC's, at the hour of the request or the one before it.
+        let utc_hour = || {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+            now.map_or(0, |d| d.as_secs() / 3600 % 24)
+        };
+        let before = utc_hour();
+        let nl = banner(h, "", &[("User-Agent", DESKTOP)]);
+        let after = utc_hour();
+        let local_hour = nl
+            .header("x-tailor-geo")
+            .and_then(|g| g.strip_prefix("country=nl region=nh local_hour="))
+            .and_then(|hour| hour.parse::<u64>().ok());
         return check(
-            nl.header("x-tailor-geo")
-                .is_some_and(|g| g.starts_with("country=nl ") && g.ends_with("local_hour=-")),
+            local_hour.is_some_and(|local| {
+                [before, after]
+                    .iter()
+                    .any(|utc| [1, 2].contains(&((local + 24 - utc) % 24)))
+            }),
             || format!("{:?}", nl.header("x-tailor-geo")),
         );
     }

@@ -8,6 +8,7 @@ mod body;
 mod byob;
 mod host;
 mod libc_shim;
+mod time_zone;
 
 use body::CloudflareBody;
 use host::CloudflareHost;
@@ -88,11 +89,14 @@ fn page_stream(
 
 #[event(fetch)]
 async fn fetch(request: worker::Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let zone = time_zone::of_request(&request);
     let geo = request.cf().map(|cf| Geo {
         country: cf.country(),
         region: cf.region_code(),
         city: cf.city(),
-        utc_offset_minutes: None,
+        utc_offset_minutes: zone
+            .as_deref()
+            .and_then(|zone| time_zone::utc_offset_minutes(zone, worker::js_sys::Date::now())),
     });
     let host = CloudflareHost::new(env, geo);
     let request = to_http(request).await?;
