@@ -283,6 +283,12 @@ impl Harness {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
 
+    /// Whether this runtime's build encodes AVIF: the Fastly wasm always does, the Worker
+    /// only when built with its `avif` feature.
+    pub(crate) fn has_avif(&self) -> bool {
+        self.runtime == Runtime::Viceroy || super::workerd::worker_has("avif")
+    }
+
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

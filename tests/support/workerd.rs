@@ -18,6 +18,18 @@ const CF: &str = r#"{"country": "NL", "regionCode": "NH", "region": "North Holla
   "httpProtocol": "HTTP/1.1", "clientTcpRtt": 0, "tlsVersion": "TLSv1.3",
   "tlsCipher": "AEAD-AES128-GCM-SHA256", "edgeRequestKeepAliveStatus": 0}"#;
 
+/// The Worker bundle's folder: `build/`, or `TAILOR_WORKER_BUNDLE` (a build with optional
+/// features, `make e2e-worker-avif`).
+fn worker_bundle_dir() -> String {
+    std::env::var("TAILOR_WORKER_BUNDLE").unwrap_or_else(|_| "build".into())
+}
+
+/// Whether the Worker under test was built with the optional `feature`
+/// (`TAILOR_WORKER_FEATURES`, comma-separated, set beside `TAILOR_WORKER_BUNDLE`).
+pub(crate) fn worker_has(feature: &str) -> bool {
+    std::env::var("TAILOR_WORKER_FEATURES").is_ok_and(|f| f.split(',').any(|f| f == feature))
+}
+
 fn wrangler() -> std::path::PathBuf {
     project_root().join("node_modules/.bin/wrangler")
 }
@@ -91,7 +103,7 @@ impl Harness {
         timeouts: Option<OriginTimeouts>,
     ) -> Self {
         let root = project_root();
-        let bundle = root.join("build/index.js");
+        let bundle = root.join(worker_bundle_dir()).join("index.js");
         assert!(
             bundle.is_file() && wrangler().is_file(),
             "no Worker bundle or wrangler: run `make build-cloudflare` (or `make test`) first"
