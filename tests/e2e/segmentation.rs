@@ -86,48 +86,32 @@ pub(crate) fn each_context_source_lands_in_its_demo_segment(h: &Harness) -> Resu
     if h.runtime == Runtime::Workerd {
         // Platform difference: workerd takes geo from `request.cf`, one object per `wrangler
         // dev` (the harness's cf.json says NL), not from the client address; it is read.
-        let nl = banner(h, "", &[("User-Agent", DESKTOP)]);
+        let (nl, utc_hours) = at_utc_hours(|| banner(h, "", &[("User-Agent", DESKTOP)]));
         check(
             nl.header("x-tailor-rule")
                 .is_some_and(|r| r.contains("north-america: country=nl")),
             || format!("{:?}", nl.header("x-tailor-rule")),
         )?;
-        // `request.cf` names the time zone (Europe/Amsterdam): its local hour is one or two
-        // (summer time) past UTC's, at the hour of the request or the one before it.
-        let utc_hour = || {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-            now.map_or(0, |d| d.as_secs() / 3600 % 24)
-        };
-        let before = utc_hour();
-        let nl = banner(h, "", &[("User-Agent", DESKTOP)]);
-        let after = utc_hour();
-        let local_hour = nl
-            .header("x-tailor-geo")
-            .and_then(|g| g.strip_prefix("country=nl region=nh local_hour="))
-            .and_then(|hour| hour.parse::<u64>().ok());
+        // `request.cf` names the time zone (Europe/Amsterdam): UTC+1, or +2 in summer.
         return check(
-            local_hour.is_some_and(|local| {
-                [before, after]
-                    .iter()
-                    .any(|utc| [1, 2].contains(&((local + 24 - utc) % 24)))
-            }),
+            local_hour_is(&nl, "country=nl region=nh", utc_hours, &[1, 2]),
             || format!("{:?}", nl.header("x-tailor-geo")),
         );
     }
     // 127.0.0.2 is the US in fastly.toml's geolocation fixtures.
-    let us = get_from(
-        [127, 0, 0, 2].into(),
-        &h.url("/banner.json?slot=hero"),
-        &[("User-Agent", DESKTOP), DEBUG],
-    );
+    let (us, utc_hours) = at_utc_hours(|| {
+        get_from(
+            [127, 0, 0, 2].into(),
+            &h.url("/banner.json?slot=hero"),
+            &[("User-Agent", DESKTOP), DEBUG],
+        )
+    });
     check(segment_of(&us) == "us", || {
         format!("geo US: {:?}", us.headers)
     })?;
-    // West of Greenwich (UTC-08:00 in the fixture): the visitor's local hour is known too.
+    // West of Greenwich (the fixture's UTC-08:00): 16 hours ahead is 8 behind.
     check(
-        us.header("x-tailor-geo").is_some_and(|g| {
-            g.starts_with("country=us region=ca local_hour=") && !g.ends_with('-')
-        }),
+        local_hour_is(&us, "country=us region=ca", utc_hours, &[16]),
         || format!("{:?}", us.header("x-tailor-geo")),
     )?;
     check(
@@ -135,6 +119,32 @@ pub(crate) fn each_context_source_lands_in_its_demo_segment(h: &Harness) -> Resu
             .is_some_and(|r| r.starts_with("north-america; skipped crawlers: device=desktop")),
         || format!("{:?}", us.header("x-tailor-rule")),
     )
+}
+
+/// `request`'s response and the UTC hours before and after it (the same, but at an hour's turn).
+fn at_utc_hours(request: impl FnOnce() -> Got) -> (Got, [u64; 2]) {
+    let utc_hour = || {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        now.map_or(0, |d| d.as_secs() / 3600 % 24)
+    };
+    let before = utc_hour();
+    let got = request();
+    (got, [before, utc_hour()])
+}
+
+/// Whether the debug `X-Tailor-Geo` names `place` and a local hour `ahead` hours past one of
+/// `utc_hours` (mod 24).
+fn local_hour_is(got: &Got, place: &str, utc_hours: [u64; 2], ahead: &[u64]) -> bool {
+    let local = got
+        .header("x-tailor-geo")
+        .and_then(|g| g.strip_prefix(place))
+        .and_then(|rest| rest.strip_prefix(" local_hour="))
+        .and_then(|hour| hour.parse::<u64>().ok());
+    local.is_some_and(|local| {
+        utc_hours
+            .iter()
+            .any(|utc| ahead.contains(&((local + 24 - utc) % 24)))
+    })
 }
 
 fn set_cookie(got: &Got) -> Option<&str> {

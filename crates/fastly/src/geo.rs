@@ -33,9 +33,16 @@ struct HostGeo<'a> {
 /// The geolocation of `ip`, or `None` when the host has none (a private address) or
 /// answers with something unreadable.
 pub(crate) fn lookup(ip: IpAddr) -> Option<Geo> {
-    let octets = match ip {
-        IpAddr::V4(v4) => v4.octets().to_vec(),
-        IpAddr::V6(v6) => v6.octets().to_vec(),
+    let (v4, v6);
+    let octets: &[u8] = match ip {
+        IpAddr::V4(ip) => {
+            v4 = ip.octets();
+            &v4
+        }
+        IpAddr::V6(ip) => {
+            v6 = ip.octets();
+            &v6
+        }
     };
     let mut size = GEO_BUFFER;
     loop {
