@@ -99,30 +99,14 @@ pub(crate) fn client_ip(request: &RequestHandle) -> Option<IpAddr> {
 /// [`MAX_PART_BYTES`].
 #[allow(deprecated)]
 fn url_of(request: &RequestHandle) -> Option<String> {
-    let mut size = URL_BUFFER;
-    loop {
-        let mut bytes = Vec::<u8>::with_capacity(size);
-        let mut written = 0;
-        // SAFETY: the host writes at most `size` bytes into the buffer's spare capacity and
-        // says how many (or, when they do not fit, how many it needs).
-        let status = unsafe {
-            fastly_sys::fastly_http_req::uri_get(
-                request.as_u32(),
-                bytes.as_mut_ptr(),
-                size,
-                &mut written,
-            )
-        };
-        if status.is_ok() && written <= size {
-            // SAFETY: the host initialized the first `written` bytes.
-            unsafe { bytes.set_len(written) };
-            return String::from_utf8(bytes).ok();
-        }
-        if written <= size || written > MAX_PART_BYTES {
-            return None;
-        }
-        size = written;
-    }
+    // SAFETY: the host writes at most `size` bytes into the buffer and says how many (or,
+    // when they do not fit, how many it needs).
+    let bytes = unsafe {
+        crate::host_bytes::read(URL_BUFFER, MAX_PART_BYTES, |buffer, size, written| {
+            fastly_sys::fastly_http_req::uri_get(request.as_u32(), buffer, size, written).is_ok()
+        })
+    }?;
+    String::from_utf8(bytes).ok()
 }
 
 /// `read` with a buffer of `size` bytes, again with the size the host asks for while it asks

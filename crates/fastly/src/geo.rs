@@ -44,32 +44,15 @@ pub(crate) fn lookup(ip: IpAddr) -> Option<Geo> {
             &v6
         }
     };
-    let mut size = GEO_BUFFER;
-    loop {
-        let mut bytes = Vec::<u8>::with_capacity(size);
-        let mut written = 0;
-        // SAFETY: the host reads `octets` and writes at most `size` bytes into the buffer's
-        // spare capacity, saying how many (or, when they do not fit, how many it needs).
-        let status = unsafe {
-            fastly_sys::fastly_geo::lookup(
-                octets.as_ptr(),
-                octets.len(),
-                bytes.as_mut_ptr(),
-                size,
-                &mut written,
-            )
-        };
-        if status.is_ok() && written <= size {
-            // SAFETY: the host initialized the first `written` bytes.
-            unsafe { bytes.set_len(written) };
-            return parse(&bytes);
-        }
-        // A buffer too small is the one failure that names a size; any other is no geo.
-        if written <= size || written > MAX_GEO_BYTES {
-            return None;
-        }
-        size = written;
-    }
+    // SAFETY: the host reads `octets` and writes at most `size` bytes into the buffer,
+    // saying how many (or, when they do not fit, how many it needs).
+    let answer = unsafe {
+        crate::host_bytes::read(GEO_BUFFER, MAX_GEO_BYTES, |buffer, size, written| {
+            fastly_sys::fastly_geo::lookup(octets.as_ptr(), octets.len(), buffer, size, written)
+                .is_ok()
+        })
+    }?;
+    parse(&answer)
 }
 
 /// The four fields of the host's JSON answer; empty strings are absent values, as the host

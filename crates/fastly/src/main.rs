@@ -6,6 +6,7 @@ mod client;
 mod fresh_heap;
 mod geo;
 mod host;
+mod host_bytes;
 mod metadata;
 
 use host::FastlyHost;
