@@ -11,6 +11,7 @@
 mod support;
 
 use support::native::{demo_host, entries_but_config, get, purge, DEBUG};
+use tailor_platform::BodyStream;
 use tailor_testing::memory::MemoryHost;
 
 const ORIGINAL: &str = "/photos/harbour.jpg";
@@ -248,4 +249,43 @@ fn a_revalidation_of_a_cached_variant_is_answered_from_its_stored_headers() {
     assert_eq!(stale_tag.body(), b"stored bytes");
     assert_eq!(get(&host, &path, &[]).body(), b"stored bytes");
     assert_eq!(unread(), 3);
+}
+
+#[test]
+fn a_cached_variant_goes_to_the_client_unread_with_its_stored_length() {
+    let host = demo_host();
+    let path = format!("/img/preview{ORIGINAL}");
+    let made = get(&host, &path, &[]);
+    assert_eq!(made.status(), 200);
+    let serve = |headers: &[(&str, &str)], method: &str| {
+        let mut request = http::Request::builder().method(method).uri(&path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request.body(Vec::new()).unwrap();
+        tailor_platform::block_on(tailor::serve(request, &host, &support::native::BUNDLE)).unwrap()
+    };
+    let (parts, body) = serve(&[], "GET").into_parts();
+    let tailor::app::Outgoing::Unread(mut body) = body else {
+        panic!("a hit's body should be handed over unread");
+    };
+    let length = made.body().len().to_string();
+    assert_eq!(parts.headers["content-length"].to_str().unwrap(), length);
+    let mut sent = Vec::new();
+    while let Some(chunk) = tailor_platform::block_on(body.next_chunk())
+        .unwrap()
+        .unwrap()
+    {
+        sent.extend_from_slice(&chunk);
+    }
+    assert_eq!(sent, made.body().as_slice());
+    assert_eq!(host.bodies_for_client.borrow().len(), 1);
+    // A revalidation and a HEAD answer without it.
+    let etag = header(&made, "etag").unwrap().to_owned();
+    let revalidated = serve(&[("if-none-match", &etag)], "GET");
+    assert_eq!(revalidated.status(), 304);
+    assert!(matches!(revalidated.body(), tailor::app::Outgoing::Full(b) if b.is_empty()));
+    let head = serve(&[], "HEAD");
+    assert_eq!(head.status(), 200);
+    assert!(matches!(head.body(), tailor::app::Outgoing::Full(b) if b.is_empty()));
 }

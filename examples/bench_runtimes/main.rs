@@ -90,6 +90,12 @@ fn gzip_size(path: &std::path::Path) -> usize {
     encoder.finish().unwrap().len()
 }
 
+/// A cached variant large enough that Fastly's adapter sends it to the client unread.
+pub(crate) const LARGE_CACHED_IMAGE: (&str, &str) = (
+    "cached image, `full` (~270 KB, sent from the cache unread)",
+    "/img/full/photos/unread.jpg",
+);
+
 fn main() {
     let runs = 101;
     let paths = [
@@ -124,6 +130,10 @@ fn main() {
         (
             "cached image",
             keep_alive_ms(&viceroy.url("/img/preview/photos/harbour.jpg"), runs),
+        ),
+        (
+            LARGE_CACHED_IMAGE.0,
+            keep_alive_ms(&viceroy.url(LARGE_CACHED_IMAGE.1), runs),
         ),
         ("banner (hero)", keep_alive_ms(&banner, runs)),
         (

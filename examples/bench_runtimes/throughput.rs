@@ -93,6 +93,11 @@ pub(crate) fn throughput(seconds: u32) -> String {
     let history = crate::visitor::with_history(&tailor);
     let rows: Vec<(&str, Option<Load>)> = [
         ("cached image", "/img/preview/photos/harbour.jpg", None),
+        (
+            crate::LARGE_CACHED_IMAGE.0,
+            crate::LARGE_CACHED_IMAGE.1,
+            None,
+        ),
         ("banner (hero)", "/banner?slot=hero", None),
         (
             "banner (hero), consenting visitor with 12 events",

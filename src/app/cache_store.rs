@@ -7,7 +7,7 @@
 //! the next request simply misses.
 
 use tailor_core::cache_key::{surrogate_keys, KeyParts};
-use tailor_platform::{CacheWrite, CachedObject, HeadersSuffice, Platform};
+use tailor_platform::{CacheWrite, CachedObject, HeadersSuffice, Platform, UnreadBody};
 
 /// How long an entry is fresh, and how long past that it may be served stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,9 @@ pub(super) struct Entry<'p, P: Platform> {
     key: String,
     /// What the lookup found: fresh, or stale (`stale`).
     pub object: Option<CachedObject>,
+    /// The object's body when the host handed it over unread for the client (the object's
+    /// own `body` is then empty): see [`lookup_for_client`].
+    pub unread: Option<UnreadBody<P::Body>>,
     pub stale: bool,
     /// The platform chose this request to fill or refresh the entry: it must store or give
     /// the fill up, which dropping the entry does.
@@ -58,6 +61,29 @@ pub(super) async fn lookup_headers_first<'p, P: Platform>(
         platform,
         key,
         object: found.object,
+        unread: None,
+        stale: found.stale,
+        must_fill: found.must_fill,
+    }
+}
+
+/// Looks `key` up like [`lookup_headers_first`] for a response that sends the object as it
+/// is stored: where the host can, a needed body comes back unread (`Entry::unread`), to go to
+/// the client without passing through the instance's memory.
+pub(super) async fn lookup_for_client<'p, P: Platform>(
+    platform: &'p P,
+    key: String,
+    headers_suffice: HeadersSuffice<'_>,
+) -> Entry<'p, P> {
+    let (found, unread) = platform
+        .cache_lookup_for_client(&key, headers_suffice)
+        .await
+        .unwrap_or_default();
+    Entry {
+        platform,
+        key,
+        object: found.object,
+        unread,
         stale: found.stale,
         must_fill: found.must_fill,
     }
@@ -69,6 +95,7 @@ pub(super) fn unlooked<P: Platform>(platform: &P, key: String) -> Entry<'_, P> {
         platform,
         key,
         object: None,
+        unread: None,
         stale: false,
         must_fill: false,
     }

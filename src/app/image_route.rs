@@ -4,22 +4,23 @@ use super::cache_store;
 use super::context::RequestContext;
 use super::image_request;
 use super::original_source::{self, Original};
+use super::outgoing::Outgoing;
 use super::respond;
 use super::variant_caching::{self, VariantCaching};
 use crate::error::AppError;
-use http::header::{CONTENT_TYPE, ETAG};
-use http::{HeaderName, Response};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG};
+use http::{HeaderName, HeaderValue, Response, StatusCode};
 use tailor_core::cache_key::{
     cache_key, etag, etag_matches, platform_key, surrogate_keys, KeyParts,
 };
 use tailor_image::{self as image, Transformed};
-use tailor_platform::{stored_header, CachedObject, Platform};
+use tailor_platform::{read_to_end_limited, stored_header, CachedObject, Platform, UnreadBody};
 
 pub(super) async fn serve<P: Platform>(
     ctx: &RequestContext<'_>,
     rest: &str,
     platform: &P,
-) -> Result<Response<Vec<u8>>, AppError> {
+) -> Result<Response<Outgoing<P::Body>>, AppError> {
     let inputs = ctx.image_inputs();
     let request = image_request::parse(&inputs, rest, platform).await?;
     let (variant_name, path) = (request.variant, request.path);
@@ -44,13 +45,24 @@ pub(super) async fn serve<P: Platform>(
                 .zip(inm)
                 .is_some_and(|(tag, inm)| etag_matches(inm, tag))
         };
-        cache_store::lookup_headers_first(platform, platform_key(&key), &revalidated).await
+        cache_store::lookup_for_client(platform, platform_key(&key), &revalidated).await
     };
     let refreshing = entry.stale && entry.must_fill();
-    if let (Some(hit), false) = (entry.object.take(), refreshing) {
+    if let (Some(mut hit), false) = (entry.object.take(), refreshing) {
+        let mut unread = entry.unread.take();
+        // Every variant is stored with its ETag; one without (an older deployment's) needs
+        // its bytes to make one.
+        if let (None, Some(body)) = (stored_header(&hit.headers, ETAG.as_str()), &mut unread) {
+            let length = usize::try_from(body.length).ok();
+            hit.body = read_to_end_limited(&mut body.body, usize::MAX, length)
+                .await
+                .map_err(|e| AppError::Internal(format!("reading a cached variant: {e}")))?;
+            unread = None;
+        }
         ctx.time("cache", platform.now_ms() - start);
         let source = if entry.stale { "stale" } else { "cache" };
-        return Ok(respond::finish(ctx, from_cache(hit), &key, source));
+        let response = respond::finish(ctx, from_cache(hit), &key, source);
+        return Ok(with_unread_body(response, unread));
     }
     // A miss, or a stale entry this request was chosen to refresh: the variant is made now
     // (the requests arriving meanwhile get the stale copy or wait for this one). Every `?`
@@ -108,7 +120,25 @@ pub(super) async fn serve<P: Platform>(
         }
     }
     let source = if refreshing { "refresh" } else { "origin" };
-    Ok(respond::finish(ctx, from_cache(object), &key, source))
+    let response = respond::finish(ctx, from_cache(object), &key, source);
+    Ok(response.map(Outgoing::Full))
+}
+
+/// A cache hit's response with its body: the stored body the host handed over unread, which
+/// it sends as it is, for a `200`; what the response holds otherwise (a `304` has none).
+fn with_unread_body<B>(
+    mut response: Response<Vec<u8>>,
+    unread: Option<UnreadBody<B>>,
+) -> Response<Outgoing<B>> {
+    match unread {
+        Some(unread) if response.status() == StatusCode::OK => {
+            response
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from(unread.length));
+            response.map(|_| Outgoing::Unread(unread.body))
+        }
+        _ => response.map(Outgoing::Full),
+    }
 }
 
 /// What every output of one transform shares: the input's size, whether the format was

@@ -35,7 +35,7 @@ use crate::error::AppError;
 use crate::Bundle;
 use context::RequestContext;
 use http::{Method, Request, Response};
-use tailor_platform::Platform;
+use tailor_platform::{BodyStream, Platform};
 
 pub use config_source::{load_config, ConfigSource};
 pub use config_store::Via as ConfigVia;
@@ -97,6 +97,13 @@ pub async fn handle<P: Platform>(
     let (parts, body) = serve(request, platform, bundle).await.into_parts();
     let bytes = match body {
         Outgoing::Full(bytes) => bytes,
+        Outgoing::Unread(mut body) => {
+            let mut collected = Vec::new();
+            while let Ok(Some(chunk)) = body.next_chunk().await {
+                collected.extend_from_slice(&chunk);
+            }
+            collected
+        }
         Outgoing::Page(page) => {
             let mut collected = Vec::new();
             let _ = pump(*page, platform, &mut |chunk| {
@@ -157,15 +164,15 @@ async fn route<P: Platform>(
     if let Some(rest) = path.strip_prefix("/page/") {
         return page_route::serve(request, &ctx, rest, platform).await;
     }
+    if let Some(rest) = path.strip_prefix(tailor_core::image_path::IMAGE_ROUTE) {
+        return image_route::serve(&ctx, rest, platform).await;
+    }
     full(match path {
         "/" => demo_page::render(&ctx, platform).await,
         "/banner" => banner_route::html(&ctx, platform).await,
         "/banner.json" => banner_route::json(&ctx, platform).await,
         "/events" => events_route::post(request, &ctx, platform).await,
-        _ => match path.strip_prefix(tailor_core::image_path::IMAGE_ROUTE) {
-            Some(rest) => image_route::serve(&ctx, rest, platform).await,
-            None => Err(AppError::NotFound(format!("no route for {path}"))),
-        },
+        _ => Err(AppError::NotFound(format!("no route for {path}"))),
     })
 }
 

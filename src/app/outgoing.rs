@@ -1,6 +1,7 @@
-//! What the handler answers with: a complete body, or a page still arriving from the origin
-//! that the host streams to the client — pulled piece by piece with [`PageBody::next_piece`]
-//! (Cloudflare's stream), or pushed with [`pump`] (Fastly's streaming body).
+//! What the handler answers with: a complete body, a cached body the host sends as it is, or a
+//! page still arriving from the origin that the host streams to the client — pulled piece by
+//! piece with [`PageBody::next_piece`] (Cloudflare's stream), or pushed with [`pump`]
+//! (Fastly's streaming body).
 
 use std::collections::VecDeque;
 use tailor_core::page::{PageError, PageStats, PageStream, Step};
@@ -32,6 +33,9 @@ pub enum Outgoing<B> {
     Full(Vec<u8>),
     /// Boxed: a page carries its rewriter, far bigger than a byte vector.
     Page(Box<PageBody<B>>),
+    /// A cached body the host sends as it holds it, never read into the instance (the
+    /// response's `Content-Length` is its stored length).
+    Unread(B),
 }
 
 /// An origin body on its way to the client: rewritten (slots filled) or passed through.

@@ -13,6 +13,7 @@
 )]
 
 mod banners;
+mod cached_bodies;
 mod caching;
 mod errors;
 mod expect;
@@ -34,6 +35,7 @@ mod segmentation;
 mod support;
 
 use banners::*;
+use cached_bodies::*;
 use caching::*;
 use errors::*;
 use experiments::*;
@@ -117,6 +119,7 @@ fn main() {
         a_hit_skips_the_transform_and_a_purge_makes_the_next_request_a_miss,
         variants_are_made_from_one_cached_original,
         if_none_match_gets_304,
+        a_large_cached_variant_goes_to_the_client_unread,
         shared_and_personal_responses_carry_the_right_cache_headers,
         concurrent_misses_collapse_into_one_transform,
         segment_lists_are_served_from_the_platform_cache,

@@ -121,6 +121,13 @@ fn photos() -> Vec<(&'static str, Reply)> {
         ),
         ("/photos/collapse.jpg", Reply::ok("image/jpeg", big.clone())),
         (
+            "/photos/unread.jpg",
+            Reply::ok(
+                "image/jpeg",
+                synthetic::jpeg(&synthetic::photo(1600, 1000, 29), 85),
+            ),
+        ),
+        (
             "/photos/originals.jpg",
             Reply::ok(
                 "image/jpeg",

@@ -37,6 +37,18 @@ impl CloudflareBody {
     }
 }
 
+impl CloudflareBody {
+    /// A response with this body as it is: the runtime's own stream when nothing was read
+    /// from it (never through the wasm), or what is left of it.
+    pub(crate) fn into_response(self) -> worker::Result<Response> {
+        match (self.raw, self.stream) {
+            (Some(raw), _) => Response::from_body(ResponseBody::Stream(raw)),
+            (None, Some(stream)) => Response::from_stream(stream),
+            (None, None) => Response::empty(),
+        }
+    }
+}
+
 impl BodyStream for CloudflareBody {
     /// Into one buffer of the declared length, 1 MiB at a time through a BYOB reader's
     /// `readAtLeast` (workerd's). The runtime's default reader hands a fetched body over in

@@ -12,8 +12,8 @@ use crate::body::CloudflareBody;
 use futures_util::future::{select, Either};
 use std::time::Duration;
 use tailor_platform::{
-    read_to_end_limited, BodyError, CacheLookup, CacheWrite, CachedObject, Geo, Memo,
-    OriginRequest, OriginResponse, Platform, PlatformError,
+    read_to_end_limited, BodyError, CacheLookup, CacheWrite, CachedObject, Geo, HeadersSuffice,
+    Memo, OriginRequest, OriginResponse, Platform, PlatformError, UnreadBody,
 };
 use worker::{
     console_log, AbortController, Cache, Delay, Env, Fetch, Headers, Method, RequestInit, Response,
@@ -94,6 +94,63 @@ impl CloudflareHost {
             default_ms
         });
         Duration::from_millis(ms)
+    }
+}
+
+impl CloudflareHost {
+    /// The Cache API's answer for `key`, its body read, or with `unread_ok` left as the
+    /// runtime's stream for the client's response (when the stored response says its length).
+    async fn lookup(
+        &self,
+        key: &str,
+        unread_ok: bool,
+    ) -> Result<(CacheLookup, Option<UnreadBody<CloudflareBody>>), PlatformError> {
+        let miss = CacheLookup {
+            must_fill: true,
+            ..CacheLookup::default()
+        };
+        let cache = Cache::default();
+        let Some(mut hit) = cache
+            .get(format!("{CACHE_URL}{key}"), false)
+            .await
+            .map_err(other)?
+        else {
+            return Ok((miss, None));
+        };
+        let meta: Option<Meta> = hit
+            .headers()
+            .get(META)
+            .ok()
+            .flatten()
+            .and_then(|m| serde_json::from_str(&m).ok());
+        let Some((headers, stored_ms, ttl, swr)) = meta else {
+            return Ok((miss, None));
+        };
+        let age_s = (self.now_ms() - stored_ms) / 1000.0;
+        if age_s >= f64::from(ttl) + f64::from(swr) {
+            return Ok((miss, None));
+        }
+        let length = hit
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .and_then(|n| n.parse::<u64>().ok());
+        let (body, unread) = match length {
+            Some(length) if unread_ok => {
+                let body = CloudflareBody::of(&hit, None);
+                (Vec::new(), Some(UnreadBody { body, length }))
+            }
+            _ => (hit.bytes().await.map_err(other)?, None),
+        };
+        let stale = age_s >= f64::from(ttl);
+        // No request collapsing in the Cache API: every stale or missing lookup refreshes.
+        let lookup = CacheLookup {
+            object: Some(CachedObject { headers, body }),
+            stale,
+            must_fill: stale,
+        };
+        Ok((lookup, unread))
     }
 }
 
@@ -188,39 +245,15 @@ impl Platform for CloudflareHost {
     }
 
     async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
-        let miss = CacheLookup {
-            must_fill: true,
-            ..CacheLookup::default()
-        };
-        let cache = Cache::default();
-        let Some(mut hit) = cache
-            .get(format!("{CACHE_URL}{key}"), false)
-            .await
-            .map_err(other)?
-        else {
-            return Ok(miss);
-        };
-        let meta: Option<Meta> = hit
-            .headers()
-            .get(META)
-            .ok()
-            .flatten()
-            .and_then(|m| serde_json::from_str(&m).ok());
-        let Some((headers, stored_ms, ttl, swr)) = meta else {
-            return Ok(miss);
-        };
-        let age_s = (self.now_ms() - stored_ms) / 1000.0;
-        if age_s >= f64::from(ttl) + f64::from(swr) {
-            return Ok(miss);
-        }
-        let body = hit.bytes().await.map_err(other)?;
-        let stale = age_s >= f64::from(ttl);
-        // No request collapsing in the Cache API: every stale or missing lookup refreshes.
-        Ok(CacheLookup {
-            object: Some(CachedObject { headers, body }),
-            stale,
-            must_fill: stale,
-        })
+        self.lookup(key, false).await.map(|(lookup, _)| lookup)
+    }
+
+    async fn cache_lookup_for_client(
+        &self,
+        key: &str,
+        _headers_suffice: HeadersSuffice<'_>,
+    ) -> Result<(CacheLookup, Option<UnreadBody<CloudflareBody>>), PlatformError> {
+        self.lookup(key, true).await
     }
 
     async fn cache_insert(

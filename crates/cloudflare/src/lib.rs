@@ -105,6 +105,7 @@ async fn fetch(request: worker::Request, env: Env, _ctx: Context) -> worker::Res
     let response = match body {
         Outgoing::Full(bytes) if bytes.is_empty() => Response::empty()?,
         Outgoing::Full(bytes) => Response::from_bytes(bytes)?,
+        Outgoing::Unread(body) => body.into_response()?,
         Outgoing::Page(page) => Response::from_stream(page_stream(*page, host))?,
     };
     Ok(response

@@ -108,6 +108,11 @@ impl FastlyBody {
     pub(crate) fn new(body: fastly::Body) -> Self {
         Self { body, chunk: CHUNK }
     }
+
+    /// The body itself, for a response that sends it on as it is.
+    pub(crate) fn into_inner(self) -> fastly::Body {
+        self.body
+    }
 }
 
 impl BodyStream for FastlyBody {

@@ -14,13 +14,18 @@ use std::net::IpAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tailor_platform::{
     CacheLookup, CacheWrite, CachedObject, Geo, HeadersSuffice, OriginRequest, OriginResponse,
-    Platform, PlatformError,
+    Platform, PlatformError, UnreadBody,
 };
 
 /// The Config Store holding deployment settings such as `config_key`.
 pub(crate) const SETTINGS_STORE: &str = "tailor_settings";
 /// The Secret Store holding signing keys.
 pub(crate) const SECRET_STORE: &str = "tailor_secrets";
+/// Cached bodies this large or larger are sent to the client unread; smaller ones are read,
+/// which costs less than waiting for the host to have the body ready (`client::send_unread`).
+/// Same-run `wrk` in Viceroy, read against unread: a 345 KB variant 1,300–1,520 against
+/// 2,310–2,360 requests/s, 96 KB 2,400–2,590 against 3,190–3,210, 19 KB even, 13 KB ~8 % fewer.
+const UNREAD_MIN_BYTES: u64 = 16 * 1024;
 /// The per-request host: Fastly creates an instance per request, so this holds request facts,
 /// and the cache transactions this request was chosen to complete.
 pub(crate) struct FastlyHost {
@@ -53,6 +58,62 @@ impl std::fmt::Debug for FastlyHost {
             .field("client_ip", &self.client_ip)
             .field("obligations", &self.obligations.borrow().len())
             .finish()
+    }
+}
+
+impl FastlyHost {
+    /// A transactional lookup: on a miss (or a stale hit) exactly one request is told to fill
+    /// the entry; concurrent ones wait for it (or get the stale object). A needed body is read,
+    /// or with `unread_ok`, from [`UNREAD_MIN_BYTES`] on, handed over unread for the client's
+    /// response, which the host then streams from the cache (its stored length is the
+    /// response's length).
+    fn lookup(
+        &self,
+        key: &str,
+        headers_suffice: HeadersSuffice<'_>,
+        unread_ok: bool,
+    ) -> Result<(CacheLookup, Option<UnreadBody<FastlyBody>>), PlatformError> {
+        let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
+        let transaction = cache::Transaction::lookup(key.to_owned().into())
+            .execute()
+            .map_err(|e| other(&e))?;
+        let mut unread = None;
+        let (object, stale) = match transaction.found() {
+            Some(found) => {
+                let headers = metadata::decode(&found.user_metadata())?;
+                let body = if headers_suffice(&headers) {
+                    Vec::new()
+                } else {
+                    let stream = found.to_stream().map_err(|e| other(&e))?;
+                    match found.known_length() {
+                        Some(length) if unread_ok && length >= UNREAD_MIN_BYTES => {
+                            let body = FastlyBody::new(stream);
+                            unread = Some(UnreadBody { body, length });
+                            Vec::new()
+                        }
+                        // Stored with its length (`cache_insert`): read in one buffer of that size.
+                        length => read_whole(stream, usize::MAX, length)?,
+                    }
+                };
+                (Some(CachedObject { headers, body }), found.is_stale())
+            }
+            None => (None, false),
+        };
+        // A fresh hit never obliges anyone to fill (the state says so only of a miss or a
+        // stale hit): not asked then, one host call fewer on the common path.
+        let fresh_hit = object.is_some() && !stale;
+        let must_fill = !fresh_hit && transaction.must_insert_or_update();
+        if must_fill {
+            self.obligations
+                .borrow_mut()
+                .insert(key.to_owned(), transaction);
+        }
+        let lookup = CacheLookup {
+            object,
+            stale,
+            must_fill,
+        };
+        Ok((lookup, unread))
     }
 }
 
@@ -139,40 +200,16 @@ impl Platform for FastlyHost {
         key: &str,
         headers_suffice: HeadersSuffice<'_>,
     ) -> Result<CacheLookup, PlatformError> {
-        let other = |e: &dyn std::fmt::Display| PlatformError::Other(e.to_string());
-        // A transactional lookup: on a miss (or a stale hit) exactly one request is told to
-        // fill the entry; concurrent ones wait for it (or get the stale object).
-        let transaction = cache::Transaction::lookup(key.to_owned().into())
-            .execute()
-            .map_err(|e| other(&e))?;
-        let (object, stale) = match transaction.found() {
-            Some(found) => {
-                let headers = metadata::decode(&found.user_metadata())?;
-                let body = if headers_suffice(&headers) {
-                    Vec::new()
-                } else {
-                    let stream = found.to_stream().map_err(|e| other(&e))?;
-                    // Stored with its length (`cache_insert`): read in one buffer of that size.
-                    read_whole(stream, usize::MAX, found.known_length())?
-                };
-                (Some(CachedObject { headers, body }), found.is_stale())
-            }
-            None => (None, false),
-        };
-        // A fresh hit never obliges anyone to fill (the state says so only of a miss or a
-        // stale hit): not asked then, one host call fewer on the common path.
-        let fresh_hit = object.is_some() && !stale;
-        let must_fill = !fresh_hit && transaction.must_insert_or_update();
-        if must_fill {
-            self.obligations
-                .borrow_mut()
-                .insert(key.to_owned(), transaction);
-        }
-        Ok(CacheLookup {
-            object,
-            stale,
-            must_fill,
-        })
+        self.lookup(key, headers_suffice, false)
+            .map(|(lookup, _)| lookup)
+    }
+
+    async fn cache_lookup_for_client(
+        &self,
+        key: &str,
+        headers_suffice: HeadersSuffice<'_>,
+    ) -> Result<(CacheLookup, Option<UnreadBody<FastlyBody>>), PlatformError> {
+        self.lookup(key, headers_suffice, true)
     }
 
     async fn cache_insert(

@@ -1,5 +1,6 @@
 //! The Fastly Compute entry point: convert, run the shared handler, convert back; a streamed
-//! page goes out through `stream_to_client` as the origin delivers it.
+//! page goes out through `stream_to_client` as the origin delivers it, a cached body as the
+//! host holds it.
 
 mod body;
 mod client;
@@ -76,6 +77,7 @@ fn serve_client() {
         Outgoing::Full(bytes) => {
             client::send(http::Response::from_parts(parts, bytes));
         }
+        Outgoing::Unread(body) => client::send_unread(&parts, body.into_inner()),
         Outgoing::Page(page) => {
             let mut client = client::stream(&parts);
             let mut emit = |chunk: &[u8]| {

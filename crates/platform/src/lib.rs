@@ -100,6 +100,16 @@ pub struct CacheWrite {
 /// be left unread): see [`Platform::cache_lookup_headers_first`].
 pub type HeadersSuffice<'a> = &'a dyn Fn(&[(String, String)]) -> bool;
 
+/// A cached body handed over unread, for the host to send to the client as it is: a cached
+/// response then goes out without passing through the instance's memory.
+#[derive(Debug)]
+pub struct UnreadBody<B> {
+    /// The stored body, not read.
+    pub body: B,
+    /// Its stored length in bytes: the response's `Content-Length`.
+    pub length: u64,
+}
+
 /// A cache lookup's answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CacheLookup {
@@ -152,6 +162,21 @@ pub trait Platform {
     ) -> Result<CacheLookup, PlatformError> {
         let _ = headers_suffice;
         self.cache_lookup(key).await
+    }
+    /// Looks up an object like [`Self::cache_lookup_headers_first`], and where the host can
+    /// send a cached body to the client as it is, hands a needed body over unread (the
+    /// object's `body` is then empty) instead of reading it into memory. Hosts that cannot
+    /// read it, as [`Self::cache_lookup_headers_first`] does.
+    async fn cache_lookup_for_client(
+        &self,
+        key: &str,
+        headers_suffice: HeadersSuffice<'_>,
+    ) -> Result<(CacheLookup, Option<UnreadBody<Self::Body>>), PlatformError> {
+        Ok((
+            self.cache_lookup_headers_first(key, headers_suffice)
+                .await?,
+            None,
+        ))
     }
     /// Stores an object in the platform cache.
     async fn cache_insert(

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use tailor_core::cache_key::{is_valid_surrogate_key, MAX_SURROGATE_KEYS_BYTES};
 use tailor_platform::{
     CacheLookup, CacheWrite, CachedObject, ChunkedBody, Geo, HeadersSuffice, Memo, OriginRequest,
-    OriginResponse, Platform, PlatformError,
+    OriginResponse, Platform, PlatformError, UnreadBody,
 };
 
 /// One canned origin answer.
@@ -53,6 +53,8 @@ pub struct MemoryHost {
     pub lookups: RefCell<Vec<String>>,
     /// Keys found whose body was left unread (the stored headers sufficed), in order.
     pub bodies_unread: RefCell<Vec<String>>,
+    /// Keys whose body was handed over unread for the client's response, in order.
+    pub bodies_for_client: RefCell<Vec<String>>,
     /// Logged lines as (endpoint, line), in order.
     pub logs: RefCell<Vec<(String, String)>>,
     /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
@@ -227,6 +229,31 @@ impl Platform for MemoryHost {
             self.bodies_unread.borrow_mut().push(key.to_owned());
         }
         Ok(lookup)
+    }
+
+    /// Like Fastly's: a needed body is handed over as a stream, in chunks, for the response.
+    async fn cache_lookup_for_client(
+        &self,
+        key: &str,
+        headers_suffice: HeadersSuffice<'_>,
+    ) -> Result<(CacheLookup, Option<UnreadBody<ChunkedBody>>), PlatformError> {
+        let unread_before = self.bodies_unread.borrow().len();
+        let mut lookup = self
+            .cache_lookup_headers_first(key, headers_suffice)
+            .await?;
+        let headers_sufficed = self.bodies_unread.borrow().len() > unread_before;
+        let unread = match lookup.object.as_mut() {
+            Some(object) if !headers_sufficed => {
+                let body = std::mem::take(&mut object.body);
+                self.bodies_for_client.borrow_mut().push(key.to_owned());
+                Some(UnreadBody {
+                    length: body.len() as u64,
+                    body: ChunkedBody::new(body.chunks(4096).map(<[u8]>::to_vec).collect()),
+                })
+            }
+            _ => None,
+        };
+        Ok((lookup, unread))
     }
 
     async fn cache_insert(
