@@ -35,9 +35,7 @@ impl CloudflareBody {
             between_bytes,
         }
     }
-}
 
-impl CloudflareBody {
     /// A response with this body as it is: the runtime's own stream when nothing was read
     /// from it (never through the wasm), or what is left of it.
     pub(crate) fn into_response(self) -> worker::Result<Response> {

@@ -6,9 +6,10 @@
 //! `NAME` as the var `backend_NAME` (its base URL) with its timeouts as the vars
 //! `backend_NAME_first_byte_timeout_ms` and `backend_NAME_between_bytes_timeout_ms` (Fastly's
 //! backend settings of the same names; Fastly's defaults when unset), the Cache API for the
-//! platform cache.
+//! platform cache (`cache`).
 
 use crate::body::CloudflareBody;
+use crate::cache;
 use futures_util::future::{select, Either};
 use std::time::Duration;
 use tailor_platform::{
@@ -16,22 +17,14 @@ use tailor_platform::{
     Memo, OriginRequest, OriginResponse, Platform, PlatformError, UnreadBody,
 };
 use worker::{
-    console_log, AbortController, Cache, Delay, Env, Fetch, Headers, Method, RequestInit, Response,
+    console_log, AbortController, Delay, Env, Fetch, Headers, Method, RequestInit, Response,
     ResponseBody,
 };
-
-/// The synthetic origin of cache-key URLs: the Cache API is keyed by URL.
-const CACHE_URL: &str = "https://tailor.cache.invalid/";
-/// Where a stored object's own headers, stored time, TTL and stale window travel.
-const META: &str = "x-tailor-cache-meta";
 
 /// Fastly's defaults for a backend's timeouts: how long to wait for the response to begin,
 /// and for each next piece of its body. workerd itself waits as long as the origin takes.
 const FIRST_BYTE_TIMEOUT_MS: u64 = 15_000;
 const BETWEEN_BYTES_TIMEOUT_MS: u64 = 10_000;
-
-/// The [`META`] header's content: the object's headers, when it was stored (ms), TTL, stale window.
-type Meta = (Vec<(String, String)>, f64, u32, u32);
 
 thread_local! {
     /// The isolate outlives requests, so lists and pointers are remembered across them.
@@ -94,63 +87,6 @@ impl CloudflareHost {
             default_ms
         });
         Duration::from_millis(ms)
-    }
-}
-
-impl CloudflareHost {
-    /// The Cache API's answer for `key`, its body read, or with `unread_ok` left as the
-    /// runtime's stream for the client's response (when the stored response says its length).
-    async fn lookup(
-        &self,
-        key: &str,
-        unread_ok: bool,
-    ) -> Result<(CacheLookup, Option<UnreadBody<CloudflareBody>>), PlatformError> {
-        let miss = CacheLookup {
-            must_fill: true,
-            ..CacheLookup::default()
-        };
-        let cache = Cache::default();
-        let Some(mut hit) = cache
-            .get(format!("{CACHE_URL}{key}"), false)
-            .await
-            .map_err(other)?
-        else {
-            return Ok((miss, None));
-        };
-        let meta: Option<Meta> = hit
-            .headers()
-            .get(META)
-            .ok()
-            .flatten()
-            .and_then(|m| serde_json::from_str(&m).ok());
-        let Some((headers, stored_ms, ttl, swr)) = meta else {
-            return Ok((miss, None));
-        };
-        let age_s = (self.now_ms() - stored_ms) / 1000.0;
-        if age_s >= f64::from(ttl) + f64::from(swr) {
-            return Ok((miss, None));
-        }
-        let length = hit
-            .headers()
-            .get("content-length")
-            .ok()
-            .flatten()
-            .and_then(|n| n.parse::<u64>().ok());
-        let (body, unread) = match length {
-            Some(length) if unread_ok => {
-                let body = CloudflareBody::of(&hit, None);
-                (Vec::new(), Some(UnreadBody { body, length }))
-            }
-            _ => (hit.bytes().await.map_err(other)?, None),
-        };
-        let stale = age_s >= f64::from(ttl);
-        // No request collapsing in the Cache API: every stale or missing lookup refreshes.
-        let lookup = CacheLookup {
-            object: Some(CachedObject { headers, body }),
-            stale,
-            must_fill: stale,
-        };
-        Ok((lookup, unread))
     }
 }
 
@@ -245,7 +181,9 @@ impl Platform for CloudflareHost {
     }
 
     async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
-        self.lookup(key, false).await.map(|(lookup, _)| lookup)
+        cache::lookup(key, self.now_ms(), false)
+            .await
+            .map(|(lookup, _)| lookup)
     }
 
     async fn cache_lookup_for_client(
@@ -253,7 +191,7 @@ impl Platform for CloudflareHost {
         key: &str,
         _headers_suffice: HeadersSuffice<'_>,
     ) -> Result<(CacheLookup, Option<UnreadBody<CloudflareBody>>), PlatformError> {
-        self.lookup(key, true).await
+        cache::lookup(key, self.now_ms(), true).await
     }
 
     async fn cache_insert(
@@ -262,29 +200,7 @@ impl Platform for CloudflareHost {
         object: &CachedObject,
         write: &CacheWrite,
     ) -> Result<(), PlatformError> {
-        let meta = serde_json::json!([
-            object.headers,
-            self.now_ms(),
-            write.ttl_seconds,
-            write.stale_while_revalidate_seconds
-        ]);
-        let headers = Headers::new();
-        let lifetime = write.ttl_seconds + write.stale_while_revalidate_seconds;
-        let stored = [
-            ("cache-control", format!("public, max-age={lifetime}")),
-            (META, meta.to_string()),
-            ("cache-tag", write.surrogate_keys.join(",")),
-        ];
-        for (name, value) in stored {
-            headers.set(name, &value).map_err(other)?;
-        }
-        let response = Response::from_bytes(object.body.clone())
-            .map_err(other)?
-            .with_headers(headers);
-        Cache::default()
-            .put(format!("{CACHE_URL}{key}"), response)
-            .await
-            .map_err(other)
+        cache::insert(key, object, write, self.now_ms()).await
     }
 
     async fn purge(&self, _surrogate_key: &str) -> Result<(), PlatformError> {

@@ -6,6 +6,7 @@
 
 mod body;
 mod byob;
+mod cache;
 mod host;
 mod libc_shim;
 mod time_zone;
