@@ -7,7 +7,9 @@
 //! the next request simply misses.
 
 use tailor_core::cache_key::{surrogate_keys, KeyParts};
-use tailor_platform::{CacheWrite, CachedObject, HeadersSuffice, Platform, UnreadBody};
+use tailor_platform::{
+    CacheLookup, CacheWrite, CachedObject, HeadersSuffice, Platform, UnreadBody,
+};
 
 /// How long an entry is fresh, and how long past that it may be served stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,14 +59,7 @@ pub(super) async fn lookup_headers_first<'p, P: Platform>(
         .cache_lookup_headers_first(&key, headers_suffice)
         .await
         .unwrap_or_default();
-    Entry {
-        platform,
-        key,
-        object: found.object,
-        unread: None,
-        stale: found.stale,
-        must_fill: found.must_fill,
-    }
+    Entry::of(platform, key, found, None)
 }
 
 /// Looks `key` up like [`lookup_headers_first`] for a response that sends the object as it
@@ -79,14 +74,7 @@ pub(super) async fn lookup_for_client<'p, P: Platform>(
         .cache_lookup_for_client(&key, headers_suffice)
         .await
         .unwrap_or_default();
-    Entry {
-        platform,
-        key,
-        object: found.object,
-        unread,
-        stale: found.stale,
-        must_fill: found.must_fill,
-    }
+    Entry::of(platform, key, found, unread)
 }
 
 /// An entry that was not looked up (the debug cache bypass): storing it is a plain write.
@@ -101,7 +89,24 @@ pub(super) fn unlooked<P: Platform>(platform: &P, key: String) -> Entry<'_, P> {
     }
 }
 
-impl<P: Platform> Entry<'_, P> {
+impl<'p, P: Platform> Entry<'p, P> {
+    /// The entry a lookup of `key` answered.
+    fn of(
+        platform: &'p P,
+        key: String,
+        found: CacheLookup,
+        unread: Option<UnreadBody<P::Body>>,
+    ) -> Self {
+        Entry {
+            platform,
+            key,
+            object: found.object,
+            unread,
+            stale: found.stale,
+            must_fill: found.must_fill,
+        }
+    }
+
     /// Whether this request was chosen to fill or refresh the entry.
     pub(super) fn must_fill(&self) -> bool {
         self.must_fill
