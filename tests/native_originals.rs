@@ -1,6 +1,7 @@
 //! Originals kept in the platform cache: one origin fetch serves every variant of an image,
 //! a purge of the image's path drops the original with its variants, and the origin's
-//! `Cache-Control` decides whether and how long an original is kept.
+//! `Cache-Control` decides whether and how long an original is kept. A cache that fails is
+//! a logged miss, never a failed image.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -288,4 +289,27 @@ fn a_cached_variant_goes_to_the_client_unread_with_its_stored_length() {
     let head = serve(&[], "HEAD");
     assert_eq!(head.status(), 200);
     assert!(matches!(head.body(), tailor::app::Outgoing::Full(b) if b.is_empty()));
+}
+
+#[test]
+fn a_failing_cache_is_a_logged_miss_and_the_image_is_still_served() {
+    let host = demo_host();
+    host.cache_fails.set(true);
+    for _ in 0..2 {
+        let response = get(&host, "/img/preview/photos/harbour.jpg", &[DEBUG]);
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["x-tailor-source"], "origin");
+        image::load_from_memory(response.body()).unwrap();
+    }
+    assert_eq!(fetches(&host), 2);
+    let logs = host.logs.borrow();
+    let logged = |event: &str| {
+        logs.iter()
+            .filter(|(_, line)| line.contains(&format!("\"event\":\"{event}\"")))
+            .filter(|(_, line)| line.contains("the cache did not answer"))
+            .count()
+    };
+    // Each request looks up the original and the variant, and tries to store both.
+    assert!(logged("cache_lookup_failed") >= 4, "{logs:?}");
+    assert!(logged("cache_insert_failed") >= 4, "{logs:?}");
 }

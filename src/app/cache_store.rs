@@ -8,7 +8,7 @@
 
 use tailor_core::cache_key::{surrogate_keys, KeyParts};
 use tailor_platform::{
-    CacheLookup, CacheWrite, CachedObject, HeadersSuffice, Platform, UnreadBody,
+    CacheLookup, CacheWrite, CachedObject, HeadersSuffice, Platform, PlatformError, UnreadBody,
 };
 
 /// How long an entry is fresh, and how long past that it may be served stale.
@@ -57,8 +57,8 @@ pub(super) async fn lookup_headers_first<'p, P: Platform>(
 ) -> Entry<'p, P> {
     let found = platform
         .cache_lookup_headers_first(&key, headers_suffice)
-        .await
-        .unwrap_or_default();
+        .await;
+    let found = found_or_logged(platform, &key, found);
     Entry::of(platform, key, found, None)
 }
 
@@ -70,11 +70,28 @@ pub(super) async fn lookup_for_client<'p, P: Platform>(
     key: String,
     headers_suffice: HeadersSuffice<'_>,
 ) -> Entry<'p, P> {
-    let (found, unread) = platform
+    let found = platform
         .cache_lookup_for_client(&key, headers_suffice)
-        .await
-        .unwrap_or_default();
+        .await;
+    let (found, unread) = found_or_logged(platform, &key, found);
     Entry::of(platform, key, found, unread)
+}
+
+/// What a lookup found, or, when the cache failed (or did not answer in time), a miss that
+/// nobody waits on, logged as a warning.
+fn found_or_logged<P: Platform, T: Default>(
+    platform: &P,
+    key: &str,
+    found: Result<T, PlatformError>,
+) -> T {
+    found.unwrap_or_else(|e| {
+        let line = serde_json::json!({
+            "level": "warn", "event": "cache_lookup_failed",
+            "key": key, "detail": e.to_string(),
+        });
+        platform.log(super::LOG_ENDPOINT, &line.to_string());
+        T::default()
+    })
 }
 
 /// An entry that was not looked up (the debug cache bypass): storing it is a plain write.

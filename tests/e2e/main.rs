@@ -13,6 +13,7 @@
 )]
 
 mod banners;
+mod cache_outage;
 mod cached_bodies;
 mod caching;
 mod errors;
@@ -35,6 +36,7 @@ mod segmentation;
 mod support;
 
 use banners::*;
+use cache_outage::*;
 use cached_bodies::*;
 use caching::*;
 use errors::*;
@@ -165,6 +167,7 @@ fn main() {
         experiment_goal_beacons_reach_the_log_with_the_arm,
         experiment_weights_in_kv_move_new_visitors_and_keep_recorded_arms,
         origin_faults_end_in_fallbacks_or_precise_errors,
+        a_cache_that_does_not_answer_is_given_up,
     ];
     // One harness per runtime, started by the first case that needs it (a filtered run starts
     // only what it uses); every case runs on both, as `viceroy::case` and `workerd::case`.

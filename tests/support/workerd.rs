@@ -83,7 +83,7 @@ impl Harness {
     /// workerd under `wrangler dev` against an origin already listening on `origin_port`
     /// (as [`Harness::with_origin`] is for Viceroy).
     pub(crate) fn workerd_with_origin(origin_port: u16, overrides: &[KvOverride]) -> Self {
-        Self::spawn_workerd(origin_port, None, overrides, None)
+        Self::spawn_workerd(origin_port, None, overrides, &[])
     }
 
     /// workerd with these KV overrides and, when given, these origin timeouts (as the vars
@@ -92,15 +92,35 @@ impl Harness {
         overrides: &[KvOverride],
         timeouts: Option<OriginTimeouts>,
     ) -> Self {
+        let vars: Vec<(&str, String)> = timeouts
+            .map(|t| {
+                vec![
+                    (
+                        "backend_origin_first_byte_timeout_ms",
+                        t.first_byte_ms.to_string(),
+                    ),
+                    (
+                        "backend_origin_between_bytes_timeout_ms",
+                        t.between_bytes_ms.to_string(),
+                    ),
+                ]
+            })
+            .unwrap_or_default();
+        Self::workerd_with_vars(overrides, &vars)
+    }
+
+    /// workerd with the project's KV, these overrides and these extra vars (as a deployment
+    /// sets them in its wrangler.toml).
+    pub(crate) fn workerd_with_vars(overrides: &[KvOverride], vars: &[(&str, String)]) -> Self {
         let origin = TestOrigin::start();
-        Self::spawn_workerd(origin.port, Some(origin), overrides, timeouts)
+        Self::spawn_workerd(origin.port, Some(origin), overrides, vars)
     }
 
     fn spawn_workerd(
         origin_port: u16,
         origin: Option<TestOrigin>,
         overrides: &[KvOverride],
-        timeouts: Option<OriginTimeouts>,
+        vars: &[(&str, String)],
     ) -> Self {
         let root = project_root();
         let bundle = root.join(worker_bundle_dir()).join("index.js");
@@ -117,12 +137,8 @@ impl Harness {
             bundle.display(),
             origin_port
         );
-        if let Some(t) = timeouts {
-            config.push_str(&format!(
-                "backend_origin_first_byte_timeout_ms = \"{}\"\n\
-                 backend_origin_between_bytes_timeout_ms = \"{}\"\n",
-                t.first_byte_ms, t.between_bytes_ms
-            ));
+        for (name, value) in vars {
+            config.push_str(&format!("{name} = \"{value}\"\n"));
         }
         std::fs::write(dir.join("wrangler.toml"), config).unwrap();
         // The demo's secrets and the test signing key (`url-signing-Key-2` is URL_SIGNING_KEY_2).

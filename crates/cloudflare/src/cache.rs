@@ -1,9 +1,20 @@
 //! The Workers Cache API as the platform cache: entries keyed by a synthetic URL, each stored
-//! as a response whose header [`META`] carries the object's own headers and lifetimes.
+//! as a response whose header [`META`] carries the object's own headers and lifetimes. Every
+//! call is bounded in time: the Cache API is a service the isolate waits on, and a lookup or
+//! write it does not answer is given up (a miss, an entry not stored) rather than left to hold
+//! the response.
 
 use crate::body::CloudflareBody;
+use futures_util::future::{select, Either};
+use std::future::Future;
+use std::time::Duration;
 use tailor_platform::{CacheLookup, CacheWrite, CachedObject, PlatformError, UnreadBody};
-use worker::{Cache, Headers, Response};
+use worker::{Cache, Delay, Headers, Response};
+
+/// How long a lookup (its body included, unless it goes to the client unread) or a write may
+/// take, unless the var `cache_timeout_ms` says otherwise: far beyond what a 50 MB original
+/// takes (~0.1 s in workerd), short of a client giving up.
+pub(crate) const CACHE_TIMEOUT_MS: u64 = 10_000;
 
 /// The synthetic origin of cache-key URLs: the Cache API is keyed by URL.
 const CACHE_URL: &str = "https://tailor.cache.invalid/";
@@ -17,10 +28,54 @@ fn cache_error(e: impl std::fmt::Display) -> PlatformError {
     PlatformError::Other(e.to_string())
 }
 
+/// `work`, or an error once `limit` has passed without it finishing (it is then dropped). A
+/// limit of zero gives the call up before it starts (the Cache API switched off): the runtime
+/// may answer an in-process call before a timer of zero fires, so only that is certain.
+async fn within<T>(
+    limit: Duration,
+    what: &str,
+    work: impl Future<Output = Result<T, PlatformError>>,
+) -> Result<T, PlatformError> {
+    let given_up = || {
+        PlatformError::Other(format!(
+            "the Cache API did not answer the {what} within {} ms",
+            limit.as_millis()
+        ))
+    };
+    if limit.is_zero() {
+        return Err(given_up());
+    }
+    match select(std::pin::pin!(work), Delay::from(limit)).await {
+        Either::Left((done, _)) => done,
+        Either::Right(_) => Err(given_up()),
+    }
+}
+
+/// [`find`] within `limit`.
+pub(crate) async fn lookup(
+    key: &str,
+    now_ms: f64,
+    unread_ok: bool,
+    limit: Duration,
+) -> Result<(CacheLookup, Option<UnreadBody<CloudflareBody>>), PlatformError> {
+    within(limit, "lookup", find(key, now_ms, unread_ok)).await
+}
+
+/// [`put`] within `limit`.
+pub(crate) async fn insert(
+    key: &str,
+    object: &CachedObject,
+    write: &CacheWrite,
+    now_ms: f64,
+    limit: Duration,
+) -> Result<(), PlatformError> {
+    within(limit, "write", put(key, object, write, now_ms)).await
+}
+
 /// The entry under `key` at `now_ms`, its body read, or with `unread_ok` left as the runtime's
 /// stream for the client's response (when the stored response says its length). No request
 /// collapsing in the Cache API: every stale or missing lookup refreshes.
-pub(crate) async fn lookup(
+async fn find(
     key: &str,
     now_ms: f64,
     unread_ok: bool,
@@ -72,7 +127,7 @@ pub(crate) async fn lookup(
 }
 
 /// Stores `object` under `key`, kept by the Cache API for its TTL and stale window together.
-pub(crate) async fn insert(
+async fn put(
     key: &str,
     object: &CachedObject,
     write: &CacheWrite,

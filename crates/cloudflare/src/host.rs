@@ -74,11 +74,20 @@ fn headers_of(pairs: &[(String, String)]) -> Result<Headers, worker::Error> {
 }
 
 impl CloudflareHost {
-    /// A backend's `which` timeout from its var, or `default_ms`. A var that is not a whole
-    /// number of milliseconds is reported and the default used.
+    /// A backend's `which` timeout from its var, or `default_ms`.
     fn timeout(&self, backend: &str, which: &str, default_ms: u64) -> Duration {
-        let name = format!("backend_{backend}_{which}_timeout_ms");
-        let Ok(value) = self.env.var(&name) else {
+        self.duration_var(&format!("backend_{backend}_{which}_timeout_ms"), default_ms)
+    }
+
+    /// How long a Cache API call may take: the var `cache_timeout_ms`, or the default.
+    fn cache_timeout(&self) -> Duration {
+        self.duration_var("cache_timeout_ms", cache::CACHE_TIMEOUT_MS)
+    }
+
+    /// The var `name` as milliseconds, or `default_ms`. A var that is not a whole number of
+    /// milliseconds is reported and the default used.
+    fn duration_var(&self, name: &str, default_ms: u64) -> Duration {
+        let Ok(value) = self.env.var(name) else {
             return Duration::from_millis(default_ms);
         };
         let value = value.to_string();
@@ -181,7 +190,7 @@ impl Platform for CloudflareHost {
     }
 
     async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
-        cache::lookup(key, self.now_ms(), false)
+        cache::lookup(key, self.now_ms(), false, self.cache_timeout())
             .await
             .map(|(lookup, _)| lookup)
     }
@@ -191,7 +200,7 @@ impl Platform for CloudflareHost {
         key: &str,
         _headers_suffice: HeadersSuffice<'_>,
     ) -> Result<(CacheLookup, Option<UnreadBody<CloudflareBody>>), PlatformError> {
-        cache::lookup(key, self.now_ms(), true).await
+        cache::lookup(key, self.now_ms(), true, self.cache_timeout()).await
     }
 
     async fn cache_insert(
@@ -200,7 +209,7 @@ impl Platform for CloudflareHost {
         object: &CachedObject,
         write: &CacheWrite,
     ) -> Result<(), PlatformError> {
-        cache::insert(key, object, write, self.now_ms()).await
+        cache::insert(key, object, write, self.now_ms(), self.cache_timeout()).await
     }
 
     async fn purge(&self, _surrogate_key: &str) -> Result<(), PlatformError> {

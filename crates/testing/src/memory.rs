@@ -61,6 +61,8 @@ pub struct MemoryHost {
     pub tick_ms: f64,
     /// Set to act like a host whose random source fails.
     pub random_fails: Cell<bool>,
+    /// Set to act like a platform cache that does not answer: lookups and writes fail.
+    pub cache_fails: Cell<bool>,
     clock: Cell<f64>,
     random_state: Cell<u64>,
 }
@@ -204,6 +206,9 @@ impl Platform for MemoryHost {
 
     async fn cache_lookup(&self, key: &str) -> Result<CacheLookup, PlatformError> {
         self.lookups.borrow_mut().push(key.to_owned());
+        if self.cache_fails.get() {
+            return Err(PlatformError::Other("the cache did not answer".into()));
+        }
         if self.open_fills.borrow().contains(key) {
             self.waited.borrow_mut().push(key.to_owned());
         }
@@ -264,6 +269,9 @@ impl Platform for MemoryHost {
     ) -> Result<(), PlatformError> {
         // An insert ends this request's fill, whether or not it is accepted.
         self.open_fills.borrow_mut().remove(key);
+        if self.cache_fails.get() {
+            return Err(PlatformError::Other("the cache did not answer".into()));
+        }
         // Fastly's limits (Viceroy checks them too): one bad key fails the whole write.
         let valid = write
             .surrogate_keys
