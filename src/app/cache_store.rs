@@ -85,13 +85,17 @@ fn found_or_logged<P: Platform, T: Default>(
     found: Result<T, PlatformError>,
 ) -> T {
     found.unwrap_or_else(|e| {
-        let line = serde_json::json!({
-            "level": "warn", "event": "cache_lookup_failed",
-            "key": key, "detail": e.to_string(),
-        });
-        platform.log(super::LOG_ENDPOINT, &line.to_string());
+        log_failure(platform, "cache_lookup_failed", key, &e);
         T::default()
     })
+}
+
+/// A cache call that failed, as a warning: the request goes on without the cache.
+fn log_failure<P: Platform>(platform: &P, event: &str, key: &str, error: &PlatformError) {
+    let line = serde_json::json!({
+        "level": "warn", "event": event, "key": key, "detail": error.to_string(),
+    });
+    platform.log(super::LOG_ENDPOINT, &line.to_string());
 }
 
 /// An entry that was not looked up (the debug cache bypass): storing it is a plain write.
@@ -166,10 +170,6 @@ pub(super) async fn store<P: Platform>(
         surrogate_keys: surrogate_keys(parts),
     };
     if let Err(e) = platform.cache_insert(platform_key, object, &write).await {
-        let line = serde_json::json!({
-            "level": "warn", "event": "cache_insert_failed",
-            "key": platform_key, "detail": e.to_string(),
-        });
-        platform.log(super::LOG_ENDPOINT, &line.to_string());
+        log_failure(platform, "cache_insert_failed", platform_key, &e);
     }
 }

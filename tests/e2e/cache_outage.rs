@@ -8,7 +8,7 @@
 
 use super::{check, expect_status};
 use crate::support::client::{get, DEBUG};
-use crate::support::experiments::lines_of;
+use crate::support::experiments::logged;
 use crate::support::viceroy::{Harness, Runtime};
 use libtest_mimic::Failed;
 
@@ -28,14 +28,7 @@ pub(crate) fn a_cache_that_does_not_answer_is_given_up(h: &Harness) -> Result<()
             format!("{round} request: {:?}", got.headers)
         })?;
     }
-    let mut given_up = Vec::new();
-    for _ in 0..50 {
-        given_up = lines_of(&harness.log(), "cache_lookup_failed");
-        if given_up.len() >= 2 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    let given_up = logged(&harness, "cache_lookup_failed", |l| l.len() >= 2);
     check(given_up.len() >= 2, || harness.log())?;
     let detail = given_up[0]["detail"].as_str().unwrap_or("").to_owned();
     check(

@@ -9,7 +9,7 @@
 use super::{check, expect_status};
 use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
 use crate::support::experiments::{
-    all_to, config_json, lines_of, EXPERIMENT, LIST_ARM, LIST_ITEMS, MODEL_ARM, WEIGHTS_KEY,
+    all_to, config_json, logged, EXPERIMENT, LIST_ARM, LIST_ITEMS, MODEL_ARM, WEIGHTS_KEY,
 };
 use crate::support::viceroy::{run_dir, Harness};
 use libtest_mimic::Failed;
@@ -50,23 +50,6 @@ fn arm_of(got: &Got) -> String {
         .as_str()
         .unwrap_or("")
         .to_owned()
-}
-
-/// The log lines of `event` once `enough` holds for them (logs can lag behind responses).
-fn logged(
-    h: &Harness,
-    event: &str,
-    enough: impl Fn(&[serde_json::Value]) -> bool,
-) -> Vec<serde_json::Value> {
-    let mut lines = Vec::new();
-    for _ in 0..50 {
-        lines = lines_of(&h.log(), event);
-        if enough(&lines) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    lines
 }
 
 pub(crate) fn experiment_arms_with_different_rankings_serve_different_banners(

@@ -3,7 +3,7 @@
 //! items), and the goals the beacon accepts. Made from `demo/config.json`, so the two never
 //! drift.
 
-use super::viceroy::project_root;
+use super::viceroy::{project_root, Harness};
 
 pub(crate) const EXPERIMENT: &str = "ranking";
 /// The arm ranking by the trained model.
@@ -42,4 +42,21 @@ pub(crate) fn lines_of(log: &str, event: &str) -> Vec<serde_json::Value> {
         })
         .filter(|v| v["event"] == event)
         .collect()
+}
+
+/// The log lines of `event` once `enough` holds for them (logs can lag behind responses).
+pub(crate) fn logged(
+    h: &Harness,
+    event: &str,
+    enough: impl Fn(&[serde_json::Value]) -> bool,
+) -> Vec<serde_json::Value> {
+    let mut lines = Vec::new();
+    for _ in 0..50 {
+        lines = lines_of(&h.log(), event);
+        if enough(&lines) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    lines
 }
