@@ -1,8 +1,8 @@
 //! JPEG output with jpeg-encoder, fed each row as YCbCr when it asks for it: RGBA is composited
-//! onto the background pixel by pixel as each row is read, so no flattened copy is made, and the three
-//! planes are written in one pass over the row where jpeg-encoder's own RGB rows push byte by
-//! byte (those took more instructions than its DCT: natively, a 1920x1280 photo's decode and
-//! encode went from 537 to 480 million).
+//! onto the background pixel by pixel as each row is read, so no flattened copy is made, and the
+//! planes are written straight from the row where jpeg-encoder's own RGB rows push byte by byte
+//! (those took more instructions than its DCT: natively, a 1920x1280 photo's decode and encode
+//! went from 537 to 480 million), chroma only for the quarter of the samples 4:2:0 reads.
 
 use super::error::ImageError;
 use jpeg_encoder::{rgb_to_ycbcr, ImageBuffer, JpegColorType};
@@ -73,27 +73,71 @@ impl ImageBuffer for Rows<'_> {
             .get(usize::from(y) * row_len..)
             .and_then(|rest| rest.get(..row_len));
         let [luma, blue, red, _] = buffers;
-        // The three planes grow by a row each and are written in one pass over the pixels,
-        // with jpeg-encoder's own conversion, so the bytes are its bytes.
+        let chroma_row = chroma_is_read(luma.len(), width);
+        // The three planes grow by a row each, with jpeg-encoder's own conversion, so the
+        // bytes are its bytes: luma for every pixel, chroma where it is read.
         let (y_row, cb_row, cr_row) = (grow(luma, width), grow(blue, width), grow(red, width));
-        let planes = y_row
-            .iter_mut()
-            .zip(cb_row.iter_mut())
-            .zip(cr_row.iter_mut());
         let Some(row) = row else {
-            let black = rgb_to_ycbcr(0, 0, 0);
-            planes.for_each(|((y, cb), cr)| (*y, *cb, *cr) = black);
+            let (y, cb, cr) = rgb_to_ycbcr(0, 0, 0);
+            y_row.fill(y);
+            cb_row.fill(cb);
+            cr_row.fill(cr);
             return;
         };
-        for (((y, cb), cr), pixel) in planes.zip(row.chunks_exact(self.channels)) {
-            let (r, g, b) = match *pixel {
-                [r, g, b] => (r, g, b),
-                [r, g, b, a] => composite([r, g, b], a, self.background),
-                _ => continue,
+        let background = self.background;
+        let rgb_of = |pixel: &[u8]| match *pixel {
+            [r, g, b] => (r, g, b),
+            [r, g, b, a] => composite([r, g, b], a, background),
+            _ => (0, 0, 0),
+        };
+        if self.channels == 3 {
+            for (luma, pixel) in y_row.iter_mut().zip(row.chunks_exact(3)) {
+                if let [r, g, b] = *pixel {
+                    *luma = luma_of(r, g, b);
+                }
+            }
+        } else {
+            for (luma, pixel) in y_row.iter_mut().zip(row.chunks_exact(self.channels)) {
+                let (r, g, b) = rgb_of(pixel);
+                *luma = luma_of(r, g, b);
+            }
+        }
+        if !chroma_row {
+            return;
+        }
+        let last = width.saturating_sub(1);
+        let odd_last = (!last.is_multiple_of(2)).then_some(last);
+        for x in (0..width).step_by(2).chain(odd_last) {
+            let at = x * self.channels;
+            let (Some(pixel), Some(cb), Some(cr)) = (
+                row.get(at..at + self.channels),
+                cb_row.get_mut(x),
+                cr_row.get_mut(x),
+            ) else {
+                continue;
             };
-            (*y, *cb, *cr) = rgb_to_ycbcr(r, g, b);
+            let (r, g, b) = rgb_of(pixel);
+            (_, *cb, *cr) = rgb_to_ycbcr(r, g, b);
         }
     }
+}
+
+/// Whether jpeg-encoder reads the chroma of the plane row that starts at `filled` samples
+/// into its buffers, for a picture `width` wide. At 4:2:0 it takes each chroma block from
+/// every second sample of every second row of the full-resolution planes (from even rows and
+/// columns; it pads a row from its last sample, and a picture from its last row), and its
+/// buffers are `width` rounded up to 16 samples a row. The other three quarters of the chroma
+/// are never read, so only luma is computed there: the bytes are the same (held to
+/// jpeg-encoder's own RGB path by the tests), in about half the conversion work.
+fn chroma_is_read(filled: usize, width: usize) -> bool {
+    let padded = width.div_ceil(16).max(1) * 16;
+    (filled / padded).is_multiple_of(2)
+}
+
+/// jpeg-encoder's luma of one pixel ([`rgb_to_ycbcr`]'s first value), alone.
+fn luma_of(r: u8, g: u8, b: u8) -> u8 {
+    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+    ((19595 * r + 38470 * g + 7471 * b + 0x7FFF) >> 16) as u8
 }
 
 /// `plane` longer by `len` bytes, which are returned to be written.

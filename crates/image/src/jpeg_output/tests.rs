@@ -28,7 +28,18 @@ fn through_whole_rgb(rgb: &[u8], (w, h): (u16, u16), quality: u8) -> Vec<u8> {
 #[test]
 fn rgb_rows_give_jpeg_encoders_own_bytes() {
     // Odd sizes: partial MCUs on both axes, which the encoder pads from the last row and column.
-    for (w, h) in [(1u16, 1u16), (17, 9), (64, 48), (101, 37)] {
+    // Even widths that end inside an MCU too: the padding repeats the last column's chroma,
+    // which sits at an odd position there.
+    for (w, h) in [
+        (1u16, 1u16),
+        (2, 2),
+        (17, 9),
+        (18, 10),
+        (30, 17),
+        (32, 33),
+        (64, 48),
+        (101, 37),
+    ] {
         let rgb = noise(usize::from(w) * usize::from(h) * 3);
         for quality in [30, 80, 95] {
             let ours = encode_jpeg(&rgb, 3, (w.into(), h.into()), quality, [255; 3]);
@@ -58,12 +69,24 @@ fn flatten(rgba: &[u8], background: [u8; 3]) -> Vec<u8> {
 
 #[test]
 fn rgba_composited_row_by_row_gives_the_bytes_of_the_flattened_picture() {
-    let (w, h) = (45u16, 23u16);
-    let rgba = noise(usize::from(w) * usize::from(h) * 4);
-    for background in [[255, 255, 255], [0, 0, 0], [12, 200, 99]] {
-        let flattened = flatten(&rgba, background);
-        let ours = encode_jpeg(&rgba, 4, (w.into(), h.into()), 85, background);
-        assert_eq!(ours.ok(), Some(through_whole_rgb(&flattened, (w, h), 85)));
+    for (w, h) in [(45u16, 23u16), (46, 18)] {
+        let rgba = noise(usize::from(w) * usize::from(h) * 4);
+        for background in [[255, 255, 255], [0, 0, 0], [12, 200, 99]] {
+            let flattened = flatten(&rgba, background);
+            let ours = encode_jpeg(&rgba, 4, (w.into(), h.into()), 85, background);
+            assert_eq!(ours.ok(), Some(through_whole_rgb(&flattened, (w, h), 85)));
+        }
+    }
+}
+
+#[test]
+fn luma_alone_is_jpeg_encoders_luma() {
+    for r in (0..=255u8).step_by(3) {
+        for g in 0..=255u8 {
+            for b in (0..=255u8).step_by(5) {
+                assert_eq!(luma_of(r, g, b), rgb_to_ycbcr(r, g, b).0, "{r} {g} {b}");
+            }
+        }
     }
 }
 
