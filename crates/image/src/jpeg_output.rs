@@ -34,6 +34,7 @@ pub(crate) fn encode_jpeg(
     };
     let mut out = Vec::with_capacity(pixels.len() / 8);
     let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    // `chroma_is_read` knows which chroma samples this sampling reads.
     encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
     encoder
         .encode_image(rows)
