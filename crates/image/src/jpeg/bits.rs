@@ -95,7 +95,7 @@ impl<'a> BitReader<'a> {
         }
     }
 
-    /// The next `n` (1..=16) bits as an unsigned number.
+    /// The next `n` (0..=32) bits as an unsigned number: a refill leaves at least 56 buffered.
     #[inline(always)]
     pub(super) fn bits(&mut self, n: u32) -> u32 {
         if n == 0 {
@@ -105,6 +105,20 @@ impl<'a> BitReader<'a> {
             self.refill();
         }
         let value = (self.acc >> (64 - n)) as u32;
+        self.acc <<= n;
+        self.bits -= n;
+        value
+    }
+
+    /// The next `n` (0..=32) bits, without a branch on `n == 0` (a refinement pass reads a
+    /// count of correction bits that is often zero).
+    #[inline(always)]
+    pub(super) fn take(&mut self, n: u32) -> u32 {
+        if self.bits < n {
+            self.refill();
+        }
+        // Shifted in two steps so that `n == 0` gives 0 instead of a shift by 64.
+        let value = ((self.acc >> 1) >> (63 - n)) as u32;
         self.acc <<= n;
         self.bits -= n;
         value

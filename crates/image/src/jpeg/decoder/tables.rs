@@ -26,6 +26,8 @@ pub(super) struct Component {
     pub kept: [u8; 64],
     /// The highest zigzag index that is kept.
     pub last_kept: usize,
+    /// The kept zigzag indices as a mask (bit k), for refinement scans' bulk corrections.
+    pub kept_mask: u64,
     /// Progressive only: the kept coefficients of every block.
     pub coefs: Vec<i16>,
     /// Progressive only: which of the 64 coefficients (zigzag bit k) are nonzero so far;
@@ -94,7 +96,7 @@ pub(super) fn read_huffman_tables(payload: &[u8], state: &mut State) -> Result<(
 pub(super) const NOT_KEPT: u8 = u8::MAX;
 
 /// Zigzag index → position among the kept top-left `h x w` coefficients.
-fn kept_table(w: usize, h: usize) -> [u8; 64] {
+pub(super) fn kept_table(w: usize, h: usize) -> [u8; 64] {
     let mut table = [NOT_KEPT; 64];
     for (slot, &natural) in table.iter_mut().zip(&ZIGZAG) {
         let (row, col) = (natural / 8, natural % 8);
@@ -107,6 +109,12 @@ fn kept_table(w: usize, h: usize) -> [u8; 64] {
 
 fn last_kept(kept: &[u8; 64]) -> usize {
     kept.iter().rposition(|&at| at != NOT_KEPT).unwrap_or(0)
+}
+
+pub(super) fn kept_mask(kept: &[u8; 64]) -> u64 {
+    (0..64)
+        .filter(|&k| kept.get(k).is_some_and(|&at| at != NOT_KEPT))
+        .fold(0, |mask, k| mask | 1 << k)
 }
 
 /// Parses SOF0/1/2 and allocates the per-component buffers for luma output blocks of `n x n`,
@@ -200,6 +208,7 @@ pub(super) fn read_frame(
                 idct: ScaledIdct::new(w_out, h_out),
                 kept,
                 last_kept: last_kept(&kept),
+                kept_mask: kept_mask(&kept),
                 coefs: if progressive {
                     vec![0; samples]
                 } else {
