@@ -111,6 +111,9 @@ fn last_kept(kept: &[u8; 64]) -> usize {
     kept.iter().rposition(|&at| at != NOT_KEPT).unwrap_or(0)
 }
 
+/// The zigzag indices `kept` keeps, as bits of a mask. At the reduced sizes (at most 4x4,
+/// zigzag index 24 at most) they all lie in the lower half, which refinement scans rely on only
+/// for speed: an upper half's bits are read and applied the same way.
 pub(super) fn kept_mask(kept: &[u8; 64]) -> u64 {
     (0..64)
         .filter(|&k| kept.get(k).is_some_and(|&at| at != NOT_KEPT))
