@@ -16,6 +16,7 @@ mod banners;
 mod cache_outage;
 mod cached_bodies;
 mod caching;
+mod decoded_pixels;
 mod errors;
 mod expect;
 mod experiments;
@@ -39,6 +40,7 @@ use banners::*;
 use cache_outage::*;
 use cached_bodies::*;
 use caching::*;
+use decoded_pixels::*;
 use errors::*;
 use experiments::*;
 use hardening_caching::*;
@@ -101,6 +103,7 @@ fn main() {
         exif_rotated_photos_come_out_upright,
         auto_format_follows_accept_in_either_order,
         webp_bytes_equal_the_native_build,
+        half_scale_jpeg_pixels_equal_the_native_build,
         webp_out_of_memory_falls_back_or_is_413,
         free_form_transforms_need_a_valid_signature,
         one_decode_fills_the_smaller_siblings,
