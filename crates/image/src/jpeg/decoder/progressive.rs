@@ -100,15 +100,7 @@ fn at_or_after(k: usize) -> u64 {
 
 /// Bits `from..=to` (zigzag positions, `to` ≤ 63) of a history mask.
 fn band_bits(from: usize, to: usize) -> u64 {
-    if from > to || from > 63 {
-        return 0;
-    }
-    let upper = if to >= 63 {
-        u64::MAX
-    } else {
-        (1u64 << (to + 1)) - 1
-    };
-    upper & (u64::MAX << from)
+    at_or_after(from) & !at_or_after(to.saturating_add(1))
 }
 
 pub(super) fn ac_first(
