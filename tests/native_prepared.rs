@@ -13,6 +13,7 @@ mod support;
 use support::client::DESKTOP;
 use support::native::{demo_host, get, json, BUNDLE};
 use tailor::app::{ConfigSource, ConfigVia, LoadedConfig};
+use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
 use tailor_platform::block_on;
 use tailor_testing::memory::MemoryHost;
 
@@ -237,4 +238,113 @@ fn an_invalid_bundle_is_not_prepared_and_requests_report_it() {
         assert_eq!(response.status(), 500);
         assert_eq!(json(&response)["error"], "invalid_config");
     });
+}
+
+/// The hero banner of a desktop visitor with debug: its item ids and the headers that say
+/// which model ranked it.
+fn hero_banner(host: &MemoryHost) -> (Vec<String>, Option<String>, String) {
+    let response = get(
+        host,
+        "/banner.json?slot=hero",
+        &[("User-Agent", DESKTOP), ("X-Tailor-Debug", "demo-debug")],
+    );
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (model, ranking) = (header("x-tailor-model"), header("x-tailor-ranking"));
+    let items = json(&response)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect();
+    (items, model, ranking.unwrap_or_default())
+}
+
+#[test]
+fn a_prepared_instance_ranks_with_its_model_without_reading_the_live_heads_body() {
+    let unprepared = in_new_instance(|| {
+        let host = fresh_instance_host();
+        (hero_banner(&host), hero_banner(&host))
+    });
+    in_new_instance(move || {
+        tailor::prepare(&BUNDLE).unwrap();
+        let host = fresh_instance_host();
+        // The first banner reads the pointer and the model from KV and writes the live head.
+        let first = hero_banner(&host);
+        let unread_before = host.bodies_unread.borrow().len();
+        let second = hero_banner(&host);
+        assert_eq!(second.1.as_deref(), Some("prepared"), "{second:?}");
+        assert_eq!(second.2, "model v3");
+        let unread = host.bodies_unread.borrow()[unread_before..].to_vec();
+        let live_head = KeyParts::LiveHead { list_version: "" };
+        assert!(
+            unread.contains(&platform_key(&cache_key(&live_head))),
+            "the live head's body was read: {unread:?}"
+        );
+        // The same banners as an instance that read the model.
+        assert_eq!(first.0, unprepared.0 .0);
+        assert_eq!(second.0, unprepared.1 .0);
+        assert_eq!(unprepared.1 .1, None, "unprepared, yet: {:?}", unprepared.1);
+    });
+}
+
+#[test]
+fn a_published_model_other_than_the_bundled_one_is_read() {
+    in_new_instance(|| {
+        // Bundled: the demo model with one byte of its checksum changed, so it does not
+        // verify and is not prepared.
+        let mut corrupt = tailor_demo::MODEL.to_vec();
+        let at = tailor_model::layout::CHECKSUM_AT;
+        corrupt[at] ^= 1;
+        let corrupt: &'static [u8] = Box::leak(corrupt.into_boxed_slice());
+        let broken = tailor::Bundle {
+            model: Some(corrupt),
+            ..BUNDLE
+        };
+        tailor::prepare(&broken).unwrap();
+        let host = fresh_instance_host();
+        let _ = hero_banner(&host);
+        let (items, model, ranking) = hero_banner(&host);
+        assert_eq!((model, ranking.as_str()), (None, "model v3"));
+        assert_eq!(items.len(), 4);
+    });
+    in_new_instance(|| {
+        // Prepared: the demo model; published: another one. The banner follows KV's.
+        tailor::prepare(&BUNDLE).unwrap();
+        let mut host = fresh_instance_host();
+        host.put_kv("tailor_kv", "recs/v3/model.tlrm", other_model());
+        let _ = hero_banner(&host);
+        let (items, model, ranking) = hero_banner(&host);
+        assert_eq!((model, ranking.as_str()), (None, "model v3"));
+        assert_eq!(items, ["o1", "o2"]);
+    });
+}
+
+/// A two-item model for desktop visitors (trained as version `other`; the pointer's version
+/// is what the banner names).
+fn other_model() -> Vec<u8> {
+    let item = |id: &str| tailor_model::ItemSpec {
+        id: id.into(),
+        title: id.into(),
+        url: format!("/p/{id}"),
+        image: format!("/img/{id}.jpg"),
+        category: "other".into(),
+        ..Default::default()
+    };
+    tailor_model::encode(&tailor_model::ModelSpec {
+        version: "other".into(),
+        items: vec![item("o1"), item("o2")],
+        segments: vec![tailor_model::SegmentSpec {
+            name: "desktop".into(),
+            entries: vec![(0, 2.0), (1, 1.0)],
+        }],
+        neighbours: Vec::new(),
+    })
+    .unwrap()
 }

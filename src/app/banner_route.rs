@@ -6,6 +6,7 @@
 
 use super::context::RequestContext;
 use super::list_source::{self, ListRead};
+use super::model_source::ModelRead;
 use super::slots::{find_slot, slot_name};
 use super::{exposure, impression, live_source, respond};
 use crate::error::AppError;
@@ -31,6 +32,8 @@ pub(super) struct Assembled {
     /// Per item why it is there (`sku-1=neighbour of sku-5, ...`), for the debug header
     /// (empty without debug).
     pub reasons: String,
+    /// Whether the model ranked with was the instance's prepared copy (`prepared_model`).
+    pub model_prepared: bool,
 }
 
 pub(super) async fn html<P: Platform>(
@@ -124,6 +127,13 @@ fn personalized(
         HeaderName::from_static("x-tailor-ranking"),
         &ranking,
     );
+    if a.model_prepared {
+        respond::set(
+            &mut response,
+            HeaderName::from_static("x-tailor-model"),
+            "prepared",
+        );
+    }
     if !a.reasons.is_empty() {
         respond::set(
             &mut response,
@@ -266,6 +276,7 @@ pub(super) fn build<P: Platform>(
         cache_key: key,
         policy,
         reasons,
+        model_prepared: read.model.as_ref().is_some_and(ModelRead::prepared),
     })
 }
 

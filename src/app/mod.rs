@@ -21,6 +21,7 @@ mod original_source;
 mod outgoing;
 mod page_route;
 mod prepared;
+mod prepared_model;
 mod preview;
 mod read_through;
 mod respond;

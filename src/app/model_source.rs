@@ -6,6 +6,7 @@
 
 use super::cache_store;
 use super::context::RequestContext;
+use super::prepared_model::ModelBytes;
 use super::read_through::{cached, remember, remembered, store};
 use std::rc::Rc;
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
@@ -20,12 +21,17 @@ pub(super) const HEAD_BLOB: &str = "model.tlrm";
 /// version they were published under and where the head came from.
 #[derive(Debug, Clone)]
 pub(super) struct ModelRead {
-    pub blobs: Vec<Rc<Vec<u8>>>,
+    pub blobs: Vec<ModelBytes>,
     pub version: String,
     pub source: &'static str,
 }
 
 impl ModelRead {
+    /// Whether the head is the instance's prepared copy rather than bytes read for it.
+    pub(super) fn prepared(&self) -> bool {
+        matches!(self.blobs.first(), Some(ModelBytes::Prepared(_)))
+    }
+
     /// The blobs opened in place (O(1) each; they were verified when read from KV).
     pub(super) fn views(&self) -> Vec<ModelView<'_>> {
         self.blobs
@@ -56,7 +62,7 @@ pub(super) async fn read<P: Platform>(
 ) -> (Option<ModelRead>, bool) {
     let (head, source, version) = match version.clone() {
         Ok(version) => match usable(ctx, platform, &version, HEAD_BLOB).await {
-            Usable::Found(head, source) => (head, source, version),
+            Usable::Found(head, source) => (ModelBytes::Read(head), source, version),
             Usable::Absent => return (None, true),
             Usable::Unusable => return (None, false),
         },
@@ -70,7 +76,7 @@ pub(super) async fn read<P: Platform>(
                 .ok()
                 .and_then(|m| m.version().map(str::to_owned))
                 .unwrap_or_else(|| "unknown".into());
-            (head, "last-good", version)
+            (ModelBytes::Read(head), "last-good", version)
         }
     };
     let settled = source != "last-good";
@@ -84,7 +90,7 @@ pub(super) async fn read<P: Platform>(
 pub(super) async fn with_shards<P: Platform>(
     ctx: &RequestContext<'_>,
     platform: &P,
-    head: Rc<Vec<u8>>,
+    head: ModelBytes,
     version: String,
     source: &'static str,
     history: &[HistoryItem<'_>],
@@ -99,7 +105,7 @@ pub(super) async fn with_shards<P: Platform>(
         for shard in shards_to_read(history, shards, reads) {
             let name = format!("shard-{shard}.tlrm");
             if let Usable::Found(blob, _) = usable(ctx, platform, &version, &name).await {
-                blobs.push(blob);
+                blobs.push(ModelBytes::Read(blob));
             }
         }
     }

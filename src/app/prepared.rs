@@ -26,11 +26,16 @@ thread_local! {
     static PREPARED: OnceCell<Prepared> = const { OnceCell::new() };
 }
 
-/// Parses `bundle`'s config and compiles every template it names in both environments, and
-/// keeps them for the requests this instance (or a snapshot of it) serves. Touches no host:
-/// it runs before any request exists. An invalid bundled config is the error a request would
-/// have met; nothing is kept then, and requests report it as before.
+/// Parses `bundle`'s config and compiles every template it names in both environments, checks
+/// its model (`prepared_model`), and keeps them for the requests this instance (or a snapshot
+/// of it) serves. Touches no host: it runs before any request exists. An invalid bundled
+/// config is the error a request would have met; no config is kept then, and requests report
+/// it as before.
 pub fn prepare(bundle: &Bundle) -> Result<(), AppError> {
+    // The bundled model, checked and named: whatever the config's fate, it is the same bytes.
+    if let Some(model) = bundle.model {
+        super::prepared_model::prepare(model);
+    }
     let (mut config, compiled) = Config::compile(bundle.config_json.as_bytes())?;
     config
         .banners

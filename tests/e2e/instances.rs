@@ -1,5 +1,7 @@
 //! What a fresh instance starts with: on Fastly, the build's pre-initialized snapshot (the
-//! config parsed, its templates compiled) with an untouched heap reserve above it, entered
+//! config parsed, its templates compiled, the bundled model checked, which ranks a banner
+//! without reading the published copy's bytes while the two are the same) with an untouched
+//! heap reserve above it, entered
 //! without the C library's start-up, and on both runtimes a random source of its own, which a
 //! snapshot must not freeze.
 
@@ -20,6 +22,15 @@ pub(crate) fn fastly_instances_start_prepared_and_draw_their_own_randomness(
     check(config.ends_with("(prepared)") == prepared, || {
         format!("{:?}: {config}", h.runtime)
     })?;
+    // The banner of a second request (the first may have written the live head) ranks with
+    // the snapshot's model: the demo publishes the very model it bundles.
+    let again = get(&url, &[("User-Agent", DESKTOP), DEBUG]);
+    let model = again.header("x-tailor-model");
+    check(
+        (model == Some("prepared")) == prepared
+            && again.header("x-tailor-ranking") == Some("model v3"),
+        || format!("{:?}: {:?}", h.runtime, again.headers),
+    )?;
     if prepared {
         // The requests' heap (`crates/fastly/src/fresh_heap.rs`): at least 1 MiB of declared
         // memory above the snapshot's last byte, so none of it is in the image.

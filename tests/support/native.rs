@@ -83,6 +83,7 @@ pub(crate) const BUNDLE: tailor::Bundle = tailor::Bundle {
     config_json: tailor_demo::CONFIG_JSON,
     default_list_json: tailor_demo::DEFAULT_LIST_JSON,
     demo_page: tailor_demo::PAGE_TEMPLATE,
+    model: Some(tailor_demo::MODEL),
 };
 
 pub(crate) fn get(

@@ -22,6 +22,9 @@ const BUNDLE: Bundle = Bundle {
     config_json: tailor_demo::CONFIG_JSON,
     default_list_json: tailor_demo::DEFAULT_LIST_JSON,
     demo_page: tailor_demo::PAGE_TEMPLATE,
+    // An isolate remembers the model it read (instance memory): nothing to prepare, and
+    // 34 KB less to ship.
+    model: None,
 };
 use worker::{event, Context, Env, Headers, Method, Response};
 

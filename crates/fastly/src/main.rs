@@ -21,6 +21,7 @@ const BUNDLE: Bundle = Bundle {
     config_json: tailor_demo::CONFIG_JSON,
     default_list_json: tailor_demo::DEFAULT_LIST_JSON,
     demo_page: tailor_demo::PAGE_TEMPLATE,
+    model: Some(tailor_demo::MODEL),
 };
 
 /// Run once when the wasm is pre-initialized at build time (`make build` runs Wizer, which calls

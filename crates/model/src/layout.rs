@@ -240,3 +240,15 @@ pub fn checksum(bytes: &[u8]) -> u32 {
     }
     hasher.finalize()
 }
+
+/// A 128-bit digest of a whole blob (SipHash-1-3, fixed key): what names a blob in the
+/// header of a cached copy, so an instance that holds the same bytes already (a snapshot's
+/// bundled model) need not read them. Not a defence against forged blobs: KV and the cache
+/// are written by the deployment itself, and the checksum still guards what is read.
+pub fn digest(bytes: &[u8]) -> [u8; 16] {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let mut hasher = SipHasher13::new();
+    hasher.write(bytes);
+    hasher.finish128().as_bytes()
+}
