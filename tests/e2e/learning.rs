@@ -1,7 +1,8 @@
 //! The trained model end to end: the demo model (trained by `make demo-model` from a
 //! synthetic log of the demo catalogue) ranks the desktop banner; after a click on an item
 //! the next banner holds the item's trained neighbours and the debug header says so; with
-//! no model published the JSON lists serve; a corrupt model is refused with a logged error.
+//! no model published the JSON lists serve; a corrupt model is refused with a logged error;
+//! a model other than the bundled one ranks once published.
 //! (That the last good model keeps serving after a corrupt publish needs KV to change under
 //! a running instance: tests/native_model.rs covers it.)
 
@@ -174,4 +175,49 @@ pub(crate) fn a_model_over_the_size_limit_is_refused_before_it_is_read(
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     Err(format!("no model_refused line naming the limit: {}", harness.log()).into())
+}
+
+/// A two-item model for desktop visitors: what a deployment publishes after training anew.
+fn other_model() -> Vec<u8> {
+    let item = |id: &str| tailor_model::ItemSpec {
+        id: id.into(),
+        title: id.into(),
+        url: format!("/p/{id}"),
+        image: format!("/img/{id}.jpg"),
+        category: "other".into(),
+        ..Default::default()
+    };
+    tailor_model::encode(&tailor_model::ModelSpec {
+        version: "other".into(),
+        items: vec![item("o1"), item("o2")],
+        segments: vec![tailor_model::SegmentSpec {
+            name: "desktop".into(),
+            entries: vec![(0, 2.0), (1, 1.0)],
+        }],
+        neighbours: Vec::new(),
+    })
+    .unwrap_or_default()
+}
+
+/// A model published to KV that is not the one the Fastly snapshot bundles ranks the banner,
+/// read from the cache on every request after the first (never the snapshot's copy).
+pub(crate) fn a_model_other_than_the_bundled_one_ranks_when_published(
+    h: &Harness,
+) -> Result<(), Failed> {
+    let path = run_dir().join("other-model.tlrm");
+    std::fs::write(&path, other_model())?;
+    let harness = h.restart_with(&[(MODEL_KEY, Some(path))]);
+    let url = harness.url("/banner.json?slot=hero");
+    for _ in 0..3 {
+        let got = get(&url, &[("User-Agent", DESKTOP), DEBUG]);
+        expect_status(&got, 200)?;
+        check(got.header("x-tailor-ranking") == Some("model v3"), || {
+            format!("{:?}", got.headers)
+        })?;
+        check(got.header("x-tailor-model").is_none(), || {
+            format!("the bundled model ranked: {:?}", got.headers)
+        })?;
+        check(ids(&got.json()) == ["o1", "o2"], || got.text())?;
+    }
+    Ok(())
 }

@@ -140,6 +140,7 @@ fn main() {
         a_click_brings_the_items_trained_neighbours_into_the_next_banner,
         without_a_model_the_segment_lists_serve,
         a_corrupt_model_is_refused_and_logged,
+        a_model_other_than_the_bundled_one_ranks_when_published,
         a_model_over_the_size_limit_is_refused_before_it_is_read,
         hardening_personalized_responses_are_kept_out_of_shared_caches,
         hardening_debug_responses_are_private_and_never_cached_as_such,
