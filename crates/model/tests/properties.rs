@@ -1,5 +1,6 @@
 //! Properties: arbitrary and mutated bytes never panic any accessor or `score`; random
-//! specifications round-trip through writer and reader.
+//! specifications round-trip through writer and reader; `score` ranks as a plain reading of
+//! its documentation does, bit for bit.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -134,5 +135,184 @@ proptest! {
             let blob = writer.shard(shard).unwrap();
             prop_assert!(Model::open(&blob).unwrap().verify_checksum().is_ok());
         }
+    }
+}
+
+/// One candidate's sums: neighbour votes, the best vote, its history position, the segment
+/// part and the list position.
+type Sums = (f32, f32, usize, f32, u32);
+/// One candidate as compared: item index, the bits of score, neighbour and segment parts, and
+/// the history position of its reason (none: the segment list).
+type Ranked = (u32, u32, u32, u32, Option<usize>);
+
+/// What `score` returns, by the plain reading of its documentation: the history's votes per
+/// neighbour (newest first), the segment list blended in, items the visitor may not see
+/// again left out, best first by score, then list position, then key; at most the cap.
+/// One blob, so an item's key is its index.
+fn reference(
+    view: tailor_model::ModelView<'_>,
+    segment: &str,
+    history: &[HistoryItem<'_>],
+    settings: &ScoreSettings,
+) -> Vec<Ranked> {
+    use std::collections::BTreeMap;
+    let sane = |s: f32| if s.is_finite() && s > 0.0 { s } else { 0.0 };
+    let used = history.len().min(settings.max_history);
+    let recent = &history[history.len() - used..];
+    let mut tallies: BTreeMap<u32, Sums> = BTreeMap::new();
+    let mut excluded = Vec::new();
+    let mut weight = 1.0f32;
+    for (position, h) in recent.iter().enumerate().rev() {
+        let kind = match h.kind {
+            InteractionKind::Click => settings.click_weight,
+            InteractionKind::View => settings.view_weight,
+        };
+        let age = match (h.age_s, settings.half_life_s) {
+            (Some(age), half) if half > 0 => 0.5f32.powf(age as f32 / half as f32),
+            _ => 1.0,
+        };
+        let w = weight * kind * age;
+        weight *= settings.position_decay;
+        let Some(index) = view.find(h.item) else {
+            continue;
+        };
+        let reshow = match h.kind {
+            InteractionKind::Click => settings.reshow_clicked,
+            InteractionKind::View => settings.reshow_viewed,
+        };
+        if !reshow {
+            excluded.push(index);
+        }
+        let Some(row) = view.neighbours(index) else {
+            continue;
+        };
+        for (target, s) in row.iter().take(tailor_model::MAX_ROW_ENTRIES) {
+            let vote = w * sane(s);
+            if vote <= 0.0 {
+                continue;
+            }
+            let t = tallies
+                .entry(target)
+                .or_insert((0.0, 0.0, 0, 0.0, u32::MAX));
+            t.0 += vote;
+            if vote > t.1 {
+                t.1 = vote;
+                t.2 = position;
+            }
+        }
+    }
+    let list: Vec<(u32, f32)> = view
+        .segment(segment)
+        .map(|l| l.iter().collect())
+        .unwrap_or_default();
+    let best = list.iter().map(|&(_, s)| sane(s)).fold(0.0, f32::max);
+    let mut listed_only = Vec::new();
+    for (position, &(index, raw)) in list.iter().enumerate() {
+        let part = if best > 0.0 {
+            settings.segment_weight * sane(raw) / best
+        } else {
+            0.0
+        };
+        match tallies.get_mut(&index) {
+            Some(t) if t.4 == u32::MAX => {
+                t.3 = part;
+                t.4 = position as u32;
+            }
+            Some(_) => {}
+            None if listed_only.len() < settings.max_candidates && !excluded.contains(&index) => {
+                listed_only.push((index, (0.0, 0.0, 0, part, position as u32)))
+            }
+            None => {}
+        }
+    }
+    let mut all: Vec<(u32, Sums)> = tallies
+        .into_iter()
+        .filter(|(index, _)| !excluded.contains(index))
+        .chain(listed_only)
+        .collect();
+    all.sort_by(|(ka, a), (kb, b)| {
+        (b.0 + b.3)
+            .total_cmp(&(a.0 + a.3))
+            .then(a.4.cmp(&b.4))
+            .then(ka.cmp(kb))
+    });
+    all.truncate(settings.max_candidates);
+    all.into_iter()
+        .map(|(index, (neighbour, best, best_of, segment, _))| {
+            let reason = (best > segment).then_some(best_of);
+            let score = neighbour + segment;
+            (
+                index,
+                score.to_bits(),
+                neighbour.to_bits(),
+                segment.to_bits(),
+                reason,
+            )
+        })
+        .collect()
+}
+
+fn history_strategy() -> impl Strategy<Value = Vec<(String, bool, Option<u32>)>> {
+    proptest::collection::vec(
+        (
+            "[a-z0-9-]{1,3}",
+            any::<bool>(),
+            proptest::option::of(0u32..100_000),
+        ),
+        0..16,
+    )
+}
+
+proptest! {
+    #[test]
+    fn score_is_its_documented_ranking(
+        spec in spec_strategy(),
+        picks in proptest::collection::vec(any::<prop::sample::Index>(), 0..16),
+        extra in history_strategy(),
+        cap in 1usize..40,
+        max_history in 1usize..16,
+        reshow in any::<(bool, bool)>(),
+        half_life in 0u32..5000,
+    ) {
+        let bytes = encode(&spec).unwrap();
+        let view = Model::open(&bytes).unwrap();
+        // History items from the model (each one's neighbours vote) and unknown ones.
+        let mut entries: Vec<(String, bool, Option<u32>)> = picks
+            .iter()
+            .enumerate()
+            .map(|(i, at)| (spec.items[at.index(spec.items.len())].id.clone(), i % 3 == 0, Some(i as u32 * 700)))
+            .collect();
+        entries.extend(extra);
+        let history: Vec<HistoryItem<'_>> = entries
+            .iter()
+            .map(|(item, click, age)| HistoryItem {
+                item,
+                kind: if *click { InteractionKind::Click } else { InteractionKind::View },
+                age_s: *age,
+            })
+            .collect();
+        let settings = ScoreSettings {
+            max_candidates: cap,
+            max_history,
+            reshow_clicked: reshow.0,
+            reshow_viewed: reshow.1,
+            half_life_s: half_life,
+            ..ScoreSettings::default()
+        };
+        let got: Vec<Ranked> = score(&[view], "mobile", &history, &settings)
+            .iter()
+            .map(|c| {
+                let of = match c.reason {
+                    tailor_model::Reason::Neighbour { of } => {
+                        let used = history.len().min(max_history);
+                        let recent = &history[history.len() - used..];
+                        recent.iter().position(|h| std::ptr::eq(h.item, of))
+                    }
+                    tailor_model::Reason::Segment => None,
+                };
+                (c.item.index, c.score.to_bits(), c.neighbour_score.to_bits(), c.segment_score.to_bits(), of)
+            })
+            .collect();
+        prop_assert_eq!(got, reference(view, "mobile", &history, &settings));
     }
 }
