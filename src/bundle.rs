@@ -1,6 +1,7 @@
 //! What a deployment compiles into its wasm, handed to the handler by the entry point: the
 //! config served when the host names none, the recommendation list of last resort, the demo
-//! page, and the trained model a snapshot prepares. The library itself bundles nothing, so tests and deployments choose.
+//! page, and the trained model a snapshot prepares. The library itself bundles nothing, so
+//! tests and deployments choose.
 
 /// Files compiled into the deployment.
 #[derive(Debug, Clone, Copy)]

@@ -1,9 +1,8 @@
 //! What a fresh instance starts with: on Fastly, the build's pre-initialized snapshot (the
 //! config parsed, its templates compiled, the bundled model checked, which ranks a banner
 //! without reading the published copy's bytes while the two are the same) with an untouched
-//! heap reserve above it, entered
-//! without the C library's start-up, and on both runtimes a random source of its own, which a
-//! snapshot must not freeze.
+//! heap reserve above it, entered without the C library's start-up, and on both runtimes a
+//! random source of its own, which a snapshot must not freeze.
 
 use super::check;
 use crate::support::client::{get, DEBUG, DESKTOP};
