@@ -11,6 +11,7 @@
 mod support;
 
 use support::client::DESKTOP;
+use support::models::other_model;
 use support::native::{demo_host, get, json, BUNDLE};
 use tailor::app::{ConfigSource, ConfigVia, LoadedConfig};
 use tailor_core::cache_key::{cache_key, platform_key, KeyParts};
@@ -324,27 +325,4 @@ fn a_published_model_other_than_the_bundled_one_is_read() {
         assert_eq!((model, ranking.as_str()), (None, "model v3"));
         assert_eq!(items, ["o1", "o2"]);
     });
-}
-
-/// A two-item model for desktop visitors (trained as version `other`; the pointer's version
-/// is what the banner names).
-fn other_model() -> Vec<u8> {
-    let item = |id: &str| tailor_model::ItemSpec {
-        id: id.into(),
-        title: id.into(),
-        url: format!("/p/{id}"),
-        image: format!("/img/{id}.jpg"),
-        category: "other".into(),
-        ..Default::default()
-    };
-    tailor_model::encode(&tailor_model::ModelSpec {
-        version: "other".into(),
-        items: vec![item("o1"), item("o2")],
-        segments: vec![tailor_model::SegmentSpec {
-            name: "desktop".into(),
-            entries: vec![(0, 2.0), (1, 1.0)],
-        }],
-        neighbours: Vec::new(),
-    })
-    .unwrap()
 }

@@ -10,6 +10,7 @@ use super::{check, expect_status};
 use crate::support::banners::ids;
 use crate::support::client::{get, request_with_body, Got, DEBUG, DESKTOP};
 use crate::support::configs::edited_demo_config;
+use crate::support::models::other_model;
 use crate::support::viceroy::{project_root, run_dir, Harness};
 use libtest_mimic::Failed;
 use tailor_model::Model;
@@ -175,28 +176,6 @@ pub(crate) fn a_model_over_the_size_limit_is_refused_before_it_is_read(
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     Err(format!("no model_refused line naming the limit: {}", harness.log()).into())
-}
-
-/// A two-item model for desktop visitors: what a deployment publishes after training anew.
-fn other_model() -> Vec<u8> {
-    let item = |id: &str| tailor_model::ItemSpec {
-        id: id.into(),
-        title: id.into(),
-        url: format!("/p/{id}"),
-        image: format!("/img/{id}.jpg"),
-        category: "other".into(),
-        ..Default::default()
-    };
-    tailor_model::encode(&tailor_model::ModelSpec {
-        version: "other".into(),
-        items: vec![item("o1"), item("o2")],
-        segments: vec![tailor_model::SegmentSpec {
-            name: "desktop".into(),
-            entries: vec![(0, 2.0), (1, 1.0)],
-        }],
-        neighbours: Vec::new(),
-    })
-    .unwrap_or_default()
 }
 
 /// A model published to KV that is not the one the Fastly snapshot bundles ranks the banner,

@@ -14,6 +14,7 @@ pub(crate) mod inputs;
 pub(crate) mod jobs;
 pub(crate) mod large_files;
 pub(crate) mod large_jpeg;
+pub(crate) mod models;
 pub(crate) mod native;
 pub(crate) mod origin;
 pub(crate) mod pages;
