@@ -134,6 +134,27 @@ fn an_invalid_json_config_is_refused_the_same_way() {
 }
 
 #[test]
+fn lines_a_host_holds_back_are_written_before_an_image_transforms() {
+    let mut host = fresh_instance_host(edited_config(3));
+    assert_eq!(banner(&host).0, 3);
+    host.put_kv("tailor_kv", "config/v1", edited_config(0));
+    assert_eq!(purge(&host, "config").status(), 200);
+    host.hold_logs.set(true);
+    let got = get(&host, "/img/preview/photos/harbour.jpg", &[]);
+    assert_eq!(got.status(), 200);
+    // The refusal, logged before the transform, was written when it began: a transform that
+    // ended the instance would not have taken it along.
+    assert_eq!(logged(&host, "config_refused").len(), 1);
+    // The transform's own line waits, as on Fastly, for the response to leave.
+    assert!(logged(&host, "\"event\":\"transform\"").is_empty());
+    let held = host.held_logs.borrow();
+    let transform = held
+        .iter()
+        .filter(|(_, l)| l.contains("\"event\":\"transform\""));
+    assert_eq!(transform.count(), 1, "{held:?}");
+}
+
+#[test]
 fn without_a_last_good_copy_a_corrupt_config_is_a_500_naming_it() {
     let (_, mut damaged) = Config::compile(&edited_config(3)).unwrap();
     let last = damaged.len() - 1;

@@ -79,6 +79,8 @@ pub(super) async fn serve<P: Platform>(
     let jobs: Vec<_> = std::iter::once(request.job)
         .chain(siblings.iter().map(|(_, _, job)| *job))
         .collect();
+    // The transform is the one step that can come near the instance's memory limit.
+    platform.write_held_logs();
     let mut outputs = image::transform_many_owned(bytes, &jobs, &now)?.into_iter();
     let out = outputs
         .next()

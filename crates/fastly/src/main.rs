@@ -1,6 +1,6 @@
 //! The Fastly Compute entry point: convert, run the shared handler, convert back; a streamed
 //! page goes out through `stream_to_client` as the origin delivers it, a cached body as the
-//! host holds it.
+//! host holds it; the handler's log lines are written once the response has left.
 
 mod body;
 mod client;
@@ -14,7 +14,7 @@ use host::FastlyHost;
 use std::io::Write;
 use tailor::app::{pump, Outgoing, PageError};
 use tailor::Bundle;
-use tailor_platform::block_on;
+use tailor_platform::{block_on, Platform};
 
 /// The demo deployment's compiled-in files.
 const BUNDLE: Bundle = Bundle {
@@ -81,6 +81,8 @@ fn serve_client() {
         Outgoing::Unread(body) => client::send_unread(&parts, body.into_inner()),
         Outgoing::Page(page) => {
             let mut client = client::stream(&parts);
+            // The page's head has left; what follows may take as long as the origin does.
+            host.write_held_logs();
             let mut emit = |chunk: &[u8]| {
                 let client_error = |e: std::io::Error| PageError::Client(e.to_string());
                 client.write_all(chunk).map_err(client_error)?;
@@ -98,4 +100,6 @@ fn serve_client() {
             }
         }
     }
+    // After the response: what the handler logged costs the visitor nothing.
+    host.write_held_logs();
 }

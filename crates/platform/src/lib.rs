@@ -193,8 +193,14 @@ pub trait Platform {
     async fn purge(&self, surrogate_key: &str) -> Result<(), PlatformError>;
     /// The visitor's location, when the host can tell.
     fn geo(&self) -> Option<Geo>;
-    /// Sends one line to a named log endpoint.
+    /// Sends one line to a named log endpoint. A host may hold the lines back until the
+    /// response has left, so that the visitor does not wait for them; they are written in
+    /// the order logged.
     fn log(&self, endpoint: &str, line: &str);
+    /// Writes the lines [`Self::log`] holds back now: called before work that could end the
+    /// instance (an image's decode near the memory limit), so that what was logged before it
+    /// is not lost with it. Hosts that write each line at once have nothing to do.
+    fn write_held_logs(&self) {}
     /// Wall-clock time in milliseconds since the Unix epoch, with sub-millisecond precision
     /// where the host offers it. Used for timings and expiries.
     fn now_ms(&self) -> f64;

@@ -55,8 +55,13 @@ pub struct MemoryHost {
     pub bodies_unread: RefCell<Vec<String>>,
     /// Keys whose body was handed over unread for the client's response, in order.
     pub bodies_for_client: RefCell<Vec<String>>,
-    /// Logged lines as (endpoint, line), in order.
+    /// Logged lines as (endpoint, line), in order: written, so not those still held.
     pub logs: RefCell<Vec<(String, String)>>,
+    /// Set to hold logged lines back until `write_held_logs`, as the Fastly host does until
+    /// the response has left.
+    pub hold_logs: Cell<bool>,
+    /// The lines held back, in order.
+    pub held_logs: RefCell<Vec<(String, String)>>,
     /// Each call to `now_ms` advances the clock by this much, so timings are non-zero.
     pub tick_ms: f64,
     /// Set to act like a host whose random source fails.
@@ -303,7 +308,17 @@ impl Platform for MemoryHost {
     }
 
     fn log(&self, endpoint: &str, line: &str) {
-        self.logs.borrow_mut().push((endpoint.into(), line.into()));
+        let lines = if self.hold_logs.get() {
+            &self.held_logs
+        } else {
+            &self.logs
+        };
+        lines.borrow_mut().push((endpoint.into(), line.into()));
+    }
+
+    fn write_held_logs(&self) {
+        let held = self.held_logs.take();
+        self.logs.borrow_mut().extend(held);
     }
 
     fn now_ms(&self) -> f64 {
