@@ -92,6 +92,7 @@ pub(crate) fn throughput(seconds: u32) -> String {
     let tailor = Harness::start(&[]);
     let history = crate::visitor::with_history(&tailor);
     let rows: Vec<(&str, Option<Load>)> = [
+        (crate::FLOOR.0, crate::FLOOR.1, None),
         ("cached image", "/img/preview/photos/harbour.jpg", None),
         (
             crate::LARGE_CACHED_IMAGE.0,
