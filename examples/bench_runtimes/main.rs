@@ -91,7 +91,7 @@ fn gzip_size(path: &std::path::Path) -> usize {
 }
 
 /// Tailor's own floor: a fresh instance of its wasm answering without reading config, cache or
-/// anything else, so the rows above it show what the requests add to the instance's own cost.
+/// anything else, so the rows below it show what the requests add to the instance's own cost.
 pub(crate) const FLOOR: (&str, &str) = (
     "`/healthz` (Tailor's instance, no config, cache or other host call)",
     "/healthz",

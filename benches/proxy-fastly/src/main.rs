@@ -6,8 +6,8 @@
 
 fn main() {
     let path = fastly::Request::from_client().get_path().to_owned();
-    let (whole, path) = match path.strip_prefix("/whole") {
-        Some(rest) => (true, rest.to_owned()),
+    let (whole, path) = match path.strip_prefix("/whole/") {
+        Some(rest) => (true, format!("/{rest}")),
         None => (false, path),
     };
     // The host is the backend's; the URL only carries the path.
