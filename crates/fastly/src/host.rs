@@ -278,15 +278,22 @@ impl Platform for FastlyHost {
     }
 
     fn write_held_logs(&self) {
+        // Lines come in runs to one endpoint (a beacon's events): each run opens it once.
+        let mut open: Option<(String, fastly::log::Endpoint)> = None;
         for (endpoint, line) in self.held_logs.take() {
-            match fastly::log::Endpoint::try_from_name(&endpoint) {
+            if open.as_ref().map(|(name, _)| name) != Some(&endpoint) {
+                open = fastly::log::Endpoint::try_from_name(&endpoint)
+                    .ok()
+                    .map(|sink| (endpoint, sink));
+            }
+            match &mut open {
                 // One write, one entry: `writeln!` wrote the line and then its newline, a
                 // second host call that the host takes as an entry of its own (Viceroy drops
                 // it as empty).
-                Ok(mut sink) => {
+                Some((_, sink)) => {
                     let _ = sink.write_all(line.as_bytes());
                 }
-                Err(_) => eprintln!("{line}"),
+                None => eprintln!("{line}"),
             }
         }
     }
