@@ -26,6 +26,9 @@ pub(crate) fn filter_for(ratio: f64) -> fir::FilterType {
     }
 }
 
+/// A window of the decoded picture: left, top, width and height, in (fractional) pixels.
+type Window = (f64, f64, f64, f64);
+
 /// Whether the decoded RGBA pixels hold straight alpha or have it multiplied in already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Alpha {
@@ -51,23 +54,22 @@ pub(crate) fn resize(
     }
     // The window is at most `limits.max_output_width` a side; its buffer is checked all the same.
     let mut out = vec![0; pixel_buffer_len(cw, ch, decoded.channels)?];
-    let ((left, top, width, height), reduction) = source_window(decoded, plan);
+    let (window, reduction) = source_window(decoded, plan);
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(filter_for(reduction)))
-        .crop(left, top, width, height)
         .use_alpha(decoded.channels == 4 && alpha == Alpha::Straight);
     if decoded.channels == 4 {
         let divide = alpha == Alpha::Premultiplied;
-        resize_typed::<fir::pixels::U8x4>(decoded, (cw, ch), &mut out, &options, divide)?;
+        resize_typed::<fir::pixels::U8x4>(decoded, window, (cw, ch), &mut out, &options, divide)?;
     } else {
-        resize_typed::<fir::pixels::U8x3>(decoded, (cw, ch), &mut out, &options, false)?;
+        resize_typed::<fir::pixels::U8x3>(decoded, window, (cw, ch), &mut out, &options, false)?;
     }
     Ok(Some(out))
 }
 
 /// Where in the decoded picture the plan's crop window lies (left, top, width, height), and by
 /// how much the decoded picture is reduced to the plan's scaled size (the larger axis).
-fn source_window(decoded: &Decoded, plan: &Plan) -> ((f64, f64, f64, f64), f64) {
+fn source_window(decoded: &Decoded, plan: &Plan) -> (Window, f64) {
     let (w, h) = (f64::from(decoded.width), f64::from(decoded.height));
     let (cx, cy, cw, ch) = plan.crop;
     // The crop window is planned on the scaled image; the decoder may have delivered another size.
@@ -110,12 +112,71 @@ pub(crate) fn premultiply(decoded: &mut Decoded) -> Result<(), ImageError> {
         .map_err(|e| internal(&e))
 }
 
-/// Resizes with the pixel type known at compile time. `Resizer::resize` matches the runtime
-/// pixel type over all thirteen the crate supports, which links every one of them into the
-/// wasm, with a 512 KB reciprocal table for 16-bit alpha; Tailor resizes only 8-bit RGB(A).
+/// What the resize's temporary image may hold at once, in bytes. fast_image_resize makes the
+/// vertical pass of 8-bit pixels first, into an image as wide as the source window and as tall
+/// as the output: 19 MB for a 2048 px `full` from a 4000 px wide decode, beside the decoded
+/// picture and the output. Resized in bands of output rows, it holds one band's rows.
+const BAND_BYTES: u64 = 4 << 20;
+
+/// How many output rows each band of a resize of `window_width` source columns to `out_height`
+/// rows holds, so that the temporary image stays within [`BAND_BYTES`].
+fn band_rows(window_width: f64, out_height: u32, bytes_per_pixel: usize) -> u32 {
+    let row_bytes = (window_width.ceil().max(1.0) as u64).saturating_mul(bytes_per_pixel as u64);
+    let rows = (BAND_BYTES / row_bytes.max(1)).max(1);
+    u32::try_from(rows)
+        .unwrap_or(u32::MAX)
+        .min(out_height.max(1))
+}
+
+/// Resizes `window` of the decoded picture to `out_w` x `out_h`, with the pixel type known at
+/// compile time, in bands of output rows ([`band_rows`]). Each band's source window is the
+/// part of `window` its rows map to, and fast_image_resize clamps a filter's taps to the
+/// picture, not to the window, so each band of a reduction reads and weighs the rows the whole
+/// resize would. Its fixed point may still round a sample one level apart, when a band's
+/// largest weight is a precision step below the whole's (every output of the benchmark corpus
+/// kept its bytes). `Resizer::resize` matches the runtime pixel type over all thirteen the
+/// crate supports, which links every one of them into the wasm, with a 512 KB reciprocal table
+/// for 16-bit alpha; Tailor resizes only 8-bit RGB(A).
 fn resize_typed<P: fir::PixelTrait>(
     decoded: &Decoded,
+    window: Window,
     (out_w, out_h): (u32, u32),
+    out: &mut [u8],
+    options: &fir::ResizeOptions,
+    divide_alpha: bool,
+) -> Result<(), ImageError> {
+    // With straight alpha, fast_image_resize multiplies the whole picture's alpha into a copy
+    // on every call: that resize is made in one call (a copy of the picture beside it anyway).
+    // So is an enlargement: its rows' fixed-point precision follows the largest weight of the
+    // rows resized together, so bands would round some samples differently (and its
+    // temporary image is bounded by the output's limits).
+    let enlarged = window.3 < f64::from(out_h);
+    let rows_per_band = if options.mul_div_alpha || enlarged {
+        out_h
+    } else {
+        band_rows(window.2, out_h, usize::from(decoded.channels))
+    };
+    let bands = Bands {
+        out_size: (out_w, out_h),
+        rows_per_band,
+    };
+    resize_in_bands::<P>(decoded, window, bands, out, options, divide_alpha)
+}
+
+/// The output's size and how many of its rows each band holds.
+#[derive(Debug, Clone, Copy)]
+struct Bands {
+    out_size: (u32, u32),
+    rows_per_band: u32,
+}
+
+fn resize_in_bands<P: fir::PixelTrait>(
+    decoded: &Decoded,
+    (left, top, width, height): Window,
+    Bands {
+        out_size: (out_w, out_h),
+        rows_per_band,
+    }: Bands,
     out: &mut [u8],
     options: &fir::ResizeOptions,
     divide_alpha: bool,
@@ -127,105 +188,39 @@ fn resize_typed<P: fir::PixelTrait>(
         &decoded.pixels,
     )
     .map_err(|e| internal(&e))?;
-    let mut dst =
-        fir::images::TypedImage::<P>::from_buffer(out_w, out_h, out).map_err(|e| internal(&e))?;
-    fir::Resizer::new()
-        .resize_typed(&src, &mut dst, options)
-        .map_err(|e| internal(&e))?;
-    if divide_alpha {
-        fir::MulDiv::default()
-            .divide_alpha_inplace_typed(&mut dst)
+    let row_bytes = out_w as usize * usize::from(decoded.channels);
+    let rows_per_band = rows_per_band.max(1);
+    let source_rows_per_row = height / f64::from(out_h.max(1));
+    // One resizer for every band: its temporary buffer is allocated once, for the first band.
+    let mut resizer = fir::Resizer::new();
+    let mut first = 0;
+    while first < out_h {
+        let last = first.saturating_add(rows_per_band).min(out_h);
+        let band_top = top + f64::from(first) * source_rows_per_row;
+        // The last band ends where the window does, not where rounding would put it.
+        let band_bottom = if last == out_h {
+            top + height
+        } else {
+            top + f64::from(last) * source_rows_per_row
+        };
+        let rows = out
+            .get_mut(first as usize * row_bytes..last as usize * row_bytes)
+            .ok_or_else(|| internal(&"the output is shorter than its rows"))?;
+        let mut dst = fir::images::TypedImage::<P>::from_buffer(out_w, last - first, rows)
             .map_err(|e| internal(&e))?;
+        let band = options.crop(left, band_top, width, band_bottom - band_top);
+        resizer
+            .resize_typed(&src, &mut dst, &band)
+            .map_err(|e| internal(&e))?;
+        if divide_alpha {
+            fir::MulDiv::default()
+                .divide_alpha_inplace_typed(&mut dst)
+                .map_err(|e| internal(&e))?;
+        }
+        first = last;
     }
     Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// fast_image_resize 6.1.0 sized its temporary image from the first and last coefficient
-    /// bounds; an upscale whose last pixel lands on a source pixel has a one-pixel last bound,
-    /// and the horizontal pass read past every row (found by the image fuzz target; the fix is
-    /// vendored: vendor/fast_image_resize/PATCHED.md). Debug builds check the unchecked reads.
-    #[test]
-    fn an_upscaled_crop_whose_last_pixel_lands_on_a_source_pixel_reads_within_the_image() {
-        let (w, h) = (40u32, 32u32);
-        let src_buf = vec![100u8; (w * h * 3) as usize];
-        let src = fir::images::TypedImageRef::<fir::pixels::U8x3>::from_buffer(w, h, &src_buf)
-            .unwrap_or_else(|e| unreachable!("{e}"));
-        let mut out = vec![0u8; 64 * 224 * 3];
-        let mut dst = fir::images::TypedImage::<fir::pixels::U8x3>::from_buffer(64, 224, &mut out)
-            .unwrap_or_else(|e| unreachable!("{e}"));
-        let options = fir::ResizeOptions::new()
-            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::CatmullRom))
-            .crop(7.428571428571428, 0.0, 9.142857142857142, 32.0);
-        let resized = fir::Resizer::new().resize_typed(&src, &mut dst, &options);
-        assert!(resized.is_ok());
-        assert!(out.iter().all(|&v| v == 100), "a flat picture stays flat");
-    }
-
-    /// RGBA premultiplied in place and resized without fast_image_resize's own premultiplied
-    /// copy gives the bytes its copy gives: reductions, enlargements, crops of fractional and
-    /// whole windows, odd widths (the SIMD rows' remainders), and every alpha value.
-    #[test]
-    fn premultiplying_in_place_resizes_to_the_same_bytes_as_a_premultiplied_copy() {
-        let (w, h) = (37u32, 23u32);
-        let mut seed = 0x2545_f491_u32;
-        let pixels: Vec<u8> = (0..w * h * 4)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 17;
-                seed ^= seed << 5;
-                (seed >> 7) as u8
-            })
-            .collect();
-        let straight = Decoded {
-            pixels,
-            channels: 4,
-            width: w,
-            height: h,
-            path: "test",
-            icc_converted: false,
-        };
-        let mut premultiplied = Decoded {
-            pixels: straight.pixels.clone(),
-            ..straight
-        };
-        premultiply(&mut premultiplied).unwrap_or_else(|e| unreachable!("{e}"));
-        let plans = [
-            ((11, 7), (0, 0, 11, 7)),
-            ((80, 50), (0, 0, 80, 50)),
-            ((30, 19), (3, 2, 17, 13)),
-            ((37, 12), (0, 0, 37, 12)),
-        ];
-        for (scaled, crop) in plans {
-            let plan = Plan {
-                scaled,
-                crop,
-                canvas: (crop.2, crop.3),
-                offset: (0, 0),
-            };
-            let expected = resize(&straight, &plan, Alpha::Straight);
-            let actual = resize(&premultiplied, &plan, Alpha::Premultiplied);
-            assert!(resamples(&straight, &plan), "{plan:?}");
-            assert_eq!(expected.ok(), actual.ok(), "{plan:?}");
-        }
-        // A window copied as it is is not resampled, so it must not be made premultiplied.
-        let copy = Plan {
-            scaled: (w, h),
-            crop: (5, 4, 9, 11),
-            canvas: (9, 11),
-            offset: (0, 0),
-        };
-        assert!(!resamples(&straight, &copy));
-    }
-
-    #[test]
-    fn the_filter_follows_the_reduction() {
-        assert_eq!(filter_for(0.5), fir::FilterType::CatmullRom);
-        assert_eq!(filter_for(1.28), fir::FilterType::Lanczos3);
-        assert_eq!(filter_for(3.0), fir::FilterType::CatmullRom);
-        assert_eq!(filter_for(10.0), fir::FilterType::Box);
-    }
-}
+mod tests;

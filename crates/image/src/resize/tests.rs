@@ -1,0 +1,176 @@
+use super::*;
+
+/// fast_image_resize 6.1.0 sized its temporary image from the first and last coefficient
+/// bounds; an upscale whose last pixel lands on a source pixel has a one-pixel last bound,
+/// and the horizontal pass read past every row (found by the image fuzz target; the fix is
+/// vendored: vendor/fast_image_resize/PATCHED.md). Debug builds check the unchecked reads.
+#[test]
+fn an_upscaled_crop_whose_last_pixel_lands_on_a_source_pixel_reads_within_the_image() {
+    let (w, h) = (40u32, 32u32);
+    let src_buf = vec![100u8; (w * h * 3) as usize];
+    let src = fir::images::TypedImageRef::<fir::pixels::U8x3>::from_buffer(w, h, &src_buf)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let mut out = vec![0u8; 64 * 224 * 3];
+    let mut dst = fir::images::TypedImage::<fir::pixels::U8x3>::from_buffer(64, 224, &mut out)
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let options = fir::ResizeOptions::new()
+        .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::CatmullRom))
+        .crop(7.428571428571428, 0.0, 9.142857142857142, 32.0);
+    let resized = fir::Resizer::new().resize_typed(&src, &mut dst, &options);
+    assert!(resized.is_ok());
+    assert!(out.iter().all(|&v| v == 100), "a flat picture stays flat");
+}
+
+/// RGBA premultiplied in place and resized without fast_image_resize's own premultiplied
+/// copy gives the bytes its copy gives: reductions, enlargements, crops of fractional and
+/// whole windows, odd widths (the SIMD rows' remainders), and every alpha value.
+#[test]
+fn premultiplying_in_place_resizes_to_the_same_bytes_as_a_premultiplied_copy() {
+    let (w, h) = (37u32, 23u32);
+    let mut seed = 0x2545_f491_u32;
+    let pixels: Vec<u8> = (0..w * h * 4)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            (seed >> 7) as u8
+        })
+        .collect();
+    let straight = Decoded {
+        pixels,
+        channels: 4,
+        width: w,
+        height: h,
+        path: "test",
+        icc_converted: false,
+    };
+    let mut premultiplied = Decoded {
+        pixels: straight.pixels.clone(),
+        ..straight
+    };
+    premultiply(&mut premultiplied).unwrap_or_else(|e| unreachable!("{e}"));
+    let plans = [
+        ((11, 7), (0, 0, 11, 7)),
+        ((80, 50), (0, 0, 80, 50)),
+        ((30, 19), (3, 2, 17, 13)),
+        ((37, 12), (0, 0, 37, 12)),
+    ];
+    for (scaled, crop) in plans {
+        let plan = Plan {
+            scaled,
+            crop,
+            canvas: (crop.2, crop.3),
+            offset: (0, 0),
+        };
+        let expected = resize(&straight, &plan, Alpha::Straight);
+        let actual = resize(&premultiplied, &plan, Alpha::Premultiplied);
+        assert!(resamples(&straight, &plan), "{plan:?}");
+        assert_eq!(expected.ok(), actual.ok(), "{plan:?}");
+    }
+    // A window copied as it is is not resampled, so it must not be made premultiplied.
+    let copy = Plan {
+        scaled: (w, h),
+        crop: (5, 4, 9, 11),
+        canvas: (9, 11),
+        offset: (0, 0),
+    };
+    assert!(!resamples(&straight, &copy));
+}
+
+#[test]
+fn the_filter_follows_the_reduction() {
+    assert_eq!(filter_for(0.5), fir::FilterType::CatmullRom);
+    assert_eq!(filter_for(1.28), fir::FilterType::Lanczos3);
+    assert_eq!(filter_for(3.0), fir::FilterType::CatmullRom);
+    assert_eq!(filter_for(10.0), fir::FilterType::Box);
+}
+
+/// A noisy picture of `channels` channels, the same for the same seed.
+fn noise(width: u32, height: u32, channels: u8, mut seed: u32) -> Decoded {
+    let pixels = (0..width * height * u32::from(channels))
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            (seed >> 7) as u8
+        })
+        .collect();
+    Decoded {
+        pixels,
+        channels,
+        width,
+        height,
+        path: "test",
+        icc_converted: false,
+    }
+}
+
+/// Reduced in bands of one row, of seven rows and in one call, every sample is the same or
+/// one level apart: every reducing filter (Lanczos3, Catmull-Rom, box), whole and fractional
+/// windows, RGB and RGBA (premultiplied, compared before alpha is divided back out, which
+/// magnifies a level of a nearly transparent pixel). Each band reads the source rows the whole
+/// resize reads for its rows and weighs them alike; only fast_image_resize's fixed point may
+/// differ, as its precision follows the largest weight of the rows resized together.
+#[test]
+fn a_resize_in_bands_of_rows_gives_the_samples_of_one_resize() {
+    let windows: [(Window, (u32, u32)); 8] = [
+        ((0.0, 0.0, 97.0, 61.0), (96, 60)),
+        ((0.0, 0.0, 97.0, 61.0), (64, 40)),
+        ((0.0, 0.0, 97.0, 61.0), (50, 31)),
+        ((0.0, 0.0, 97.0, 61.0), (40, 25)),
+        ((0.0, 0.0, 97.0, 61.0), (11, 7)),
+        ((3.4, 5.7, 80.2, 44.9), (33, 19)),
+        ((10.0, 2.0, 60.0, 57.0), (60, 13)),
+        ((0.5, 0.25, 96.5, 60.75), (75, 47)),
+    ];
+    let mut identical = 0;
+    for channels in [3u8, 4] {
+        let picture = noise(97, 61, channels, 0x2545_f491 + u32::from(channels));
+        for (window, (out_w, out_h)) in windows {
+            let filter = filter_for((window.2 / f64::from(out_w)).max(window.3 / f64::from(out_h)));
+            let options = fir::ResizeOptions::new()
+                .resize_alg(fir::ResizeAlg::Convolution(filter))
+                .use_alpha(false);
+            let resized = |rows_per_band: u32| {
+                let mut out = vec![0u8; (out_w * out_h * u32::from(channels)) as usize];
+                let bands = Bands {
+                    out_size: (out_w, out_h),
+                    rows_per_band,
+                };
+                let done = if channels == 4 {
+                    resize_in_bands::<fir::pixels::U8x4>(
+                        &picture, window, bands, &mut out, &options, false,
+                    )
+                } else {
+                    resize_in_bands::<fir::pixels::U8x3>(
+                        &picture, window, bands, &mut out, &options, false,
+                    )
+                };
+                done.unwrap_or_else(|e| unreachable!("{e}"));
+                out
+            };
+            let whole = resized(out_h);
+            for rows in [1, 7] {
+                let banded = resized(rows);
+                let apart = banded.iter().zip(&whole).map(|(a, b)| a.abs_diff(*b)).max();
+                assert!(
+                    apart <= Some(1),
+                    "{channels} channels, {window:?} to {out_w}x{out_h} in bands of {rows}: {apart:?}"
+                );
+                identical += usize::from(banded == whole);
+            }
+        }
+    }
+    // Most are the very bytes (a difference needs a band whose largest weight is a precision
+    // step below the whole's).
+    assert!(identical >= 24, "{identical} of 32 identical");
+}
+
+#[test]
+fn bands_hold_at_most_their_bytes_of_temporary_rows() {
+    // A 4000 px wide window of RGB: 349 rows of 12,000 bytes within 4 MiB.
+    assert_eq!(band_rows(4000.0, 1600, 3), 349);
+    // Never more rows than the output has, never fewer than one.
+    assert_eq!(band_rows(100.0, 50, 3), 50);
+    assert_eq!(band_rows(1.0e9, 50, 4), 1);
+}
