@@ -183,6 +183,34 @@ pub(crate) fn large_progressive_photos_decode_within_48_mb(h: &Harness) -> Resul
     Ok(())
 }
 
+/// A 24 MP baseline camera photo: its `full` decodes at 1/2 (3000x2000) and is reduced to
+/// 2048 px in bands of rows, so the resizer's temporary image holds a band's rows rather than
+/// 3000 x 1365 pixels (12 MB): the peak is 38.3 MiB, the decode's (49.9 MiB resized in one
+/// call).
+pub(crate) fn a_camera_photo_is_resized_in_bands_within_44_mib(h: &Harness) -> Result<(), Failed> {
+    let url = h.url("/img/full/photos/camera-24mp.jpg?format=jpeg");
+    let response = get(&url, &[DEBUG]);
+    expect_status(&response, 200)?;
+    let info = response.header("x-tailor-image").unwrap_or("").to_string();
+    check(info.contains("in=6000x4000"), || info.clone())?;
+    let img = image::load_from_memory(&response.body)?.into_rgb8();
+    check(img.dimensions() == (2048, 1365), || {
+        format!("{:?}", img.dimensions())
+    })?;
+    // Green follows y: dark at the top, bright further down.
+    let green = |y: u32| img.get_pixel(1024, y).0[1];
+    check(green(2) < 40 && green(500) > 90, || {
+        format!("green {} .. {}", green(2), green(500))
+    })?;
+    if h.runtime == Runtime::Viceroy {
+        let peak = response.memory_peak().unwrap_or(u64::MAX);
+        check(peak <= 44 << 20, || {
+            format!("peak linear memory {peak} B ({info})")
+        })?;
+    }
+    Ok(())
+}
+
 /// A 40 MP progressive photo without chroma subsampling: 1/2 would cover its `full` but needs
 /// more than the decode budget, so it is decoded at 1/4 (2000x1250) and enlarged to 2048,
 /// within 48 MB (it was a `413`).

@@ -2,7 +2,7 @@
 //! files are 10 and 18 MB (the corpus' elephants photo is 16). Their `full` variants decode at 1/2
 //! and are within 48 MB only because the file is freed once its scans are read and chroma is
 //! kept at half the luma grid's resolution. And an 8000x5000 one (40 MP, small file) whose
-//! `full` fits the decode budget only one scale smaller.
+//! `full` fits the decode budget only one scale smaller; and a baseline 24 MP camera photo.
 
 use super::fixtures::Reply;
 use jpeg_encoder::SamplingFactor;
@@ -35,8 +35,28 @@ pub(crate) fn progressive_photos() -> Vec<(String, Reply)> {
     ]
 }
 
+/// `/photos/camera-24mp.jpg`: 6000x4000 as a camera saves it (baseline, chroma halved both
+/// ways, q90), made once per run. Its `full` decodes at 1/2, 3000 px wide, and is reduced to
+/// 2048: resized in one call, the resizer's temporary image alone was 12 MB.
+pub(crate) fn camera_photo() -> (String, Reply) {
+    static CAMERA: OnceLock<Vec<u8>> = OnceLock::new();
+    let camera = CAMERA.get_or_init(|| textured((6000, 4000), SamplingFactor::R_4_2_0, 90, false));
+    (
+        "/photos/camera-24mp.jpg".into(),
+        Reply::ok("image/jpeg", camera.clone()),
+    )
+}
+
 fn encode(sampling: SamplingFactor, quality: u8) -> Vec<u8> {
-    let (width, height) = (5640u16, 3172u16);
+    textured((5640, 3172), sampling, quality, true)
+}
+
+fn textured(
+    (width, height): (u16, u16),
+    sampling: SamplingFactor,
+    quality: u8,
+    progressive: bool,
+) -> Vec<u8> {
     let rgb = image::RgbImage::from_fn(width.into(), height.into(), |x, y| {
         // A hashed texture (0-63) over gradients, red following x.
         let hash = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(2_246_822_519))
@@ -51,11 +71,11 @@ fn encode(sampling: SamplingFactor, quality: u8) -> Vec<u8> {
     });
     let mut out = Vec::new();
     let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
-    encoder.set_progressive(true);
+    encoder.set_progressive(progressive);
     encoder.set_sampling_factor(sampling);
     encoder
         .encode(rgb.as_raw(), width, height, jpeg_encoder::ColorType::Rgb)
-        .expect("encode the progressive photo");
+        .expect("encode the textured photo");
     out
 }
 
