@@ -193,6 +193,7 @@ fn resize_in_bands<P: fir::PixelTrait>(
     let source_rows_per_row = height / f64::from(out_h.max(1));
     // One resizer for every band: its temporary buffer is allocated once, for the first band.
     let mut resizer = fir::Resizer::new();
+    let alpha = fir::MulDiv::default();
     let mut first = 0;
     while first < out_h {
         let last = first.saturating_add(rows_per_band).min(out_h);
@@ -213,7 +214,7 @@ fn resize_in_bands<P: fir::PixelTrait>(
             .resize_typed(&src, &mut dst, &band)
             .map_err(|e| internal(&e))?;
         if divide_alpha {
-            fir::MulDiv::default()
+            alpha
                 .divide_alpha_inplace_typed(&mut dst)
                 .map_err(|e| internal(&e))?;
         }

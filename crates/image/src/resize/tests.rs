@@ -27,23 +27,7 @@ fn an_upscaled_crop_whose_last_pixel_lands_on_a_source_pixel_reads_within_the_im
 #[test]
 fn premultiplying_in_place_resizes_to_the_same_bytes_as_a_premultiplied_copy() {
     let (w, h) = (37u32, 23u32);
-    let mut seed = 0x2545_f491_u32;
-    let pixels: Vec<u8> = (0..w * h * 4)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            (seed >> 7) as u8
-        })
-        .collect();
-    let straight = Decoded {
-        pixels,
-        channels: 4,
-        width: w,
-        height: h,
-        path: "test",
-        icc_converted: false,
-    };
+    let straight = noise(w, h, 4, 0x2545_f491);
     let mut premultiplied = Decoded {
         pixels: straight.pixels.clone(),
         ..straight
