@@ -18,6 +18,7 @@ mod gif_stream;
 mod grid_shrink;
 
 pub mod jpeg;
+mod jpeg_bands;
 mod jpeg_output;
 mod metadata;
 mod original;

@@ -29,6 +29,31 @@ pub(crate) fn filter_for(ratio: f64) -> fir::FilterType {
 /// A window of the decoded picture: left, top, width and height, in (fractional) pixels.
 type Window = (f64, f64, f64, f64);
 
+/// A decoded picture's rows: all at hand, or rendered band by band on request.
+pub(crate) trait SourceRows {
+    /// Width, height and channels (3 or 4).
+    fn shape(&self) -> (u32, u32, u8);
+    /// Whole rows from `first` to `last` at least (within the picture), and the index of the
+    /// row they start at.
+    fn rows(&mut self, first: u32, last: u32) -> (u32, &[u8]);
+    /// Whether the rows are rendered on request, so that a band's source rows cost memory.
+    fn renders(&self) -> bool;
+}
+
+impl SourceRows for Decoded {
+    fn shape(&self) -> (u32, u32, u8) {
+        (self.width, self.height, self.channels)
+    }
+
+    fn rows(&mut self, _first: u32, _last: u32) -> (u32, &[u8]) {
+        (0, &self.pixels)
+    }
+
+    fn renders(&self) -> bool {
+        false
+    }
+}
+
 /// Whether the decoded RGBA pixels hold straight alpha or have it multiplied in already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Alpha {
@@ -42,35 +67,47 @@ pub(crate) enum Alpha {
 /// crop: the decoded pixels are the result, and a copy would only sit beside them through the
 /// encode (a 1920x1200 RGBA picture is 9 MB of a `full` variant's peak). With `alpha`
 /// premultiplied (see [`premultiply`]) only the output is divided back.
+/// A source that renders its rows is always copied into a new picture, even when nothing is
+/// resized.
 pub(crate) fn resize(
-    decoded: &Decoded,
+    source: &mut dyn SourceRows,
     plan: &Plan,
     alpha: Alpha,
 ) -> Result<Option<Vec<u8>>, ImageError> {
-    let (w, h) = (decoded.width, decoded.height);
+    let (w, h, channels) = source.shape();
     let (cx, cy, cw, ch) = plan.crop;
-    if (w, h) == plan.scaled && (cx, cy, cw, ch) == (0, 0, w, h) {
-        return Ok(None);
-    }
     // The window is at most `limits.max_output_width` a side; its buffer is checked all the same.
-    let mut out = vec![0; pixel_buffer_len(cw, ch, decoded.channels)?];
-    let (window, reduction) = source_window(decoded, plan);
+    let len = pixel_buffer_len(cw, ch, channels)?;
+    if (w, h) == plan.scaled && (cx, cy, cw, ch) == (0, 0, w, h) {
+        let rendered = source.renders().then(|| source.rows(0, h));
+        return match rendered {
+            Some((0, rows)) => Ok(Some(rows.get(..len).ok_or_else(short_source)?.to_vec())),
+            Some(_) => Err(short_source()),
+            None => Ok(None),
+        };
+    }
+    let mut out = vec![0; len];
+    let (window, reduction) = source_window((w, h), plan);
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(filter_for(reduction)))
-        .use_alpha(decoded.channels == 4 && alpha == Alpha::Straight);
-    if decoded.channels == 4 {
+        .use_alpha(channels == 4 && alpha == Alpha::Straight);
+    if channels == 4 {
         let divide = alpha == Alpha::Premultiplied;
-        resize_typed::<fir::pixels::U8x4>(decoded, window, (cw, ch), &mut out, &options, divide)?;
+        resize_typed::<fir::pixels::U8x4>(source, window, (cw, ch), &mut out, &options, divide)?;
     } else {
-        resize_typed::<fir::pixels::U8x3>(decoded, window, (cw, ch), &mut out, &options, false)?;
+        resize_typed::<fir::pixels::U8x3>(source, window, (cw, ch), &mut out, &options, false)?;
     }
     Ok(Some(out))
 }
 
+fn short_source() -> ImageError {
+    ImageError::Internal("the decoded rows are shorter than the picture".into())
+}
+
 /// Where in the decoded picture the plan's crop window lies (left, top, width, height), and by
 /// how much the decoded picture is reduced to the plan's scaled size (the larger axis).
-fn source_window(decoded: &Decoded, plan: &Plan) -> (Window, f64) {
-    let (w, h) = (f64::from(decoded.width), f64::from(decoded.height));
+fn source_window((w, h): (u32, u32), plan: &Plan) -> (Window, f64) {
+    let (w, h) = (f64::from(w), f64::from(h));
     let (cx, cy, cw, ch) = plan.crop;
     // The crop window is planned on the scaled image; the decoder may have delivered another size.
     let (fx, fy) = (
@@ -89,7 +126,7 @@ fn source_window(decoded: &Decoded, plan: &Plan) -> (Window, f64) {
 /// a window of them copied as is (whole pixels, at the output's size): only a resampled
 /// output may be made from premultiplied pixels, since a copy would not divide them back.
 pub(crate) fn resamples(decoded: &Decoded, plan: &Plan) -> bool {
-    let ((left, top, width, height), _) = source_window(decoded, plan);
+    let ((left, top, width, height), _) = source_window((decoded.width, decoded.height), plan);
     let (_, _, cw, ch) = plan.crop;
     let whole = |v: f64| v == v.round();
     let copied = whole(left) && whole(top) && width == f64::from(cw) && height == f64::from(ch);
@@ -138,7 +175,7 @@ fn band_rows(window_width: f64, out_height: u32, bytes_per_pixel: usize) -> u32 
 /// crate supports, which links every one of them into the wasm, with a 512 KB reciprocal table
 /// for 16-bit alpha; Tailor resizes only 8-bit RGB(A).
 fn resize_typed<P: fir::PixelTrait>(
-    decoded: &Decoded,
+    source: &mut dyn SourceRows,
     window: Window,
     (out_w, out_h): (u32, u32),
     out: &mut [u8],
@@ -151,16 +188,30 @@ fn resize_typed<P: fir::PixelTrait>(
     // rows resized together, so bands would round some samples differently (and its
     // temporary image is bounded by the output's limits).
     let enlarged = window.3 < f64::from(out_h);
+    let (width, _, channels) = source.shape();
     let rows_per_band = if options.mul_div_alpha || enlarged {
         out_h
+    } else if source.renders() {
+        // The band's source rows are rendered too: they are held to the same bytes.
+        let scale = window.3 / f64::from(out_h.max(1));
+        let source_rows = BAND_BYTES / (u64::from(width) * u64::from(channels)).max(1);
+        let spare = (source_rows as f64 - 2.0 * margin_rows(scale)).max(scale);
+        band_rows(window.2, out_h, usize::from(channels)).min((spare / scale) as u32)
     } else {
-        band_rows(window.2, out_h, usize::from(decoded.channels))
+        band_rows(window.2, out_h, usize::from(channels))
     };
     let bands = Bands {
         out_size: (out_w, out_h),
         rows_per_band,
     };
-    resize_in_bands::<P>(decoded, window, bands, out, options, divide_alpha)
+    resize_in_bands::<P>(source, window, bands, out, options, divide_alpha)
+}
+
+/// Source rows beyond a band's window on either side that its filter may read, when each
+/// output row covers `scale` source rows: Lanczos3, the widest filter, reads 3 output rows'
+/// worth either side of a row's centre (and at least 3 source rows when enlarging).
+fn margin_rows(scale: f64) -> f64 {
+    (3.0 * scale.max(1.0)).ceil() + 2.0
 }
 
 /// The output's size and how many of its rows each band holds.
@@ -171,7 +222,7 @@ struct Bands {
 }
 
 fn resize_in_bands<P: fir::PixelTrait>(
-    decoded: &Decoded,
+    source: &mut dyn SourceRows,
     (left, top, width, height): Window,
     Bands {
         out_size: (out_w, out_h),
@@ -182,15 +233,12 @@ fn resize_in_bands<P: fir::PixelTrait>(
     divide_alpha: bool,
 ) -> Result<(), ImageError> {
     let internal = |e: &dyn std::fmt::Display| ImageError::Internal(format!("resize failed: {e}"));
-    let src = fir::images::TypedImageRef::<P>::from_buffer(
-        decoded.width,
-        decoded.height,
-        &decoded.pixels,
-    )
-    .map_err(|e| internal(&e))?;
-    let row_bytes = out_w as usize * usize::from(decoded.channels);
+    let (source_w, source_h, channels) = source.shape();
+    let row_bytes = out_w as usize * usize::from(channels);
+    let source_row_bytes = (source_w as usize * usize::from(channels)).max(1);
     let rows_per_band = rows_per_band.max(1);
     let source_rows_per_row = height / f64::from(out_h.max(1));
+    let margin = margin_rows(source_rows_per_row);
     // One resizer for every band: its temporary buffer is allocated once, for the first band.
     let mut resizer = fir::Resizer::new();
     let alpha = fir::MulDiv::default();
@@ -204,12 +252,24 @@ fn resize_in_bands<P: fir::PixelTrait>(
         } else {
             top + f64::from(last) * source_rows_per_row
         };
+        // The rows the band's filter reads, with a margin: a source that renders its rows
+        // makes only these (whole pictures give all of theirs, from row 0).
+        let needed_top = (band_top - margin).floor().max(0.0) as u32;
+        let needed_bottom = ((band_bottom + margin).ceil() as u32).min(source_h);
+        let (start, pixels) = source.rows(needed_top, needed_bottom);
+        let held = u32::try_from(pixels.len() / source_row_bytes).unwrap_or(u32::MAX);
+        let rows_held = pixels
+            .get(..held as usize * source_row_bytes)
+            .unwrap_or(&[]);
+        let src = fir::images::TypedImageRef::<P>::from_buffer(source_w, held, rows_held)
+            .map_err(|e| internal(&e))?;
         let rows = out
             .get_mut(first as usize * row_bytes..last as usize * row_bytes)
             .ok_or_else(|| internal(&"the output is shorter than its rows"))?;
         let mut dst = fir::images::TypedImage::<P>::from_buffer(out_w, last - first, rows)
             .map_err(|e| internal(&e))?;
-        let band = options.crop(left, band_top, width, band_bottom - band_top);
+        let band_height = band_bottom - band_top;
+        let band = options.crop(left, band_top - f64::from(start), width, band_height);
         resizer
             .resize_typed(&src, &mut dst, &band)
             .map_err(|e| internal(&e))?;

@@ -10,6 +10,7 @@ use super::error::ImageError;
 use super::format::{ClientFormats, FormatRequest, OutputFormat};
 use super::geometry::{plan, Geometry, Plan};
 use super::jpeg::one_pass::PassPicture;
+use super::jpeg_bands;
 use super::metadata::{strip as strip_metadata, stripped_len};
 use super::original::Original;
 use super::probe::probe;
@@ -151,9 +152,15 @@ fn transform_input(
     let rendered = picture
         .filter(|picture| scale() == Some(picture.denominator()))
         .and_then(PassPicture::finish);
-    let mut decoded = match rendered {
-        Some(rendered) => rendered.into(),
-        None => decode(&mut original, &probe, largest, max_pixels)?,
+    // A large baseline photo's planes, rendered into rows band by band by each resize.
+    let mut bands = match rendered {
+        Some(_) => None,
+        None => jpeg_bands::open(&mut original, &probe, largest, max_pixels)?,
+    };
+    let mut decoded = match (rendered, &bands) {
+        (Some(rendered), _) => rendered.into(),
+        (None, Some(bands)) => bands.header(),
+        (None, None) => decode(&mut original, &probe, largest, max_pixels)?,
     };
     let decode_ms = now() - start - undecoded_ms;
     original.release();
@@ -181,13 +188,17 @@ fn transform_input(
             premultiply(&mut decoded)?;
             alpha = Alpha::Premultiplied;
         }
-        let resized = resize(&decoded, plan, alpha)?;
+        let resized = match bands.as_mut() {
+            Some(bands) => resize(bands, plan, alpha)?,
+            None => resize(&mut decoded, plan, alpha)?,
+        };
         let source = resized.as_deref().unwrap_or(&decoded.pixels);
         let own = pad(source, decoded.channels, plan, job.background)?.or(resized);
         // The last job's own pixels (resized or padded) are all the encoder reads: the decoded
         // picture is freed before the encode rather than kept beside it through the peak.
         if own.is_some() && index == last_made {
             decoded.pixels = Vec::new();
+            bands = None;
         }
         let pixels = own.as_deref().unwrap_or(&decoded.pixels);
         let resized_at = now();

@@ -2,12 +2,24 @@
 
 /// JFIF YCbCr rows → interleaved RGB, in 16.16 fixed point, `width` pixels per row.
 pub(super) fn ycbcr_rows_to_rgb(y: &[&[u8]], cb: &[&[u8]], cr: &[&[u8]], width: usize) -> Vec<u8> {
+    let mut out = vec![0u8; y.len() * width * 3];
+    ycbcr_rows_into(y, cb, cr, width, &mut out);
+    out
+}
+
+/// [`ycbcr_rows_to_rgb`] into `out`, as many rows as it holds.
+pub(super) fn ycbcr_rows_into(
+    y: &[&[u8]],
+    cb: &[&[u8]],
+    cr: &[&[u8]],
+    width: usize,
+    out: &mut [u8],
+) {
     const ONE: i32 = 1 << 16;
     const HALF: i32 = ONE / 2;
     let fix = |v: f64| (v * f64::from(ONE)).round() as i32;
     let (r_cr, g_cb, g_cr, b_cb) = (fix(1.402), fix(0.344_136), fix(0.714_136), fix(1.772));
     let clamp = |v: i32| ((v + HALF) >> 16).clamp(0, 255) as u8;
-    let mut out = vec![0u8; y.len() * width * 3];
     let rows = out.chunks_exact_mut(width * 3).zip(y).zip(cb).zip(cr);
     for (((dst, &y), &cb), &cr) in rows {
         let pixels = dst.chunks_exact_mut(3).zip(y).zip(cb).zip(cr);
@@ -20,12 +32,23 @@ pub(super) fn ycbcr_rows_to_rgb(y: &[&[u8]], cb: &[&[u8]], cr: &[&[u8]], width: 
             ]);
         }
     }
-    out
 }
 
 /// Three planes' rows (already RGB, as Adobe transform 0 marks) → interleaved RGB.
 pub(super) fn interleave_rows(r: &[&[u8]], g: &[&[u8]], b: &[&[u8]], width: usize) -> Vec<u8> {
     let mut out = vec![0u8; r.len() * width * 3];
+    interleave_rows_into(r, g, b, width, &mut out);
+    out
+}
+
+/// [`interleave_rows`] into `out`, as many rows as it holds.
+pub(super) fn interleave_rows_into(
+    r: &[&[u8]],
+    g: &[&[u8]],
+    b: &[&[u8]],
+    width: usize,
+    out: &mut [u8],
+) {
     let rows = out.chunks_exact_mut(width * 3).zip(r).zip(g).zip(b);
     for (((dst, &r), &g), &b) in rows {
         let pixels = dst.chunks_exact_mut(3).zip(r).zip(g).zip(b);
@@ -33,7 +56,6 @@ pub(super) fn interleave_rows(r: &[&[u8]], g: &[&[u8]], b: &[&[u8]], width: usiz
             px.copy_from_slice(&[r, g, b]);
         }
     }
-    out
 }
 
 #[cfg(test)]

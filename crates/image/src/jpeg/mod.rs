@@ -79,10 +79,7 @@ pub fn choose_scale(
 /// jpeg-decoder is faster on baseline files at 1/2 (its integer IDCT against float upsampling
 /// here), and it handles 1/1, CMYK and 12-bit.
 fn tailor_decodes(frame: &JpegFrame, denominator: u32) -> bool {
-    let handled = frame.precision == 8
-        && matches!(frame.marker, 0xC0..=0xC2)
-        && matches!(frame.sampling.len(), 1 | 3);
-    handled && (denominator >= 4 || (denominator > 1 && frame.progressive))
+    tailor_handles(frame) && (denominator >= 4 || (denominator > 1 && frame.progressive))
 }
 
 /// Heap a decode at `denominator` needs beyond the input, in bytes, for the budget check: the
@@ -138,15 +135,63 @@ pub(crate) fn decode_original(
             }
             // The general decoder decides, unless the input is already gone.
             Err(decoder::DecodeError::Unsupported(_)) if !released => {}
-            Err(decoder::DecodeError::TooLarge(e)) => return Err(ImageError::TooLarge(e)),
-            Err(e) => {
-                return Err(ImageError::Undecodable(format!(
-                    "the JPEG could not be decoded: {e}"
-                )))
-            }
+            Err(e) => return Err(decode_error(e)),
         }
     }
     scaled::decode(original.bytes(), frame, denominator, limits)
+}
+
+/// A frame's planes decoded at a reduced scale by Tailor's decoder, whose RGB rows are
+/// rendered on request: the whole picture is never held.
+pub(crate) struct JpegRows(decoder::PlaneRows);
+
+impl JpegRows {
+    /// Width and height of the decoded picture.
+    pub(crate) fn size(&self) -> (u32, u32) {
+        let (width, height) = self.0.size();
+        let side = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        (side(width), side(height))
+    }
+
+    /// RGB rows `first..last`, clamped to the picture.
+    pub(crate) fn render(&mut self, first: u32, last: u32) -> &mut [u8] {
+        self.0.render(first as usize, last as usize)
+    }
+}
+
+/// Whether Tailor's decoder takes `frame` at a reduced scale: 8-bit gray or three
+/// components, Huffman coded.
+pub(crate) fn tailor_handles(frame: &JpegFrame) -> bool {
+    frame.precision == 8
+        && matches!(frame.marker, 0xC0..=0xC2)
+        && matches!(frame.sampling.len(), 1 | 3)
+}
+
+/// Reads `original`'s scans at 1/`denominator` (2, 4 or 8) into planes within `limits` (the
+/// planes alone weighed: no whole picture is made), then lets `original` go. `None` when the
+/// file has a feature Tailor's decoder leaves to jpeg-decoder (the whole decode then runs).
+pub(crate) fn read_rows(
+    original: &mut Original<'_>,
+    denominator: u32,
+    limits: DecodeLimits,
+) -> Result<Option<JpegRows>, ImageError> {
+    let read = match decoder::read_for_bands(original.bytes(), denominator, limits) {
+        Ok(read) => read,
+        Err(decoder::DecodeError::Unsupported(_)) => return Ok(None),
+        Err(e) => return Err(decode_error(e)),
+    };
+    original.release();
+    read.into_rows()
+        .map(|rows| Some(JpegRows(rows)))
+        .map_err(decode_error)
+}
+
+/// A refusal of Tailor's decoder as the transform reports it.
+fn decode_error(e: decoder::DecodeError) -> ImageError {
+    match e {
+        decoder::DecodeError::TooLarge(e) => ImageError::TooLarge(e),
+        e => ImageError::Undecodable(format!("the JPEG could not be decoded: {e}")),
+    }
 }
 
 #[cfg(test)]

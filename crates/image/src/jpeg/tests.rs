@@ -12,14 +12,14 @@ use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 use tailor_testing::synthetic;
 
 #[derive(Clone, Copy)]
-struct Layout {
+pub(super) struct Layout {
     progressive: bool,
     sampling: SamplingFactor,
     restart: u16,
     gray: bool,
 }
 
-fn encode(width: u16, height: u16, layout: Layout) -> Vec<u8> {
+pub(super) fn encode(width: u16, height: u16, layout: Layout) -> Vec<u8> {
     let photo = synthetic::photo(u32::from(width), u32::from(height), 5);
     let mut out = Vec::new();
     let mut encoder = Encoder::new(&mut out, 85);
@@ -41,7 +41,7 @@ fn encode(width: u16, height: u16, layout: Layout) -> Vec<u8> {
     out
 }
 
-fn layouts() -> Vec<(&'static str, Layout)> {
+pub(super) fn layouts() -> Vec<(&'static str, Layout)> {
     let base = Layout {
         progressive: false,
         sampling: SamplingFactor::R_4_2_0,

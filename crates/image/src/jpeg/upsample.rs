@@ -3,6 +3,18 @@
 //! 2 and 4 every weight is a multiple of 1/2, 1/4 or 1/8, so the float arithmetic is exact and
 //! the same result comes from integers, which is how those factors are computed.
 
+/// How a component's plane (`sw` x `sh` samples) maps onto the output grid (`dw` x `dh`):
+/// upsampled by the integer factors `fx`, `fy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Upsampling {
+    pub sw: usize,
+    pub sh: usize,
+    pub fx: usize,
+    pub fy: usize,
+    pub dw: usize,
+    pub dh: usize,
+}
+
 /// Resamples `src` (`sw` x `sh`) by integer factors `fx`, `fy`, producing `dw` x `dh` samples.
 /// Coordinates are clamped, so a short source never reads out of bounds.
 pub(super) fn bilinear(
@@ -14,16 +26,40 @@ pub(super) fn bilinear(
     dw: usize,
     dh: usize,
 ) -> Vec<u8> {
+    let mut out = Vec::with_capacity(dw * dh);
+    let grid = Upsampling {
+        sw,
+        sh,
+        fx,
+        fy,
+        dw,
+        dh,
+    };
+    bilinear_rows(src, grid, 0..dh, &mut out);
+    out
+}
+
+/// [`bilinear`]'s output rows `rows` (each computed from the source alone, so a band of them
+/// is the same as those rows of the whole), appended to `out`.
+pub(super) fn bilinear_rows(
+    src: &[u8],
+    grid: Upsampling,
+    rows: std::ops::Range<usize>,
+    out: &mut Vec<u8>,
+) {
+    let Upsampling {
+        sw, sh, fx, fy, dw, ..
+    } = grid;
     let at = |x: usize, y: usize| -> f32 {
         let (x, y) = (x.min(sw.saturating_sub(1)), y.min(sh.saturating_sub(1)));
         f32::from(src.get(y * sw + x).copied().unwrap_or(128))
     };
     if fx <= 1 && fy <= 1 {
-        return crop(src, sw, sh, dw, dh);
+        return crop(src, grid, rows, out);
     }
     let exact = |f: usize| matches!(f, 1 | 2 | 4);
     if exact(fx) && exact(fy) && sw > 0 && sh > 0 && src.len() >= sw * sh {
-        return bilinear_exact(src, sw, sh, fx, fy, dw, dh);
+        return bilinear_exact(src, grid, rows, out);
     }
     let axis = |d: usize, f: usize| -> (usize, usize, f32) {
         let s = ((d as f32 + 0.5) / f.max(1) as f32 - 0.5).max(0.0);
@@ -31,8 +67,7 @@ pub(super) fn bilinear(
         (i, i + 1, s - s.floor())
     };
     let columns: Vec<_> = (0..dw).map(|x| axis(x, fx)).collect();
-    let mut out = Vec::with_capacity(dw * dh);
-    for y in 0..dh {
+    for y in rows {
         let (y0, y1, wy) = axis(y, fy);
         for &(x0, x1, wx) in &columns {
             let top = at(x0, y0) * (1.0 - wx) + at(x1, y0) * wx;
@@ -40,7 +75,6 @@ pub(super) fn bilinear(
             out.push((top * (1.0 - wy) + bottom * wy + 0.5) as u8);
         }
     }
-    out
 }
 
 /// Where output sample `d` falls on a source axis of `len` samples upsampled by `f` (1, 2 or
@@ -53,17 +87,12 @@ fn tap(d: usize, f: usize, len: usize) -> (usize, usize, u32) {
     (i.min(last), (i + 1).min(last), w)
 }
 
-/// [`bilinear`] for factors 1, 2 and 4 in integers, with the same result: each weight is
+/// [`bilinear_rows`] for factors 1, 2 and 4 in integers, with the same result: each weight is
 /// `w / 2f`, so `4 fx fy` times the float sum is an integer and the rounding is a shift.
-fn bilinear_exact(
-    src: &[u8],
-    sw: usize,
-    sh: usize,
-    fx: usize,
-    fy: usize,
-    dw: usize,
-    dh: usize,
-) -> Vec<u8> {
+fn bilinear_exact(src: &[u8], grid: Upsampling, rows: std::ops::Range<usize>, out: &mut Vec<u8>) {
+    let Upsampling {
+        sw, sh, fx, fy, dw, ..
+    } = grid;
     let columns: Vec<(usize, usize, u32)> = (0..dw).map(|x| tap(x, fx, sw)).collect();
     let (kx, ky) = (2 * fx as u32, 2 * fy as u32);
     let shift = (kx * ky).trailing_zeros();
@@ -73,8 +102,7 @@ fn bilinear_exact(
     // column, and each output sample then blends two of those (half the multiplications and
     // lookups of blending four samples per output; the same integers).
     let mut blended = vec![0u32; sw];
-    let mut out = Vec::with_capacity(dw * dh);
-    for y in 0..dh {
+    for y in rows {
         let (y0, y1, wy) = tap(y, fy, sh);
         let pairs = row(y0).iter().zip(row(y1));
         for (sum, (&top, &bottom)) in blended.iter_mut().zip(pairs) {
@@ -106,20 +134,19 @@ fn bilinear_exact(
                 .map(|&(x0, x1, wx)| round(at(x0) * (kx - wx) + at(x1) * wx)),
         );
     }
-    out
 }
 
-/// The top-left `dw` x `dh` of `src`, edge samples repeated where `src` is smaller.
-fn crop(src: &[u8], sw: usize, sh: usize, dw: usize, dh: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(dw * dh);
-    for y in 0..dh {
+/// Rows `rows` of the top-left `dw` x `dh` of `src`, edge samples repeated where `src` is
+/// smaller.
+fn crop(src: &[u8], grid: Upsampling, rows: std::ops::Range<usize>, out: &mut Vec<u8>) {
+    let Upsampling { sw, sh, dw, .. } = grid;
+    for y in rows {
         let y = y.min(sh.saturating_sub(1));
         let row = src.get(y * sw..y * sw + sw.min(dw)).unwrap_or(&[]);
         out.extend_from_slice(row);
         let edge = row.last().copied().unwrap_or(128);
         out.resize(out.len() + dw - row.len(), edge);
     }
-    out
 }
 
 #[cfg(test)]

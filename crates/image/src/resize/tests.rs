@@ -46,8 +46,8 @@ fn premultiplying_in_place_resizes_to_the_same_bytes_as_a_premultiplied_copy() {
             canvas: (crop.2, crop.3),
             offset: (0, 0),
         };
-        let expected = resize(&straight, &plan, Alpha::Straight);
-        let actual = resize(&premultiplied, &plan, Alpha::Premultiplied);
+        let expected = resize(&mut copy(&straight), &plan, Alpha::Straight);
+        let actual = resize(&mut copy(&premultiplied), &plan, Alpha::Premultiplied);
         assert!(resamples(&straight, &plan), "{plan:?}");
         assert_eq!(expected.ok(), actual.ok(), "{plan:?}");
     }
@@ -123,11 +123,21 @@ fn a_resize_in_bands_of_rows_gives_the_samples_of_one_resize() {
                 };
                 let done = if channels == 4 {
                     resize_in_bands::<fir::pixels::U8x4>(
-                        &picture, window, bands, &mut out, &options, false,
+                        &mut copy(&picture),
+                        window,
+                        bands,
+                        &mut out,
+                        &options,
+                        false,
                     )
                 } else {
                     resize_in_bands::<fir::pixels::U8x3>(
-                        &picture, window, bands, &mut out, &options, false,
+                        &mut copy(&picture),
+                        window,
+                        bands,
+                        &mut out,
+                        &options,
+                        false,
                     )
                 };
                 done.unwrap_or_else(|e| unreachable!("{e}"));
@@ -157,4 +167,103 @@ fn bands_hold_at_most_their_bytes_of_temporary_rows() {
     // Never more rows than the output has, never fewer than one.
     assert_eq!(band_rows(100.0, 50, 3), 50);
     assert_eq!(band_rows(1.0e9, 50, 4), 1);
+}
+
+/// `picture` again, for a resize that takes its source mutably.
+fn copy(picture: &Decoded) -> Decoded {
+    Decoded {
+        pixels: picture.pixels.clone(),
+        ..*picture
+    }
+}
+
+/// A picture whose rows are copied out on request, as a decoder's planes render them; it
+/// records the most rows it was asked for at once.
+struct Rendered {
+    picture: Decoded,
+    band: Vec<u8>,
+    most_rows: u32,
+}
+
+impl SourceRows for Rendered {
+    fn shape(&self) -> (u32, u32, u8) {
+        self.picture.shape()
+    }
+
+    fn rows(&mut self, first: u32, last: u32) -> (u32, &[u8]) {
+        let row = (self.picture.width * u32::from(self.picture.channels)) as usize;
+        let last = last.min(self.picture.height);
+        self.most_rows = self.most_rows.max(last - first);
+        self.band.clear();
+        self.band
+            .extend_from_slice(&self.picture.pixels[first as usize * row..last as usize * row]);
+        (first, &self.band)
+    }
+
+    fn renders(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn a_source_rendering_its_rows_gives_the_resize_of_the_whole_picture() {
+    let plans = [
+        ((300, 200), (0, 0, 300, 200)),
+        ((150, 100), (0, 0, 150, 100)),
+        ((71, 47), (0, 0, 71, 47)),
+        ((240, 160), (13, 21, 200, 120)),
+        ((400, 267), (0, 0, 400, 267)),
+    ];
+    for (scaled, crop) in plans {
+        let plan = Plan {
+            scaled,
+            crop,
+            canvas: (crop.2, crop.3),
+            offset: (0, 0),
+        };
+        let picture = noise(400, 267, 3, 0x9e37_79b9);
+        let whole = resize(&mut copy(&picture), &plan, Alpha::Straight).unwrap();
+        let mut rendered = Rendered {
+            picture,
+            band: Vec::new(),
+            most_rows: 0,
+        };
+        let banded = resize(&mut rendered, &plan, Alpha::Straight).unwrap();
+        // Copied even when nothing is resized: the source's rows are not kept.
+        let whole = whole.unwrap_or_else(|| rendered.picture.pixels.clone());
+        let banded = banded.unwrap_or_default();
+        assert_eq!(banded.len(), whole.len(), "{plan:?}");
+        let apart = banded.iter().zip(&whole).map(|(a, b)| a.abs_diff(*b)).max();
+        assert!(apart <= Some(1), "{plan:?}: {apart:?}");
+        assert!(rendered.most_rows <= 267, "{plan:?}");
+    }
+}
+
+#[test]
+fn rendered_bands_hold_their_source_rows_to_the_band_bytes() {
+    // A 4000 x 3125 picture (a 50 MP photo at 1/2) to 2048 x 1600: each band asks for at
+    // most 4 MiB of source rows.
+    let picture = Decoded {
+        pixels: vec![0; 4000 * 3125 * 3],
+        channels: 3,
+        width: 4000,
+        height: 3125,
+        path: "test",
+        icc_converted: false,
+    };
+    let mut rendered = Rendered {
+        picture,
+        band: Vec::new(),
+        most_rows: 0,
+    };
+    let plan = Plan {
+        scaled: (2048, 1600),
+        crop: (0, 0, 2048, 1600),
+        canvas: (2048, 1600),
+        offset: (0, 0),
+    };
+    resize(&mut rendered, &plan, Alpha::Straight).unwrap();
+    let most_bytes = u64::from(rendered.most_rows) * 4000 * 3;
+    assert!(most_bytes <= BAND_BYTES, "{most_bytes}");
+    assert!(rendered.most_rows > 100, "{}", rendered.most_rows);
 }

@@ -4,7 +4,7 @@
 
 use super::output;
 use super::tables::{Component, NOT_KEPT, ZIGZAG};
-use super::{walk, DecodeError, ScaledImage, Scans, State};
+use super::{walk, DecodeError, Output, ScaledImage, Scans, State};
 use crate::budget::DecodeLimits;
 
 /// The frame's buffers at the output scale, filled block by block.
@@ -51,7 +51,14 @@ impl BlockPicture {
         limits: DecodeLimits,
     ) -> Result<Self, DecodeError> {
         // No scans target: only a progressive frame's kept coefficients may halve chroma.
-        let read = walk(data, denominator, limits, u64::MAX, Scans::Handed)?;
+        let read = walk(
+            data,
+            denominator,
+            limits,
+            u64::MAX,
+            Scans::Handed,
+            Output::Whole,
+        )?;
         let frame = match &read.state.frame {
             Some(frame) if !frame.progressive => frame,
             Some(_) => return Err(DecodeError::Unsupported("progressive frames")),

@@ -121,6 +121,17 @@ impl FrameLayout<'_> {
         scans.is_none_or(|bytes| file_bytes.saturating_add(bytes) > target)
     }
 
+    /// What a decode rendered in bands holds ([`super::Output::Bands`]): the tables and the
+    /// components' own buffers, with no plane upsampled whole and no whole RGB output (the
+    /// bands' buffers are the resize's, bounded by it).
+    pub(super) fn planned_plane_bytes(&self, halve_chroma: bool) -> Option<u64> {
+        self.components(halve_chroma)?
+            .into_iter()
+            .try_fold(TABLES_BYTES, |sum, c| {
+                sum.checked_add(self.buffers(c, true)?)
+            })
+    }
+
     /// Every byte the decoder allocates: per-component block buffers, the planes upsampled to
     /// the output, the row tables and the RGB output.
     pub(super) fn planned_bytes(&self, halve_chroma: bool) -> Option<u64> {

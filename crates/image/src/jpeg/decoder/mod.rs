@@ -12,6 +12,7 @@ mod idct;
 mod memory;
 mod output;
 mod progressive;
+mod rows;
 mod scan;
 mod tables;
 
@@ -19,6 +20,7 @@ use super::huffman::{EntropyError, HuffmanTable};
 use super::markers::{self, WalkError};
 use crate::budget::DecodeLimits;
 pub(super) use blocks::BlockPicture;
+pub(super) use rows::PlaneRows;
 use tables::Frame;
 
 /// A decoded RGB image at the requested scale.
@@ -81,6 +83,11 @@ impl Read {
     pub(super) fn finish(self) -> Result<ScaledImage, DecodeError> {
         output::finish(self.state, self.n)
     }
+
+    /// The planes as they are, to be rendered into RGB rows band by band.
+    pub(super) fn into_rows(self) -> Result<PlaneRows, DecodeError> {
+        PlaneRows::new(self.state, self.n)
+    }
 }
 
 /// Reads every segment of `data` (the entropy-coded scans included) at 1/`denominator`.
@@ -100,7 +107,41 @@ pub(super) fn read_within(
     limits: DecodeLimits,
     scans_target: u64,
 ) -> Result<Read, DecodeError> {
-    walk(data, denominator, limits, scans_target, Scans::Decode)
+    walk(
+        data,
+        denominator,
+        limits,
+        scans_target,
+        Scans::Decode,
+        Output::Whole,
+    )
+}
+
+/// [`read`], for a decode whose pixels are rendered band by band ([`Read::into_rows`]): its
+/// limits weigh the components' buffers alone, with no whole RGB picture.
+pub(super) fn read_for_bands(
+    data: &[u8],
+    denominator: u32,
+    limits: DecodeLimits,
+) -> Result<Read, DecodeError> {
+    let target = memory::SCANS_TARGET_BYTES;
+    walk(
+        data,
+        denominator,
+        limits,
+        target,
+        Scans::Decode,
+        Output::Bands,
+    )
+}
+
+/// What the decode makes of the scans, which sets what its limits weigh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Output {
+    /// One RGB picture ([`Read::finish`]).
+    Whole,
+    /// The components' planes, rendered into RGB rows on request ([`Read::into_rows`]).
+    Bands,
 }
 
 /// What the marker walk does with each scan.
@@ -120,6 +161,7 @@ fn walk(
     limits: DecodeLimits,
     scans_target: u64,
     scans: Scans,
+    output: Output,
 ) -> Result<Read, DecodeError> {
     let n = luma_block_side(denominator)?;
     let mut state = State::default();
@@ -138,7 +180,9 @@ fn walk(
                 // `output` converts it.
                 let ycbcr = state.adobe_transform != Some(0);
                 let halving = ycbcr.then_some((data.len() as u64, scans_target));
-                state.frame = Some(tables::read_frame(marker, payload, n, halving, limits)?)
+                state.frame = Some(tables::read_frame(
+                    marker, payload, n, halving, limits, output,
+                )?)
             }
             0xC0..=0xC2 => return Err(DecodeError::Malformed("more than one frame header")),
             0xC3 | 0xC5..=0xC7 | 0xC9..=0xCB | 0xCD..=0xCF => {

@@ -81,7 +81,7 @@ pub(super) fn finish(state: State, n: usize) -> Result<ScaledImage, DecodeError>
 }
 
 /// Dequantizes every block's kept coefficients and transforms them into samples.
-fn render_coefficients(c: &mut Component) -> Result<(), DecodeError> {
+pub(super) fn render_coefficients(c: &mut Component) -> Result<(), DecodeError> {
     let quant = c
         .quant
         .ok_or(DecodeError::Malformed("component without scans"))?;

@@ -3,7 +3,7 @@
 
 use super::idct::ScaledIdct;
 use super::memory::{component_block_at, FrameLayout};
-use super::{DecodeError, State};
+use super::{DecodeError, Output, State};
 use crate::budget::DecodeLimits;
 use crate::jpeg::huffman::{dht_tables, DhtTable, HuffmanTable};
 use crate::jpeg::markers;
@@ -130,6 +130,7 @@ pub(super) fn read_frame(
     n: usize,
     halving: Option<(u64, u64)>,
     limits: DecodeLimits,
+    output: Output,
 ) -> Result<Frame, DecodeError> {
     if payload.first() != Some(&8) {
         return Err(DecodeError::Unsupported(
@@ -180,7 +181,10 @@ pub(super) fn read_frame(
     };
     let halve_chroma =
         halving.is_some_and(|(file_bytes, target)| layout.halves_chroma(file_bytes, target));
-    let planned = layout.planned_bytes(halve_chroma);
+    let planned = match output {
+        Output::Whole => layout.planned_bytes(halve_chroma),
+        Output::Bands => layout.planned_plane_bytes(halve_chroma),
+    };
     limits
         .admit(width as u64, height as u64, planned)
         .map_err(|e| DecodeError::TooLarge(e.to_string()))?;
@@ -266,7 +270,8 @@ mod tests {
             max_pixels: u64::MAX,
             max_bytes: u64::MAX,
         };
-        let frame = read_frame(marker, &sof(sampling), 4, halving, unlimited).unwrap();
+        let frame =
+            read_frame(marker, &sof(sampling), 4, halving, unlimited, Output::Whole).unwrap();
         frame
             .components
             .iter()
