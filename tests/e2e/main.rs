@@ -96,7 +96,7 @@ fn main() {
         large_webps_are_reduced_by_libwebp_while_they_decode,
         fifty_megapixel_inputs_stay_within_48_mb,
         large_progressive_photos_decode_within_48_mb,
-        a_camera_photo_is_resized_in_bands_within_44_mib,
+        camera_photos_are_resized_from_their_planes_within_48_mib,
         an_unresized_full_variant_is_encoded_without_a_copy_of_its_pixels,
         a_40_megapixel_progressive_photo_is_decoded_one_scale_smaller_for_full,
         fifty_megabyte_originals_are_served_in_every_variant,

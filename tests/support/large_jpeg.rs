@@ -2,7 +2,8 @@
 //! files are 10 and 18 MB (the corpus' elephants photo is 16). Their `full` variants decode at 1/2
 //! and are within 48 MB only because the file is freed once its scans are read and chroma is
 //! kept at half the luma grid's resolution. And an 8000x5000 one (40 MP, small file) whose
-//! `full` fits the decode budget only one scale smaller; and a baseline 24 MP camera photo.
+//! `full` fits the decode budget only one scale smaller; and baseline 24 and 48 MP camera
+//! photos.
 
 use super::fixtures::Reply;
 use jpeg_encoder::SamplingFactor;
@@ -43,6 +44,17 @@ pub(crate) fn camera_photo() -> (String, Reply) {
     let camera = CAMERA.get_or_init(|| textured((6000, 4000), SamplingFactor::R_4_2_0, 90, false));
     (
         "/photos/camera-24mp.jpg".into(),
+        Reply::ok("image/jpeg", camera.clone()),
+    )
+}
+
+/// `/photos/camera-48mp.jpg`: 8000x6000, saved as [`camera_photo`] is, made once per run. Its
+/// `full` decodes at 1/2, 4000x3000: 36 MB of RGB if it were held whole.
+pub(crate) fn large_camera_photo() -> (String, Reply) {
+    static CAMERA: OnceLock<Vec<u8>> = OnceLock::new();
+    let camera = CAMERA.get_or_init(|| textured((8000, 6000), SamplingFactor::R_4_2_0, 90, false));
+    (
+        "/photos/camera-48mp.jpg".into(),
         Reply::ok("image/jpeg", camera.clone()),
     )
 }
