@@ -6,10 +6,12 @@
 use super::color_profile::ToSrgb;
 use super::decode::{jpeg_scale, Decoded};
 use super::error::ImageError;
+use super::geometry::Plan;
 use super::jpeg::{read_rows, tailor_handles, JpegRows};
 use super::original::Original;
 use super::probe::Probe;
-use super::resize::SourceRows;
+use super::resize::{resize_turned, Alpha, SourceRows};
+use super::turn::sideways;
 use image::metadata::Orientation;
 
 /// Above this many bytes of RGB, a baseline JPEG decoded at 1/2 is rendered in bands (a
@@ -21,12 +23,14 @@ const BANDS_ABOVE_BYTES: u64 = 16 << 20;
 /// A decoded JPEG's planes, as [`SourceRows`] for the resize.
 pub(crate) struct JpegBands {
     rows: JpegRows,
+    /// How the stored picture is turned upright.
+    orientation: Orientation,
     to_srgb: Option<ToSrgb>,
 }
 
 /// Reads `original` into planes when it is a baseline JPEG to be decoded at 1/2 whose whole
-/// picture would be large, upright as stored (turning needs the whole picture), and lets the
-/// original go; `None` when the whole decode should run instead.
+/// picture would be large, and lets the original go; `None` when the whole decode should run
+/// instead.
 pub(crate) fn open(
     original: &mut Original<'_>,
     probe: &Probe,
@@ -56,10 +60,7 @@ fn open_above(
         return Ok(None);
     };
     let whole_bytes = u64::from(probe.width.div_ceil(2)) * u64::from(probe.height.div_ceil(2)) * 3;
-    let banded = !frame.progressive
-        && tailor_handles(frame)
-        && probe.orientation == Orientation::NoTransforms
-        && whole_bytes > above_bytes;
+    let banded = !frame.progressive && tailor_handles(frame) && whole_bytes > above_bytes;
     if !banded {
         return Ok(None);
     }
@@ -68,14 +69,27 @@ fn open_above(
     };
     Ok(Some(JpegBands {
         rows,
+        orientation: probe.orientation,
         to_srgb: probe.icc.as_deref().and_then(|icc| ToSrgb::new(icc, 3)),
     }))
 }
 
 impl JpegBands {
-    /// What the transform knows of the picture; its pixels are the bands'.
+    /// The output of `plan` (made on the upright picture), resized from the planes band by
+    /// band and turned upright a band at a time.
+    pub(crate) fn resize(&mut self, plan: &Plan) -> Result<Option<Vec<u8>>, ImageError> {
+        let orientation = self.orientation;
+        resize_turned(self, plan, Alpha::Straight, orientation)
+    }
+
+    /// What the transform knows of the upright picture; its pixels are the bands'.
     pub(crate) fn header(&self) -> Decoded {
-        let (width, height) = self.rows.size();
+        let (stored_width, stored_height) = self.rows.size();
+        let (width, height) = if sideways(self.orientation) {
+            (stored_height, stored_width)
+        } else {
+            (stored_width, stored_height)
+        };
         Decoded {
             pixels: Vec::new(),
             channels: 3,

@@ -31,6 +31,7 @@ mod shrink_on_load;
 pub mod signature;
 mod transform;
 mod transformed;
+mod turn;
 #[cfg(feature = "webp")]
 mod webp_input;
 

@@ -5,7 +5,9 @@ use super::budget::pixel_buffer_len;
 use super::decode::Decoded;
 use super::error::ImageError;
 use super::geometry::Plan;
+use super::turn;
 use fast_image_resize as fir;
+use image::metadata::Orientation;
 
 /// The filter for reducing by `ratio` (input size over output size; below 1 is enlarging).
 ///
@@ -74,17 +76,36 @@ pub(crate) fn resize(
     plan: &Plan,
     alpha: Alpha,
 ) -> Result<Option<Vec<u8>>, ImageError> {
+    resize_turned(source, plan, alpha, Orientation::NoTransforms)
+}
+
+/// [`resize`] of a source stored turned from upright by `orientation` (a picture whose rows
+/// are rendered, so never turned whole): `plan` is made on the upright picture, and each band
+/// of the output, resized as stored, is placed upright.
+pub(crate) fn resize_turned(
+    source: &mut dyn SourceRows,
+    plan: &Plan,
+    alpha: Alpha,
+    orientation: Orientation,
+) -> Result<Option<Vec<u8>>, ImageError> {
+    let plan = &turn::stored_plan(plan, orientation);
     let (w, h, channels) = source.shape();
     let (cx, cy, cw, ch) = plan.crop;
     // The window is at most `limits.max_output_width` a side; its buffer is checked all the same.
     let len = pixel_buffer_len(cw, ch, channels)?;
     if (w, h) == plan.scaled && (cx, cy, cw, ch) == (0, 0, w, h) {
-        let rendered = source.renders().then(|| source.rows(0, h));
-        return match rendered {
-            Some((0, rows)) => Ok(Some(rows.get(..len).ok_or_else(short_source)?.to_vec())),
-            Some(_) => Err(short_source()),
-            None => Ok(None),
-        };
+        if !source.renders() && orientation == Orientation::NoTransforms {
+            return Ok(None);
+        }
+        let mut out = vec![0; len];
+        let (start, rows) = source.rows(0, h);
+        let rows = rows
+            .get(..len)
+            .filter(|_| start == 0)
+            .ok_or_else(short_source)?;
+        let pixel = usize::from(channels);
+        turn::place(rows, 0, (w, h), pixel, orientation, &mut out);
+        return Ok(Some(out));
     }
     let mut out = vec![0; len];
     let (window, reduction) = source_window((w, h), plan);
@@ -93,9 +114,11 @@ pub(crate) fn resize(
         .use_alpha(channels == 4 && alpha == Alpha::Straight);
     if channels == 4 {
         let divide = alpha == Alpha::Premultiplied;
-        resize_typed::<fir::pixels::U8x4>(source, window, (cw, ch), &mut out, &options, divide)?;
+        let bands = (cw, ch, orientation);
+        resize_typed::<fir::pixels::U8x4>(source, window, bands, &mut out, &options, divide)?;
     } else {
-        resize_typed::<fir::pixels::U8x3>(source, window, (cw, ch), &mut out, &options, false)?;
+        let bands = (cw, ch, orientation);
+        resize_typed::<fir::pixels::U8x3>(source, window, bands, &mut out, &options, false)?;
     }
     Ok(Some(out))
 }
@@ -177,32 +200,41 @@ fn band_rows(window_width: f64, out_height: u32, bytes_per_pixel: usize) -> u32 
 fn resize_typed<P: fir::PixelTrait>(
     source: &mut dyn SourceRows,
     window: Window,
-    (out_w, out_h): (u32, u32),
+    (out_w, out_h, orientation): (u32, u32, Orientation),
     out: &mut [u8],
     options: &fir::ResizeOptions,
     divide_alpha: bool,
 ) -> Result<(), ImageError> {
     // With straight alpha, fast_image_resize multiplies the whole picture's alpha into a copy
     // on every call: that resize is made in one call (a copy of the picture beside it anyway).
-    // So is an enlargement: its rows' fixed-point precision follows the largest weight of the
-    // rows resized together, so bands would round some samples differently (and its
-    // temporary image is bounded by the output's limits).
+    // So is an enlargement of a whole picture: its rows' fixed-point precision follows the
+    // largest weight of the rows resized together, so bands would round some samples
+    // differently (and its temporary image is bounded by the output's limits). A source that
+    // renders its rows is banded all the same: rendered whole, it would be the picture it
+    // saves (a 24 MP portrait photo's `full` is enlarged from 1/2, 2000 to 2048 px wide).
     let enlarged = window.3 < f64::from(out_h);
     let (width, _, channels) = source.shape();
-    let rows_per_band = if options.mul_div_alpha || enlarged {
+    let rows_per_band = if options.mul_div_alpha || (enlarged && !source.renders()) {
         out_h
     } else if source.renders() {
-        // The band's source rows are rendered too: they are held to the same bytes.
+        // The band's source rows are rendered too, and a turned band is resized into a buffer
+        // of its own before it is placed: three buffers of a band each, so each is held to a
+        // third of the bytes (in Viceroy a 24 MP portrait photo's `full` peaked at 47.2 MiB
+        // with bands of 4 MiB each, their buffers past the hole the freed file left).
+        let band_bytes = BAND_BYTES / 3;
         let scale = window.3 / f64::from(out_h.max(1));
-        let source_rows = BAND_BYTES / (u64::from(width) * u64::from(channels)).max(1);
-        let spare = (source_rows as f64 - 2.0 * margin_rows(scale)).max(scale);
-        band_rows(window.2, out_h, usize::from(channels)).min((spare / scale) as u32)
+        let source_rows = band_bytes / (u64::from(width) * u64::from(channels)).max(1);
+        // Less the margins either side, and a row either side where they are rounded out.
+        let spare = (source_rows as f64 - 2.0 * margin_rows(scale) - 2.0).max(scale);
+        let out_rows = band_bytes / (window.2.ceil().max(1.0) as u64 * u64::from(channels));
+        (spare / scale).min(out_rows as f64).max(1.0) as u32
     } else {
         band_rows(window.2, out_h, usize::from(channels))
     };
     let bands = Bands {
         out_size: (out_w, out_h),
         rows_per_band,
+        orientation,
     };
     resize_in_bands::<P>(source, window, bands, out, options, divide_alpha)
 }
@@ -214,11 +246,13 @@ fn margin_rows(scale: f64) -> f64 {
     (3.0 * scale.max(1.0)).ceil() + 2.0
 }
 
-/// The output's size and how many of its rows each band holds.
+/// The output's size (as stored), how many of its rows each band holds, and how each band is
+/// turned into the upright output.
 #[derive(Debug, Clone, Copy)]
 struct Bands {
     out_size: (u32, u32),
     rows_per_band: u32,
+    orientation: Orientation,
 }
 
 fn resize_in_bands<P: fir::PixelTrait>(
@@ -227,6 +261,7 @@ fn resize_in_bands<P: fir::PixelTrait>(
     Bands {
         out_size: (out_w, out_h),
         rows_per_band,
+        orientation,
     }: Bands,
     out: &mut [u8],
     options: &fir::ResizeOptions,
@@ -242,6 +277,9 @@ fn resize_in_bands<P: fir::PixelTrait>(
     // One resizer for every band: its temporary buffer is allocated once, for the first band.
     let mut resizer = fir::Resizer::new();
     let alpha = fir::MulDiv::default();
+    // A turned output's bands are resized into this, then placed upright.
+    let turned = orientation != Orientation::NoTransforms;
+    let mut turned_band = Vec::new();
     let mut first = 0;
     while first < out_h {
         let last = first.saturating_add(rows_per_band).min(out_h);
@@ -263,9 +301,14 @@ fn resize_in_bands<P: fir::PixelTrait>(
             .unwrap_or(&[]);
         let src = fir::images::TypedImageRef::<P>::from_buffer(source_w, held, rows_held)
             .map_err(|e| internal(&e))?;
-        let rows = out
-            .get_mut(first as usize * row_bytes..last as usize * row_bytes)
-            .ok_or_else(|| internal(&"the output is shorter than its rows"))?;
+        let rows = if turned {
+            turned_band.clear();
+            turned_band.resize((last - first) as usize * row_bytes, 0);
+            &mut turned_band[..]
+        } else {
+            out.get_mut(first as usize * row_bytes..last as usize * row_bytes)
+                .ok_or_else(|| internal(&"the output is shorter than its rows"))?
+        };
         let mut dst = fir::images::TypedImage::<P>::from_buffer(out_w, last - first, rows)
             .map_err(|e| internal(&e))?;
         let band_height = band_bottom - band_top;
@@ -277,6 +320,10 @@ fn resize_in_bands<P: fir::PixelTrait>(
             alpha
                 .divide_alpha_inplace_typed(&mut dst)
                 .map_err(|e| internal(&e))?;
+        }
+        if turned {
+            let pixel = usize::from(channels);
+            turn::place(&turned_band, first, (out_w, out_h), pixel, orientation, out);
         }
         first = last;
     }

@@ -189,7 +189,7 @@ fn transform_input(
             alpha = Alpha::Premultiplied;
         }
         let resized = match bands.as_mut() {
-            Some(bands) => resize(bands, plan, alpha)?,
+            Some(bands) => bands.resize(plan)?,
             None => resize(&mut decoded, plan, alpha)?,
         };
         let source = resized.as_deref().unwrap_or(&decoded.pixels);

@@ -9,10 +9,29 @@ use tailor_testing::synthetic;
 /// A baseline photo of `width` x `height` (chroma halved both ways, or as `sampling` says),
 /// with `icc` embedded when given.
 fn photo(width: u16, height: u16, sampling: SamplingFactor, icc: Option<&[u8]>) -> Vec<u8> {
+    turned_photo(width, height, sampling, icc, 1)
+}
+
+/// [`photo`], tagged with EXIF `orientation` (1 to 8).
+fn turned_photo(
+    width: u16,
+    height: u16,
+    sampling: SamplingFactor,
+    icc: Option<&[u8]>,
+    orientation: u8,
+) -> Vec<u8> {
     let picture = synthetic::photo(u32::from(width), u32::from(height), 11);
     let mut out = Vec::new();
     let mut encoder = Encoder::new(&mut out, 90);
     encoder.set_sampling_factor(sampling);
+    if orientation != 1 {
+        // A little-endian TIFF header and one IFD entry: Orientation (0x0112), SHORT, 1.
+        let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0".to_vec();
+        exif.extend([orientation, 0, 0, 0, 0, 0, 0, 0]);
+        encoder
+            .add_app_segment(1, &exif)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+    }
     if let Some(icc) = icc {
         encoder
             .add_icc_profile(icc)
@@ -27,12 +46,14 @@ fn photo(width: u16, height: u16, sampling: SamplingFactor, icc: Option<&[u8]>) 
 /// The resize of `input` to `width` from its planes in bands, and from the whole decode.
 fn both_ways(input: &[u8], width: u32) -> (Vec<u8>, Vec<u8>, Decoded) {
     let probe = probe(input).unwrap_or_else(|e| unreachable!("{e}"));
-    let plan = plan(probe.width, probe.height, &Geometry::width(width), 4096);
+    let (upright_width, upright_height) = probe.upright_size();
+    let plan = plan(upright_width, upright_height, &Geometry::width(width), 4096);
     let mut original = Original::held(input);
     let mut bands = open_above(&mut original, &probe, (plan.scaled, u64::MAX), 0)
         .unwrap_or_else(|e| unreachable!("{e}"))
         .unwrap_or_else(|| unreachable!("not banded"));
-    let banded = resize(&mut bands, &plan, Alpha::Straight)
+    let banded = bands
+        .resize(&plan)
         .unwrap_or_else(|e| unreachable!("{e}"))
         .unwrap_or_default();
     let mut whole = decode(&mut Original::held(input), &probe, plan.scaled, u64::MAX)
@@ -110,7 +131,29 @@ fn an_icc_profile_is_converted_band_by_band_as_on_the_whole_picture() {
 }
 
 #[test]
-fn small_or_turned_or_progressive_photos_are_decoded_whole() {
+fn a_turned_photo_is_resized_as_stored_and_placed_upright_band_by_band() {
+    // Each orientation's upright output, as the whole decode turned and then resized makes
+    // it (the placing of several bands is `turn`'s test), then a photo of three bands at 1/2.
+    for orientation in 1..=8 {
+        let input = turned_photo(1600, 1000, SamplingFactor::R_4_2_0, None, orientation);
+        // Covered by 1/2, not by 1/4: upright, the photo is 1000 or 1600 px wide.
+        let width = if orientation >= 5 { 480 } else { 700 };
+        let (banded, whole, header) = both_ways(&input, width);
+        assert_close(&banded, &whole, 6, &format!("orientation {orientation}"));
+        let upright = if orientation >= 5 {
+            (500, 800)
+        } else {
+            (800, 500)
+        };
+        assert_eq!((header.width, header.height), upright);
+    }
+    let input = turned_photo(6000, 2400, SamplingFactor::R_4_2_0, None, 6);
+    let (banded, whole, _) = both_ways(&input, 1000);
+    assert_close(&banded, &whole, 6, "6000x2400 turned by 90 degrees");
+}
+
+#[test]
+fn small_or_progressive_photos_are_decoded_whole() {
     let small = photo(1500, 1001, SamplingFactor::R_4_2_0, None);
     let probe = probe(&small).unwrap_or_else(|e| unreachable!("{e}"));
     let mut original = Original::held(&small);
