@@ -48,6 +48,24 @@ pub(crate) fn camera_photo() -> (String, Reply) {
     )
 }
 
+/// `/photos/camera-24mp-portrait.jpg`: [`camera_photo`]'s bytes tagged with EXIF orientation
+/// 6 (stored landscape, shown turned a quarter clockwise), as a camera held upright saves it.
+pub(crate) fn portrait_camera_photo() -> (String, Reply) {
+    let (_, landscape) = camera_photo();
+    // A little-endian TIFF header and one IFD entry: Orientation (0x0112), SHORT, 1, value 6.
+    let exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0\x06\0\0\0\0\0\0\0";
+    let length = u16::try_from(exif.len() + 2)
+        .unwrap_or(u16::MAX)
+        .to_be_bytes();
+    let mut tagged = vec![0xFF, 0xD8, 0xFF, 0xE1, length[0], length[1]];
+    tagged.extend_from_slice(exif);
+    tagged.extend_from_slice(landscape.body.get(2..).unwrap_or_default());
+    (
+        "/photos/camera-24mp-portrait.jpg".into(),
+        Reply::ok("image/jpeg", tagged),
+    )
+}
+
 /// `/photos/camera-48mp.jpg`: 8000x6000, saved as [`camera_photo`] is, made once per run. Its
 /// `full` decodes at 1/2, 4000x3000: 36 MB of RGB if it were held whole.
 pub(crate) fn large_camera_photo() -> (String, Reply) {

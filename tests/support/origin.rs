@@ -10,7 +10,9 @@ use super::fixtures::{
     wallpaper_interlaced_png, wallpaper_png, Reply,
 };
 use super::large_files::fifty_megabyte_files;
-use super::large_jpeg::{camera_photo, large_camera_photo, progressive_photos};
+use super::large_jpeg::{
+    camera_photo, large_camera_photo, portrait_camera_photo, progressive_photos,
+};
 use super::pages::gated_halves;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -207,7 +209,11 @@ impl TestOrigin {
                 .into_iter()
                 .chain([wallpaper, poster, noisy, interlaced, interlaced_gif])
                 .chain(progressive_photos())
-                .chain([camera_photo(), large_camera_photo()])
+                .chain([
+                    camera_photo(),
+                    portrait_camera_photo(),
+                    large_camera_photo(),
+                ])
                 .chain(fifty_megabyte_files())
                 .chain(fifty_megapixel_images())
                 .collect(),
