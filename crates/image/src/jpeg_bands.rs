@@ -10,7 +10,8 @@ use super::geometry::Plan;
 use super::jpeg::{read_rows, tailor_handles, JpegRows};
 use super::original::Original;
 use super::probe::Probe;
-use super::resize::{resize_turned, Alpha, SourceRows};
+use super::resize::{resize_turned, Alpha};
+use super::source_rows::SourceRows;
 use super::turn::sideways;
 use image::metadata::Orientation;
 

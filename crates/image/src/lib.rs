@@ -29,6 +29,7 @@ mod probe;
 mod resize;
 mod shrink_on_load;
 pub mod signature;
+mod source_rows;
 mod transform;
 mod transformed;
 mod turn;

@@ -5,6 +5,7 @@ use super::budget::pixel_buffer_len;
 use super::decode::Decoded;
 use super::error::ImageError;
 use super::geometry::Plan;
+use super::source_rows::SourceRows;
 use super::turn;
 use fast_image_resize as fir;
 use image::metadata::Orientation;
@@ -30,31 +31,6 @@ pub(crate) fn filter_for(ratio: f64) -> fir::FilterType {
 
 /// A window of the decoded picture: left, top, width and height, in (fractional) pixels.
 type Window = (f64, f64, f64, f64);
-
-/// A decoded picture's rows: all at hand, or rendered band by band on request.
-pub(crate) trait SourceRows {
-    /// Width, height and channels (3 or 4).
-    fn shape(&self) -> (u32, u32, u8);
-    /// Whole rows from `first` to `last` at least (within the picture), and the index of the
-    /// row they start at.
-    fn rows(&mut self, first: u32, last: u32) -> (u32, &[u8]);
-    /// Whether the rows are rendered on request, so that a band's source rows cost memory.
-    fn renders(&self) -> bool;
-}
-
-impl SourceRows for Decoded {
-    fn shape(&self) -> (u32, u32, u8) {
-        (self.width, self.height, self.channels)
-    }
-
-    fn rows(&mut self, _first: u32, _last: u32) -> (u32, &[u8]) {
-        (0, &self.pixels)
-    }
-
-    fn renders(&self) -> bool {
-        false
-    }
-}
 
 /// Whether the decoded RGBA pixels hold straight alpha or have it multiplied in already.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -85,6 +85,7 @@ pub(crate) fn place(
     orientation: Orientation,
     out: &mut [u8],
 ) {
+    let channels = channels.max(1);
     let (ws, hs) = (i64::from(stored_size.0), i64::from(stored_size.1));
     let upright_width = if sideways(orientation) { hs } else { ws };
     let index = |(u, v): (i64, i64)| v * upright_width + u;
