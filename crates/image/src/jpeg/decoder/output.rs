@@ -3,6 +3,7 @@
 
 use super::tables::Component;
 use super::{DecodeError, ScaledImage, State};
+use crate::jpeg::upsample::Upsampling;
 use crate::jpeg::{color, upsample};
 
 /// One component's samples at output scale, rows `stride` apart.
@@ -37,10 +38,8 @@ pub(super) fn finish(state: State, n: usize) -> Result<ScaledImage, DecodeError>
         // Freed as each component is rendered, so the RGB output below reuses their memory.
         c.coefs = Vec::new();
         c.nonzero = Vec::new();
-        let (w, h) = (c.idct.width(), c.idct.height());
-        let fx = (n * frame.h_max / c.h / w).max(1);
-        let fy = (n * frame.v_max / c.v / h).max(1);
-        let (sw, sh) = (c.blocks_wide * w, c.blocks_high * h);
+        let Upsampling { sw, sh, fx, fy, .. } =
+            grid_of(c, n, (frame.h_max, frame.v_max), (out_w, out_h));
         // Chroma decoded onto the luma grid is used as it is (rows read with its own stride);
         // only chroma that is still subsampled is upsampled into a new plane.
         let samples = std::mem::take(&mut c.samples);
@@ -78,6 +77,25 @@ pub(super) fn finish(state: State, n: usize) -> Result<ScaledImage, DecodeError>
         height: u32::try_from(out_h).map_err(|_| DecodeError::Malformed("height"))?,
         rgb,
     })
+}
+
+/// How component `c`'s decoded plane (luma blocks of `n` samples a side, the frame's largest
+/// sampling factors `max`) maps onto an output of `out` samples: its size and its upsampling.
+pub(super) fn grid_of(
+    c: &Component,
+    n: usize,
+    (h_max, v_max): (usize, usize),
+    (dw, dh): (usize, usize),
+) -> Upsampling {
+    let (w, h) = (c.idct.width(), c.idct.height());
+    Upsampling {
+        sw: c.blocks_wide * w,
+        sh: c.blocks_high * h,
+        fx: (n * h_max / c.h / w).max(1),
+        fy: (n * v_max / c.v / h).max(1),
+        dw,
+        dh,
+    }
 }
 
 /// Dequantizes every block's kept coefficients and transforms them into samples.

@@ -2,7 +2,7 @@
 //! by band: a large photo's reduced variants are resized from its planes, with no whole RGB
 //! picture (37.5 MB for a 50 MP photo at 1/2) and no chroma plane upsampled whole beside it.
 
-use super::output::render_coefficients;
+use super::output::{grid_of, render_coefficients};
 use super::{DecodeError, State};
 use crate::jpeg::color;
 use crate::jpeg::upsample::{bilinear_rows, Upsampling};
@@ -58,15 +58,7 @@ impl PlaneRows {
             }
             c.coefs = Vec::new();
             c.nonzero = Vec::new();
-            let (w, h) = (c.idct.width(), c.idct.height());
-            let grid = Upsampling {
-                sw: c.blocks_wide * w,
-                sh: c.blocks_high * h,
-                fx: (n * frame.h_max / c.h / w).max(1),
-                fy: (n * frame.v_max / c.v / h).max(1),
-                dw: width,
-                dh: height,
-            };
+            let grid = grid_of(c, n, (frame.h_max, frame.v_max), (width, height));
             if c.samples.len() < grid.sw * grid.sh || grid.sw < width.div_ceil(grid.fx) {
                 return Err(DecodeError::Malformed(
                     "component planes shorter than the image",
